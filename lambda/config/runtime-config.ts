@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const nonEmpty = z.string().trim().min(1);
+
+const destinationSchema = z.strictObject({
+  /** Becomes `integration_id` in every envelope written here. */
+  id: nonEmpty,
+  streamName: nonEmpty,
+  region: nonEmpty,
+  /** A Kinesis-compatible endpoint (the local emulator); absent for AWS itself. */
+  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** Static keys, for emulators and destinations that cannot offer a role. */
+  credentials: z
+    .strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: nonEmpty.optional() })
+    .optional(),
+});
+
+const sourceSchema = z.strictObject({
+  /** Becomes `source_id` in every envelope. */
+  id: nonEmpty,
+  writeKeys: z.array(nonEmpty).min(1),
+  /** Ids of the destinations that receive every accepted event of this source. */
+  destinations: z.array(nonEmpty).min(1),
+  partitionKey: z.enum(['user', 'event_id']).default('user'),
+});
+
+const runtimeConfigSchema = z
+  .strictObject({
+    sources: z.array(sourceSchema).min(1),
+    destinations: z.array(destinationSchema).min(1),
+    limits: z
+      .strictObject({
+        /** Largest envelope (UTF-8 bytes) accepted per event, as Segment's 32 KB. */
+        maxEventBytes: z
+          .int()
+          .min(1024)
+          .max(1_000_000)
+          .default(32 * 1024),
+        /** Largest request body (UTF-8 bytes, after decompression), as Segment's 500 KB per batch. */
+        maxRequestBytes: z
+          .int()
+          .min(1024)
+          .max(10 * 1024 * 1024)
+          .default(500 * 1024),
+      })
+      .prefault({}),
+    delivery: z
+      .strictObject({
+        /** Longest time spent writing one request's events, retries included. */
+        budgetMs: z.int().min(100).max(29_000).default(6_000),
+        /** Time kept back from the Lambda's remaining time to answer the client. */
+        reserveMs: z.int().min(0).max(10_000).default(500),
+        /** First retry delay; doubles per attempt, with full jitter. */
+        baseDelayMs: z.int().min(1).max(5_000).default(50),
+        maxDelayMs: z.int().min(1).max(10_000).default(1_000),
+        /** `Retry-After` seconds sent with 429/503 answers. */
+        retryAfterSeconds: z.int().min(1).max(300).default(2),
+      })
+      .prefault({}),
+    cors: z
+      .strictObject({
+        /** Origins allowed to call the collector from a browser; `*` allows every origin. */
+        allowedOrigins: z.array(nonEmpty).min(1).default(['*']),
+        maxAgeSeconds: z.int().min(1).max(86_400).default(7_200),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const destinationIds = new Set<string>();
+    config.destinations.forEach((destination, index) => {
+      if (destinationIds.has(destination.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', index, 'id'],
+          message: `duplicate id "${destination.id}"`,
+        });
+      }
+      destinationIds.add(destination.id);
+    });
+    const sourceIds = new Set<string>();
+    const writeKeys = new Set<string>();
+    config.sources.forEach((source, index) => {
+      if (sourceIds.has(source.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'id'],
+          message: `duplicate id "${source.id}"`,
+        });
+      }
+      sourceIds.add(source.id);
+      source.writeKeys.forEach((key, keyIndex) => {
+        if (writeKeys.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'writeKeys', keyIndex],
+            message: 'this write key is already used by another source',
+          });
+        }
+        writeKeys.add(key);
+      });
+      source.destinations.forEach((id, destinationIndex) => {
+        if (!destinationIds.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', index, 'destinations', destinationIndex],
+            message: `no destination has id "${id}"; add it to "destinations" or fix the id`,
+          });
+        }
+      });
+    });
+  });
+
+/** The collector's validated runtime configuration (reference: docs/configuration.md). */
+export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
+export type SourceConfig = RuntimeConfig['sources'][number];
+export type DestinationConfig = RuntimeConfig['destinations'][number];
+/** The configuration document as written by people: every defaulted field is optional. */
+export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;
+
+/** The configuration is missing or invalid; the message names each bad field and what to do. */
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+}
+
+/** Validates a configuration document, filling in defaults. */
+export function parseRuntimeConfig(document: unknown, origin = 'configuration'): RuntimeConfig {
+  const result = runtimeConfigSchema.safeParse(document);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+  );
+  throw new InvalidConfigError(`Invalid collector ${origin}:\n${problems.join('\n')}`, {
+    cause: result.error,
+  });
+}
+
+function parseJson(text: string, origin: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidConfigError(`Invalid collector ${origin}: not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Reads the configuration once, at cold start, from `COLLECTOR_CONFIG` (the JSON document) or
+ * `COLLECTOR_CONFIG_FILE` (a path to it). Fails fast with every problem listed.
+ */
+export function readRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
+  if (env.COLLECTOR_CONFIG)
+    return parseRuntimeConfig(parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG'), 'COLLECTOR_CONFIG');
+  const file = env.COLLECTOR_CONFIG_FILE;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new InvalidConfigError(`Cannot read COLLECTOR_CONFIG_FILE ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    return parseRuntimeConfig(parseJson(text, `file ${file}`), `file ${file}`);
+  }
+  throw new InvalidConfigError(
+    'No collector configuration: set COLLECTOR_CONFIG to the JSON document or COLLECTOR_CONFIG_FILE to its path (see docs/configuration.md).',
+  );
+}

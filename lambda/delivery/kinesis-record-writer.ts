@@ -1,0 +1,122 @@
+import { type KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { type BackoffPolicy, backoffDelay } from './backoff';
+import { chunkRecords } from './chunk-records';
+import type { FailedRecord, OutgoingRecord, RecordWriter, WriteReport } from './record-writer';
+
+/** Errors that no retry can fix: wrong stream, region, permissions, key or request. */
+const PERMANENT_ERRORS = new Set([
+  'AccessDeniedException',
+  'ResourceNotFoundException',
+  'ValidationException',
+  'InvalidArgumentException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+]);
+
+export interface KinesisRecordWriterOptions {
+  readonly client: KinesisClient;
+  readonly streamName: string;
+  readonly backoff: BackoffPolicy;
+  /** Shortest time worth starting another PutRecords call with. @default 100 */
+  readonly minCallMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** A call's outcome: failures worth retrying, and failures that are final. */
+interface ChunkResult {
+  readonly retry: FailedRecord[];
+  readonly failed: FailedRecord[];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function errorCodeOf(error: unknown): string {
+  const named = error as { name?: unknown; code?: unknown };
+  if (typeof named.name === 'string' && named.name !== 'Error') return named.name;
+  return typeof named.code === 'string' ? named.code : 'UnknownError';
+}
+
+/**
+ * Writes records with PutRecords: calls of at most 500 records and 5 MiB, sent in parallel;
+ * records that fail alone (throttling, `InternalFailure`) or with their whole call (throttling,
+ * 5xx, network) are retried by themselves with jittered exponential backoff until the deadline.
+ * Permanent errors (permissions, missing stream, KMS) fail at once: retrying cannot fix them.
+ */
+export class KinesisRecordWriter implements RecordWriter {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly minCallMs: number;
+
+  constructor(private readonly options: KinesisRecordWriterOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.minCallMs = options.minCallMs ?? 100;
+  }
+
+  async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
+    const failed: FailedRecord[] = [];
+    let pending = records.map((_, index) => index);
+    let retryable: FailedRecord[] = [];
+    let calls = 0;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const chunks = chunkRecords(records, pending);
+      calls += chunks.length;
+      const results = await Promise.all(chunks.map((chunk) => this.put(records, chunk, deadline)));
+      retryable = results.flatMap((result) => result.retry);
+      failed.push(...results.flatMap((result) => result.failed));
+      pending = retryable.map((failure) => failure.index);
+      if (pending.length === 0) break;
+      const delay = backoffDelay(this.options.backoff, attempt, this.random);
+      if (this.now() + delay + this.minCallMs > deadline) break;
+      await this.sleep(delay);
+    }
+    failed.push(...retryable);
+    failed.sort((a, b) => a.index - b.index);
+    return { failed, calls };
+  }
+
+  private async put(
+    records: readonly OutgoingRecord[],
+    chunk: readonly number[],
+    deadline: number,
+  ): Promise<ChunkResult> {
+    let output: PutRecordsCommandOutput;
+    try {
+      output = await this.options.client.send(
+        new PutRecordsCommand({
+          StreamName: this.options.streamName,
+          Records: chunk.map((index) => {
+            const record = records[index] as OutgoingRecord;
+            return { Data: record.data, PartitionKey: record.partitionKey };
+          }),
+        }),
+        { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
+      );
+    } catch (error) {
+      const errorCode = errorCodeOf(error);
+      const errorMessage = error instanceof Error ? error.message : String(error);
+      const failures = chunk.map((index) => ({ index, errorCode, errorMessage }));
+      return PERMANENT_ERRORS.has(errorCode)
+        ? { retry: [], failed: failures }
+        : { retry: failures, failed: [] };
+    }
+    const result: ChunkResult = { retry: [], failed: [] };
+    chunk.forEach((index, position) => {
+      const entry = output.Records?.[position];
+      if (entry !== undefined && entry.ErrorCode === undefined) return;
+      const errorCode = entry?.ErrorCode ?? 'InternalFailure';
+      const failure = { index, errorCode, errorMessage: entry?.ErrorMessage ?? 'no result for this record' };
+      (PERMANENT_ERRORS.has(errorCode) ? result.failed : result.retry).push(failure);
+    });
+    return result;
+  }
+}

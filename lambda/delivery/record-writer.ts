@@ -1,0 +1,37 @@
+/** One record bound for a stream: the serialised envelope and its partition key. */
+export interface OutgoingRecord {
+  readonly data: Uint8Array;
+  readonly partitionKey: string;
+}
+
+/** A record the writer gave up on, by its index in the batch it was given. */
+export interface FailedRecord {
+  readonly index: number;
+  /** Kinesis' error code (`ProvisionedThroughputExceededException`, `AccessDeniedException`, ...). */
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/** What happened to a batch: every record not listed in `failed` is durably in the stream. */
+export interface WriteReport {
+  readonly failed: readonly FailedRecord[];
+  /** Write calls made, retries included. */
+  readonly calls: number;
+}
+
+/** Writes records to one destination, retrying what can be retried until `deadline` (epoch ms). */
+export interface RecordWriter {
+  write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport>;
+}
+
+const THROTTLING_CODES = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'KMSThrottlingException',
+]);
+
+/** Whether an error code means "too fast, slow down" (answered 429) rather than a fault (503). */
+export function isThrottling(errorCode: string): boolean {
+  return THROTTLING_CODES.has(errorCode);
+}

@@ -1,0 +1,65 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { IngestOutcome } from '../ingest/ingest';
+import { HttpError, MalformedRequestError, PayloadTooLargeError } from './http-error';
+
+/** A JSON answer. */
+export function jsonAnswer(
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Events were accepted but not written: the SDK must send them again (it retries 429 and 503). */
+export class UndeliveredError extends HttpError {
+  constructor(
+    statusCode: 429 | 503,
+    message: string,
+    retryAfterSeconds: number,
+    details: Record<string, unknown>,
+  ) {
+    super(statusCode, message, { headers: { 'Retry-After': String(retryAfterSeconds) }, details });
+  }
+}
+
+/**
+ * The status of an ingest outcome, chosen for what the SDKs do with it (docs/architecture.md):
+ * 200 when every valid event is in Kinesis, with the refused ones listed; 400/413 only when
+ * nothing in the request could ever succeed; 429/503 with `Retry-After` when valid events are not
+ * yet written, so the SDK sends them again instead of dropping them.
+ */
+export function answerFor(
+  outcome: IngestOutcome,
+  retryAfterSeconds: number,
+): APIGatewayProxyStructuredResultV2 {
+  switch (outcome.kind) {
+    case 'delivered':
+      return jsonAnswer(200, { accepted: outcome.accepted, rejected: outcome.rejected });
+    case 'nothing-valid': {
+      const details = { accepted: 0, rejected: outcome.rejected };
+      if (outcome.allTooLarge)
+        throw new PayloadTooLargeError('Every event in the request is too large', { details });
+      throw new MalformedRequestError(
+        'No valid event in the request; see "rejected" for the reason of each',
+        {
+          details,
+        },
+      );
+    }
+    case 'undelivered': {
+      const count = outcome.undelivered.reduce((sum, report) => Math.max(sum, report.count), 0);
+      const why = outcome.throttled ? 'the stream is throttling writes' : 'the stream could not take them';
+      throw new UndeliveredError(
+        outcome.throttled ? 429 : 503,
+        `${count} of ${outcome.accepted} valid events were not written (${why}); send the request again`,
+        retryAfterSeconds,
+        { accepted: 0, rejected: outcome.rejected },
+      );
+    }
+  }
+}

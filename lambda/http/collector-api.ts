@@ -1,0 +1,115 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RuntimeConfig, SourceConfig } from '../config/runtime-config';
+import type { RecordWriter } from '../delivery/record-writer';
+import { isJsonObject, type JsonObject } from '../events/segment-event';
+import { parseIsoTimestamp } from '../events/timestamps';
+import { Ingest, type IngestRequest } from '../ingest/ingest';
+import { answerFor, jsonAnswer } from './answers';
+import { HttpError, MalformedRequestError, RouteNotFoundError, UnauthorizedError } from './http-error';
+import { parseJsonBody } from './request-body';
+import { resolveRoute } from './routes';
+import { WriteKeyRegistry, writeKeyFromAuthorization } from './write-key';
+
+export interface CollectorDependencies {
+  readonly config: RuntimeConfig;
+  /** The writer of each destination id, built once per container. */
+  readonly writers: ReadonlyMap<string, RecordWriter>;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/** An HTTP API (payload 2.0) request handler, before middlewares. */
+export type CollectorApi = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const validTimestamp = (value: unknown): string | undefined =>
+  typeof value === 'string' && parseIsoTimestamp(value) !== undefined ? value : undefined;
+
+function batchOf(body: JsonObject): unknown[] {
+  const batch = body.batch;
+  if (!Array.isArray(batch)) throw new MalformedRequestError('"batch" must be an array of events');
+  if (batch.length === 0) throw new MalformedRequestError('"batch" is empty; send at least one event');
+  return batch;
+}
+
+/**
+ * The collector's HTTP side: route, write key, body, then one call into the ingest use case, whose
+ * outcome becomes the answer. Errors are thrown as `HttpError`s for the error middleware to answer.
+ */
+export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
+  const { config, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const sources = new WriteKeyRegistry<SourceConfig>(
+    config.sources.flatMap((source) => source.writeKeys.map((key) => [key, source] as const)),
+  );
+  const ingest = new Ingest({ writers: deps.writers, maxEventBytes: config.limits.maxEventBytes });
+
+  const sourceOf = (writeKey: string | undefined): SourceConfig => {
+    if (writeKey === undefined || writeKey === '') {
+      throw new UnauthorizedError(
+        'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
+      );
+    }
+    const source = sources.ownerOf(writeKey);
+    if (source === undefined)
+      throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
+    return source;
+  };
+
+  return async (event, context) => {
+    const receivedAt = now();
+    const method = event.requestContext.http.method.toUpperCase();
+    const route = resolveRoute(event.rawPath);
+    if (route === undefined) throw new RouteNotFoundError(method, event.rawPath);
+    if (method !== 'POST') {
+      throw new HttpError(405, `${method} is not allowed here; use POST`, {
+        headers: { Allow: 'POST, OPTIONS' },
+      });
+    }
+    if (route.kind === 'telemetry') return jsonAnswer(200, {});
+
+    const headers = event.headers ?? {};
+    const headerKey =
+      writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
+    const authenticated = headerKey === undefined ? undefined : sourceOf(headerKey);
+    const body = parseJsonBody(
+      {
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded,
+        contentEncoding: headers['content-encoding'],
+      },
+      config.limits.maxRequestBytes,
+    );
+    const source = authenticated ?? sourceOf(typeof body.writeKey === 'string' ? body.writeKey : undefined);
+
+    const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
+    const request: IngestRequest = {
+      source,
+      messages: route.kind === 'batch' ? batchOf(body) : [body],
+      endpointType: route.kind === 'event' ? route.type : undefined,
+      sentAt:
+        (route.kind === 'batch' ? validTimestamp(body.sentAt) : undefined) ?? validTimestamp(headers.sentat),
+      batchContext: route.kind === 'batch' && isJsonObject(body.context) ? body.context : undefined,
+      receivedAt,
+      sourceIp: event.requestContext.http.sourceIp || undefined,
+      deadline: receivedAt + Math.min(config.delivery.budgetMs, remainingMs),
+    };
+    const outcome = await ingest.ingest(request);
+    if (outcome.kind === 'undelivered') {
+      logger.warn('Accepted events not written; answering with a retryable status', {
+        sourceId: source.id,
+        accepted: outcome.accepted,
+        undelivered: outcome.undelivered,
+      });
+    }
+    logger.debug('Request ingested', {
+      sourceId: source.id,
+      outcome: outcome.kind,
+      rejected: outcome.rejected.length,
+    });
+    return answerFor(outcome, config.delivery.retryAfterSeconds);
+  };
+}

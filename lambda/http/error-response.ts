@@ -1,0 +1,35 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { jsonAnswer } from './answers';
+import { HttpError } from './http-error';
+
+/**
+ * The one place that turns errors into HTTP answers (register it last): an exposed `HttpError`
+ * becomes `{ error, ...details }` with its status and headers; anything else becomes a generic 500
+ * (which every SDK retries) and is logged, so internals never reach the client.
+ * A JSON body rather than `@middy/http-error-handler`'s plain message: clients get the rejected
+ * events' reasons with a 400, and the same shape for every error.
+ */
+export function httpErrorResponse(options: {
+  readonly logger: Logger;
+}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      if (request.response !== undefined) return;
+      const error = request.error;
+      if (error instanceof HttpError && error.expose) {
+        const log = error.statusCode >= 500 ? options.logger.warn : options.logger.debug;
+        log.call(options.logger, error.message, { statusCode: error.statusCode, errorName: error.name });
+        request.response = jsonAnswer(
+          error.statusCode,
+          { error: error.message, ...error.details },
+          error.headers,
+        );
+        return;
+      }
+      options.logger.error('Unhandled error', error as Error);
+      request.response = jsonAnswer(500, { error: 'Internal error; send the request again' });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * An error that is also an HTTP answer (middy's convention): a status, a message that is safe to
+ * show the client when `expose` is true, optional headers, and the `cause` kept for the logs.
+ */
+export class HttpError extends Error {
+  readonly expose: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    options: {
+      cause?: unknown;
+      headers?: Record<string, string>;
+      details?: Record<string, unknown>;
+      expose?: boolean;
+    } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.expose = options.expose ?? true;
+    this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
+  }
+}
+
+/** 400: the request can never succeed as sent (not JSON, not an object, no valid event). */
+export class MalformedRequestError extends HttpError {
+  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(400, message, options);
+  }
+}
+
+/** 401: no write key, or one no source owns. */
+export class UnauthorizedError extends HttpError {
+  constructor(message: string) {
+    super(401, message, { headers: { 'WWW-Authenticate': 'Basic realm="kinesis-event-forwarder"' } });
+  }
+}
+
+/** 404: not one of the collector's routes. */
+export class RouteNotFoundError extends HttpError {
+  constructor(method: string, path: string) {
+    super(
+      404,
+      `No route for ${method} ${path}; send events to POST /v1/{track,identify,page,screen,group,alias,batch}`,
+    );
+  }
+}
+
+/** 413: the body (or, decompressed, its content) is over the request limit. */
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super(413, message, options);
+  }
+}
+
+/** 415: a `Content-Encoding` the collector cannot decode. */
+export class UnsupportedEncodingError extends HttpError {
+  constructor(encoding: string) {
+    super(415, `Content-Encoding "${encoding}" is not supported; send identity, gzip, deflate or br`);
+  }
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+
+const digest = (key: string): string => createHash('sha256').update(key, 'utf8').digest('base64');
+
+/**
+ * Finds the owner of a write key without comparing key characters: keys are looked up by their
+ * SHA-256, so lookup time does not reveal how much of a guessed key was right.
+ */
+export class WriteKeyRegistry<Owner> {
+  private readonly owners = new Map<string, Owner>();
+
+  constructor(entries: Iterable<readonly [writeKey: string, owner: Owner]>) {
+    for (const [key, owner] of entries) this.owners.set(digest(key), owner);
+  }
+
+  ownerOf(writeKey: string): Owner | undefined {
+    return this.owners.get(digest(writeKey));
+  }
+}
+
+/**
+ * The write key in `Authorization: Basic base64(writeKey + ":")`, as Segment and RudderStack SDKs
+ * send it. Returns `undefined` when the header is absent or not Basic.
+ */
+export function writeKeyFromAuthorization(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (match?.[1] === undefined) return undefined;
+  const credentials = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = credentials.indexOf(':');
+  const key = colon === -1 ? credentials : credentials.slice(0, colon);
+  return key === '' ? undefined : key;
+}

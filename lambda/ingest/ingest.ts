@@ -1,0 +1,159 @@
+import type { SourceConfig } from '../config/runtime-config';
+import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
+import { isThrottling } from '../delivery/record-writer';
+import { type Envelope, toEnvelope } from '../events/envelope';
+import { partitionKeyFor } from '../events/partition-key';
+import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
+import { validateEvent } from '../events/validate-event';
+
+/** One refused message: its position in the request, its `messageId` if it had one, and why. */
+export interface Rejection {
+  readonly index: number;
+  readonly messageId: string | null;
+  readonly reason: string;
+}
+
+/** A request's messages, after routing and authentication. */
+export interface IngestRequest {
+  readonly source: SourceConfig;
+  readonly messages: readonly unknown[];
+  /** Set for single-event endpoints (`/v1/track`): the type every message must have. */
+  readonly endpointType?: EventType;
+  /** The batch's `sentAt` (or RudderStack's `SentAt` header), for messages without their own. */
+  readonly sentAt?: string;
+  /** The batch's `context`, merged under each message's own. */
+  readonly batchContext?: JsonObject;
+  readonly receivedAt: number;
+  readonly sourceIp?: string;
+  /** Epoch ms by which delivery must be over, so the answer reaches the client in time. */
+  readonly deadline: number;
+}
+
+/** A destination's records that did not reach it. */
+export interface UndeliveredReport {
+  readonly destinationId: string;
+  readonly count: number;
+  readonly errorCodes: readonly string[];
+}
+
+export type IngestOutcome =
+  /** Every accepted event is durably in every destination. */
+  | { readonly kind: 'delivered'; readonly accepted: number; readonly rejected: readonly Rejection[] }
+  /** No message was valid: nothing to write, nothing a retry could change. */
+  | { readonly kind: 'nothing-valid'; readonly rejected: readonly Rejection[]; readonly allTooLarge: boolean }
+  /** Some accepted events are not in some destination; the client must send them again. */
+  | {
+      readonly kind: 'undelivered';
+      readonly accepted: number;
+      readonly rejected: readonly Rejection[];
+      readonly undelivered: readonly UndeliveredReport[];
+      /** Every failure was throttling (answer 429) rather than a fault (answer 503). */
+      readonly throttled: boolean;
+    };
+
+export interface IngestDependencies {
+  /** The writer of each destination id, built once per container. */
+  readonly writers: ReadonlyMap<string, RecordWriter>;
+  readonly maxEventBytes: number;
+}
+
+const encoder = new TextEncoder();
+
+/** The envelope as UTF-8 JSON, or why it cannot be serialised (e.g. nesting too deep). */
+function serialise(envelope: Envelope): Uint8Array | string {
+  try {
+    return encoder.encode(JSON.stringify(envelope));
+  } catch (error) {
+    return `event cannot be serialised: ${(error as Error).message}`;
+  }
+}
+
+function messageIdOf(message: unknown): string | null {
+  const id = (message as { messageId?: unknown } | null)?.messageId;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
+function withBatchContext(event: SegmentEvent, batchContext: JsonObject | undefined): SegmentEvent {
+  if (batchContext === undefined) return event;
+  return { ...event, context: { ...batchContext, ...event.context } };
+}
+
+/**
+ * The use case: validates each message, turns each valid one into an envelope per destination,
+ * writes them all, and says what happened. Valid events are written even when others are refused.
+ */
+export class Ingest {
+  constructor(private readonly deps: IngestDependencies) {}
+
+  async ingest(request: IngestRequest): Promise<IngestOutcome> {
+    const { source } = request;
+    const destinations = source.destinations;
+    const records: OutgoingRecord[][] = destinations.map(() => []);
+    const rejected: Rejection[] = [];
+    const receipt = { receivedAt: request.receivedAt, sourceId: source.id, sourceIp: request.sourceIp };
+
+    let tooLarge = 0;
+
+    request.messages.forEach((message, index) => {
+      const validation = validateEvent(message, {
+        endpointType: request.endpointType,
+        sentAt: request.sentAt,
+      });
+      if (!validation.ok) {
+        rejected.push({ index, messageId: messageIdOf(message), reason: validation.reason });
+        return;
+      }
+      const event = withBatchContext(validation.event, request.batchContext);
+      const envelope = toEnvelope(event, receipt, destinations[0] as string);
+      const partitionKey = partitionKeyFor(
+        { eventId: envelope.event_id, userId: envelope.user_id, anonymousId: envelope.anonymous_id },
+        source.partitionKey,
+      );
+      const encoded: Uint8Array[] = [];
+      for (const integration_id of destinations) {
+        const serialised = serialise({ ...envelope, integration_id });
+        if (typeof serialised === 'string') {
+          rejected.push({ index, messageId: event.messageId ?? null, reason: serialised });
+          return;
+        }
+        if (serialised.byteLength > this.deps.maxEventBytes) {
+          tooLarge++;
+          rejected.push({
+            index,
+            messageId: event.messageId ?? null,
+            reason: `event is larger than ${this.deps.maxEventBytes} bytes (${serialised.byteLength} bytes as an envelope)`,
+          });
+          return;
+        }
+        encoded.push(serialised);
+      }
+      encoded.forEach((data, position) => {
+        records[position]?.push({ data, partitionKey });
+      });
+    });
+
+    const accepted = request.messages.length - rejected.length;
+    if (accepted === 0) {
+      return { kind: 'nothing-valid', rejected, allTooLarge: tooLarge === rejected.length };
+    }
+    const reports = await Promise.all(
+      destinations.map((destinationId, position) =>
+        this.write(destinationId, records[position] ?? [], request.deadline),
+      ),
+    );
+    const undelivered = reports.flatMap((report, position): UndeliveredReport[] => {
+      if (report.failed.length === 0) return [];
+      const errorCodes = [...new Set(report.failed.map((failure) => failure.errorCode))];
+      return [{ destinationId: destinations[position] as string, count: report.failed.length, errorCodes }];
+    });
+    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected };
+    const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
+    return { kind: 'undelivered', accepted, rejected, undelivered, throttled };
+  }
+
+  private write(destinationId: string, records: OutgoingRecord[], deadline: number): Promise<WriteReport> {
+    const writer = this.deps.writers.get(destinationId);
+    if (writer === undefined) throw new Error(`No writer for destination "${destinationId}"`);
+    return writer.write(records, deadline);
+  }
+}
