@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config/runtime-config';
+import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
+import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import { createHandler } from '../../lambda/handler';
+import { createKinesalite } from '../../local/kinesalite';
+import { type HttpApiHandler, type LocalCollector, startLocalCollector } from '../../local/local-collector';
+import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
+import { ensureStream } from '../../local/streams';
+import { readAllRecords, type StoredRecord } from './stream-reader';
+
+export const TEST_WRITE_KEY = 'test-write-key';
+export const TEST_SOURCE_ID = 'test-source';
+export const TEST_DESTINATION_ID = 'test-kinesis';
+
+/** An in-process kinesalite on a free loopback port (fine for tests; local mode uses a child process). */
+export async function startTestKinesis(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const server: Server = createKinesalite();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let streamCounter = 0;
+
+export interface TestCollector {
+  /** The collector's base URL (local API Gateway stand-in). */
+  readonly url: string;
+  readonly streamName: string;
+  readonly kinesis: KinesisClient;
+  readonly logger: Logger;
+  /** Every record in the stream so far, all shards. */
+  records(): Promise<StoredRecord[]>;
+  stop(): Promise<void>;
+}
+
+export interface TestCollectorOptions {
+  /** Overrides merged into the default one-source, one-destination configuration. */
+  readonly config?: (defaults: RuntimeConfigInput) => RuntimeConfigInput;
+  /** Wraps each destination's writer, e.g. to inject faults. */
+  readonly wrapWriter?: (writer: RecordWriter, destinationId: string) => RecordWriter;
+  readonly shardCount?: number;
+  /** The function timeout the local API Gateway reports. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The real local path for integration tests: kinesalite over real HTTP, a fresh stream, the real
+ * handler behind the local API Gateway, on free loopback ports.
+ */
+export async function startTestCollector(options: TestCollectorOptions = {}): Promise<TestCollector> {
+  const kinesisServer = await startTestKinesis();
+  const streamName = `test-events-${process.pid}-${++streamCounter}`;
+  const kinesis = emulatorClient(kinesisServer.endpoint, 'us-east-1');
+  await ensureStream(kinesis, streamName, options.shardCount ?? 2);
+  const defaults: RuntimeConfigInput = {
+    sources: [{ id: TEST_SOURCE_ID, writeKeys: [TEST_WRITE_KEY], destinations: [TEST_DESTINATION_ID] }],
+    destinations: [
+      {
+        id: TEST_DESTINATION_ID,
+        streamName,
+        region: 'us-east-1',
+        endpoint: kinesisServer.endpoint,
+        credentials: emulatorCredentials(),
+      },
+    ],
+  };
+  const config = parseRuntimeConfig(options.config ? options.config(defaults) : defaults);
+  const writers = new Map<string, RecordWriter>(
+    config.destinations.map((destination) => {
+      const writer = new KinesisRecordWriter({
+        client: createKinesisClient(destination),
+        streamName: destination.streamName,
+        backoff: config.delivery,
+      });
+      return [destination.id, options.wrapWriter ? options.wrapWriter(writer, destination.id) : writer];
+    }),
+  );
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const handler = createHandler({ config, writers, logger }) as unknown as HttpApiHandler;
+  const collector: LocalCollector = await startLocalCollector({
+    handler,
+    port: 0,
+    timeoutMs: options.timeoutMs,
+  });
+  return {
+    url: collector.url,
+    streamName,
+    kinesis,
+    logger,
+    records: () => readAllRecords(kinesis, streamName),
+    stop: async () => {
+      await collector.close();
+      kinesis.destroy();
+      await kinesisServer.stop();
+    },
+  };
+}
