@@ -7,6 +7,7 @@ import type { RuntimeConfig } from './config/runtime-config';
 import type { RecordWriter } from './delivery/record-writer';
 import { createCollectorApi } from './http/collector-api';
 import { httpErrorResponse } from './http/error-response';
+import type { WriteKeyDirectory } from './http/write-key-directory';
 
 /** Request headers the real SDKs send (analytics.js, analytics-node, RudderStack): preflights allow them. */
 export const ALLOWED_HEADERS = [
@@ -26,6 +27,8 @@ export interface HandlerDependencies {
   readonly config: RuntimeConfig;
   readonly writers: ReadonlyMap<string, RecordWriter>;
   readonly logger: Logger;
+  /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
+  readonly writeKeys?: WriteKeyDirectory;
   readonly now?: () => number;
 }
 

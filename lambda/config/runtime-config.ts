@@ -10,6 +10,19 @@ const destinationSchema = z.strictObject({
   region: nonEmpty,
   /** A Kinesis-compatible endpoint (the local emulator); absent for AWS itself. */
   endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** The writer role to assume (possibly in another account); absent: the function's own role. */
+  roleArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
+    )
+    .optional(),
+  /** The external ID the writer role's trust policy requires. */
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-_')
+    .optional(),
   /** Static keys, for emulators and destinations that cannot offer a role. */
   credentials: z
     .strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: nonEmpty.optional() })
@@ -19,7 +32,10 @@ const destinationSchema = z.strictObject({
 const sourceSchema = z.strictObject({
   /** Becomes `source_id` in every envelope. */
   id: nonEmpty,
-  writeKeys: z.array(nonEmpty).min(1),
+  /** Optional when the keys come from the `WRITE_KEYS_SECRET_ARN` secret instead. */
+  writeKeys: z.array(nonEmpty).min(1).optional(),
+  /** Browser origins allowed to send this source's events; absent: the global `cors.allowedOrigins`. */
+  allowedOrigins: z.array(nonEmpty).min(1).optional(),
   /** Ids of the destinations that receive every accepted event of this source. */
   destinations: z.array(nonEmpty).min(1),
   partitionKey: z.enum(['user', 'event_id']).default('user'),
@@ -77,6 +93,20 @@ const runtimeConfigSchema = z
         });
       }
       destinationIds.add(destination.id);
+      if (destination.externalId !== undefined && destination.roleArn === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', index, 'externalId'],
+          message: 'an external ID is only used to assume a role: set roleArn too',
+        });
+      }
+      if (destination.roleArn !== undefined && destination.credentials !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', index, 'credentials'],
+          message: 'set either roleArn or static credentials, not both',
+        });
+      }
     });
     const sourceIds = new Set<string>();
     const writeKeys = new Set<string>();
@@ -89,7 +119,7 @@ const runtimeConfigSchema = z
         });
       }
       sourceIds.add(source.id);
-      source.writeKeys.forEach((key, keyIndex) => {
+      source.writeKeys?.forEach((key, keyIndex) => {
         if (writeKeys.has(key)) {
           ctx.addIssue({
             code: 'custom',

@@ -9,13 +9,16 @@ import { answerFor, jsonAnswer } from './answers';
 import { HttpError, MalformedRequestError, RouteNotFoundError, UnauthorizedError } from './http-error';
 import { parseJsonBody } from './request-body';
 import { resolveRoute } from './routes';
-import { WriteKeyRegistry, writeKeyFromAuthorization } from './write-key';
+import { writeKeyFromAuthorization } from './write-key';
+import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
 
 export interface CollectorDependencies {
   readonly config: RuntimeConfig;
   /** The writer of each destination id, built once per container. */
   readonly writers: ReadonlyMap<string, RecordWriter>;
   readonly logger: Logger;
+  /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
+  readonly writeKeys?: WriteKeyDirectory;
   readonly now?: () => number;
 }
 
@@ -42,18 +45,16 @@ function batchOf(body: JsonObject): unknown[] {
 export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
-  const sources = new WriteKeyRegistry<SourceConfig>(
-    config.sources.flatMap((source) => source.writeKeys.map((key) => [key, source] as const)),
-  );
+  const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const ingest = new Ingest({ writers: deps.writers, maxEventBytes: config.limits.maxEventBytes });
 
-  const sourceOf = (writeKey: string | undefined): SourceConfig => {
+  const sourceOf = async (writeKey: string | undefined): Promise<SourceConfig> => {
     if (writeKey === undefined || writeKey === '') {
       throw new UnauthorizedError(
         'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
       );
     }
-    const source = sources.ownerOf(writeKey);
+    const source = await writeKeys.sourceOf(writeKey);
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
     return source;
@@ -74,7 +75,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const headers = event.headers ?? {};
     const headerKey =
       writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
-    const authenticated = headerKey === undefined ? undefined : sourceOf(headerKey);
+    const authenticated = headerKey === undefined ? undefined : await sourceOf(headerKey);
     const body = parseJsonBody(
       {
         body: event.body,
@@ -83,7 +84,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       },
       config.limits.maxRequestBytes,
     );
-    const source = authenticated ?? sourceOf(typeof body.writeKey === 'string' ? body.writeKey : undefined);
+    const source =
+      authenticated ?? (await sourceOf(typeof body.writeKey === 'string' ? body.writeKey : undefined));
 
     const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
     const request: IngestRequest = {
