@@ -153,15 +153,28 @@ export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError';
 }
 
-/** Validates a configuration document, filling in defaults. */
-export function parseRuntimeConfig(document: unknown, origin = 'configuration'): RuntimeConfig {
+/**
+ * Validates a configuration document, filling in defaults. Every source needs `writeKeys` unless
+ * `writeKeysFromSecret` says they come from the `WRITE_KEYS_SECRET_ARN` secret.
+ */
+export function parseRuntimeConfig(
+  document: unknown,
+  origin = 'configuration',
+  options: { readonly writeKeysFromSecret?: boolean } = {},
+): RuntimeConfig {
   const result = runtimeConfigSchema.safeParse(document);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-  );
+  const problems = result.success
+    ? result.data.sources.flatMap((source, index) =>
+        source.writeKeys === undefined && !options.writeKeysFromSecret
+          ? [
+              `  - sources.${index}.writeKeys: required (or set WRITE_KEYS_SECRET_ARN to keep the keys in a secret)`,
+            ]
+          : [],
+      )
+    : result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (result.success && problems.length === 0) return result.data;
   throw new InvalidConfigError(`Invalid collector ${origin}:\n${problems.join('\n')}`, {
-    cause: result.error,
+    cause: result.success ? undefined : result.error,
   });
 }
 
@@ -180,8 +193,14 @@ function parseJson(text: string, origin: string): unknown {
  * `COLLECTOR_CONFIG_FILE` (a path to it). Fails fast with every problem listed.
  */
 export function readRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
-  if (env.COLLECTOR_CONFIG)
-    return parseRuntimeConfig(parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG'), 'COLLECTOR_CONFIG');
+  const options = { writeKeysFromSecret: Boolean(env.WRITE_KEYS_SECRET_ARN) };
+  if (env.COLLECTOR_CONFIG) {
+    return parseRuntimeConfig(
+      parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG'),
+      'COLLECTOR_CONFIG',
+      options,
+    );
+  }
   const file = env.COLLECTOR_CONFIG_FILE;
   if (file) {
     let text: string;
@@ -192,7 +211,7 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
         cause: error,
       });
     }
-    return parseRuntimeConfig(parseJson(text, `file ${file}`), `file ${file}`);
+    return parseRuntimeConfig(parseJson(text, `file ${file}`), `file ${file}`, options);
   }
   throw new InvalidConfigError(
     'No collector configuration: set COLLECTOR_CONFIG to the JSON document or COLLECTOR_CONFIG_FILE to its path (see docs/configuration.md).',

@@ -1,0 +1,74 @@
+import type { SourceConfig } from '../config/runtime-config';
+import { isJsonObject } from '../events/segment-event';
+import { HttpError } from './http-error';
+import { WriteKeyRegistry } from './write-key';
+import type { WriteKeyDirectory } from './write-key-directory';
+
+/** The write-key secret cannot be read: our fault, so 503 and the SDK sends the events again. */
+export class WriteKeysUnavailableError extends HttpError {
+  constructor(cause: unknown, retryAfterSeconds: number) {
+    super(503, 'Write keys cannot be checked right now; send the request again', {
+      cause,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
+/**
+ * Write keys kept in a secret (Secrets Manager) whose value is JSON mapping source ids to keys:
+ * `{ "<sourceId>": ["<key>", ...] }` or `{ "<sourceId>": "<key>" }`. `fetchSecret` is expected to
+ * cache with a TTL (Powertools Parameters does), so rotated keys take effect without a cold start;
+ * the lookup table is rebuilt only when the fetched value changes. Keys written in the
+ * configuration document, if any, stay valid too.
+ */
+export class SecretWriteKeys implements WriteKeyDirectory {
+  private lastValue: unknown;
+  private registry = new WriteKeyRegistry<SourceConfig>([]);
+
+  constructor(
+    private readonly sources: readonly SourceConfig[],
+    private readonly fetchSecret: () => Promise<unknown>,
+    private readonly options: {
+      readonly retryAfterSeconds: number;
+      readonly onUnknownSource?: (id: string) => void;
+    },
+  ) {}
+
+  async sourceOf(writeKey: string): Promise<SourceConfig | undefined> {
+    let value: unknown;
+    try {
+      value = await this.fetchSecret();
+    } catch (error) {
+      throw new WriteKeysUnavailableError(error, this.options.retryAfterSeconds);
+    }
+    if (value !== this.lastValue) {
+      this.registry = new WriteKeyRegistry(this.entries(value));
+      this.lastValue = value;
+    }
+    return this.registry.ownerOf(writeKey);
+  }
+
+  private entries(value: unknown): [string, SourceConfig][] {
+    if (!isJsonObject(value)) {
+      throw new WriteKeysUnavailableError(
+        new TypeError('the write-key secret must be a JSON object mapping source ids to keys'),
+        this.options.retryAfterSeconds,
+      );
+    }
+    const byId = new Map(this.sources.map((source) => [source.id, source]));
+    const entries: [string, SourceConfig][] = this.sources.flatMap((source) =>
+      (source.writeKeys ?? []).map((key): [string, SourceConfig] => [key, source]),
+    );
+    for (const [sourceId, keys] of Object.entries(value)) {
+      const source = byId.get(sourceId);
+      if (source === undefined) {
+        this.options.onUnknownSource?.(sourceId);
+        continue;
+      }
+      for (const key of Array.isArray(keys) ? keys : [keys]) {
+        if (typeof key === 'string' && key !== '') entries.push([key, source]);
+      }
+    }
+    return entries;
+  }
+}
