@@ -1,27 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { RuntimeConfig } from './config/runtime-config';
+import type { RuntimeConfig, SourceConfig } from './config/runtime-config';
 import type { RecordWriter } from './delivery/record-writer';
 import { createCollectorApi } from './http/collector-api';
+import { CorsPolicy, httpCorsPerSource } from './http/cors';
 import { httpErrorResponse } from './http/error-response';
 import type { WriteKeyDirectory } from './http/write-key-directory';
 
-/** Request headers the real SDKs send (analytics.js, analytics-node, RudderStack): preflights allow them. */
-export const ALLOWED_HEADERS = [
-  'authorization',
-  'content-type',
-  'content-encoding',
-  'x-retry-count',
-  'anonymousid',
-  'sentat',
-  'rsa-retry-attempt',
-  'rsa-retry-reason',
-  'rsa-since-first-attempt',
-  'rsa-since-last-attempt',
-].join(', ');
+export { ALLOWED_HEADERS } from './http/cors';
 
 export interface HandlerDependencies {
   readonly config: RuntimeConfig;
@@ -33,22 +21,24 @@ export interface HandlerDependencies {
 }
 
 /**
- * The Lambda handler: CORS (preflights answered here, headers on every answer, errors included),
- * one error-to-answer middleware, and one call into the collector.
+ * The Lambda handler: CORS (preflights answered here, each source's origins on every answer,
+ * errors included), one error-to-answer middleware, and one call into the collector.
  */
 export function createHandler(deps: HandlerDependencies) {
+  const authenticated = new WeakMap<APIGatewayProxyEventV2, SourceConfig>();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(deps.logger))
     .use(
-      httpCors({
-        origins: deps.config.cors.allowedOrigins,
-        methods: 'POST, OPTIONS',
-        headers: ALLOWED_HEADERS,
-        exposeHeaders: 'Retry-After',
-        maxAge: deps.config.cors.maxAgeSeconds,
-        disableBeforePreflightResponse: false,
+      httpCorsPerSource({
+        policy: new CorsPolicy(deps.config),
+        sourceOf: (event) => authenticated.get(event),
       }),
     )
     .use(httpErrorResponse({ logger: deps.logger }))
-    .handler(createCollectorApi(deps));
+    .handler(
+      createCollectorApi({
+        ...deps,
+        onAuthenticated: (event, source) => authenticated.set(event, source),
+      }),
+    );
 }

@@ -8,7 +8,8 @@ import { Ingest, type IngestRequest } from '../ingest/ingest';
 import { answerFor, jsonAnswer } from './answers';
 import { HttpError, MalformedRequestError, RouteNotFoundError, UnauthorizedError } from './http-error';
 import { parseJsonBody } from './request-body';
-import { resolveRoute } from './routes';
+import { methodsOf, resolveRoute } from './routes';
+import { rudderStackSourceConfig } from './source-config';
 import { writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
 
@@ -20,6 +21,11 @@ export interface CollectorDependencies {
   /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
   readonly writeKeys?: WriteKeyDirectory;
   readonly now?: () => number;
+  /**
+   * Told the source that owns the request's write key as soon as it is known, so CORS can answer
+   * with that source's allowed origins (errors after authentication included).
+   */
+  readonly onAuthenticated?: (event: APIGatewayProxyEventV2, source: SourceConfig) => void;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -48,7 +54,10 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const ingest = new Ingest({ writers: deps.writers, maxEventBytes: config.limits.maxEventBytes });
 
-  const sourceOf = async (writeKey: string | undefined): Promise<SourceConfig> => {
+  const sourceOf = async (
+    event: APIGatewayProxyEventV2,
+    writeKey: string | undefined,
+  ): Promise<SourceConfig> => {
     if (writeKey === undefined || writeKey === '') {
       throw new UnauthorizedError(
         'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
@@ -57,6 +66,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const source = await writeKeys.sourceOf(writeKey);
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
+    deps.onAuthenticated?.(event, source);
     return source;
   };
 
@@ -65,9 +75,10 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const method = event.requestContext.http.method.toUpperCase();
     const route = resolveRoute(event.rawPath);
     if (route === undefined) throw new RouteNotFoundError(method, event.rawPath);
-    if (method !== 'POST') {
-      throw new HttpError(405, `${method} is not allowed here; use POST`, {
-        headers: { Allow: 'POST, OPTIONS' },
+    const allowed = methodsOf(route);
+    if (!allowed.includes(method)) {
+      throw new HttpError(405, `${method} is not allowed here; use ${allowed.join(' or ')}`, {
+        headers: { Allow: [...allowed, 'OPTIONS'].join(', ') },
       });
     }
     if (route.kind === 'telemetry') return jsonAnswer(200, {});
@@ -75,7 +86,13 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const headers = event.headers ?? {};
     const headerKey =
       writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
-    const authenticated = headerKey === undefined ? undefined : await sourceOf(headerKey);
+    if (route.kind === 'source-config') {
+      const source = await sourceOf(event, headerKey);
+      return jsonAnswer(200, rudderStackSourceConfig(source, headerKey as string), {
+        'Cache-Control': 'private, max-age=300',
+      });
+    }
+    const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
     const body = parseJsonBody(
       {
         body: event.body,
@@ -85,7 +102,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       config.limits.maxRequestBytes,
     );
     const source =
-      authenticated ?? (await sourceOf(typeof body.writeKey === 'string' ? body.writeKey : undefined));
+      authenticated ?? (await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
 
     const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
     const request: IngestRequest = {

@@ -1,0 +1,160 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { SourceConfig } from '../config/runtime-config';
+import { methodsOf, resolveRoute } from './routes';
+
+/** Request headers the real SDKs send (analytics.js, analytics-node, RudderStack): preflights allow them. */
+export const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'content-encoding',
+  'x-retry-count',
+  'anonymousid',
+  'sentat',
+  'rsa-retry-attempt',
+  'rsa-retry-reason',
+  'rsa-since-first-attempt',
+  'rsa-since-last-attempt',
+].join(', ');
+
+/** Answer headers a page may read: analytics-next honours `Retry-After` only when it is exposed. */
+export const EXPOSED_HEADERS = 'Retry-After';
+
+/**
+ * A list of allowed browser origins: `*` (any origin), exact origins (`https://shop.example.com`),
+ * or one-label wildcards (`https://*.example.com`, as @middy/http-cors reads them).
+ */
+export class OriginAllowlist {
+  readonly any: boolean;
+  private readonly exact: ReadonlySet<string>;
+  private readonly patterns: readonly RegExp[];
+
+  constructor(origins: Iterable<string>) {
+    const list = [...origins];
+    this.any = list.includes('*');
+    this.exact = new Set(list.filter((origin) => !origin.includes('*')));
+    this.patterns = list
+      .filter((origin) => origin !== '*' && origin.includes('*'))
+      .map((origin) => {
+        const escaped = origin.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^./:]+');
+        return new RegExp(`^${escaped}$`);
+      });
+  }
+
+  allows(origin: string): boolean {
+    return this.any || this.exact.has(origin) || this.patterns.some((pattern) => pattern.test(origin));
+  }
+
+  /** The `Access-Control-Allow-Origin` value for a request from `origin`, if it may read the answer. */
+  allowOriginHeader(origin: string | undefined): string | undefined {
+    if (this.any) return '*';
+    return origin !== undefined && this.allows(origin) ? origin : undefined;
+  }
+}
+
+/**
+ * A source's allowed origins: its own `allowedOrigins` when set, else the collector-wide
+ * `cors.allowedOrigins`. Read defensively, so a configuration without the per-source field works.
+ */
+export function allowedOriginsOf(source: SourceConfig, fallback: readonly string[]): readonly string[] {
+  const own = (source as { readonly allowedOrigins?: unknown }).allowedOrigins;
+  return Array.isArray(own) && own.every((origin) => typeof origin === 'string') ? own : fallback;
+}
+
+export interface CorsSettings {
+  readonly sources: readonly SourceConfig[];
+  readonly cors: { readonly allowedOrigins: readonly string[]; readonly maxAgeSeconds: number };
+}
+
+/**
+ * Who may call the collector from a browser. A preflight carries no write key, so it is answered
+ * for any origin some source allows; the answer to the request itself names the origin only if
+ * the source that owns the write key allows it. Answers given before the source is known (a
+ * missing or unknown write key, a malformed body) use the preflight rule, so the page can read why.
+ */
+export class CorsPolicy {
+  readonly anySource: OriginAllowlist;
+  readonly maxAgeSeconds: number;
+  private readonly bySource = new Map<string, OriginAllowlist>();
+
+  constructor(settings: CorsSettings) {
+    const union = new Set<string>();
+    for (const source of settings.sources) {
+      const origins = allowedOriginsOf(source, settings.cors.allowedOrigins);
+      this.bySource.set(source.id, new OriginAllowlist(origins));
+      for (const origin of origins) union.add(origin);
+    }
+    this.anySource = new OriginAllowlist(union);
+    this.maxAgeSeconds = settings.cors.maxAgeSeconds;
+  }
+
+  /** The allowlist of a source, or of any source when the request's source is not known. */
+  allowlistOf(source: SourceConfig | undefined): OriginAllowlist {
+    return (source && this.bySource.get(source.id)) ?? this.anySource;
+  }
+}
+
+type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
+
+const originOf = (event: APIGatewayProxyEventV2): string | undefined =>
+  event.headers?.origin ?? event.headers?.Origin;
+
+function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
+  response: R,
+  allowOrigin: string | undefined,
+): R | HttpResult {
+  if (response === undefined || response === null || typeof response === 'string') return response;
+  const result = response as HttpResult;
+  const headers: Record<string, string | number | boolean> = { ...result.headers };
+  if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;
+  headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+  if (allowOrigin !== '*') headers.Vary = 'Origin';
+  return { ...result, headers };
+}
+
+/** The answer to a preflight (`OPTIONS`): no write key to check, so any source's origins count. */
+export function preflightAnswer(event: APIGatewayProxyEventV2, policy: CorsPolicy): HttpResult {
+  const route = resolveRoute(event.rawPath);
+  const methods = [...(route ? methodsOf(route) : ['POST']), 'OPTIONS'].join(', ');
+  const allowOrigin = policy.anySource.allowOriginHeader(originOf(event));
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Methods': methods,
+    'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+    'Access-Control-Max-Age': String(policy.maxAgeSeconds),
+    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+    Allow: methods,
+  };
+  if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;
+  if (allowOrigin !== '*') headers.Vary = 'Origin';
+  return { statusCode: 204, headers, body: '' };
+}
+
+/**
+ * CORS for every answer, errors included (a browser turns an answer without CORS headers into an
+ * opaque network error, and the SDK cannot tell a 503 to retry from a 401). Register it before
+ * the error middleware, so its `onError` runs after the error has become an answer.
+ */
+export function httpCorsPerSource(options: {
+  readonly policy: CorsPolicy;
+  /** The source that owns the request's write key, once the collector has authenticated it. */
+  readonly sourceOf: (event: APIGatewayProxyEventV2) => SourceConfig | undefined;
+}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  const { policy } = options;
+  const decorate = (request: Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>) => {
+    const allowlist = policy.allowlistOf(options.sourceOf(request.event));
+    request.response = withCorsHeaders(
+      request.response,
+      allowlist.allowOriginHeader(originOf(request.event)),
+    );
+  };
+  return {
+    before: async (request) => {
+      if (request.event.requestContext.http.method.toUpperCase() === 'OPTIONS') {
+        return preflightAnswer(request.event, policy);
+      }
+      return undefined;
+    },
+    after: async (request) => decorate(request),
+    onError: async (request) => decorate(request),
+  };
+}
