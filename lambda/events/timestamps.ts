@@ -5,10 +5,26 @@
 const ISO_8601 =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/;
 
-/** Parses an ISO-8601 timestamp to epoch milliseconds, or returns `undefined` when it is not one. */
+/** A zone designator at the end of a date-time: `Z`, `+01:00`, `-0130`. */
+const ZONE = /(?:[Zz]|[+-]\d\d:?\d\d)$/;
+
+/**
+ * Parses an ISO-8601 timestamp to epoch milliseconds, or returns `undefined` when it is not one
+ * (including dates that do not exist, such as `2024-02-30`). A date-time without a zone is read
+ * as UTC, whatever the host's time zone.
+ */
 export function parseIsoTimestamp(value: string): number | undefined {
-  if (!ISO_8601.test(value)) return undefined;
-  const millis = Date.parse(value.replace(' ', 'T').replace(',', '.'));
+  const match = ISO_8601.exec(value);
+  if (match === null) return undefined;
+  const year = Number(value.slice(0, 4));
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  const calendarDay = new Date(0);
+  calendarDay.setUTCFullYear(year, month - 1, day);
+  if (calendarDay.getUTCDate() !== day) return undefined;
+  const normalised = value.replace(' ', 'T').replace(',', '.');
+  const zoned = match[3] !== undefined && !ZONE.test(normalised) ? `${normalised}Z` : normalised;
+  const millis = Date.parse(zoned);
   return Number.isNaN(millis) ? undefined : millis;
 }
 
