@@ -1,0 +1,74 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { CollectorDeployConfig } from './config';
+import { CollectorFunction } from './constructs/collector-function';
+import { IngestApi } from './constructs/ingest-api';
+import { WriteKeysSecret } from './constructs/write-keys-secret';
+
+/** The stream the collector writes to, and the role and external ID it writes with. */
+export interface WriterTarget {
+  readonly writerRoleArn: string;
+  readonly streamName: string;
+  readonly region: string;
+  readonly externalId: string;
+}
+
+export interface CollectorStackProps extends StackProps {
+  readonly config: CollectorDeployConfig;
+  readonly target: WriterTarget;
+}
+
+/** The public side: the HTTP API, the collector Lambda and its write keys. */
+export class CollectorStack extends Stack {
+  readonly api: IngestApi;
+  readonly collector: CollectorFunction;
+  readonly writeKeys: WriteKeysSecret;
+
+  constructor(scope: Construct, id: string, props: CollectorStackProps) {
+    super(scope, id, props);
+    const { config, target } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
+
+    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', { sourceId: config.sourceId });
+    this.collector = new CollectorFunction(this, 'Collector', {
+      sources: [
+        { id: config.sourceId, destinationIds: [config.destinationId], partitionKey: config.partitionKey },
+      ],
+      destinations: [
+        {
+          id: config.destinationId,
+          streamName: target.streamName,
+          region: target.region,
+          roleArn: target.writerRoleArn,
+          externalId: target.externalId,
+        },
+      ],
+      writeKeysSecret: this.writeKeys.secret,
+      allowedOrigins: config.allowedOrigins,
+      corsMaxAge,
+      memorySize: config.memorySize,
+      timeout: Duration.seconds(config.timeoutSeconds),
+      tracing: config.tracing,
+      logRetention,
+    });
+    this.api = new IngestApi(this, 'Ingest', {
+      handler: this.collector.function,
+      allowedOrigins: config.allowedOrigins,
+      corsMaxAge,
+      throttlingRateLimit: config.throttlingRateLimit,
+      throttlingBurstLimit: config.throttlingBurstLimit,
+      accessLogRetention: logRetention,
+    });
+
+    new CfnOutput(this, 'CollectorUrl', {
+      value: this.api.url,
+      description: 'Point analytics SDKs here (apiHost / dataPlaneUrl)',
+    });
+    new CfnOutput(this, 'WriteKeysSecretArn', {
+      value: this.writeKeys.secret.secretArn,
+      description: 'Secrets Manager secret holding the write keys: {"<sourceId>": "<key>"}',
+    });
+  }
+}

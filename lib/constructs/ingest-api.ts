@@ -1,0 +1,127 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ALLOWED_HEADERS } from '../../lambda/handler';
+
+/** Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics) and RudderStack's. */
+export const COLLECTOR_ROUTES: readonly { readonly method: apigwv2.HttpMethod; readonly path: string }[] = [
+  ...[
+    'track',
+    'identify',
+    'page',
+    'screen',
+    'group',
+    'alias',
+    'batch',
+    'import',
+    't',
+    'i',
+    'p',
+    's',
+    'g',
+    'a',
+    'b',
+    'm',
+  ].map((name) => ({ method: apigwv2.HttpMethod.POST, path: `/v1/${name}` })),
+  { method: apigwv2.HttpMethod.POST, path: '/beacon/v1/batch' },
+  { method: apigwv2.HttpMethod.GET, path: '/sourceConfig' },
+];
+
+export interface IngestApiProps {
+  /** Receives every route (payload format 2.0). */
+  readonly handler: lambda.IFunction;
+  /**
+   * Origins allowed by CORS preflights.
+   * @default ['*']
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * How long browsers may cache a preflight answer.
+   * @default Duration.hours(2)
+   */
+  readonly corsMaxAge?: Duration;
+  /**
+   * Steady-state requests per second for the whole stage.
+   * @default 1000
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * @default 2000
+   */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * Retention of the access log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * The public ingest endpoint: an HTTP API with the collector's routes only, CORS preflights answered
+ * by API Gateway, stage-wide throttling, and JSON access logs. Clients authenticate with write keys,
+ * which the Lambda checks; there is no IAM or JWT authorizer by design.
+ */
+export class IngestApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const rateLimit = props.throttlingRateLimit ?? 1000;
+    const burstLimit = props.throttlingBurstLimit ?? 2000;
+    if (!(rateLimit > 0 && burstLimit > 0)) {
+      throw new Error('IngestApi: throttlingRateLimit and throttlingBurstLimit must be positive numbers');
+    }
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'Segment-compatible event collector',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...(props.allowedOrigins ?? ['*'])],
+        // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header.
+        allowMethods: [
+          apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.GET,
+          apigwv2.CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ALLOWED_HEADERS.split(',').map((header) => header.trim()),
+        exposeHeaders: ['Retry-After'],
+        maxAge: props.corsMaxAge ?? Duration.hours(2),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit, burstLimit },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogs) },
+    });
+
+    const integration = new HttpLambdaIntegration('Collector', props.handler, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const route of COLLECTOR_ROUTES) {
+      const [created] = this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+      if (created !== undefined) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public ingest API by design: browsers and apps send events with a Segment/RudderStack write key (Basic auth), which the Lambda checks against Secrets Manager; SDKs cannot sign IAM requests or fetch JWTs. Abuse is bounded by stage throttling.',
+        });
+      }
+    }
+  }
+
+  /** The collector URL (the `$default` stage, so no stage path). */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

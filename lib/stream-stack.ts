@@ -1,0 +1,48 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type { Construct } from 'constructs';
+import type { StreamDeployConfig } from './config';
+import { EventStream } from './constructs/event-stream';
+import { StreamWriterRole } from './constructs/stream-writer-role';
+
+export interface StreamStackProps extends StackProps {
+  readonly config: StreamDeployConfig;
+}
+
+/**
+ * Deployed in the account that owns the data: the event stream and the writer role the collector
+ * assumes. Its outputs are what the collector's account needs (`-c writerRoleArn`, `-c streamArn`).
+ */
+export class StreamStack extends Stack {
+  readonly stream: kinesis.Stream;
+  readonly writerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: StreamStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const events = new EventStream(this, 'Events', {
+      ...(config.capacity.mode === 'provisioned' ? { shardCount: config.capacity.shardCount } : {}),
+      retention: Duration.hours(config.retentionHours),
+      customerManagedKey: config.encryption === 'customer-managed',
+    });
+    this.stream = events.stream;
+    this.writerRole = new StreamWriterRole(this, 'Writer', {
+      stream: events.stream,
+      ...(events.key === undefined ? {} : { encryptionKey: events.key }),
+      trustedAccountId: config.collectorAccountId ?? this.account,
+      externalIds: config.externalIds,
+    }).role;
+
+    new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });
+    new CfnOutput(this, 'StreamArn', {
+      value: this.stream.streamArn,
+      description: 'Kinesis stream ARN: -c streamArn=... for the collector stack',
+    });
+    new CfnOutput(this, 'WriterRoleArn', {
+      value: this.writerRole.roleArn,
+      description:
+        'Role the collector assumes (with its external ID): -c writerRoleArn=... for the collector stack',
+    });
+  }
+}

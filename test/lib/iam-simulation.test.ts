@@ -1,0 +1,343 @@
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { Template } from 'aws-cdk-lib/assertions';
+import {
+  type DeployedValues,
+  type IamPolicy,
+  onlyLogicalId,
+  policiesOfRole,
+  resolvedOutputs,
+  resolveIntrinsics,
+} from './support/resolve-intrinsics';
+import { buildTestApp, templateOf } from './support/test-app';
+
+const REGION = 'eu-west-1';
+const STREAM_ACCOUNT = '222222222222';
+const COLLECTOR_ACCOUNT = '111111111111';
+const OTHER_ACCOUNT = '333333333333';
+const STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/events`;
+const OTHER_STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/other-events`;
+const WRITER_ROLE_ARN = `arn:aws:iam::${STREAM_ACCOUNT}:role/event-writer`;
+const KEY_ARN = `arn:aws:kms:${REGION}:${STREAM_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const COLLECTOR_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/collector`;
+const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:write-keys-AbCdEf`;
+
+type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly identityPolicies: { name: string; policy: IamPolicy }[];
+  readonly resourcePolicy?: IamPolicy;
+  readonly context?: Record<string, string>;
+}
+
+/** Evaluates one request offline; a request the simulator cannot parse fails the test. */
+async function decide(request: Request): Promise<Decision> {
+  const simulation: Simulation = {
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      contextVariables: request.context ?? {},
+    },
+    identityPolicies: request.identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
+  };
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as Decision;
+}
+
+function streamAccountValues(template: Template): DeployedValues {
+  const stream = onlyLogicalId(template, 'AWS::Kinesis::Stream');
+  const role = onlyLogicalId(template, 'AWS::IAM::Role');
+  const keys = Object.keys(template.findResources('AWS::KMS::Key'));
+  return {
+    partition: 'aws',
+    region: REGION,
+    accountId: STREAM_ACCOUNT,
+    refs: {
+      [stream]: 'events',
+      [role]: 'event-writer',
+      ...Object.fromEntries(keys.map((key) => [key, KEY_ARN])),
+    },
+    attributes: {
+      [`${stream}.Arn`]: STREAM_ARN,
+      [`${role}.Arn`]: WRITER_ROLE_ARN,
+      ...Object.fromEntries(keys.map((key) => [`${key}.Arn`, KEY_ARN])),
+    },
+  };
+}
+
+function collectorAccountValues(template: Template, outputs?: Record<string, string>): DeployedValues {
+  const role = collectorRoleId(template);
+  const secret = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+  const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+  return {
+    partition: 'aws',
+    region: REGION,
+    accountId: COLLECTOR_ACCOUNT,
+    refs: { [role]: 'collector', [secret]: SECRET_ARN },
+    attributes: {
+      [`${role}.Arn`]: COLLECTOR_ROLE_ARN,
+      ...Object.fromEntries(
+        logGroups.map((id) => [`${id}.Arn`, `arn:aws:logs:${REGION}:${COLLECTOR_ACCOUNT}:log-group:${id}:*`]),
+      ),
+    },
+    ...(outputs === undefined ? {} : { outputs }),
+  };
+}
+
+function collectorRoleId(template: Template): string {
+  const roles = template.findResources('AWS::IAM::Role', {
+    Properties: {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
+    },
+  });
+  const [id] = Object.keys(roles);
+  if (id === undefined) throw new Error('no Lambda role in the collector template');
+  return id;
+}
+
+function resolvedRole(template: Template, roleId: string, values: DeployedValues) {
+  const { trustPolicy, identityPolicies } = policiesOfRole(template, roleId);
+  return {
+    trustPolicy: resolveIntrinsics(trustPolicy, values) as IamPolicy,
+    identityPolicies: identityPolicies.map(({ name, policy }) => ({
+      name,
+      policy: resolveIntrinsics(policy, values) as IamPolicy,
+    })),
+  };
+}
+
+describe('IAM simulation of the cross-account deployment', () => {
+  // Prepare: the data owner deploys the stream stack for the collector's account with two external IDs
+  // and a customer-managed key; the collector's account deploys the collector with one of those IDs.
+  const streamSide = buildTestApp({
+    collectorAccountId: COLLECTOR_ACCOUNT,
+    externalIds: 'source-a-1f3e,source-b-9c2d',
+    streamEncryption: 'CUSTOMER_MANAGED',
+  });
+  const streamTemplate = templateOf(streamSide.streamStack);
+  const streamValues = streamAccountValues(streamTemplate);
+  const writer = resolvedRole(streamTemplate, onlyLogicalId(streamTemplate, 'AWS::IAM::Role'), streamValues);
+  const keyPolicy = resolveIntrinsics(
+    streamTemplate.toJSON().Resources[onlyLogicalId(streamTemplate, 'AWS::KMS::Key')].Properties.KeyPolicy,
+    streamValues,
+  ) as IamPolicy;
+
+  const collectorSide = buildTestApp({
+    writerRoleArn: WRITER_ROLE_ARN,
+    streamArn: STREAM_ARN,
+    externalId: 'source-a-1f3e',
+  });
+  const collectorTemplate = templateOf(collectorSide.collectorStack);
+  const collector = resolvedRole(
+    collectorTemplate,
+    collectorRoleId(collectorTemplate),
+    collectorAccountValues(collectorTemplate),
+  );
+
+  const asWriter = (action: string, resource: string, resourcePolicy?: IamPolicy) =>
+    decide({
+      principal: WRITER_ROLE_ARN,
+      action,
+      resource,
+      resourceAccount: STREAM_ACCOUNT,
+      identityPolicies: writer.identityPolicies,
+      ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+    });
+
+  const assumeWriter = (principal: string, context: Record<string, string>) =>
+    decide({
+      principal,
+      action: 'sts:AssumeRole',
+      resource: WRITER_ROLE_ARN,
+      resourceAccount: STREAM_ACCOUNT,
+      // An outsider gets the same identity policy: only the trust policy can stop it.
+      identityPolicies: collector.identityPolicies,
+      resourcePolicy: writer.trustPolicy,
+      context,
+    });
+
+  it.each(['kinesis:PutRecord', 'kinesis:PutRecords'])(
+    'allows the writer role %s on its stream',
+    async (action) => {
+      expect(await asWriter(action, STREAM_ARN)).toBe('Allowed');
+    },
+  );
+
+  it.each(['kinesis:PutRecord', 'kinesis:PutRecords'])(
+    'denies the writer role %s on any other stream',
+    async (action) => {
+      expect(await asWriter(action, OTHER_STREAM_ARN)).not.toBe('Allowed');
+    },
+  );
+
+  it.each([
+    'kinesis:GetRecords',
+    'kinesis:GetShardIterator',
+    'kinesis:DescribeStream',
+    'kinesis:ListShards',
+    'kinesis:DeleteStream',
+  ])('denies the writer role %s on its own stream', async (action) => {
+    expect(await asWriter(action, STREAM_ARN)).not.toBe('Allowed');
+  });
+
+  it('lets the writer role generate data keys with the stream key and nothing more', async () => {
+    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy)).toBe('Allowed');
+    expect(await asWriter('kms:Decrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+    expect(await asWriter('kms:Encrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+  });
+
+  it.each(['source-a-1f3e', 'source-b-9c2d'])(
+    'lets the collector role assume the writer role with the external ID %s',
+    async (externalId) => {
+      expect(await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': externalId })).toBe('Allowed');
+    },
+  );
+
+  it('denies assuming the writer role with a wrong external ID', async () => {
+    expect(await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': 'source-c-0000' })).not.toBe('Allowed');
+  });
+
+  it('denies assuming the writer role without an external ID', async () => {
+    expect(await assumeWriter(COLLECTOR_ROLE_ARN, {})).not.toBe('Allowed');
+  });
+
+  it('denies assuming the writer role from another account even with a valid external ID', async () => {
+    const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/collector`;
+    expect(await assumeWriter(outsider, { 'sts:ExternalId': 'source-a-1f3e' })).not.toBe('Allowed');
+  });
+
+  it('denies the collector role any role but the writer role', async () => {
+    const decision = await decide({
+      principal: COLLECTOR_ROLE_ARN,
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${STREAM_ACCOUNT}:role/admin`,
+      resourceAccount: STREAM_ACCOUNT,
+      identityPolicies: collector.identityPolicies,
+      // Even a role that trusts the whole collector account stays out of reach.
+      resourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${COLLECTOR_ACCOUNT}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+    });
+    expect(decision).not.toBe('Allowed');
+  });
+
+  it.each(['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:GetRecords'])(
+    'denies the collector role %s on the stream directly',
+    async (action) => {
+      const decision = await decide({
+        principal: COLLECTOR_ROLE_ARN,
+        action,
+        resource: STREAM_ARN,
+        resourceAccount: STREAM_ACCOUNT,
+        identityPolicies: collector.identityPolicies,
+      });
+      expect(decision).not.toBe('Allowed');
+    },
+  );
+
+  it('lets the collector role read its write keys secret and no other secret', async () => {
+    const read = (resource: string) =>
+      decide({
+        principal: COLLECTOR_ROLE_ARN,
+        action: 'secretsmanager:GetSecretValue',
+        resource,
+        resourceAccount: COLLECTOR_ACCOUNT,
+        identityPolicies: collector.identityPolicies,
+      });
+    expect(await read(SECRET_ARN)).toBe('Allowed');
+    expect(
+      await read(`arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:database-XyZ123`),
+    ).not.toBe('Allowed');
+  });
+});
+
+describe('IAM simulation of the same-account deployment', () => {
+  // Prepare: both stacks in one account; the collector reads the stream stack's outputs.
+  const deployment = buildTestApp({ externalIds: 'same-account-id' });
+  const streamTemplate = templateOf(deployment.streamStack);
+  const collectorTemplate = templateOf(deployment.collectorStack);
+  const streamValues: DeployedValues = {
+    ...streamAccountValues(streamTemplate),
+    accountId: COLLECTOR_ACCOUNT,
+  };
+  const writerArnHere = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/event-writer`;
+  const streamArnHere = `arn:aws:kinesis:${REGION}:${COLLECTOR_ACCOUNT}:stream/events`;
+  const sameAccountStreamValues: DeployedValues = {
+    ...streamValues,
+    attributes: Object.fromEntries(
+      Object.entries(streamValues.attributes).map(([key, value]) => [
+        key,
+        value.replace(WRITER_ROLE_ARN, writerArnHere).replace(STREAM_ARN, streamArnHere),
+      ]),
+    ),
+  };
+  const writer = resolvedRole(
+    streamTemplate,
+    onlyLogicalId(streamTemplate, 'AWS::IAM::Role'),
+    sameAccountStreamValues,
+  );
+  const collector = resolvedRole(
+    collectorTemplate,
+    collectorRoleId(collectorTemplate),
+    collectorAccountValues(collectorTemplate, resolvedOutputs(streamTemplate, sameAccountStreamValues)),
+  );
+
+  it('lets the collector role assume the writer role with the external ID it was deployed with', async () => {
+    const decision = await decide({
+      principal: COLLECTOR_ROLE_ARN,
+      action: 'sts:AssumeRole',
+      resource: writerArnHere,
+      resourceAccount: COLLECTOR_ACCOUNT,
+      identityPolicies: collector.identityPolicies,
+      resourcePolicy: writer.trustPolicy,
+      context: { 'sts:ExternalId': 'same-account-id' },
+    });
+    expect(decision).toBe('Allowed');
+  });
+
+  it('denies the collector role direct writes to the stream in its own account', async () => {
+    const decision = await decide({
+      principal: COLLECTOR_ROLE_ARN,
+      action: 'kinesis:PutRecords',
+      resource: streamArnHere,
+      resourceAccount: COLLECTOR_ACCOUNT,
+      identityPolicies: collector.identityPolicies,
+    });
+    expect(decision).not.toBe('Allowed');
+  });
+
+  it('denies a principal of the same account that assumes the writer role without the external ID', async () => {
+    const decision = await decide({
+      principal: `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/someone-else`,
+      action: 'sts:AssumeRole',
+      resource: writerArnHere,
+      resourceAccount: COLLECTOR_ACCOUNT,
+      identityPolicies: [
+        {
+          name: 'broad',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: writerArnHere }],
+          },
+        },
+      ],
+      resourcePolicy: writer.trustPolicy,
+    });
+    expect(decision).not.toBe('Allowed');
+  });
+});
