@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Request } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`); Playwright's own browser downloads fail here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Longest time the test run spends installing Chromium before it gives up with a message. */
+export const CHROMIUM_INSTALL_TIMEOUT_MS = 8 * 60_000;
+
+/**
+ * Chromium flags that keep every request on the machine: a dead loopback proxy for anything not on
+ * loopback, and a resolver that resolves nothing but localhost (Chromium calls Google's update and
+ * component servers even with background networking off).
+ */
+export const OFFLINE_CHROMIUM_ARGS: readonly string[] = [
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>;127.0.0.1;localhost',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-sync',
+  '--no-first-run',
+  '--metrics-recording-only',
+];
+
+/** Chromium is missing and this run cannot install it; the message says how to. */
+export class ChromiumUnavailableError extends Error {
+  override readonly name = 'ChromiumUnavailableError';
+}
+
+const HOW_TO_INSTALL =
+  'Install it with `sudo apt-get update && sudo apt-get install -y chromium` (Debian/Ubuntu), or point ' +
+  'CHROMIUM_PATH at a Chromium binary. Do not run `npx playwright install`: its downloads fail here.';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function install(): void {
+  const result = spawnSync(
+    'bash',
+    ['-c', 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'],
+    { encoding: 'utf8', timeout: CHROMIUM_INSTALL_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (result.status !== 0 || !existsSync(CHROMIUM_PATH)) {
+    const why = result.error ? result.error.message : `exit status ${result.status}`;
+    throw new ChromiumUnavailableError(
+      `${CHROMIUM_PATH} is missing and installing it failed (${why}):\n${(result.stderr ?? '').slice(-2000)}\n${HOW_TO_INSTALL}`,
+      { cause: result.error },
+    );
+  }
+}
+
+/**
+ * Makes sure Chromium is at `CHROMIUM_PATH`: installs it with apt-get when missing and running as
+ * root (one test worker installs, the others wait for it), else fails saying how to install it.
+ * Browser tests never skip silently.
+ */
+export async function ensureChromium(): Promise<string> {
+  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
+  if (process.env.CHROMIUM_PATH !== undefined || process.getuid?.() !== 0) {
+    throw new ChromiumUnavailableError(
+      `Browser tests need Chromium at ${CHROMIUM_PATH}, and this run cannot install it (not root). ${HOW_TO_INSTALL}`,
+    );
+  }
+  const lock = join(tmpdir(), 'kinesis-event-forwarder-chromium-install.lock');
+  const deadline = Date.now() + CHROMIUM_INSTALL_TIMEOUT_MS + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test worker is installing: wait for it.
+      if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
+      await sleep(1_000);
+      continue;
+    }
+    try {
+      if (!existsSync(CHROMIUM_PATH)) install();
+      return CHROMIUM_PATH;
+    } finally {
+      rmdirSync(lock);
+    }
+  }
+  throw new ChromiumUnavailableError(
+    `Timed out waiting for another worker to install Chromium. ${HOW_TO_INSTALL}`,
+  );
+}
+
+/** Launches Debian's Chromium headless, offline except for loopback (see `OFFLINE_CHROMIUM_ARGS`). */
+export async function launchOfflineChromium(): Promise<Browser> {
+  const executablePath = await ensureChromium();
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...OFFLINE_CHROMIUM_ARGS],
+    timeout: 30_000,
+  });
+}
+
+/** One request a page made, as the browser sent it, and the status it got (if any). */
+export interface LoggedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly resourceType: string;
+  readonly postData: string | null;
+  status?: number;
+  failure?: string;
+}
+
+/**
+ * Every request the pages of a browser context make (documents, scripts, XHR, fetch, beacons),
+ * with the status each got: proof of what the SDKs sent and of where it went.
+ */
+export class RequestLog {
+  readonly entries: LoggedRequest[] = [];
+  private readonly byRequest = new Map<Request, LoggedRequest>();
+
+  constructor(context: BrowserContext) {
+    context.on('request', (request) => {
+      const entry: LoggedRequest = {
+        method: request.method(),
+        url: request.url(),
+        resourceType: request.resourceType(),
+        postData: request.postData(),
+      };
+      this.byRequest.set(request, entry);
+      this.entries.push(entry);
+    });
+    context.on('requestfinished', async (request) => {
+      const entry = this.byRequest.get(request);
+      const response = await request.response().catch(() => null);
+      if (entry !== undefined && response !== null) entry.status = response.status();
+    });
+    context.on('requestfailed', (request) => {
+      const entry = this.byRequest.get(request);
+      if (entry !== undefined) entry.failure = request.failure()?.errorText ?? 'failed';
+    });
+  }
+
+  /** Hosts (`host:port`) the pages sent requests to, other than `127.0.0.1`. */
+  offLoopback(): string[] {
+    return this.entries
+      .map((entry) => new URL(entry.url))
+      .filter((url) => url.protocol !== 'data:' && url.protocol !== 'blob:' && url.hostname !== '127.0.0.1')
+      .map((url) => url.href);
+  }
+
+  /** Requests sent to `origin` whose path matches `path`. */
+  to(origin: string, path: RegExp = /.*/): LoggedRequest[] {
+    return this.entries.filter(
+      (entry) => entry.url.startsWith(origin) && path.test(new URL(entry.url).pathname),
+    );
+  }
+}
