@@ -34,7 +34,7 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
     });
     collectors.push(collector);
     const context = await browser.newContext();
-    const log = new RequestLog(context);
+    const log = await RequestLog.attach(context);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -55,11 +55,15 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
     );
     const posts = () => log.to(collector.url).filter((entry) => entry.method === 'POST');
     const sent = () => sentEvents(posts().map((entry) => ({ url: entry.url, body: entry.postData })));
-    await waitUntil('every call is in the stream and no request to the collector is pending', async () => {
-      if (posts().some((entry) => entry.status === undefined && entry.failure === undefined)) return false;
-      const records = await collector.records();
-      return messageIds.every((id) => records.some((record) => record.json.event_id === id));
-    });
+    await waitUntil(
+      'every call is in the stream and no request to the collector is pending',
+      async () => {
+        if (posts().some((entry) => entry.status === undefined && entry.failure === undefined)) return false;
+        const records = await collector.records();
+        return messageIds.every((id) => records.some((record) => record.json.event_id === id));
+      },
+      { state: () => ({ requests: log.entries, pageErrors }) },
+    );
     const result = { tag, messageIds, sent: sent(), records: await collector.records(), posts: posts(), log };
     await context.close();
     return { ...result, pageErrors };

@@ -91,17 +91,23 @@ export function expectEachDeliveredOnce(sent: readonly SentEvent[], records: rea
   expect(records).toHaveLength(sent.length);
 }
 
-/** Polls `check` until it returns true, at most `timeoutMs`; fails with `what` otherwise. */
+/**
+ * Polls `check` until it returns true, at most `timeoutMs`; fails with `what` and, if given, the
+ * `state` at that moment (e.g. the requests the page made), so a timeout says what was missing.
+ */
 export async function waitUntil(
   what: string,
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-  intervalMs = 100,
+  options: { readonly timeoutMs?: number; readonly state?: () => unknown } = {},
 ): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    if (Date.now() > deadline) {
+      const state = options.state ? `\nState: ${JSON.stringify(options.state(), null, 2)}` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}${state}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

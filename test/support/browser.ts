@@ -106,7 +106,7 @@ export interface LoggedRequest {
   readonly method: string;
   readonly url: string;
   readonly resourceType: string;
-  readonly postData: string | null;
+  postData: string | null;
   status?: number;
   failure?: string;
 }
@@ -119,7 +119,15 @@ export class RequestLog {
   readonly entries: LoggedRequest[] = [];
   private readonly byRequest = new Map<Request, LoggedRequest>();
 
-  constructor(context: BrowserContext) {
+  private constructor() {}
+
+  /**
+   * Starts logging a context's requests. Chromium does not report `sendBeacon` bodies to request
+   * events, so requests to URLs matching `interceptBodiesOf` pass through an interception route
+   * (which sees the body and lets the request go on unchanged).
+   */
+  static async attach(context: BrowserContext, interceptBodiesOf?: RegExp): Promise<RequestLog> {
+    const log = new RequestLog();
     context.on('request', (request) => {
       const entry: LoggedRequest = {
         method: request.method(),
@@ -127,18 +135,26 @@ export class RequestLog {
         resourceType: request.resourceType(),
         postData: request.postData(),
       };
-      this.byRequest.set(request, entry);
-      this.entries.push(entry);
+      log.byRequest.set(request, entry);
+      log.entries.push(entry);
     });
     context.on('requestfinished', async (request) => {
-      const entry = this.byRequest.get(request);
+      const entry = log.byRequest.get(request);
       const response = await request.response().catch(() => null);
       if (entry !== undefined && response !== null) entry.status = response.status();
     });
     context.on('requestfailed', (request) => {
-      const entry = this.byRequest.get(request);
+      const entry = log.byRequest.get(request);
       if (entry !== undefined) entry.failure = request.failure()?.errorText ?? 'failed';
     });
+    if (interceptBodiesOf !== undefined) {
+      await context.route(interceptBodiesOf, async (route) => {
+        const entry = log.byRequest.get(route.request());
+        if (entry !== undefined && entry.postData === null) entry.postData = route.request().postData();
+        await route.continue();
+      });
+    }
+    return log;
   }
 
   /** Hosts (`host:port`) the pages sent requests to, other than `127.0.0.1`. */
