@@ -49,7 +49,10 @@ function text(raw: RawBody, maxBytes: number): string {
     return body;
   }
   let bytes: Buffer = raw.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'latin1');
-  if (encoding !== 'identity') bytes = decompress(bytes, encoding, maxBytes);
+  if (encoding !== 'identity') {
+    if (bytes.length > maxBytes) throw tooLarge(`${bytes.length} bytes compressed`, maxBytes);
+    bytes = decompress(bytes, encoding, maxBytes);
+  }
   if (bytes.length > maxBytes) throw tooLarge(`${bytes.length} bytes`, maxBytes);
   try {
     return utf8.decode(bytes);

@@ -1,0 +1,134 @@
+import { answerFor, jsonAnswer, UndeliveredError } from '../../../lambda/http/answers';
+import { HttpError, MalformedRequestError, PayloadTooLargeError } from '../../../lambda/http/http-error';
+import type { IngestOutcome, Rejection } from '../../../lambda/ingest/ingest';
+
+const rejected: Rejection[] = [
+  { index: 1, messageId: 'ajs-next-1795302924990-048d8f1d', reason: 'track requires a non-empty event' },
+];
+
+/** The HttpError `answer` throws (the error handler turns it into the response). */
+function thrownBy(answer: () => unknown): HttpError {
+  try {
+    answer();
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error('expected an error answer');
+}
+
+describe('answerFor', () => {
+  it('answers 200 with the accepted count and the rejected events when every valid event is written', () => {
+    // Prepare
+    const outcome: IngestOutcome = { kind: 'delivered', accepted: 2, rejected };
+
+    // Act
+    const answer = answerFor(outcome, 2);
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(answer.body as string)).toEqual({ accepted: 2, rejected });
+  });
+
+  it('answers 200 with an empty rejected list when everything was accepted', () => {
+    // Act
+    const answer = answerFor({ kind: 'delivered', accepted: 500, rejected: [] }, 2);
+
+    // Assess
+    expect(JSON.parse(answer.body as string)).toEqual({ accepted: 500, rejected: [] });
+  });
+
+  it('answers 400 listing the reasons when no event is valid', () => {
+    // Prepare
+    const outcome: IngestOutcome = { kind: 'nothing-valid', rejected, allTooLarge: false };
+
+    // Act
+    const error = thrownBy(() => answerFor(outcome, 2));
+
+    // Assess
+    expect(error).toBeInstanceOf(MalformedRequestError);
+    expect(error.statusCode).toBe(400);
+    expect(error.details).toEqual({ accepted: 0, rejected });
+  });
+
+  it('answers 413 when no event is valid because every one is too large', () => {
+    // Prepare
+    const tooLarge: Rejection[] = [
+      { index: 0, messageId: null, reason: 'event is 40000 bytes; the limit is 32768' },
+    ];
+    const outcome: IngestOutcome = { kind: 'nothing-valid', rejected: tooLarge, allTooLarge: true };
+
+    // Act
+    const error = thrownBy(() => answerFor(outcome, 2));
+
+    // Assess
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(error.statusCode).toBe(413);
+    expect(error.details).toEqual({ accepted: 0, rejected: tooLarge });
+  });
+
+  it('answers 429 with Retry-After when every write failure was throttling', () => {
+    // Prepare
+    const outcome: IngestOutcome = {
+      kind: 'undelivered',
+      accepted: 10,
+      rejected,
+      throttled: true,
+      undelivered: [
+        { destinationId: 'main', count: 4, errorCodes: ['ProvisionedThroughputExceededException'] },
+      ],
+    };
+
+    // Act
+    const error = thrownBy(() => answerFor(outcome, 5));
+
+    // Assess
+    expect(error).toBeInstanceOf(UndeliveredError);
+    expect(error.statusCode).toBe(429);
+    expect(error.headers).toEqual({ 'Retry-After': '5' });
+    expect(error.message).toBe(
+      '4 of 10 valid events were not written (the stream is throttling writes); send the request again',
+    );
+    expect(error.details).toEqual({ accepted: 0, rejected });
+    expect(error.expose).toBe(true);
+  });
+
+  it('answers 503 with Retry-After when some write failure was not throttling', () => {
+    // Prepare
+    const outcome: IngestOutcome = {
+      kind: 'undelivered',
+      accepted: 10,
+      rejected: [],
+      throttled: false,
+      undelivered: [
+        { destinationId: 'main', count: 2, errorCodes: ['ProvisionedThroughputExceededException'] },
+        { destinationId: 'archive', count: 7, errorCodes: ['InternalFailure'] },
+      ],
+    };
+
+    // Act
+    const error = thrownBy(() => answerFor(outcome, 2));
+
+    // Assess
+    expect(error.statusCode).toBe(503);
+    expect(error.headers).toEqual({ 'Retry-After': '2' });
+    expect(error.message).toBe(
+      '7 of 10 valid events were not written (the stream could not take them); send the request again',
+    );
+  });
+});
+
+describe('jsonAnswer', () => {
+  it('serialises the body as JSON and merges extra headers after the content type', () => {
+    // Act
+    const answer = jsonAnswer(202, { ok: true }, { 'Retry-After': '1' });
+
+    // Assess
+    expect(answer).toEqual({
+      statusCode: 202,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': '1' },
+      body: '{"ok":true}',
+    });
+  });
+});

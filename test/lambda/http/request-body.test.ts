@@ -1,0 +1,288 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { HttpError } from '../../../lambda/http/http-error';
+import { parseJsonBody, type RawBody } from '../../../lambda/http/request-body';
+import { loadHttpFixture } from '../../support/http-fixture';
+
+const LIMIT = 500 * 1024;
+
+/** The HttpError `parse` throws; fails the test when it throws nothing or something else. */
+function refusalOf(parse: () => unknown): HttpError {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error('expected the body to be refused');
+}
+
+/** analytics-next's track call as the browser sends it: JSON inside `text/plain`. */
+const browserBody = () => loadHttpFixture('browser_t').body;
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+describe('parseJsonBody', () => {
+  it('parses a text/plain JSON body as API Gateway passes it (not base64)', () => {
+    // Prepare
+    const raw: RawBody = { body: browserBody(), isBase64Encoded: false };
+
+    // Act
+    const parsed = parseJsonBody(raw, LIMIT);
+
+    // Assess
+    expect(parsed).toMatchObject({ type: 'track', event: 'Order Completed', writeKey: 'wk_browser_probe' });
+    expect((parsed.properties as { unicode: string }).unicode).toBe('héllo — 日本語 🎉');
+  });
+
+  it('decodes a base64-encoded body', () => {
+    // Prepare
+    const raw: RawBody = { body: base64(Buffer.from(browserBody())), isBase64Encoded: true };
+
+    // Act
+    const parsed = parseJsonBody(raw, LIMIT);
+
+    // Assess
+    expect((parsed.properties as { unicode: string }).unicode).toBe('héllo — 日本語 🎉');
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['x-gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ])('decompresses a %s body', (encoding, compress) => {
+    // Prepare
+    const raw: RawBody = {
+      body: base64(compress(Buffer.from(browserBody()))),
+      isBase64Encoded: true,
+      contentEncoding: encoding,
+    };
+
+    // Act
+    const parsed = parseJsonBody(raw, LIMIT);
+
+    // Assess
+    expect(parsed.messageId).toBe('ajs-next-1795302924990-048d8f1d-61d8-4f5c-8b25-aa9860ae5fc7');
+  });
+
+  it('reads the Content-Encoding case-insensitively and ignores surrounding spaces', () => {
+    // Prepare
+    const raw: RawBody = {
+      body: base64(gzipSync(Buffer.from('{"batch":[]}'))),
+      isBase64Encoded: true,
+      contentEncoding: ' GZip ',
+    };
+
+    // Act
+    const parsed = parseJsonBody(raw, LIMIT);
+
+    // Assess
+    expect(parsed).toEqual({ batch: [] });
+  });
+
+  it('treats Content-Encoding identity as no encoding', () => {
+    // Prepare
+    const raw: RawBody = { body: '{"batch":[]}', isBase64Encoded: false, contentEncoding: 'identity' };
+
+    // Act
+    const parsed = parseJsonBody(raw, LIMIT);
+
+    // Assess
+    expect(parsed).toEqual({ batch: [] });
+  });
+
+  it('answers 400 naming the encoding when a gzip body is broken', () => {
+    // Prepare
+    const gzipped = gzipSync(Buffer.from(browserBody()));
+    const truncated = gzipped.subarray(0, gzipped.length - 20);
+    const raw: RawBody = { body: base64(truncated), isBase64Encoded: true, contentEncoding: 'gzip' };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('Body is not valid gzip data (Content-Encoding: gzip)');
+    expect(error.cause).toHaveProperty('code', 'Z_BUF_ERROR');
+  });
+
+  it('answers 400 when a body labelled gzip is plain JSON', () => {
+    // Prepare
+    const raw: RawBody = { body: browserBody(), isBase64Encoded: false, contentEncoding: 'gzip' };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toContain('gzip');
+  });
+
+  it('answers 415 naming an encoding it cannot decode', () => {
+    // Prepare
+    const raw: RawBody = { body: base64(Buffer.from('{}')), isBase64Encoded: true, contentEncoding: 'zstd' };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(415);
+    expect(error.message).toContain('"zstd"');
+  });
+
+  it('answers 413 for a plain body over the limit, with the limit in the details', () => {
+    // Prepare
+    const raw: RawBody = { body: JSON.stringify({ batch: ['x'.repeat(LIMIT)] }), isBase64Encoded: false };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(413);
+    expect(error.details).toEqual({ limitBytes: LIMIT });
+  });
+
+  it('counts the limit in UTF-8 bytes, not characters', () => {
+    // Prepare: 200 000 three-byte characters: 600 000 bytes, under 500 KB in characters
+    const raw: RawBody = { body: JSON.stringify({ text: '日'.repeat(200_000) }), isBase64Encoded: false };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(413);
+  });
+
+  it('accepts a body of exactly the limit', () => {
+    // Prepare
+    const prefix = '{"pad":"';
+    const body = `${prefix}${'x'.repeat(LIMIT - prefix.length - 2)}"}`;
+
+    // Act
+    const parsed = parseJsonBody({ body, isBase64Encoded: false }, LIMIT);
+
+    // Assess
+    expect(Buffer.byteLength(body)).toBe(LIMIT);
+    expect(Object.keys(parsed)).toEqual(['pad']);
+  });
+
+  it('answers 413 for a base64 body over the limit once decoded', () => {
+    // Prepare
+    const raw: RawBody = { body: base64(Buffer.alloc(LIMIT + 1, 0x20)), isBase64Encoded: true };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(413);
+  });
+
+  it('answers 413 for a compressed body that is over the limit before decompression', () => {
+    // Prepare: a small event followed by thousands of empty gzip members: tiny once inflated
+    const members = [gzipSync(Buffer.from('{"batch":[]}')), ...Array(40_000).fill(gzipSync(Buffer.alloc(0)))];
+    const compressed = Buffer.concat(members);
+    const raw: RawBody = { body: base64(compressed), isBase64Encoded: true, contentEncoding: 'gzip' };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(compressed.length).toBeGreaterThan(LIMIT);
+    expect(error.statusCode).toBe(413);
+  });
+
+  it('refuses a gzip bomb (10 MB of zeros) with 413 without inflating all of it', () => {
+    // Prepare
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
+    const raw: RawBody = { body: base64(bomb), isBase64Encoded: true, contentEncoding: 'gzip' };
+    const started = process.hrtime.bigint();
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(error.statusCode).toBe(413);
+    expect(error.message).toContain('larger once decompressed');
+    expect(elapsedMs).toBeLessThan(500);
+  });
+
+  it('answers 400 for a body that is not valid UTF-8', () => {
+    // Prepare: 0xC3 starts a two-byte sequence that 0x28 does not continue
+    const bytes = Buffer.concat([Buffer.from('{"userId":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const raw: RawBody = { body: base64(bytes), isBase64Encoded: true };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('Body is not valid UTF-8');
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['empty', ''],
+    ['blank', ' \n\t '],
+  ])('answers 400 for an %s body', (_, body) => {
+    // Act
+    const error = refusalOf(() => parseJsonBody({ body, isBase64Encoded: false }, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('Request body is empty; send a JSON object');
+  });
+
+  it('answers 400 for a body that is not JSON, with the parser message', () => {
+    // Prepare
+    const truncated = browserBody().slice(0, 200);
+
+    // Act
+    const error = refusalOf(() => parseJsonBody({ body: truncated, isBase64Encoded: false }, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/^Request body is not valid JSON: /);
+  });
+
+  it.each([
+    ['an array', '[{"type":"track","event":"E","userId":"u"}]'],
+    ['null', 'null'],
+    ['a string', '"track"'],
+    ['a number', '42'],
+  ])('answers 400 when the top level is %s', (_, body) => {
+    // Act
+    const error = refusalOf(() => parseJsonBody({ body, isBase64Encoded: false }, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('Request body must be a JSON object');
+  });
+
+  it('keeps a "__proto__" key as data and does not pollute Object.prototype', () => {
+    // Prepare
+    const body = '{"type":"track","__proto__":{"polluted":true},"properties":{"__proto__":{"isAdmin":true}}}';
+
+    // Act
+    const parsed = parseJsonBody({ body, isBase64Encoded: false }, LIMIT);
+
+    // Assess
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
+    expect((parsed as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('keeps escaped NUL, U+2028 and lone surrogates as sent', () => {
+    // Prepare
+    const body = '{"a":"\\u0000","b":"\u2028","c":"\\ud83c"}';
+
+    // Act
+    const parsed = parseJsonBody({ body, isBase64Encoded: false }, LIMIT);
+
+    // Assess
+    expect(parsed).toEqual({ a: '\u0000', b: '\u2028', c: '\ud83c' });
+  });
+});

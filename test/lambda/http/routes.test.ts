@@ -1,0 +1,110 @@
+import { resolveRoute } from '../../../lambda/http/routes';
+import { loadHttpFixture } from '../../support/http-fixture';
+
+/** The path of a captured request, without its query string. */
+const pathOf = (fixture: string) => loadHttpFixture(fixture).target.split('?')[0] ?? '';
+
+describe('resolveRoute', () => {
+  it.each([['track'], ['identify'], ['page'], ['screen'], ['group'], ['alias']])(
+    'routes POST /v1/%s to a single event of that type',
+    (type) => {
+      // Act
+      const route = resolveRoute(`/v1/${type}`);
+
+      // Assess
+      expect(route).toEqual({ kind: 'event', type });
+    },
+  );
+
+  it.each([
+    ['t', 'track'],
+    ['i', 'identify'],
+    ['p', 'page'],
+    ['s', 'screen'],
+    ['g', 'group'],
+    ['a', 'alias'],
+  ])("routes analytics-next's short form /v1/%s to %s", (letter, type) => {
+    // Act
+    const route = resolveRoute(`/v1/${letter}`);
+
+    // Assess
+    expect(route).toEqual({ kind: 'event', type });
+  });
+
+  it.each([['/v1/batch'], ['/v1/b'], ['/v1/import'], ['/beacon/v1/batch']])(
+    'routes %s to a batch',
+    (path) => {
+      // Act
+      const route = resolveRoute(path);
+
+      // Assess
+      expect(route).toEqual({ kind: 'batch' });
+    },
+  );
+
+  it("routes analytics-next's telemetry /v1/m to be accepted and dropped", () => {
+    // Act
+    const route = resolveRoute('/v1/m');
+
+    // Assess
+    expect(route).toEqual({ kind: 'telemetry' });
+  });
+
+  it.each([
+    ['/prod/v1/t', { kind: 'event', type: 'track' }],
+    ['/prod/v1/batch', { kind: 'batch' }],
+    ['/staging/eu/v1/identify', { kind: 'event', type: 'identify' }],
+  ])('ignores a stage prefix: %s', (path, expected) => {
+    // Act
+    const route = resolveRoute(path);
+
+    // Assess
+    expect(route).toEqual(expected);
+  });
+
+  it('accepts a trailing slash', () => {
+    // Act
+    const route = resolveRoute('/v1/track/');
+
+    // Assess
+    expect(route).toEqual({ kind: 'event', type: 'track' });
+  });
+
+  it.each([
+    ['browser_t', { kind: 'event', type: 'track' }],
+    ['browser_b', { kind: 'batch' }],
+    ['metrics', { kind: 'telemetry' }],
+    ['node', { kind: 'batch' }],
+    ['rs_track', { kind: 'event', type: 'track' }],
+    ['rs_batch', { kind: 'batch' }],
+    ['rs_beacon', { kind: 'batch' }],
+  ])('routes the path of the captured %s request', (fixture, expected) => {
+    // Act
+    const route = resolveRoute(pathOf(fixture));
+
+    // Assess
+    expect(route).toEqual(expected);
+  });
+
+  it.each([
+    ['/v1/constructor'],
+    ['/v1/__proto__'],
+    ['/v1/toString'],
+    ['/v1/hasOwnProperty'],
+    ['/v2/track'],
+    ['/v1/trak'],
+    ['/v1/x'],
+    ['/v1/'],
+    ['/v1'],
+    ['/'],
+    [''],
+    ['/v1/track/extra'],
+    ['/v1/TRACK'],
+  ])('finds no route for %p', (path) => {
+    // Act
+    const route = resolveRoute(path);
+
+    // Assess
+    expect(route).toBeUndefined();
+  });
+});
