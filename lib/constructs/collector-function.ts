@@ -145,6 +145,8 @@ export class CollectorFunction extends Construct {
         COLLECTOR_CONFIG: stack.toJsonString(runtimeConfig),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         POWERTOOLS_SERVICE_NAME: 'kinesis-event-forwarder',
+        // Stack traces point into lambda/*.ts through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
         minify: true,

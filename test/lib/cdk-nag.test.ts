@@ -1,0 +1,69 @@
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildTestApp } from './support/test-app';
+
+/** Every acknowledgement recorded in the app: rule id, reason and the construct it sits on. */
+function acknowledgements(app: ReturnType<typeof buildTestApp>['app']) {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id,
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+}
+
+describe('the cdk-nag AwsSolutions pack', () => {
+  it.each([
+    ['the same-account default', { externalIds: 'nag-check-id' }],
+    [
+      'the stream stack with a customer-managed key and provisioned shards',
+      {
+        collectorAccountId: '111111111111',
+        externalIds: 'a-1,b-2',
+        streamEncryption: 'CUSTOMER_MANAGED',
+        streamMode: 'PROVISIONED',
+        shardCount: '2',
+      },
+    ],
+    [
+      'the collector stack alone with tracing on',
+      {
+        writerRoleArn: 'arn:aws:iam::222222222222:role/event-writer',
+        streamArn: 'arn:aws:kinesis:eu-west-1:222222222222:stream/events',
+        externalId: 'a-1',
+        tracing: 'true',
+      },
+    ],
+  ])('reports no unacknowledged finding for %s', (_, context) => {
+    const { app } = buildTestApp(context);
+
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    expect(report.violations).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('gives a reason with every acknowledgement', () => {
+    const { app } = buildTestApp({
+      externalIds: 'nag-check-id',
+      tracing: 'true',
+      streamEncryption: 'CUSTOMER_MANAGED',
+    });
+
+    const acknowledged = acknowledgements(app);
+
+    expect(new Set(acknowledged.map((entry) => entry.id))).toEqual(
+      new Set([
+        'Annotation::AwsSolutions-KDS3',
+        'Annotation::AwsSolutions-SMG4',
+        'Annotation::AwsSolutions-APIG4',
+        'Annotation::AwsSolutions-IAM5[Resource::*]',
+      ]),
+    );
+    for (const entry of acknowledged) expect(entry.reason.length).toBeGreaterThan(60);
+  });
+});

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from './support/test-app';
+
+describe('npx cdk synth (the real CLI, offline)', () => {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'cdk-synth-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('synthesizes both stacks with only an external ID, bundles the Lambda and passes cdk-nag', () => {
+    // Act: no AWS credentials, no version check, no telemetry or notices (cdk.json).
+    const result = spawnSync(
+      'npx',
+      ['cdk', 'synth', '-c', 'externalIds=cli-test-external-id', '-o', outDir, '-q'],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CDK_DISABLE_VERSION_CHECK: '1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      },
+    );
+
+    // Assess
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    expect(existsSync(path.join(outDir, 'KinesisEventForwarder-Stream.template.json'))).toBe(true);
+    expect(existsSync(path.join(outDir, 'KinesisEventForwarder-Collector.template.json'))).toBe(true);
+    const report = JSON.parse(readFileSync(path.join(outDir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+    const bundles = readdirSync(outDir)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => path.join(outDir, name, 'index.js'))
+      .filter((file) => existsSync(file));
+    expect(bundles).toHaveLength(1);
+    expect(statSync(bundles[0] as string).size).toBeLessThan(3 * 1024 * 1024);
+  }, 120_000);
+});

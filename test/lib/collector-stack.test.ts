@@ -1,0 +1,207 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { ALLOWED_HEADERS } from '../../lambda/handler';
+import { COLLECTOR_ROUTES } from '../../lib/constructs/ingest-api';
+import { buildTestApp, templateOf } from './support/test-app';
+
+const CROSS_ACCOUNT = {
+  writerRoleArn: 'arn:aws:iam::222222222222:role/event-writer',
+  streamArn: 'arn:aws:kinesis:eu-west-1:222222222222:stream/events',
+  externalId: 'source-a-1f3e',
+};
+
+function collectorTemplate(context: Record<string, string> = {}): Template {
+  return templateOf(buildTestApp({ ...CROSS_ACCOUNT, ...context }).collectorStack);
+}
+
+function lambdaEnvironment(template: Template): Record<string, unknown> {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  expect(functions).toHaveLength(1);
+  return functions[0]?.Properties.Environment.Variables;
+}
+
+describe('CollectorStack', () => {
+  const template = collectorTemplate();
+
+  it('runs the collector on Node.js 24, arm64, 256 MB, 10 s, without tracing by default', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      TracingConfig: Match.absent(),
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^CollectorLogs') } },
+    });
+  });
+
+  it('passes the destination and sources without secrets in COLLECTOR_CONFIG and the secret by ARN', () => {
+    const environment = lambdaEnvironment(template);
+
+    expect(JSON.parse(String(environment.COLLECTOR_CONFIG))).toEqual({
+      sources: [{ id: 'default', destinations: ['kinesis'], partitionKey: 'user' }],
+      destinations: [
+        {
+          id: 'kinesis',
+          streamName: 'events',
+          region: 'eu-west-1',
+          roleArn: CROSS_ACCOUNT.writerRoleArn,
+          externalId: CROSS_ACCOUNT.externalId,
+        },
+      ],
+      cors: { allowedOrigins: ['*'], maxAgeSeconds: 7200 },
+    });
+    expect(environment.WRITE_KEYS_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^WriteKeysSecret/) });
+    expect(environment.NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  it('generates a write key for the default source as {"default": "<key>"}', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'default', PasswordLength: 40 },
+    });
+  });
+
+  it('gives the Lambda role only AssumeRole on the writer role, GetSecretValue on its secret and its own logs', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+      },
+      ManagedPolicyArns: Match.absent(),
+      Policies: [
+        {
+          PolicyName: 'Collector',
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'AssumeTheStreamWriterRole',
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: CROSS_ACCOUNT.writerRoleArn,
+              },
+              {
+                Sid: 'ReadWriteKeys',
+                Effect: 'Allow',
+                Action: 'secretsmanager:GetSecretValue',
+                Resource: { Ref: Match.stringLikeRegexp('^WriteKeysSecret') },
+              },
+              {
+                Sid: 'WriteOwnLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CollectorLogs'), 'Arn'] },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it('grants no wildcard action or resource anywhere', () => {
+    const policies = [
+      ...Object.values(template.findResources('AWS::IAM::Role')).flatMap((role) =>
+        (role.Properties.Policies ?? []).map((policy: { PolicyDocument: unknown }) => policy.PolicyDocument),
+      ),
+      ...Object.values(template.findResources('AWS::IAM::Policy')).map(
+        (policy) => policy.Properties.PolicyDocument,
+      ),
+    ];
+    const text = JSON.stringify(policies);
+
+    expect(policies.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/"Action":\s*"[^"]*\*/);
+    expect(text).not.toMatch(/"Resource":\s*"\*"/);
+  });
+
+  it('keeps function and access logs for 30 days by default', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+  });
+
+  it('routes every Segment and RudderStack endpoint to the Lambda with payload format 2.0', () => {
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey,
+    );
+
+    expect(routeKeys.sort()).toEqual(
+      [
+        ...['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch', 'import'].map(
+          (n) => `POST /v1/${n}`,
+        ),
+        ...['t', 'i', 'p', 's', 'g', 'a', 'b', 'm'].map((n) => `POST /v1/${n}`),
+        'POST /beacon/v1/batch',
+        'GET /sourceConfig',
+      ].sort(),
+    );
+    expect(routeKeys).toHaveLength(COLLECTOR_ROUTES.length);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('answers CORS preflights with the SDK headers, Retry-After exposed, and the configured origins', () => {
+    const restricted = collectorTemplate({
+      allowedOrigins: 'https://www.example.com,https://app.example.com',
+      corsMaxAgeSeconds: '600',
+    });
+
+    restricted.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['https://www.example.com', 'https://app.example.com'],
+        AllowMethods: Match.arrayWith(['POST', 'OPTIONS']),
+        AllowHeaders: ALLOWED_HEADERS.split(',').map((header) => header.trim()),
+        ExposeHeaders: ['Retry-After'],
+        MaxAge: 600,
+      },
+    });
+  });
+
+  it('throttles the default stage and writes its access logs to a log group', () => {
+    const custom = collectorTemplate({
+      throttlingRateLimit: '50',
+      throttlingBurstLimit: '100',
+      logRetentionDays: '7',
+    });
+
+    custom.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('requestId'),
+      },
+    });
+    custom.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 2);
+  });
+
+  it('turns on X-Ray tracing, memory and timeout from context', () => {
+    const custom = collectorTemplate({ tracing: 'true', lambdaMemoryMb: '512', lambdaTimeoutSeconds: '15' });
+
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      Timeout: 15,
+    });
+  });
+
+  it('outputs the collector URL', () => {
+    template.hasOutput('CollectorUrl', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestApi'), 'ApiEndpoint'] },
+    });
+  });
+});
+
+describe('the same-account deployment', () => {
+  it('points the collector at the stream stack writer role and stream, with the first external ID', () => {
+    const deployment = buildTestApp({ externalIds: 'first-id,second-id' });
+    const environment = lambdaEnvironment(templateOf(deployment.collectorStack));
+    const config = JSON.stringify(environment.COLLECTOR_CONFIG);
+
+    expect(config).toContain('first-id');
+    expect(config).not.toContain('second-id');
+    expect(config).toMatch(/Fn::GetStackOutput.*KinesisEventForwarder-Stream/);
+    expect(deployment.collectorStack?.dependencies).toContain(deployment.streamStack);
+  });
+});

@@ -1,0 +1,144 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildTestApp, templateOf } from './support/test-app';
+
+describe('StreamStack', () => {
+  it('creates an on-demand stream encrypted with aws/kinesis and 24 hours retention by default', () => {
+    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      ShardCount: Match.absent(),
+    });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+  });
+
+  it('creates a provisioned stream with the requested shards, retention and a rotated customer-managed key', () => {
+    const template = templateOf(
+      buildTestApp({
+        externalIds: 'ext-one',
+        streamMode: 'PROVISIONED',
+        shardCount: '3',
+        retentionHours: '168',
+        streamEncryption: 'CUSTOMER_MANAGED',
+      }).streamStack,
+    );
+
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      ShardCount: 3,
+      RetentionPeriodHours: 168,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('trusts only its own account with the one external ID, written as a string', () => {
+    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+
+    template.hasResourceProperties('AWS::IAM::Role', {
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: {
+              AWS: {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
+                ],
+              },
+            },
+            Condition: { StringEquals: { 'sts:ExternalId': 'ext-one' } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('trusts the collector account with several external IDs, written as a list', () => {
+    const template = templateOf(
+      buildTestApp({ collectorAccountId: '111111111111', externalIds: 'ext-one,ext-two' }).streamStack,
+    );
+
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] },
+            },
+            Condition: { StringEquals: { 'sts:ExternalId': ['ext-one', 'ext-two'] } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the writer role put records on exactly this stream and nothing else', () => {
+    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+    const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] };
+
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: Match.absent(),
+      Policies: [
+        {
+          PolicyName: 'PutRecords',
+          PolicyDocument: {
+            Statement: [
+              {
+                Sid: 'WriteEventsToThisStreamOnly',
+                Effect: 'Allow',
+                Action: ['kinesis:PutRecord', 'kinesis:PutRecords'],
+                Resource: streamArn,
+              },
+            ],
+          },
+        },
+      ],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it('adds kms:GenerateDataKey on the stream key, and only that, when the key is customer-managed', () => {
+    const template = templateOf(
+      buildTestApp({ externalIds: 'ext-one', streamEncryption: 'CUSTOMER_MANAGED' }).streamStack,
+    );
+
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        {
+          PolicyName: 'PutRecords',
+          PolicyDocument: {
+            Statement: [
+              Match.objectLike({ Action: ['kinesis:PutRecord', 'kinesis:PutRecords'] }),
+              {
+                Sid: 'EncryptRecordsWithTheStreamKey',
+                Effect: 'Allow',
+                Action: 'kms:GenerateDataKey',
+                Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsKey'), 'Arn'] },
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it('outputs the stream name and ARN and the writer role ARN', () => {
+    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+
+    template.hasOutput('StreamName', { Value: { Ref: Match.stringLikeRegexp('^EventsStream') } });
+    template.hasOutput('StreamArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] },
+    });
+    template.hasOutput('WriterRoleArn', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WriterRole'), 'Arn'] },
+    });
+  });
+});
