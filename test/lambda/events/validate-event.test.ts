@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { JsonObject } from '../../../lambda/events/segment-event';
 import { type EventValidation, validateEvent } from '../../../lambda/events/validate-event';
 import { browserTrack, nodeBatch, rudderTrack } from './sdk-messages';
@@ -551,5 +552,43 @@ describe('validateEvent', () => {
       // Assess
       expect(event.timestamp).toBeUndefined();
     });
+  });
+
+  it('answers every JSON value with an event or a reason, never an exception', () => {
+    // Prepare: real messages with any field replaced by any JSON value, and arbitrary JSON
+    const fields = [
+      'type',
+      'userId',
+      'anonymousId',
+      'event',
+      'groupId',
+      'previousId',
+      'messageId',
+      'name',
+      'timestamp',
+      'originalTimestamp',
+      'sentAt',
+      'properties',
+      'traits',
+      'context',
+    ];
+    const messages = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ field: fc.constantFrom(...fields), value: fc.jsonValue() }).map(({ field, value }) => ({
+        ...browserTrack(),
+        [field]: value,
+      })),
+    );
+    const endpointTypes = fc.constantFrom(undefined, 'track', 'identify', 'group', 'alias' as const);
+
+    // Act and Assess
+    fc.assert(
+      fc.property(messages, endpointTypes, (message, endpointType) => {
+        const validation = validateEvent(message, endpointType === undefined ? {} : { endpointType });
+        if (validation.ok) expect(validation.event.type).toBeDefined();
+        else expect(validation.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

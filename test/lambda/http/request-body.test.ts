@@ -1,4 +1,5 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { HttpError } from '../../../lambda/http/http-error';
 import { parseJsonBody, type RawBody } from '../../../lambda/http/request-body';
 import { loadHttpFixture } from '../../support/http-fixture';
@@ -284,5 +285,47 @@ describe('parseJsonBody', () => {
 
     // Assess
     expect(parsed).toEqual({ a: '\u0000', b: '\u2028', c: '\ud83c' });
+  });
+
+  it('lets only its own HTTP errors escape, whatever bytes and encoding arrive', () => {
+    // Prepare
+    const compressors = [
+      (bytes: Uint8Array) => bytes,
+      (bytes: Uint8Array) => gzipSync(bytes),
+      (bytes: Uint8Array) => deflateSync(bytes),
+      (bytes: Uint8Array) => brotliCompressSync(bytes),
+    ];
+    const raws = fc
+      .record({
+        payload: fc.oneof(
+          fc.json().map((json) => Buffer.from(json)),
+          fc.uint8Array({ maxLength: 300 }),
+        ),
+        compressor: fc.nat({ max: compressors.length - 1 }),
+        encoding: fc.constantFrom(undefined, '', 'gzip', 'deflate', 'br', 'x-gzip', 'identity', 'compress'),
+        isBase64Encoded: fc.boolean(),
+      })
+      .map(({ payload, compressor, encoding, isBase64Encoded }): RawBody => {
+        const bytes = compressors[compressor]?.(payload) ?? payload;
+        return {
+          body: isBase64Encoded ? base64(bytes) : Buffer.from(bytes).toString('latin1'),
+          isBase64Encoded,
+          contentEncoding: encoding,
+        };
+      });
+
+    // Act and Assess
+    fc.assert(
+      fc.property(raws, (raw) => {
+        try {
+          const parsed = parseJsonBody(raw, 1024);
+          expect(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HttpError);
+          expect([400, 413, 415]).toContain((error as HttpError).statusCode);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

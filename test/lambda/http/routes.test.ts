@@ -50,6 +50,14 @@ describe('resolveRoute', () => {
     expect(route).toEqual({ kind: 'telemetry' });
   });
 
+  it("routes RudderStack's source config request, with or without a stage prefix", () => {
+    // Act
+    const routes = [pathOf('rs_config'), '/sourceConfig', '/prod/sourceConfig/'].map(resolveRoute);
+
+    // Assess
+    expect(routes).toEqual(Array(3).fill({ kind: 'source-config' }));
+  });
+
   it.each([
     ['/prod/v1/t', { kind: 'event', type: 'track' }],
     ['/prod/v1/batch', { kind: 'batch' }],
