@@ -62,9 +62,15 @@ function install(): void {
  */
 export async function ensureChromium(): Promise<string> {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  if (process.env.CHROMIUM_PATH !== undefined || process.getuid?.() !== 0) {
+  const cannotInstall =
+    process.env.CHROMIUM_PATH !== undefined
+      ? 'CHROMIUM_PATH names a binary that does not exist'
+      : process.getuid?.() !== 0
+        ? 'installing it needs root'
+        : undefined;
+  if (cannotInstall !== undefined) {
     throw new ChromiumUnavailableError(
-      `Browser tests need Chromium at ${CHROMIUM_PATH}, and this run cannot install it (not root). ${HOW_TO_INSTALL}`,
+      `Browser tests need Chromium at ${CHROMIUM_PATH}, and this run cannot install it (${cannotInstall}). ${HOW_TO_INSTALL}`,
     );
   }
   const lock = join(tmpdir(), 'kinesis-event-forwarder-chromium-install.lock');
