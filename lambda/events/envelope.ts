@@ -63,7 +63,10 @@ export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId:
     original_timestamp: event.timestamp ?? null,
     sent_at: isoOrNull(sentAt),
     received_at: new Date(receipt.receivedAt).toISOString(),
-    context: context.ip === undefined && receipt.sourceIp ? { ...context, ip: receipt.sourceIp } : context,
+    context:
+      (context.ip === undefined || context.ip === null || context.ip === '') && receipt.sourceIp
+        ? { ...context, ip: receipt.sourceIp }
+        : context,
     properties: event.properties ?? null,
     traits: event.traits ?? null,
     source_id: receipt.sourceId,

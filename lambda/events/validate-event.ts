@@ -67,7 +67,8 @@ function required(value: string | undefined, field: string, type: EventType): st
 function eventType(message: JsonObject, endpointType: EventType | undefined): EventType {
   const declared = message.type;
   if (endpointType !== undefined) {
-    if (declared === undefined || declared === null || declared === endpointType) return endpointType;
+    if (declared === undefined || declared === null || declared === '' || declared === endpointType)
+      return endpointType;
     return refuse(
       `type ${JSON.stringify(declared)} does not match the endpoint, which takes ${endpointType}`,
     );

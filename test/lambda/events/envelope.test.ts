@@ -282,3 +282,14 @@ describe('toEnvelope', () => {
     expect(toMain.name).toBe('Home');
   });
 });
+
+describe('context.ip placeholders', () => {
+  it.each([null, ''])('fills context.ip from the request when the client sent %p', (ip) => {
+    const envelope = toEnvelope(
+      { type: 'track', userId: 'u-1', event: 'E', context: { ip } },
+      { receivedAt: Date.parse('2024-01-02T03:04:05.000Z'), sourceId: 's', sourceIp: '203.0.113.7' },
+      'd',
+    );
+    expect(envelope.context.ip).toBe('203.0.113.7');
+  });
+});

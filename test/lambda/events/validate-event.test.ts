@@ -591,3 +591,10 @@ describe('validateEvent', () => {
     );
   });
 });
+
+describe('an empty type on a single-event endpoint', () => {
+  it('counts as absent, so the endpoint decides the type', () => {
+    const result = validateEvent({ type: '', userId: 'u-1', event: 'E' }, { endpointType: 'track' });
+    expect(result).toEqual({ ok: true, event: expect.objectContaining({ type: 'track' }) });
+  });
+});
