@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import { envelopeSchemaErrors } from '../support/envelope-schema';
 import { loadHttpFixture, replay } from '../support/http-fixture';
 import type { StoredRecord } from '../support/stream-reader';
 import {
@@ -66,6 +67,7 @@ function expectExactlyOnce(
     once.set(id, (grouped.get(id) as StoredRecord[])[0] as StoredRecord);
   }
   expect(records).toHaveLength(messageIds.length);
+  for (const record of records) expect(envelopeSchemaErrors(record.json)).toEqual([]);
   return once;
 }
 
