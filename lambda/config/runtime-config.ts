@@ -18,6 +18,11 @@ const destinationSchema = z.strictObject({
       'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
     )
     .optional(),
+  /**
+   * The STS endpoint that assumes `roleArn` (the local STS of local mode and tests); absent: the
+   * regional AWS STS endpoint.
+   */
+  stsEndpoint: z.url({ protocol: /^https?$/ }).optional(),
   /** The external ID the writer role's trust policy requires. */
   externalId: z
     .string()
@@ -98,6 +103,13 @@ const runtimeConfigSchema = z
           code: 'custom',
           path: ['destinations', index, 'externalId'],
           message: 'an external ID is only used to assume a role: set roleArn too',
+        });
+      }
+      if (destination.stsEndpoint !== undefined && destination.roleArn === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['destinations', index, 'stsEndpoint'],
+          message: 'an STS endpoint is only used to assume a role: set roleArn too',
         });
       }
       if (destination.roleArn !== undefined && destination.credentials !== undefined) {

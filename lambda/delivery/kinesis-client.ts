@@ -8,13 +8,25 @@ export function roleSessionName(destinationId: string): string {
   return `kinesis-event-forwarder-${destinationId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 }
 
+export interface KinesisClientOptions {
+  /**
+   * The credentials that call `sts:AssumeRole` for destinations with a `roleArn`.
+   * @default the function's own (the SDK's default credential chain)
+   */
+  readonly callerCredentials?: Parameters<typeof fromTemporaryCredentials>[0]['masterCredentials'];
+}
+
+/** The assumed-role session's lifetime asked of STS; the writer role allows at most one hour. */
+export const ASSUMED_ROLE_SESSION_SECONDS = 3600;
+
 /**
  * How the destination's client gets credentials: static keys when configured; temporary
  * credentials from `sts:AssumeRole` with the external ID when a writer role is configured (the
- * SDK caches them and refreshes them before they expire: one AssumeRole per credential lifetime
- * per container, never one per request); otherwise the function's own role.
+ * client memoizes them and asks again only within five minutes of their expiry, with concurrent
+ * callers sharing one pending call: one AssumeRole per credential lifetime per container, never
+ * one per request); otherwise the function's own role.
  */
-function credentialsFor(destination: DestinationConfig) {
+function credentialsFor(destination: DestinationConfig, options: KinesisClientOptions) {
   if (destination.credentials !== undefined) return { credentials: { ...destination.credentials } };
   if (destination.roleArn === undefined) return {};
   return {
@@ -22,10 +34,14 @@ function credentialsFor(destination: DestinationConfig) {
       params: {
         RoleArn: destination.roleArn,
         RoleSessionName: roleSessionName(destination.id),
-        DurationSeconds: 3600,
+        DurationSeconds: ASSUMED_ROLE_SESSION_SECONDS,
         ...(destination.externalId === undefined ? {} : { ExternalId: destination.externalId }),
       },
-      clientConfig: { region: destination.region },
+      ...(options.callerCredentials === undefined ? {} : { masterCredentials: options.callerCredentials }),
+      clientConfig: {
+        region: destination.region,
+        ...(destination.stsEndpoint === undefined ? {} : { endpoint: destination.stsEndpoint }),
+      },
     }),
   };
 }
@@ -36,12 +52,15 @@ function credentialsFor(destination: DestinationConfig) {
  * slow stream cannot push the answer past the Lambda or API Gateway timeout.
  * Emulator endpoints (plain `http://`) get an HTTP/1.1 handler: the default HTTP/2 one fails there.
  */
-export function createKinesisClient(destination: DestinationConfig): KinesisClient {
+export function createKinesisClient(
+  destination: DestinationConfig,
+  options: KinesisClientOptions = {},
+): KinesisClient {
   return new KinesisClient({
     region: destination.region,
     maxAttempts: 1,
     ...(destination.endpoint === undefined ? {} : { endpoint: destination.endpoint }),
     ...(destination.endpoint?.startsWith('http://') ? { requestHandler: new NodeHttpHandler() } : {}),
-    ...credentialsFor(destination),
+    ...credentialsFor(destination, options),
   });
 }

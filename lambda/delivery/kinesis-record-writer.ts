@@ -1,6 +1,7 @@
 import { type KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { type BackoffPolicy, backoffDelay } from './backoff';
 import { chunkRecords } from './chunk-records';
+import type { WriteObserver } from './delivery-diagnostics';
 import type { FailedRecord, OutgoingRecord, RecordWriter, WriteReport } from './record-writer';
 
 /** Errors that no retry can fix: wrong stream, region, permissions, key or request. */
@@ -16,6 +17,10 @@ const PERMANENT_ERRORS = new Set([
   'KMSInvalidStateException',
   'KMSNotFoundException',
   'KMSOptInRequired',
+  // STS, while the client gets credentials for the call: the role or its trust policy refuses us.
+  'AccessDenied',
+  'InvalidClientTokenId',
+  'RegionDisabledException',
 ]);
 
 export interface KinesisRecordWriterOptions {
@@ -27,6 +32,8 @@ export interface KinesisRecordWriterOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Told every batch's outcome (diagnostics: metric, one log line per problem). */
+  readonly observer?: WriteObserver;
 }
 
 /** A call's outcome: failures worth retrying, and failures that are final. */
@@ -81,7 +88,9 @@ export class KinesisRecordWriter implements RecordWriter {
     }
     failed.push(...retryable);
     failed.sort((a, b) => a.index - b.index);
-    return { failed, calls };
+    const report = { failed, calls };
+    this.options.observer?.written(report);
+    return report;
   }
 
   private async put(
