@@ -1,0 +1,62 @@
+/**
+ * Child-process entry of item 6, run by plain `node --enable-source-maps` (as deployed) after
+ * esbuild turns it into JavaScript: loads the deployed bundle (`BENCH_BUNDLE`) with the
+ * configuration in the environment, handles one `/v1/batch` request of `BENCH_EVENTS` events
+ * against the emulator, and reports the peak resident set size.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { trackEvents } from './events';
+
+function vmHwmBytes(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const load = createRequire(__filename);
+  const { handler } = load(process.env.BENCH_BUNDLE as string) as {
+    handler: (event: unknown, context: unknown) => Promise<{ statusCode?: number; body?: string }>;
+  };
+  const afterLoad = { rss: process.memoryUsage().rss, hwm: vmHwmBytes() };
+  const body = JSON.stringify({ batch: trackEvents(Number(process.env.BENCH_EVENTS), 'memory') });
+  const now = Date.now();
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/v1/batch',
+    rawQueryString: '',
+    headers: {
+      authorization: `Basic ${Buffer.from('bench-write-key:').toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    requestContext: {
+      http: {
+        method: 'POST',
+        path: '/v1/batch',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'bench',
+      },
+      requestId: 'memory',
+      timeEpoch: now,
+    },
+    body,
+    isBase64Encoded: false,
+  };
+  const context = { awsRequestId: 'memory', functionName: 'bench', getRemainingTimeInMillis: () => 10_000 };
+  const answer = await handler(event, context);
+  process.send?.({
+    type: 'result',
+    statusCode: answer.statusCode,
+    answer: answer.statusCode === 200 ? undefined : answer.body,
+    bodyBytes: Buffer.byteLength(body),
+    afterLoad,
+    peak: { hwm: vmHwmBytes(), maxRss: process.resourceUsage().maxRSS * 1024 },
+  });
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
