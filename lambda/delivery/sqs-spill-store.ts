@@ -1,0 +1,154 @@
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { type BackoffPolicy, backoffDelay } from './backoff';
+import {
+  type SpilledRecord,
+  type SpillFailure,
+  type SpillReport,
+  type SpillStore,
+  toSpillMessage,
+} from './spill-store';
+
+/** SendMessageBatch limits: 10 messages per call. */
+export const SQS_BATCH_MAX_COUNT = 10;
+/**
+ * The total size of one SendMessageBatch call (AWS docs, "Amazon SQS batch actions": 1,048,576
+ * bytes), which is also the largest `MaximumMessageSize` a queue can have; the spill queue has it.
+ */
+export const SQS_BATCH_MAX_BYTES = 1_048_576;
+export const SQS_MESSAGE_MAX_BYTES = 1_048_576;
+
+export interface SqsSpillStoreOptions {
+  readonly client: SQSClient;
+  readonly queueUrl: string;
+  /** @default { baseDelayMs: 25, maxDelayMs: 250 } */
+  readonly backoff?: BackoffPolicy;
+  /** Largest message body the queue takes. @default SQS_MESSAGE_MAX_BYTES */
+  readonly maxMessageBytes?: number;
+  /** Shortest time worth starting another call with. @default 50 */
+  readonly minCallMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function errorCodeOf(error: unknown): string {
+  const named = error as { name?: unknown; code?: unknown };
+  if (typeof named.name === 'string' && named.name !== 'Error') return named.name;
+  return typeof named.code === 'string' ? named.code : 'UnknownError';
+}
+
+/** Splits message indices into calls of at most 10 messages and 1 MiB of bodies, in order. */
+export function chunkMessages(sizes: readonly number[], indices: readonly number[]): number[][] {
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const index of indices) {
+    const size = sizes[index] ?? 0;
+    if (current.length > 0 && (current.length >= SQS_BATCH_MAX_COUNT || bytes + size > SQS_BATCH_MAX_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * The spill store on an SQS queue: one message per record (`{ destinationId, partitionKey, data
+ * (base64), eventId, failedAt, errorCode }`), sent with SendMessageBatch in calls of at most 10
+ * messages and 1 MiB, in parallel. Entries SQS refuses alone (the batch's `Failed` list) or with
+ * their whole call are sent again with jittered backoff until the deadline, except sender faults
+ * (`SenderFault: true`: the message itself is wrong), which no retry fixes.
+ */
+export class SqsSpillStore implements SpillStore {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly backoff: BackoffPolicy;
+  private readonly maxMessageBytes: number;
+  private readonly minCallMs: number;
+
+  constructor(private readonly options: SqsSpillStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.backoff = options.backoff ?? { baseDelayMs: 25, maxDelayMs: 250 };
+    this.maxMessageBytes = options.maxMessageBytes ?? SQS_MESSAGE_MAX_BYTES;
+    this.minCallMs = options.minCallMs ?? 50;
+  }
+
+  async spill(records: readonly SpilledRecord[], deadline: number): Promise<SpillReport> {
+    const bodies = records.map((record) => JSON.stringify(toSpillMessage(record)));
+    const sizes = bodies.map((body) => Buffer.byteLength(body, 'utf8'));
+    const failed: SpillFailure[] = [];
+    let pending: number[] = [];
+    sizes.forEach((size, index) => {
+      if (size <= this.maxMessageBytes) pending.push(index);
+      else
+        failed.push({
+          index,
+          errorCode: 'MessageTooLong',
+          errorMessage: `spill message is ${size} bytes; the queue takes at most ${this.maxMessageBytes}`,
+        });
+    });
+    let retryable: SpillFailure[] = [];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const results = await Promise.all(
+        chunkMessages(sizes, pending).map((chunk) => this.send(bodies, chunk, deadline)),
+      );
+      retryable = results.flatMap((result) => result.retry);
+      failed.push(...results.flatMap((result) => result.failed));
+      pending = retryable.map((failure) => failure.index);
+      if (pending.length === 0) break;
+      const delay = backoffDelay(this.backoff, attempt, Math.random);
+      if (this.now() + delay + this.minCallMs > deadline) break;
+      await this.sleep(delay);
+    }
+    failed.push(...retryable);
+    failed.sort((a, b) => a.index - b.index);
+    return { failed };
+  }
+
+  private async send(
+    bodies: readonly string[],
+    chunk: readonly number[],
+    deadline: number,
+  ): Promise<{ retry: SpillFailure[]; failed: SpillFailure[] }> {
+    const entries: SendMessageBatchRequestEntry[] = chunk.map((index) => ({
+      Id: String(index),
+      MessageBody: bodies[index] as string,
+    }));
+    let output: SendMessageBatchCommandOutput;
+    try {
+      output = await this.options.client.send(
+        new SendMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }),
+        { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
+      );
+    } catch (error) {
+      const errorCode = errorCodeOf(error);
+      const errorMessage = error instanceof Error ? error.message : String(error);
+      return { retry: chunk.map((index) => ({ index, errorCode, errorMessage })), failed: [] };
+    }
+    const succeeded = new Set((output.Successful ?? []).map((entry) => entry.Id));
+    const refused = new Map((output.Failed ?? []).map((entry) => [entry.Id, entry]));
+    const result = { retry: [] as SpillFailure[], failed: [] as SpillFailure[] };
+    for (const index of chunk) {
+      if (succeeded.has(String(index))) continue;
+      const entry = refused.get(String(index));
+      const failure = {
+        index,
+        errorCode: entry?.Code ?? 'InternalError',
+        errorMessage: entry?.Message ?? 'no result for this message',
+      };
+      (entry?.SenderFault === true ? result.failed : result.retry).push(failure);
+    }
+    return result;
+  }
+}
