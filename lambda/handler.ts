@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { RuntimeConfig, SourceConfig } from './config/runtime-config';
+import type { RuntimeConfig } from './config/runtime-config';
 import type { RecordWriter } from './delivery/record-writer';
 import { createCollectorApi } from './http/collector-api';
-import { CorsPolicy, httpCorsPerSource } from './http/cors';
+import { CorsPolicy, httpCors } from './http/cors';
 import { httpErrorResponse } from './http/error-response';
 import type { WriteKeyDirectory } from './http/write-key-directory';
 
@@ -21,24 +21,14 @@ export interface HandlerDependencies {
 }
 
 /**
- * The Lambda handler: CORS (preflights answered here, each source's origins on every answer,
- * errors included), one error-to-answer middleware, and one call into the collector.
+ * The Lambda handler: CORS (preflights answered here, headers on every answer, errors included),
+ * one error-to-answer middleware, and one call into the collector.
  */
 export function createHandler(deps: HandlerDependencies) {
-  const authenticated = new WeakMap<APIGatewayProxyEventV2, SourceConfig>();
+  const cors = new CorsPolicy(deps.config);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
     .use(injectLambdaContext(deps.logger))
-    .use(
-      httpCorsPerSource({
-        policy: new CorsPolicy(deps.config),
-        sourceOf: (event) => authenticated.get(event),
-      }),
-    )
+    .use(httpCors({ policy: cors }))
     .use(httpErrorResponse({ logger: deps.logger }))
-    .handler(
-      createCollectorApi({
-        ...deps,
-        onAuthenticated: (event, source) => authenticated.set(event, source),
-      }),
-    );
+    .handler(createCollectorApi({ ...deps, cors }));
 }

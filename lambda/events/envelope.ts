@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventType, JsonObject, SegmentEvent } from './segment-event';
+import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
 import { correctedTimestamp, parseIsoTimestamp } from './timestamps';
 
 /**
@@ -39,6 +39,11 @@ export interface Receipt {
   readonly sourceIp?: string;
 }
 
+/** RudderStack's identify sends the traits only in `context.traits`; Segment's spec has them on top. */
+function identifyTraitsInContext(event: SegmentEvent, context: JsonObject): JsonObject | undefined {
+  return event.type === 'identify' && isJsonObject(context.traits) ? context.traits : undefined;
+}
+
 const isoOrNull = (millis: number | undefined): string | null =>
   millis === undefined ? null : new Date(millis).toISOString();
 
@@ -68,7 +73,7 @@ export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId:
         ? { ...context, ip: receipt.sourceIp }
         : context,
     properties: event.properties ?? null,
-    traits: event.traits ?? null,
+    traits: event.traits ?? identifyTraitsInContext(event, context) ?? null,
     source_id: receipt.sourceId,
     integration_id: integrationId,
   };

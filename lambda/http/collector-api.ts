@@ -6,7 +6,14 @@ import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
 import { answerFor, jsonAnswer } from './answers';
-import { HttpError, MalformedRequestError, RouteNotFoundError, UnauthorizedError } from './http-error';
+import { CorsPolicy, originOf } from './cors';
+import {
+  ForbiddenOriginError,
+  HttpError,
+  MalformedRequestError,
+  RouteNotFoundError,
+  UnauthorizedError,
+} from './http-error';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
@@ -21,11 +28,8 @@ export interface CollectorDependencies {
   /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
   readonly writeKeys?: WriteKeyDirectory;
   readonly now?: () => number;
-  /**
-   * Told the source that owns the request's write key as soon as it is known, so CORS can answer
-   * with that source's allowed origins (errors after authentication included).
-   */
-  readonly onAuthenticated?: (event: APIGatewayProxyEventV2, source: SourceConfig) => void;
+  /** Which browser origins may send each source's events. @default built from `config` */
+  readonly cors?: CorsPolicy;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -52,6 +56,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
+  const cors = deps.cors ?? new CorsPolicy(config);
   const ingest = new Ingest({ writers: deps.writers, maxEventBytes: config.limits.maxEventBytes });
 
   const sourceOf = async (
@@ -66,7 +71,10 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const source = await writeKeys.sourceOf(writeKey);
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
-    deps.onAuthenticated?.(event, source);
+    const origin = originOf(event);
+    if (origin !== undefined && !cors.allowlistOf(source).allows(origin)) {
+      throw new ForbiddenOriginError(origin, source.id);
+    }
     return source;
   };
 

@@ -67,10 +67,11 @@ export interface CorsSettings {
 }
 
 /**
- * Who may call the collector from a browser. A preflight carries no write key, so it is answered
- * for any origin some source allows; the answer to the request itself names the origin only if
- * the source that owns the write key allows it. Answers given before the source is known (a
- * missing or unknown write key, a malformed body) use the preflight rule, so the page can read why.
+ * Who may call the collector from a browser. CORS headers, on preflights and on every answer, name
+ * any origin that some source allows (the union, which is also what the deployed HTTP API's own
+ * CORS configuration answers with, its throttling answers included). Whether an origin may send a
+ * given source's events is enforced by the collector itself (`allowlistOf(source)`): a refused
+ * origin gets a 403 the page can read, and nothing is written.
  */
 export class CorsPolicy {
   readonly anySource: OriginAllowlist;
@@ -88,15 +89,15 @@ export class CorsPolicy {
     this.maxAgeSeconds = settings.cors.maxAgeSeconds;
   }
 
-  /** The allowlist of a source, or of any source when the request's source is not known. */
-  allowlistOf(source: SourceConfig | undefined): OriginAllowlist {
-    return (source && this.bySource.get(source.id)) ?? this.anySource;
+  /** The origins allowed to send a source's events. */
+  allowlistOf(source: SourceConfig): OriginAllowlist {
+    return this.bySource.get(source.id) ?? this.anySource;
   }
 }
 
 type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
-const originOf = (event: APIGatewayProxyEventV2): string | undefined =>
+export const originOf = (event: APIGatewayProxyEventV2): string | undefined =>
   event.headers?.origin ?? event.headers?.Origin;
 
 function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
@@ -134,17 +135,14 @@ export function preflightAnswer(event: APIGatewayProxyEventV2, policy: CorsPolic
  * opaque network error, and the SDK cannot tell a 503 to retry from a 401). Register it before
  * the error middleware, so its `onError` runs after the error has become an answer.
  */
-export function httpCorsPerSource(options: {
+export function httpCors(options: {
   readonly policy: CorsPolicy;
-  /** The source that owns the request's write key, once the collector has authenticated it. */
-  readonly sourceOf: (event: APIGatewayProxyEventV2) => SourceConfig | undefined;
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   const { policy } = options;
   const decorate = (request: Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>) => {
-    const allowlist = policy.allowlistOf(options.sourceOf(request.event));
     request.response = withCorsHeaders(
       request.response,
-      allowlist.allowOriginHeader(originOf(request.event)),
+      policy.anySource.allowOriginHeader(originOf(request.event)),
     );
   };
   return {

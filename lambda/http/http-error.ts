@@ -39,6 +39,19 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/**
+ * 403: a browser page whose origin the write key's source does not allow. Nothing is written; the
+ * SDK drops the request, which is right: it can never succeed from that site.
+ */
+export class ForbiddenOriginError extends HttpError {
+  constructor(origin: string, sourceId: string) {
+    super(
+      403,
+      `Origin ${origin} may not send events for source "${sourceId}": add it to the source's allowedOrigins`,
+    );
+  }
+}
+
 /** 404: not one of the collector's routes. */
 export class RouteNotFoundError extends HttpError {
   constructor(method: string, path: string) {

@@ -112,14 +112,19 @@ describe('what browsers need from the collector', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
   });
 
-  it("names the origin in a POST's answer only when the write key's source allows it", async () => {
+  it("refuses with a readable 403 a page whose origin the write key's source does not allow, and writes nothing", async () => {
+    const before = (await collector.records()).length;
     const own = await post('/v1/t', SHOP, 'key-shop');
     const other = await post('/v1/t', BLOG, 'key-shop');
 
-    expect([own.status, other.status]).toEqual([200, 200]);
+    expect([own.status, other.status]).toEqual([200, 403]);
     expect(own.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    expect(other.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    // BLOG is allowed by another source, so the page can read why it was refused.
+    expect(other.headers.get('access-control-allow-origin')).toBe(BLOG);
+    expect(await other.json()).toEqual({
+      error: `Origin ${BLOG} may not send events for source "shop": add it to the source's allowedOrigins`,
+    });
+    expect((await collector.records()).length).toBe(before + 1);
   });
 
   it.each([

@@ -14,6 +14,7 @@ export interface SentEvent {
   readonly previousId?: string;
   readonly properties?: Record<string, unknown>;
   readonly traits?: Record<string, unknown>;
+  readonly context?: { readonly traits?: Record<string, unknown> };
   readonly timestamp?: string;
   readonly originalTimestamp?: string;
 }
@@ -55,7 +56,8 @@ function expectedRecord(sent: SentEvent) {
     group_id: sent.groupId ?? null,
     previous_id: sent.previousId ?? null,
     properties: sent.properties ?? null,
-    traits: sent.traits ?? null,
+    // RudderStack's identify carries its traits only in context.traits.
+    traits: sent.traits ?? (sent.type === 'identify' ? sent.context?.traits : undefined) ?? null,
     original_timestamp: sent.timestamp ?? sent.originalTimestamp ?? null,
   };
 }

@@ -92,10 +92,10 @@ describe('@rudderstack/analytics-js 3.34.1 (bundled) in Debian Chromium', () => 
       partitionKey: `user-${tag}-renamed`,
       json: { user_id: `user-${tag}-renamed`, previous_id: `user-${tag}` },
     });
-    // RudderStack sends identify traits in context.traits, not in traits.
+    // RudderStack sends identify traits in context.traits only; the envelope has them in traits too.
     expect(byType.get('identify')).toMatchObject({
       partitionKey: `user-${tag}`,
-      json: { context: { traits: { email: `${tag}@example.com` } } },
+      json: { traits: { email: `${tag}@example.com` }, context: { traits: { email: `${tag}@example.com` } } },
     });
     expect(log.offLoopback()).toEqual([]);
   }, 30_000);

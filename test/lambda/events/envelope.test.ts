@@ -293,3 +293,30 @@ describe('context.ip placeholders', () => {
     expect(envelope.context.ip).toBe('203.0.113.7');
   });
 });
+
+describe('RudderStack identify traits', () => {
+  const receipt = { receivedAt: Date.parse('2024-01-02T03:04:05.000Z'), sourceId: 's' };
+
+  it('takes the traits of an identify from context.traits when the message has none on top', () => {
+    const envelope = toEnvelope(
+      { type: 'identify', userId: 'u-1', context: { traits: { email: 'r@r.c' } } },
+      receipt,
+      'd',
+    );
+    expect(envelope.traits).toEqual({ email: 'r@r.c' });
+  });
+
+  it('keeps top-level traits over context.traits, and leaves other types alone', () => {
+    const identify = toEnvelope(
+      { type: 'identify', userId: 'u-1', traits: { plan: 'pro' }, context: { traits: { email: 'r@r.c' } } },
+      receipt,
+      'd',
+    );
+    const track = toEnvelope(
+      { type: 'track', userId: 'u-1', event: 'E', context: { traits: { email: 'r@r.c' } } },
+      receipt,
+      'd',
+    );
+    expect([identify.traits, track.traits]).toEqual([{ plan: 'pro' }, null]);
+  });
+});
