@@ -3,12 +3,19 @@
  * creates the stream, and serves the Lambda handler behind a local stand-in for API Gateway.
  * Environment contract: see README "Local mode".
  */
-import { localModeSettings, startLocalMode } from '../local/local-mode';
+import { LOCAL_CALLER_CREDENTIALS, localModeSettings, startLocalMode } from '../local/local-mode';
 
 async function main(): Promise<void> {
   const settings = localModeSettings(process.env);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (settings.externalId !== undefined) {
+    // The function's own credentials, as the SDK's default chain finds them in Lambda: here, keys
+    // of the local account that only the local STS ever sees.
+    process.env.AWS_ACCESS_KEY_ID = LOCAL_CALLER_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CALLER_CREDENTIALS.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
+  }
   const local = await startLocalMode(settings, async (config) => {
     // The deployed entry point itself, configured the way the deployed function is: through its env.
     process.env.COLLECTOR_CONFIG = JSON.stringify(config);
@@ -16,7 +23,7 @@ async function main(): Promise<void> {
     return entry.handler;
   });
 
-  const { collectorUrl, kinesisEndpoint } = local;
+  const { collectorUrl, kinesisEndpoint, writerRole } = local;
   console.log(
     [
       'kinesis-event-forwarder: local collector running',
@@ -24,6 +31,13 @@ async function main(): Promise<void> {
       `  Kinesis endpoint: ${kinesisEndpoint}${local.startedEmulator ? ' (kinesalite, in memory)' : ''}`,
       `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
       `  Write key:        ${settings.writeKey} (source "dev")`,
+      ...(writerRole === undefined
+        ? []
+        : [
+            `  STS endpoint:     ${writerRole.stsEndpoint} (local STS, trust policy synthesized by the CDK app)`,
+            `  Writer role:      ${writerRole.roleArn}`,
+            `  External ID:      ${writerRole.externalId} (the role trusts ${writerRole.trustedExternalIds.length} external ID${writerRole.trustedExternalIds.length === 1 ? '' : 's'}${writerRole.trustedExternalIds.includes(writerRole.externalId) ? ', this one included' : ', NOT this one: ingest answers 503'})`,
+          ]),
       '',
       'Send an event:',
       `  curl -s -u ${settings.writeKey}: -H 'content-type: application/json' \\`,

@@ -3,7 +3,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RuntimeConfigInput } from '../lambda/config/runtime-config';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
 import { type HttpApiHandler, startLocalCollector } from './local-collector';
+import { type LocalSts, startLocalSts } from './local-sts';
 import { ensureStream } from './streams';
+import { synthesizeWriterRole } from './trust-policy';
 
 /** The local mode's settings: the contract `npm start` keeps with its users and tests. */
 export interface LocalModeSettings {
@@ -23,6 +25,16 @@ export interface LocalModeSettings {
   readonly writeKey: string;
   /** Env `AWS_REGION`. @default 'us-east-1' */
   readonly region: string;
+  /**
+   * Env `EXTERNAL_ID`: when set, a local STS runs and the dev destination writes only with
+   * credentials from `AssumeRole` of the CDK app's writer role with this external ID.
+   */
+  readonly externalId?: string;
+  /**
+   * Env `TRUSTED_EXTERNAL_IDS` (comma-separated): the external IDs the writer role's trust policy
+   * accepts. @default [externalId]
+   */
+  readonly trustedExternalIds: readonly string[];
 }
 
 /** Settings are invalid; the message names the variable and what to do. */
@@ -46,7 +58,35 @@ export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
   if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100) {
     throw new LocalSettingsError(`SHARD_COUNT=${env.SHARD_COUNT} must be a whole number from 1 to 100`);
   }
+  const externalId = env.EXTERNAL_ID || undefined;
+  const trustedExternalIds = env.TRUSTED_EXTERNAL_IDS
+    ? env.TRUSTED_EXTERNAL_IDS.split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== '')
+    : externalId === undefined
+      ? []
+      : [externalId];
+  if (externalId === undefined && env.TRUSTED_EXTERNAL_IDS) {
+    throw new LocalSettingsError('TRUSTED_EXTERNAL_IDS is only used with EXTERNAL_ID: set EXTERNAL_ID too');
+  }
+  for (const [name, id] of [
+    ['EXTERNAL_ID', externalId],
+    ...trustedExternalIds.map((trusted) => ['TRUSTED_EXTERNAL_IDS', trusted] as const),
+  ] as const) {
+    if (id !== undefined && !EXTERNAL_ID_PATTERN.test(id)) {
+      throw new LocalSettingsError(
+        `${name}: "${id}" is not an external ID; use 2-1224 characters of letters, digits and + = , . @ : / _ -`,
+      );
+    }
+  }
+  if (externalId !== undefined && trustedExternalIds.length === 0) {
+    throw new LocalSettingsError(
+      'TRUSTED_EXTERNAL_IDS names no external ID: list at least one, comma-separated',
+    );
+  }
   return {
+    ...(externalId === undefined ? {} : { externalId }),
+    trustedExternalIds,
     port: port(env, 'PORT', 8080),
     host: env.HOST || '127.0.0.1',
     kinesisPort: port(env, 'KINESIS_PORT', 4567),
@@ -64,10 +104,33 @@ export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
  */
 export const emulatorCredentials = () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
 
-/** The collector configuration of local mode: source `dev` writing to the local stream. */
+/** External IDs as AWS accepts them (the same rule as the CDK app's `externalIds`). */
+const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * The keys local mode signs `AssumeRole` with: the local STS reads the caller's account from them
+ * (every key belongs to the one local account) and checks no signature.
+ */
+export const LOCAL_CALLER_CREDENTIALS = {
+  accessKeyId: 'AKIALOCALCOLLECTOR00',
+  secretAccessKey: 'local-collector-secret',
+} as const;
+
+/** The writer role local mode assumes through the local STS. */
+export interface LocalWriterRole {
+  readonly roleArn: string;
+  readonly externalId: string;
+  readonly stsEndpoint: string;
+}
+
+/**
+ * The collector configuration of local mode: source `dev` writing to the local stream, with the
+ * emulator's static keys, or through the local STS's writer role when one is given.
+ */
 export function localCollectorConfig(
   settings: LocalModeSettings,
   kinesisEndpoint: string,
+  writerRole?: LocalWriterRole,
 ): RuntimeConfigInput {
   return {
     sources: [{ id: 'dev', writeKeys: [settings.writeKey], destinations: ['local-kinesis'] }],
@@ -77,7 +140,7 @@ export function localCollectorConfig(
         streamName: settings.streamName,
         region: settings.region,
         endpoint: kinesisEndpoint,
-        credentials: emulatorCredentials(),
+        ...(writerRole === undefined ? { credentials: emulatorCredentials() } : writerRole),
       },
     ],
   };
@@ -98,6 +161,8 @@ export interface LocalMode {
   readonly kinesisEndpoint: string;
   /** Whether the emulator was started here (else `KINESIS_ENDPOINT` was used). */
   readonly startedEmulator: boolean;
+  /** The local STS and the role it lets the collector assume, when `EXTERNAL_ID` is set. */
+  readonly writerRole?: LocalWriterRole & { readonly trustedExternalIds: readonly string[] };
   stop(): Promise<void>;
 }
 
@@ -114,11 +179,21 @@ export async function startLocalMode(
     emulator = await startKinesisEmulator({ port: settings.kinesisPort, host: settings.host });
   }
   const kinesisEndpoint = settings.kinesisEndpoint ?? (emulator as KinesisEmulator).endpoint;
+  let sts: LocalSts | undefined;
   try {
     const client = emulatorClient(kinesisEndpoint, settings.region);
     await ensureStream(client, settings.streamName, settings.shardCount);
     client.destroy();
-    const handler = await loadHandler(localCollectorConfig(settings, kinesisEndpoint));
+    let writerRole: LocalWriterRole | undefined;
+    if (settings.externalId !== undefined) {
+      const role = synthesizeWriterRole({
+        externalIds: settings.trustedExternalIds,
+        region: settings.region,
+      });
+      sts = await startLocalSts({ role, host: settings.host });
+      writerRole = { roleArn: role.roleArn, externalId: settings.externalId, stsEndpoint: sts.endpoint };
+    }
+    const handler = await loadHandler(localCollectorConfig(settings, kinesisEndpoint, writerRole));
     const collector = await startLocalCollector({ handler, port: settings.port, host: settings.host }).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EADDRINUSE') throw error;
@@ -131,12 +206,17 @@ export async function startLocalMode(
       collectorUrl: collector.url,
       kinesisEndpoint,
       startedEmulator: emulator !== undefined,
+      ...(writerRole === undefined
+        ? {}
+        : { writerRole: { ...writerRole, trustedExternalIds: settings.trustedExternalIds } }),
       stop: async () => {
         await collector.close();
+        await sts?.stop();
         await emulator?.stop();
       },
     };
   } catch (error) {
+    await sts?.stop();
     await emulator?.stop();
     throw error;
   }

@@ -1,0 +1,143 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
+import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
+import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
+import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
+import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
+import type { RecordWriter } from './delivery/record-writer';
+import { createHandler } from './handler';
+import { SecretWriteKeys } from './http/secret-write-keys';
+import { createLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+
+/** A Lambda handler of API Gateway HTTP API (payload 2.0) events. */
+export type CollectorHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface CollectorOptions {
+  /** The function's environment, read once. */
+  readonly env: NodeJS.ProcessEnv;
+  /** @default createLogger() */
+  readonly logger?: Logger;
+  /** @default createMetrics() */
+  readonly metrics?: Metrics;
+  /** How Kinesis clients get credentials (tests: the caller keys that sign AssumeRole). */
+  readonly clientOptions?: KinesisClientOptions;
+  /** Where remote configuration documents are read. @default Powertools SSM and Secrets providers */
+  readonly configStores?: ConfigDocumentStores;
+}
+
+/** Seconds a fetched write-key secret is reused before it is read again (rotation delay). */
+const WRITE_KEYS_MAX_AGE_SECONDS = 300;
+
+/** Powertools Parameters providers, built on first use (each caches values for `maxAge`). */
+function powertoolsStores(): ConfigDocumentStores {
+  let ssm: SSMProvider | undefined;
+  let secrets: SecretsProvider | undefined;
+  return {
+    parameter: (name, maxAge) => {
+      ssm ??= new SSMProvider();
+      return ssm.get(name, { maxAge, decrypt: true });
+    },
+    secret: (secretId, maxAge) => {
+      secrets ??= new SecretsProvider();
+      return secrets.get(secretId, { maxAge });
+    },
+  };
+}
+
+interface BuiltDestination {
+  /** The destination's settings the writer was built from: a change builds a new one. */
+  readonly key: string;
+  readonly client: KinesisClient;
+  readonly writer: RecordWriter;
+}
+
+/**
+ * Builds the collector of one container: the configuration source, and per configuration the
+ * handler with one writer per destination. A destination's Kinesis client (and with it its cached
+ * assumed-role credentials) lives as long as its settings do: a reloaded document that leaves a
+ * destination unchanged does not cost another AssumeRole.
+ */
+export function createCollector(options: CollectorOptions): CollectorHandler {
+  const { env } = options;
+  const logger = options.logger ?? createLogger();
+  const metrics = options.metrics ?? createMetrics();
+  const stores = options.configStores ?? powertoolsStores();
+  const source = runtimeConfigSource(env, stores, {
+    onInvalid: (error) =>
+      logger.error('The new collector configuration is invalid; the last valid one stays in use', {
+        problems: error.message,
+      }),
+    onUnavailable: (error) =>
+      logger.warn('The collector configuration cannot be read; the last one read stays in use', {
+        error: error as Error,
+      }),
+  });
+  const diagnostics = new DeliveryDiagnostics({ logger, metrics });
+  const destinations = new Map<string, BuiltDestination>();
+  const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
+  let secrets: SecretsProvider | undefined;
+
+  const writerFor = (destination: DestinationConfig, config: RuntimeConfig): RecordWriter => {
+    const key = JSON.stringify([destination, config.delivery]);
+    const built = destinations.get(destination.id);
+    if (built?.key === key) return built.writer;
+    if (built !== undefined) {
+      built.client.destroy();
+      diagnostics.forget(destination.id);
+    }
+    const client = createKinesisClient(destination, options.clientOptions);
+    const writer = new KinesisRecordWriter({
+      client,
+      streamName: destination.streamName,
+      backoff: config.delivery,
+      observer: diagnostics.observer(destination),
+    });
+    destinations.set(destination.id, { key, client, writer });
+    return writer;
+  };
+
+  const build = (config: RuntimeConfig): CollectorHandler => {
+    const writers = new Map(config.destinations.map((d) => [d.id, writerFor(d, config)]));
+    for (const [id, built] of destinations) {
+      if (writers.has(id)) continue;
+      built.client.destroy();
+      destinations.delete(id);
+      diagnostics.forget(id);
+    }
+    const writeKeys =
+      secretArn === undefined
+        ? undefined
+        : new SecretWriteKeys(
+            config.sources,
+            () => {
+              secrets ??= new SecretsProvider();
+              return secrets.get(secretArn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' });
+            },
+            {
+              retryAfterSeconds: config.delivery.retryAfterSeconds,
+              onUnknownSource: (sourceId) =>
+                logger.warn('Write-key secret names an unknown source', { sourceId }),
+            },
+          );
+    return createHandler({ config, writers, logger, writeKeys }) as unknown as CollectorHandler;
+  };
+
+  let current: { config: RuntimeConfig; handler: CollectorHandler } | undefined;
+  return async (event, context) => {
+    const config = await source.current();
+    if (current?.config !== config) {
+      if (current !== undefined) logger.info('Collector configuration changed', { origin: source.origin });
+      current = { config, handler: build(config) };
+    }
+    return current.handler(event, context);
+  };
+}
