@@ -50,7 +50,7 @@ describe('runtimeConfigSource', () => {
     expect(changed.delivery.retryAfterSeconds).toBe(9);
     expect(afterInvalid).toBe(changed);
     expect(onInvalid).toHaveBeenCalledTimes(1);
-    expect((onInvalid.mock.calls[0]?.[0] as Error).message).toContain('destinations.0.streamName');
+    expect(String(onInvalid.mock.calls[0]?.[0])).toContain('destinations.0.streamName');
   });
 
   it('fails naming the bad field when the first document is invalid', async () => {
