@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { CollectorDeployConfig } from './config';
 import { CollectorFunction } from './constructs/collector-function';
 import { IngestApi } from './constructs/ingest-api';
+import { SpillQueue } from './constructs/spill-queue';
 import { WriteKeysSecret } from './constructs/write-keys-secret';
 
 /** The stream the collector writes to, and the role and external ID it writes with. */
@@ -19,11 +20,12 @@ export interface CollectorStackProps extends StackProps {
   readonly target: WriterTarget;
 }
 
-/** The public side: the HTTP API, the collector Lambda and its write keys. */
+/** The public side: the HTTP API, the collector Lambda, its write keys and its spill queue. */
 export class CollectorStack extends Stack {
   readonly api: IngestApi;
   readonly collector: CollectorFunction;
   readonly writeKeys: WriteKeysSecret;
+  readonly spill: SpillQueue;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -32,6 +34,7 @@ export class CollectorStack extends Stack {
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
     this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', { sourceId: config.sourceId });
+    this.spill = new SpillQueue(this, 'Spill');
     this.collector = new CollectorFunction(this, 'Collector', {
       sources: [
         { id: config.sourceId, destinationIds: [config.destinationId], partitionKey: config.partitionKey },
@@ -46,6 +49,7 @@ export class CollectorStack extends Stack {
         },
       ],
       writeKeysSecret: this.writeKeys.secret,
+      spillQueue: this.spill.queue,
       allowedOrigins: config.allowedOrigins,
       corsMaxAge,
       memorySize: config.memorySize,
@@ -69,6 +73,15 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'WriteKeysSecretArn', {
       value: this.writeKeys.secret.secretArn,
       description: 'Secrets Manager secret holding the write keys: {"<sourceId>": "<key>"}',
+    });
+    new CfnOutput(this, 'SpillQueueUrl', {
+      value: this.spill.queue.queueUrl,
+      description:
+        'SQS queue of events the stream refused after the retry budget: npm run redrive -- --queue-url <this>',
+    });
+    new CfnOutput(this, 'SpillDeadLetterQueueUrl', {
+      value: this.spill.deadLetterQueue.queueUrl,
+      description: 'Spilled events the redrive could not write 5 times; inspect them, then redrive from here',
     });
   }
 }

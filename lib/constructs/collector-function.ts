@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** Where one destination's events go, and how the collector gets permission to write there. */
@@ -31,6 +32,12 @@ export interface CollectorFunctionProps {
   readonly destinations: readonly CollectorDestination[];
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
   readonly writeKeysSecret: secretsmanager.ISecret;
+  /**
+   * Where events the stream still refuses after the retry budget are spilled (env
+   * `SPILL_QUEUE_URL`); the function may only `sqs:SendMessage` to it.
+   * @default no spill queue: such events are answered 429/503 and the SDK sends them again
+   */
+  readonly spillQueue?: sqs.IQueue;
   /**
    * Origins allowed to call the collector from a browser.
    * @default ['*']
@@ -67,8 +74,8 @@ export const COLLECTOR_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'index
  * the deployed code runs the SDK versions the tests ran) and its role, which may only assume the
  * writer role(s), read the write-keys secret, and write its own log group.
  *
- * Runtime contract: env `COLLECTOR_CONFIG` (JSON, lambda/config/runtime-config.ts, no secrets) and
- * `WRITE_KEYS_SECRET_ARN`.
+ * Runtime contract: env `COLLECTOR_CONFIG` (JSON, lambda/config/runtime-config.ts, no secrets),
+ * `WRITE_KEYS_SECRET_ARN`, and `SPILL_QUEUE_URL` when a spill queue is given.
  */
 export class CollectorFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -86,7 +93,7 @@ export class CollectorFunction extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       description:
-        'Event collector Lambda: assumes the stream writer role, reads its write keys, writes its logs',
+        'Event collector Lambda: assumes the stream writer role, reads its write keys, spills to its queue, writes its logs',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: {
         Collector: new iam.PolicyDocument({
@@ -101,6 +108,15 @@ export class CollectorFunction extends Construct {
               actions: ['secretsmanager:GetSecretValue'],
               resources: [props.writeKeysSecret.secretArn],
             }),
+            ...(props.spillQueue === undefined
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    sid: 'SpillUndeliveredEvents',
+                    actions: ['sqs:SendMessage'],
+                    resources: [props.spillQueue.queueArn],
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -144,6 +160,7 @@ export class CollectorFunction extends Construct {
       environment: {
         COLLECTOR_CONFIG: stack.toJsonString(runtimeConfig),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
+        ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         POWERTOOLS_SERVICE_NAME: 'kinesis-event-forwarder',
         // Stack traces point into lambda/*.ts through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',

@@ -60,7 +60,7 @@ describe('CollectorStack', () => {
     });
   });
 
-  it('gives the Lambda role only AssumeRole on the writer role, GetSecretValue on its secret and its own logs', () => {
+  it('gives the Lambda role only AssumeRole on the writer role, GetSecretValue on its secret, SendMessage on its spill queue and its own logs', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
@@ -82,6 +82,12 @@ describe('CollectorStack', () => {
                 Effect: 'Allow',
                 Action: 'secretsmanager:GetSecretValue',
                 Resource: { Ref: Match.stringLikeRegexp('^WriteKeysSecret') },
+              },
+              {
+                Sid: 'SpillUndeliveredEvents',
+                Effect: 'Allow',
+                Action: 'sqs:SendMessage',
+                Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SpillQueue'), 'Arn'] },
               },
               {
                 Sid: 'WriteOwnLogs',
@@ -183,6 +189,50 @@ describe('CollectorStack', () => {
       TracingConfig: { Mode: 'Active' },
       MemorySize: 512,
       Timeout: 15,
+    });
+  });
+
+  it('creates an encrypted, TLS-only spill queue with 14-day retention and its own dead-letter queue', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+        MaximumMessageSize: 1_048_576,
+      });
+      expect(queue.Properties.QueueName).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SpillDeadLetters'), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ],
+        },
+      },
+      2,
+    );
+  });
+
+  it('passes the spill queue URL to the function and outputs it', () => {
+    expect(lambdaEnvironment(template).SPILL_QUEUE_URL).toEqual({
+      Ref: expect.stringMatching(/^SpillQueue/),
+    });
+    template.hasOutput('SpillQueueUrl', { Value: { Ref: Match.stringLikeRegexp('^SpillQueue') } });
+    template.hasOutput('SpillDeadLetterQueueUrl', {
+      Value: { Ref: Match.stringLikeRegexp('^SpillDeadLetters') },
     });
   });
 

@@ -1,5 +1,5 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   type DeployedValues,
   type IamPolicy,
@@ -20,6 +20,7 @@ const WRITER_ROLE_ARN = `arn:aws:iam::${STREAM_ACCOUNT}:role/event-writer`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${STREAM_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const COLLECTOR_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/collector`;
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:write-keys-AbCdEf`;
+const queueArn = (logicalId: string) => `arn:aws:sqs:${REGION}:${COLLECTOR_ACCOUNT}:${logicalId}`;
 
 type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
@@ -77,6 +78,7 @@ function collectorAccountValues(template: Template, outputs?: Record<string, str
   const role = collectorRoleId(template);
   const secret = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
   const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+  const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
   return {
     partition: 'aws',
     region: REGION,
@@ -87,9 +89,16 @@ function collectorAccountValues(template: Template, outputs?: Record<string, str
       ...Object.fromEntries(
         logGroups.map((id) => [`${id}.Arn`, `arn:aws:logs:${REGION}:${COLLECTOR_ACCOUNT}:log-group:${id}:*`]),
       ),
+      ...Object.fromEntries(queues.map((id) => [`${id}.Arn`, queueArn(id)])),
     },
     ...(outputs === undefined ? {} : { outputs }),
   };
+}
+
+function onlyId(resources: Record<string, unknown>): string {
+  const ids = Object.keys(resources);
+  if (ids.length !== 1) throw new Error(`expected one resource, found ${ids.length}`);
+  return ids[0] as string;
 }
 
 function collectorRoleId(template: Template): string {
@@ -249,6 +258,45 @@ describe('IAM simulation of the cross-account deployment', () => {
       expect(decision).not.toBe('Allowed');
     },
   );
+
+  describe('on the spill queue', () => {
+    const spillQueue = queueArn(
+      onlyId(
+        collectorTemplate.findResources('AWS::SQS::Queue', {
+          Properties: { RedrivePolicy: Match.anyValue() },
+        }),
+      ),
+    );
+    const deadLetters = queueArn(
+      onlyId(
+        collectorTemplate.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.absent() } }),
+      ),
+    );
+    const asCollector = (action: string, resource: string) =>
+      decide({
+        principal: COLLECTOR_ROLE_ARN,
+        action,
+        resource,
+        resourceAccount: COLLECTOR_ACCOUNT,
+        identityPolicies: collector.identityPolicies,
+      });
+
+    it('lets the collector role send messages to its spill queue', async () => {
+      expect(await asCollector('sqs:SendMessage', spillQueue)).toBe('Allowed');
+    });
+
+    it.each(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes'])(
+      'denies the collector role %s on its spill queue',
+      async (action) => {
+        expect(await asCollector(action, spillQueue)).not.toBe('Allowed');
+      },
+    );
+
+    it('denies the collector role sending to the dead-letter queue or any other queue', async () => {
+      expect(await asCollector('sqs:SendMessage', deadLetters)).not.toBe('Allowed');
+      expect(await asCollector('sqs:SendMessage', queueArn('someone-elses-queue'))).not.toBe('Allowed');
+    });
+  });
 
   it('lets the collector role read its write keys secret and no other secret', async () => {
     const read = (resource: string) =>
