@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SpillLease, SpillSource } from './spill-redrive';
 import {
   fromSpillMessage,
   type SpilledRecord,
@@ -104,4 +105,58 @@ export async function rewriteSpillFile(
     await writeDurably(directory, `spill-${Date.now()}-${randomUUID()}${SPILL_FILE_SUFFIX}`, text);
   }
   await unlink(join(directory, name));
+}
+
+/** The spill files of local mode as a redrive source: one lease per file, files present at the start. */
+export class FileSpillSource implements SpillSource {
+  private files: Promise<string[]> | undefined;
+
+  constructor(readonly directory: string) {}
+
+  async size(): Promise<number> {
+    const files = await readSpillFiles(this.directory);
+    return files.reduce((sum, file) => sum + file.records.length, 0);
+  }
+
+  async next(): Promise<SpillLease | undefined> {
+    this.files ??= readdir(this.directory).then(
+      (names) => names.filter((name) => name.endsWith(SPILL_FILE_SUFFIX)).sort(),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    const name = (await this.files).shift();
+    if (name === undefined) return undefined;
+    const lines = (await readFile(join(this.directory, name), 'utf8'))
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const records: SpilledRecord[] = [];
+    const unreadableLines: string[] = [];
+    for (const line of lines) {
+      try {
+        records.push(fromSpillMessage(line));
+      } catch {
+        unreadableLines.push(line);
+      }
+    }
+    return {
+      records,
+      unreadable: unreadableLines.length,
+      settle: async (done) => {
+        const finished = new Set(done);
+        const keep = records.filter((_, index) => !finished.has(index));
+        if (unreadableLines.length === 0) {
+          await rewriteSpillFile(this.directory, name, keep);
+          return;
+        }
+        // Unreadable lines stay, byte for byte, for a person to look at.
+        const text = [...keep.map((record) => JSON.stringify(toSpillMessage(record))), ...unreadableLines]
+          .map((line) => `${line}\n`)
+          .join('');
+        await writeDurably(this.directory, `spill-${Date.now()}-${randomUUID()}${SPILL_FILE_SUFFIX}`, text);
+        await unlink(join(this.directory, name));
+      },
+    };
+  }
 }

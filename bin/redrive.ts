@@ -1,0 +1,157 @@
+/**
+ * `npm run redrive -- ...`: moves spilled events (the SQS spill queue, or local mode's spill
+ * directory) back into their Kinesis streams, then prints a summary. Exit code 0 when every
+ * readable spilled event was moved (or skipped as a duplicate), 1 when some are left, 2 on bad usage.
+ *
+ *   npm run redrive -- --queue-url <SpillQueueUrl output> --stream <name> [--region eu-west-1]
+ *   npm run redrive -- --queue-url <url> --config collector-config.json   (per-destination streams/roles)
+ *   npm run redrive -- --spill-dir .spill --stream events --kinesis-endpoint http://127.0.0.1:4567
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type DestinationConfig, parseRuntimeConfig } from '../lambda/config/runtime-config';
+import { FileSpillSource } from '../lambda/delivery/file-spill-store';
+import { createKinesisClient } from '../lambda/delivery/kinesis-client';
+import { KinesisRecordWriter } from '../lambda/delivery/kinesis-record-writer';
+import type { RecordWriter } from '../lambda/delivery/record-writer';
+import { type RedriveSummary, redrive, type SpillSource } from '../lambda/delivery/spill-redrive';
+import { SqsSpillSource } from '../lambda/delivery/sqs-spill-store';
+
+const USAGE = `usage: npm run redrive -- (--queue-url URL | --spill-dir DIR) (--stream NAME | --config FILE)
+  --queue-url URL          the spill queue (the collector stack's SpillQueueUrl output)
+  --spill-dir DIR          local mode's spill directory (SPILL_DIR)
+  --stream NAME            write every spilled event to this stream
+  --config FILE            a collector configuration document: each event goes to its destination's stream
+  --region REGION          AWS region (default: AWS_REGION, else us-east-1)
+  --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator)
+  --sqs-endpoint URL       an SQS-compatible endpoint (tests)
+  --batch N                spilled messages per batch (default 100)`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function readOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'queue-url': { type: 'string' },
+      'spill-dir': { type: 'string' },
+      stream: { type: 'string' },
+      config: { type: 'string' },
+      region: { type: 'string' },
+      'kinesis-endpoint': { type: 'string' },
+      'sqs-endpoint': { type: 'string' },
+      batch: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) throw new UsageError('');
+  if ((values['queue-url'] === undefined) === (values['spill-dir'] === undefined)) {
+    throw new UsageError('give --queue-url or --spill-dir (one of them)');
+  }
+  if ((values.stream === undefined) === (values.config === undefined)) {
+    throw new UsageError('give --stream or --config (one of them)');
+  }
+  const batch = Number(values.batch ?? '100');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 500) throw new UsageError('--batch must be 1 to 500');
+  return { ...values, batch, region: values.region ?? process.env.AWS_REGION ?? 'us-east-1' };
+}
+
+type Options = ReturnType<typeof readOptions>;
+
+/** One writer per destination id: from the configuration document, or the one `--stream` for all. */
+function writers(options: Options): (destinationId: string) => RecordWriter | undefined {
+  const backoff = { baseDelayMs: 50, maxDelayMs: 1000 };
+  const writerOf = (destination: DestinationConfig) =>
+    new KinesisRecordWriter({
+      client: createKinesisClient(destination),
+      streamName: destination.streamName,
+      backoff,
+    });
+  if (options.config !== undefined) {
+    const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')));
+    const byId = new Map(config.destinations.map((destination) => [destination.id, writerOf(destination)]));
+    return (destinationId) => byId.get(destinationId);
+  }
+  const endpoint = options['kinesis-endpoint'];
+  const writer = writerOf({
+    id: 'redrive',
+    streamName: options.stream as string,
+    region: options.region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(endpoint?.startsWith('http://')
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  } as DestinationConfig);
+  return () => writer;
+}
+
+function source(options: Options): SpillSource {
+  if (options['spill-dir'] !== undefined) return new FileSpillSource(options['spill-dir']);
+  const endpoint = options['sqs-endpoint'];
+  const client = new SQSClient({
+    region: options.region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(endpoint?.startsWith('http://')
+      ? {
+          requestHandler: new NodeHttpHandler(),
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+  });
+  return new SqsSpillSource({
+    client,
+    queueUrl: options['queue-url'] as string,
+    batchSize: options.batch,
+    ...(endpoint?.startsWith('http://') ? { waitTimeSeconds: 0 } : {}),
+  });
+}
+
+/** A one-line progress bar on a terminal; nothing when the output is a pipe or a file. */
+function progressBar(total: number | undefined) {
+  if (!process.stderr.isTTY) return { update: () => undefined, end: () => undefined };
+  const width = 30;
+  return {
+    update: (summary: RedriveSummary) => {
+      const done = summary.read;
+      const fraction = total ? Math.min(1, done / total) : 0;
+      const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
+      process.stderr.write(
+        `\r[${bar}] ${done}${total === undefined ? '' : `/${total}`}  moved ${summary.moved}  duplicates ${summary.duplicates}  failed ${summary.failed}`,
+      );
+    },
+    end: () => process.stderr.write('\n'),
+  };
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = readOptions(process.argv.slice(2));
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(message === '' ? USAGE : `redrive: ${message}\n${USAGE}`);
+    return message === '' ? 0 : 2;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const spill = source(options);
+  const bar = progressBar(await spill.size().catch(() => undefined));
+  const summary = await redrive({ source: spill, writerFor: writers(options), onProgress: bar.update });
+  bar.end();
+  console.log(
+    `redrive: read ${summary.read}, moved ${summary.moved}, duplicates skipped ${summary.duplicates}, failed ${summary.failed} (left in the spill store), unreadable ${summary.unreadable}`,
+  );
+  console.log(`REDRIVE_SUMMARY ${JSON.stringify(summary)}`);
+  return summary.failed > 0 || summary.unreadable > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`redrive: ${error.message}`);
+    process.exit(1);
+  },
+);
