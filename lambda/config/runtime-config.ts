@@ -34,6 +34,36 @@ const destinationSchema = z.strictObject({
     .optional(),
 });
 
+/** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
+const fieldPath = z
+  .string()
+  .regex(
+    /^(context|properties|traits)(\.[^.\s]+)+$/,
+    'must be a dotted path under context, properties or traits, e.g. context.ip or traits.email',
+  );
+
+/** What a source does with its events before they are written (lambda/events/pipeline.ts). */
+const pipelineSchema = z
+  .strictObject({
+    /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
+    consent: z
+      .strictObject({
+        requiredCategories: z.array(nonEmpty).min(1),
+        whenMissing: z.enum(['forward', 'drop']).default('forward'),
+      })
+      .optional(),
+    /** Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing. */
+    redact: z
+      .strictObject({ drop: z.array(fieldPath).default([]), hash: z.array(fieldPath).default([]) })
+      .optional(),
+    /** Honour `integrations: { "<integrationName>": false }` and `All: false`. */
+    honourIntegrations: z.boolean().default(true),
+    integrationName: nonEmpty.default('Amazon Kinesis'),
+    /** `envelope` (docs/envelope.md) or `segment` (the Segment message as received, enriched). */
+    recordFormat: z.enum(['envelope', 'segment']).default('envelope'),
+  })
+  .prefault({});
+
 const sourceSchema = z.strictObject({
   /** Becomes `source_id` in every envelope. */
   id: nonEmpty,
@@ -44,6 +74,7 @@ const sourceSchema = z.strictObject({
   /** Ids of the destinations that receive every accepted event of this source. */
   destinations: z.array(nonEmpty).min(1),
   partitionKey: z.enum(['user', 'event_id']).default('user'),
+  pipeline: pipelineSchema,
 });
 
 const runtimeConfigSchema = z

@@ -25,6 +25,8 @@ export interface SegmentEvent {
   readonly context?: JsonObject;
   readonly properties?: JsonObject;
   readonly traits?: JsonObject;
+  /** Which destinations the client wants the event sent to (`{ "Amazon Kinesis": false }`). */
+  readonly integrations?: JsonObject;
 }
 
 export function isEventType(value: unknown): value is EventType {

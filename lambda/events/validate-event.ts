@@ -114,6 +114,7 @@ function validated(message: unknown, context: ValidationContext): SegmentEvent {
     context: optionalObject(message, 'context'),
     properties: optionalObject(message, 'properties'),
     traits: optionalObject(message, 'traits'),
+    integrations: optionalObject(message, 'integrations'),
   };
 }
 

@@ -39,7 +39,11 @@ export function answerFor(
 ): APIGatewayProxyStructuredResultV2 {
   switch (outcome.kind) {
     case 'delivered':
-      return jsonAnswer(200, { accepted: outcome.accepted, rejected: outcome.rejected });
+      return jsonAnswer(200, {
+        accepted: outcome.accepted,
+        rejected: outcome.rejected,
+        ...(outcome.filtered ? { filtered: outcome.filtered } : {}),
+      });
     case 'nothing-valid': {
       const details = { accepted: 0, rejected: outcome.rejected };
       if (outcome.allTooLarge)

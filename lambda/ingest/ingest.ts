@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/runtime-config';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
-import { type Envelope, toEnvelope } from '../events/envelope';
+import { type Receipt, toEnvelope } from '../events/envelope';
 import { partitionKeyFor } from '../events/partition-key';
+import { filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
+import { toSegmentRecord } from '../events/segment-record';
 import { validateEvent } from '../events/validate-event';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
@@ -38,7 +41,13 @@ export interface UndeliveredReport {
 
 export type IngestOutcome =
   /** Every accepted event is durably in every destination. */
-  | { readonly kind: 'delivered'; readonly accepted: number; readonly rejected: readonly Rejection[] }
+  | {
+      readonly kind: 'delivered';
+      readonly accepted: number;
+      readonly rejected: readonly Rejection[];
+      /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
+      readonly filtered?: number;
+    }
   /** No message was valid: nothing to write, nothing a retry could change. */
   | { readonly kind: 'nothing-valid'; readonly rejected: readonly Rejection[]; readonly allTooLarge: boolean }
   /** Some accepted events are not in some destination; the client must send them again. */
@@ -59,10 +68,10 @@ export interface IngestDependencies {
 
 const encoder = new TextEncoder();
 
-/** The envelope as UTF-8 JSON, or why it cannot be serialised (e.g. nesting too deep). */
-function serialise(envelope: Envelope): Uint8Array | string {
+/** A record as UTF-8 JSON, or why it cannot be serialised (e.g. nesting too deep). */
+function serialise(record: object): Uint8Array | string {
   try {
-    return encoder.encode(JSON.stringify(envelope));
+    return encoder.encode(JSON.stringify(record));
   } catch (error) {
     return `event cannot be serialised: ${(error as Error).message}`;
   }
@@ -77,6 +86,17 @@ function withBatchContext(event: SegmentEvent, batchContext: JsonObject | undefi
   if (batchContext === undefined) return event;
   return { ...event, context: { ...batchContext, ...event.context } };
 }
+
+/** A message after `prepare`. */
+type Prepared =
+  | { readonly kind: 'ready'; readonly data: readonly Uint8Array[]; readonly partitionKey: string }
+  | { readonly kind: 'filtered' }
+  | {
+      readonly kind: 'rejected';
+      readonly messageId: string | null;
+      readonly reason: string;
+      readonly tooLarge: boolean;
+    };
 
 /**
  * The use case: validates each message, turns each valid one into an envelope per destination,
@@ -93,42 +113,21 @@ export class Ingest {
     const receipt = { receivedAt: request.receivedAt, sourceId: source.id, sourceIp: request.sourceIp };
 
     let tooLarge = 0;
+    let filtered = 0;
 
     request.messages.forEach((message, index) => {
-      const validation = validateEvent(message, {
-        endpointType: request.endpointType,
-        sentAt: request.sentAt,
-      });
-      if (!validation.ok) {
-        rejected.push({ index, messageId: messageIdOf(message), reason: validation.reason });
+      const prepared = this.prepare(message, request, receipt);
+      if (prepared.kind === 'filtered') {
+        filtered++;
         return;
       }
-      const event = withBatchContext(validation.event, request.batchContext);
-      const envelope = toEnvelope(event, receipt, destinations[0] as string);
-      const partitionKey = partitionKeyFor(
-        { eventId: envelope.event_id, userId: envelope.user_id, anonymousId: envelope.anonymous_id },
-        source.partitionKey,
-      );
-      const encoded: Uint8Array[] = [];
-      for (const integration_id of destinations) {
-        const serialised = serialise({ ...envelope, integration_id });
-        if (typeof serialised === 'string') {
-          rejected.push({ index, messageId: event.messageId ?? null, reason: serialised });
-          return;
-        }
-        if (serialised.byteLength > this.deps.maxEventBytes) {
-          tooLarge++;
-          rejected.push({
-            index,
-            messageId: event.messageId ?? null,
-            reason: `event is larger than ${this.deps.maxEventBytes} bytes (${serialised.byteLength} bytes as an envelope)`,
-          });
-          return;
-        }
-        encoded.push(serialised);
+      if (prepared.kind === 'rejected') {
+        if (prepared.tooLarge) tooLarge++;
+        rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
+        return;
       }
-      encoded.forEach((data, position) => {
-        records[position]?.push({ data, partitionKey });
+      prepared.data.forEach((data, position) => {
+        records[position]?.push({ data, partitionKey: prepared.partitionKey });
       });
     });
 
@@ -146,9 +145,62 @@ export class Ingest {
       const errorCodes = [...new Set(report.failed.map((failure) => failure.errorCode))];
       return [{ destinationId: destinations[position] as string, count: report.failed.length, errorCodes }];
     });
-    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected };
+    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected, filtered };
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
     return { kind: 'undelivered', accepted, rejected, undelivered, throttled };
+  }
+
+  /**
+   * One message, ready to write: validated, filtered by the source's pipeline, turned into its
+   * record (envelope or Segment format), redacted, serialised once per destination, size-checked.
+   */
+  private prepare(message: unknown, request: IngestRequest, receipt: Receipt): Prepared {
+    const { source } = request;
+    const validation = validateEvent(message, { endpointType: request.endpointType, sentAt: request.sentAt });
+    if (!validation.ok) {
+      return {
+        kind: 'rejected',
+        messageId: messageIdOf(message),
+        reason: validation.reason,
+        tooLarge: false,
+      };
+    }
+    const event = withBatchContext(validation.event, request.batchContext);
+    const { pipeline } = source;
+    if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
+    const destinations = source.destinations;
+    const eventId = event.messageId ?? randomUUID();
+    const partitionKey = partitionKeyFor(
+      { eventId, userId: event.userId ?? null, anonymousId: event.anonymousId ?? null },
+      source.partitionKey,
+    );
+    const messageId = event.messageId ?? null;
+    const data: Uint8Array[] = [];
+    if (pipeline.recordFormat === 'segment') {
+      const record = redact(toSegmentRecord(message as JsonObject, event, receipt, eventId), pipeline.redact);
+      const serialised = serialise(record);
+      if (typeof serialised === 'string')
+        return { kind: 'rejected', messageId, reason: serialised, tooLarge: false };
+      data.push(...destinations.map(() => serialised));
+    } else {
+      const envelope = redact(toEnvelope({ ...event, messageId: eventId }, receipt, ''), pipeline.redact);
+      for (const integration_id of destinations) {
+        const serialised = serialise({ ...envelope, integration_id });
+        if (typeof serialised === 'string')
+          return { kind: 'rejected', messageId, reason: serialised, tooLarge: false };
+        data.push(serialised);
+      }
+    }
+    const largest = Math.max(...data.map((bytes) => bytes.byteLength));
+    if (largest > this.deps.maxEventBytes) {
+      return {
+        kind: 'rejected',
+        messageId,
+        reason: `event is larger than ${this.deps.maxEventBytes} bytes (${largest} bytes as a record)`,
+        tooLarge: true,
+      };
+    }
+    return { kind: 'ready', data, partitionKey };
   }
 
   private write(destinationId: string, records: OutgoingRecord[], deadline: number): Promise<WriteReport> {

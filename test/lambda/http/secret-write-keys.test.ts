@@ -6,6 +6,7 @@ const source = (id: string, writeKeys?: string[]): SourceConfig => ({
   id,
   destinations: ['main'],
   partitionKey: 'user',
+  pipeline: { honourIntegrations: true, integrationName: 'Amazon Kinesis', recordFormat: 'envelope' },
   ...(writeKeys === undefined ? {} : { writeKeys }),
 });
 

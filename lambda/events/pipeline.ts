@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
+
+/** Consent filtering on Segment's consent object, `context.consent.categoryPreferences`. */
+export interface ConsentPolicy {
+  /** Categories that must be `true` for an event to be forwarded, e.g. `["Analytics"]`. */
+  readonly requiredCategories: readonly string[];
+  /** Events with no consent preferences at all: forwarded, or dropped. */
+  readonly whenMissing: 'forward' | 'drop';
+}
+
+/** Fields removed or replaced by their SHA-256 before a record is written, as dotted paths. */
+export interface RedactionRules {
+  /** E.g. `context.ip`. */
+  readonly drop: readonly string[];
+  /** E.g. `traits.email`: the value becomes the hex SHA-256 of its string form. */
+  readonly hash: readonly string[];
+}
+
+/** What a source does with its events before they are written (docs/configuration.md). */
+export interface SourcePipeline {
+  readonly consent?: ConsentPolicy;
+  readonly redact?: RedactionRules;
+  /** Honour `integrations: { "<integrationName>": false }` (and `All: false`) by not forwarding. */
+  readonly honourIntegrations: boolean;
+  readonly integrationName: string;
+  /** `envelope` (docs/envelope.md), or `segment`: the Segment message as received, enriched. */
+  readonly recordFormat: 'envelope' | 'segment';
+}
+
+/**
+ * Why a valid event is not forwarded, or `undefined` to forward it: the consent it carries does not
+ * cover the required categories, or its `integrations` turn this destination off.
+ */
+export function filterReason(event: SegmentEvent, pipeline: SourcePipeline): string | undefined {
+  if (pipeline.honourIntegrations && event.integrations !== undefined) {
+    const own = event.integrations[pipeline.integrationName];
+    if (own === false || (event.integrations.All === false && (own === undefined || own === null))) {
+      return `integrations turn "${pipeline.integrationName}" off`;
+    }
+  }
+  const consent = pipeline.consent;
+  if (consent === undefined) return undefined;
+  const consentObject = event.context?.consent;
+  const preferences = isJsonObject(consentObject) ? consentObject.categoryPreferences : undefined;
+  if (!isJsonObject(preferences)) {
+    return consent.whenMissing === 'drop'
+      ? 'no consent preferences (context.consent.categoryPreferences)'
+      : undefined;
+  }
+  const missing = consent.requiredCategories.filter((category) => preferences[category] !== true);
+  return missing.length === 0 ? undefined : `no consent for ${missing.join(', ')}`;
+}
+
+const sha256 = (value: unknown) =>
+  createHash('sha256')
+    .update(typeof value === 'string' ? value : JSON.stringify(value))
+    .digest('hex');
+
+/**
+ * A copy of `object` with the value at `path` (dotted) replaced by `change(value)`, or removed
+ * when `change` returns `undefined`. Only the objects along the path are copied; nothing is mutated.
+ */
+function updateAt(
+  object: JsonObject,
+  path: readonly string[],
+  change: (value: unknown) => unknown,
+): JsonObject {
+  const [head, ...rest] = path;
+  if (head === undefined || !Object.hasOwn(object, head)) return object;
+  const copy: JsonObject = { ...object };
+  if (rest.length === 0) {
+    const changed = change(object[head]);
+    if (changed === undefined) delete copy[head];
+    else copy[head] = changed;
+    return copy;
+  }
+  const child = object[head];
+  if (!isJsonObject(child)) return object;
+  copy[head] = updateAt(child, rest, change);
+  return copy;
+}
+
+/** Applies redaction rules to a record (envelope or Segment message) without changing it. */
+export function redact<T extends object>(record: T, rules: RedactionRules | undefined): T {
+  if (rules === undefined) return record;
+  let result = record as unknown as JsonObject;
+  for (const path of rules.drop) result = updateAt(result, path.split('.'), () => undefined);
+  for (const path of rules.hash) {
+    result = updateAt(result, path.split('.'), (value) => (value === null ? null : sha256(value)));
+  }
+  return result as unknown as T;
+}

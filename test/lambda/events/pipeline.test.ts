@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { filterReason, redact, type SourcePipeline } from '../../../lambda/events/pipeline';
+import type { SegmentEvent } from '../../../lambda/events/segment-event';
+
+const forwardAll: SourcePipeline = {
+  honourIntegrations: true,
+  integrationName: 'Amazon Kinesis',
+  recordFormat: 'envelope',
+};
+const track = (extra: Partial<SegmentEvent> = {}): SegmentEvent => ({
+  type: 'track',
+  userId: 'u-1',
+  event: 'E',
+  ...extra,
+});
+const consented = (preferences: Record<string, boolean>) =>
+  track({ context: { consent: { categoryPreferences: preferences } } });
+
+describe('filtering by integrations', () => {
+  it.each([
+    ['"Amazon Kinesis": false', { 'Amazon Kinesis': false }, 'integrations turn "Amazon Kinesis" off'],
+    [
+      'All: false without naming us',
+      { All: false, 'Google Analytics': true },
+      'integrations turn "Amazon Kinesis" off',
+    ],
+    ['All: false but "Amazon Kinesis": true', { All: false, 'Amazon Kinesis': true }, undefined],
+    [
+      'All: false but "Amazon Kinesis" with settings',
+      { All: false, 'Amazon Kinesis': { stream: 'x' } },
+      undefined,
+    ],
+    ['other integrations off', { 'Segment.io': false }, undefined],
+  ])('decides %s', (_, integrations, reason) => {
+    expect(filterReason(track({ integrations }), forwardAll)).toBe(reason);
+  });
+
+  it('ignores integrations when the source does not honour them', () => {
+    expect(
+      filterReason(track({ integrations: { 'Amazon Kinesis': false } }), {
+        ...forwardAll,
+        honourIntegrations: false,
+      }),
+    ).toBeUndefined();
+  });
+
+  it('matches the integration name the source configures', () => {
+    const pipeline = { ...forwardAll, integrationName: 'Data Lake' };
+    expect(filterReason(track({ integrations: { 'Data Lake': false } }), pipeline)).toBe(
+      'integrations turn "Data Lake" off',
+    );
+    expect(filterReason(track({ integrations: { 'Amazon Kinesis': false } }), pipeline)).toBeUndefined();
+  });
+});
+
+describe('filtering by consent', () => {
+  const pipeline: SourcePipeline = {
+    ...forwardAll,
+    consent: { requiredCategories: ['Analytics', 'Personalization'], whenMissing: 'forward' },
+  };
+
+  it('forwards an event whose consent grants every required category', () => {
+    expect(
+      filterReason(consented({ Analytics: true, Personalization: true, Advertising: false }), pipeline),
+    ).toBeUndefined();
+  });
+
+  it('drops an event whose consent denies or omits a required category, naming it', () => {
+    expect(filterReason(consented({ Analytics: true, Personalization: false }), pipeline)).toBe(
+      'no consent for Personalization',
+    );
+    expect(filterReason(consented({ Advertising: true }), pipeline)).toBe(
+      'no consent for Analytics, Personalization',
+    );
+  });
+
+  it('forwards or drops events without consent preferences as configured', () => {
+    expect(filterReason(track(), pipeline)).toBeUndefined();
+    expect(
+      filterReason(track(), {
+        ...pipeline,
+        consent: { requiredCategories: ['Analytics'], whenMissing: 'drop' },
+      }),
+    ).toBe('no consent preferences (context.consent.categoryPreferences)');
+  });
+
+  it('does not take a truthy non-boolean as consent', () => {
+    expect(
+      filterReason(
+        track({ context: { consent: { categoryPreferences: { Analytics: 'yes', Personalization: 1 } } } }),
+        pipeline,
+      ),
+    ).toBe('no consent for Analytics, Personalization');
+  });
+});
+
+describe('redaction', () => {
+  const record = {
+    context: { ip: '203.0.113.7', page: { path: '/' } },
+    traits: { email: 'ann@example.com', plan: 'pro' },
+    properties: null,
+  };
+
+  it('drops and hashes the configured fields without changing the original', () => {
+    const original = structuredClone(record);
+    const redacted = redact(record, { drop: ['context.ip'], hash: ['traits.email'] });
+    expect(redacted).toEqual({
+      context: { page: { path: '/' } },
+      traits: { email: createHash('sha256').update('ann@example.com').digest('hex'), plan: 'pro' },
+      properties: null,
+    });
+    expect(record).toEqual(original);
+  });
+
+  it('hashes equal values to equal digests, so hashed ids still join', () => {
+    const a = redact({ traits: { email: 'ann@example.com' } }, { drop: [], hash: ['traits.email'] });
+    const b = redact({ traits: { email: 'ann@example.com' } }, { drop: [], hash: ['traits.email'] });
+    expect(a).toEqual(b);
+    expect(a.traits.email).not.toBe('ann@example.com');
+  });
+
+  it('leaves records without the field, or with null in the way, as they are', () => {
+    const plain = { context: {}, traits: null };
+    expect(redact(plain, { drop: ['context.ip', 'traits.email'], hash: ['properties.card'] })).toEqual(plain);
+  });
+
+  it('never walks into the prototype', () => {
+    const redacted = redact(
+      { context: {} },
+      { drop: ['context.__proto__.polluted'], hash: ['context.constructor'] },
+    );
+    expect(redacted).toEqual({ context: {} });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
