@@ -8,6 +8,8 @@ export interface MemoryCase {
   readonly events: number;
   /** `limits.maxRequestBytes` configured for this case. */
   readonly maxRequestBytes: number;
+  /** Run with `--enable-source-maps`, as the deployed function's NODE_OPTIONS sets it. */
+  readonly sourceMaps: boolean;
 }
 
 export interface MemoryResult extends MemoryCase {
@@ -18,7 +20,7 @@ export interface MemoryResult extends MemoryCase {
   readonly peakRssBytes: number;
 }
 
-/** Runs each case in a fresh `node --enable-source-maps` process loading the deployed bundle. */
+/** Runs each case in a fresh `node` process loading the deployed bundle. */
 export async function measureMemory(
   bundlePath: string,
   kinesisEndpoint: string,
@@ -50,7 +52,7 @@ export async function measureMemory(
       limits: { maxRequestBytes: entry.maxRequestBytes },
     };
     const child = fork(script, [], {
-      execArgv: ['--enable-source-maps'],
+      execArgv: entry.sourceMaps ? ['--enable-source-maps'] : [],
       env: {
         PATH: process.env.PATH ?? '',
         BENCH_BUNDLE: bundlePath,

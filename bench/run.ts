@@ -85,11 +85,23 @@ async function main(): Promise<void> {
     const memoryStream = 'bench-memory';
     await recreateStream(rig.client, memoryStream, SHARDS);
     const memory = await measureMemory(bundles[0]?.path as string, rig.endpoint, memoryStream, [
-      { label: '500 KB batch (500 events, default limit)', events: 500, maxRequestBytes: 500 * 1024 },
+      {
+        label: '500 KB batch (500 events, default limit)',
+        events: 500,
+        maxRequestBytes: 500 * 1024,
+        sourceMaps: true,
+      },
       {
         label: '6 MB request (5,990 events; maxRequestBytes raised to 6 MiB)',
         events: 5_990,
         maxRequestBytes: 6 * 1024 * 1024,
+        sourceMaps: true,
+      },
+      {
+        label: '6 MB request, without --enable-source-maps',
+        events: 5_990,
+        maxRequestBytes: 6 * 1024 * 1024,
+        sourceMaps: false,
       },
     ]);
 
