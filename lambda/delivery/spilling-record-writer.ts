@@ -86,7 +86,7 @@ export class SpillingRecordWriter implements RecordWriter {
       unsaved: failed.length,
       errorCodes: [...new Set(report.failed.map((failure) => failure.errorCode))],
     });
-    return { failed, calls: report.calls };
+    return { ...report, failed };
   }
 }
 
