@@ -62,6 +62,14 @@ function text(raw: RawBody, maxBytes: number): string {
 }
 
 /**
+ * V8's JSON error without the piece of the body it quotes (`Unexpected token 'P', "PAYLOAD..." is
+ * not valid JSON`): the message is logged, and logs never hold event payloads.
+ */
+function withoutInput(message: string): string {
+  return message.replace(/^Unexpected token .*$/s, 'unexpected token');
+}
+
+/**
  * Turns an API Gateway body into the JSON object it carries, whatever the `Content-Type`
  * (browsers send `text/plain`): base64 and `Content-Encoding` (gzip, deflate, br) undone, size
  * checked before parsing and again after decompression, strict UTF-8, a JSON object at the top.
@@ -73,9 +81,12 @@ export function parseJsonBody(raw: RawBody, maxBytes: number): JsonObject {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new MalformedRequestError(`Request body is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new MalformedRequestError(
+      `Request body is not valid JSON: ${withoutInput((error as Error).message)}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (!isJsonObject(parsed)) throw new MalformedRequestError('Request body must be a JSON object');
   return parsed;
