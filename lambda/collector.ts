@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -11,7 +11,9 @@ import { createKinesisClient, type KinesisClientOptions } from './delivery/kines
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
 import { createHandler } from './handler';
+import { jsonAnswer } from './http/answers';
 import { SecretWriteKeys } from './http/secret-write-keys';
+import { allObservers, deliveryMetrics } from './observability/delivery-metrics';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 
@@ -33,6 +35,9 @@ export interface CollectorOptions {
   /** Where remote configuration documents are read. @default Powertools SSM and Secrets providers */
   readonly configStores?: ConfigDocumentStores;
 }
+
+/** `Retry-After` when no configuration could be read at all. */
+const CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** Seconds a fetched write-key secret is reused before it is read again (rotation delay). */
 const WRITE_KEYS_MAX_AGE_SECONDS = 300;
@@ -94,12 +99,15 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       built.client.destroy();
       diagnostics.forget(destination.id);
     }
-    const client = createKinesisClient(destination, options.clientOptions);
+    const client = createKinesisClient(destination, {
+      ...options.clientOptions,
+      onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
+    });
     const writer = new KinesisRecordWriter({
       client,
       streamName: destination.streamName,
       backoff: config.delivery,
-      observer: diagnostics.observer(destination),
+      observer: allObservers(diagnostics.observer(destination), deliveryMetrics(metrics)),
     });
     destinations.set(destination.id, { key, client, writer });
     return writer;
@@ -128,12 +136,25 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
                 logger.warn('Write-key secret names an unknown source', { sourceId }),
             },
           );
-    return createHandler({ config, writers, logger, writeKeys }) as unknown as CollectorHandler;
+    return createHandler({ config, writers, logger, writeKeys, metrics }) as unknown as CollectorHandler;
   };
 
   let current: { config: RuntimeConfig; handler: CollectorHandler } | undefined;
   return async (event, context) => {
-    const config = await source.current();
+    let config: RuntimeConfig;
+    try {
+      config = await source.current();
+    } catch (error) {
+      // No valid configuration yet (the first read failed): our fault, so a status the SDKs retry.
+      logger.error('No collector configuration could be read; answering 503', { error: error as Error });
+      return jsonAnswer(
+        503,
+        { error: 'The collector is not configured yet; send the request again' },
+        {
+          'Retry-After': String(CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS),
+        },
+      );
+    }
     if (current?.config !== config) {
       if (current !== undefined) logger.info('Collector configuration changed', { origin: source.origin });
       current = { config, handler: build(config) };

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig } from './config/runtime-config';
@@ -18,6 +20,8 @@ export interface HandlerDependencies {
   /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
   readonly writeKeys?: WriteKeyDirectory;
   readonly now?: () => number;
+  /** Where request and delivery metrics go; published after each invocation. @default none */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -26,8 +30,11 @@ export interface HandlerDependencies {
  */
 export function createHandler(deps: HandlerDependencies) {
   const cors = new CorsPolicy(deps.config);
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
-    .use(injectLambdaContext(deps.logger))
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>().use(
+    injectLambdaContext(deps.logger),
+  );
+  if (deps.metrics !== undefined) chain.use(logMetrics(deps.metrics));
+  return chain
     .use(httpCors({ policy: cors }))
     .use(httpErrorResponse({ logger: deps.logger }))
     .handler(createCollectorApi({ ...deps, cors }));

@@ -14,6 +14,8 @@ export interface KinesisClientOptions {
    * @default the function's own (the SDK's default credential chain)
    */
   readonly callerCredentials?: Parameters<typeof fromTemporaryCredentials>[0]['masterCredentials'];
+  /** Told each time the client asks STS for new credentials (`AssumeRoleCalls` metric). */
+  readonly onAssumeRole?: (destinationId: string) => void;
 }
 
 /** The assumed-role session's lifetime asked of STS; the writer role allows at most one hour. */
@@ -29,20 +31,26 @@ export const ASSUMED_ROLE_SESSION_SECONDS = 3600;
 function credentialsFor(destination: DestinationConfig, options: KinesisClientOptions) {
   if (destination.credentials !== undefined) return { credentials: { ...destination.credentials } };
   if (destination.roleArn === undefined) return {};
+  const assumeRole = fromTemporaryCredentials({
+    params: {
+      RoleArn: destination.roleArn,
+      RoleSessionName: roleSessionName(destination.id),
+      DurationSeconds: ASSUMED_ROLE_SESSION_SECONDS,
+      ...(destination.externalId === undefined ? {} : { ExternalId: destination.externalId }),
+    },
+    ...(options.callerCredentials === undefined ? {} : { masterCredentials: options.callerCredentials }),
+    clientConfig: {
+      region: destination.region,
+      ...(destination.stsEndpoint === undefined ? {} : { endpoint: destination.stsEndpoint }),
+    },
+  });
+  const { onAssumeRole } = options;
+  if (onAssumeRole === undefined) return { credentials: assumeRole };
   return {
-    credentials: fromTemporaryCredentials({
-      params: {
-        RoleArn: destination.roleArn,
-        RoleSessionName: roleSessionName(destination.id),
-        DurationSeconds: ASSUMED_ROLE_SESSION_SECONDS,
-        ...(destination.externalId === undefined ? {} : { ExternalId: destination.externalId }),
-      },
-      ...(options.callerCredentials === undefined ? {} : { masterCredentials: options.callerCredentials }),
-      clientConfig: {
-        region: destination.region,
-        ...(destination.stsEndpoint === undefined ? {} : { endpoint: destination.stsEndpoint }),
-      },
-    }),
+    credentials: (...args: Parameters<typeof assumeRole>) => {
+      onAssumeRole(destination.id);
+      return assumeRole(...args);
+    },
   };
 }
 

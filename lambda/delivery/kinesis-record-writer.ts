@@ -2,7 +2,13 @@ import { type KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput } f
 import { type BackoffPolicy, backoffDelay } from './backoff';
 import { chunkRecords } from './chunk-records';
 import type { WriteObserver } from './delivery-diagnostics';
-import type { FailedRecord, OutgoingRecord, RecordWriter, WriteReport } from './record-writer';
+import {
+  type FailedRecord,
+  isThrottling,
+  type OutgoingRecord,
+  type RecordWriter,
+  type WriteReport,
+} from './record-writer';
 
 /** Errors that no retry can fix: wrong stream, region, permissions, key or request. */
 const PERMANENT_ERRORS = new Set([
@@ -74,12 +80,17 @@ export class KinesisRecordWriter implements RecordWriter {
     let pending = records.map((_, index) => index);
     let retryable: FailedRecord[] = [];
     let calls = 0;
+    let retries = 0;
+    let throttledRecords = 0;
+    const started = this.now();
     for (let attempt = 0; pending.length > 0; attempt++) {
       const chunks = chunkRecords(records, pending);
       calls += chunks.length;
+      if (attempt > 0) retries += chunks.length;
       const results = await Promise.all(chunks.map((chunk) => this.put(records, chunk, deadline)));
       retryable = results.flatMap((result) => result.retry);
       failed.push(...results.flatMap((result) => result.failed));
+      throttledRecords += retryable.filter((failure) => isThrottling(failure.errorCode)).length;
       pending = retryable.map((failure) => failure.index);
       if (pending.length === 0) break;
       const delay = backoffDelay(this.options.backoff, attempt, this.random);
@@ -88,7 +99,7 @@ export class KinesisRecordWriter implements RecordWriter {
     }
     failed.push(...retryable);
     failed.sort((a, b) => a.index - b.index);
-    const report = { failed, calls };
+    const report = { failed, calls, retries, throttledRecords, durationMs: this.now() - started };
     this.options.observer?.written(report);
     return report;
   }

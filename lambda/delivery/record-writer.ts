@@ -17,6 +17,12 @@ export interface WriteReport {
   readonly failed: readonly FailedRecord[];
   /** Write calls made, retries included. */
   readonly calls: number;
+  /** Calls that re-sent records after a failure. */
+  readonly retries?: number;
+  /** Record failures with a throttling code, counted per attempt (retried ones included). */
+  readonly throttledRecords?: number;
+  /** Wall time of the whole write, retries and backoff included. */
+  readonly durationMs?: number;
 }
 
 /** Writes records to one destination, retrying what can be retried until `deadline` (epoch ms). */

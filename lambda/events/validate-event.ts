@@ -8,10 +8,19 @@ import {
 } from './segment-event';
 import { parseIsoTimestamp } from './timestamps';
 
+/** A machine-readable kind of refusal, for metrics (`EventsRejected` by `reason`). */
+export type RefusalCode =
+  | 'not_an_object'
+  | 'invalid_type'
+  | 'missing_id'
+  | 'missing_field'
+  | 'invalid_field'
+  | 'invalid_timestamp';
+
 /** The outcome of validating one message: the typed event, or the precise reason it was refused. */
 export type EventValidation =
   | { readonly ok: true; readonly event: SegmentEvent }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly code: RefusalCode };
 
 /** What the request around a message tells about it. */
 export interface ValidationContext {
@@ -22,11 +31,14 @@ export interface ValidationContext {
 }
 
 class Refusal {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    readonly code: RefusalCode,
+  ) {}
 }
 
-const refuse = (reason: string): never => {
-  throw new Refusal(reason);
+const refuse = (reason: string, code: RefusalCode = 'invalid_field'): never => {
+  throw new Refusal(reason, code);
 };
 
 /**
@@ -57,11 +69,14 @@ function optionalTimestamp(message: JsonObject, field: string): string | undefin
   const value = message[field];
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string' && parseIsoTimestamp(value) !== undefined) return value;
-  return refuse(`${field} must be an ISO-8601 date-time string (e.g. 2024-01-02T03:04:05.678Z)`);
+  return refuse(
+    `${field} must be an ISO-8601 date-time string (e.g. 2024-01-02T03:04:05.678Z)`,
+    'invalid_timestamp',
+  );
 }
 
 function required(value: string | undefined, field: string, type: EventType): string {
-  return value ?? refuse(`${type} requires a non-empty ${field}`);
+  return value ?? refuse(`${type} requires a non-empty ${field}`, 'missing_field');
 }
 
 function eventType(message: JsonObject, endpointType: EventType | undefined): EventType {
@@ -71,21 +86,24 @@ function eventType(message: JsonObject, endpointType: EventType | undefined): Ev
       return endpointType;
     return refuse(
       `type ${JSON.stringify(declared)} does not match the endpoint, which takes ${endpointType}`,
+      'invalid_type',
     );
   }
   if (declared === undefined || declared === null || declared === '') {
-    return refuse(`type is required (one of ${EVENT_TYPES.join(', ')})`);
+    return refuse(`type is required (one of ${EVENT_TYPES.join(', ')})`, 'invalid_type');
   }
-  return isEventType(declared) ? declared : refuse(`type must be one of ${EVENT_TYPES.join(', ')}`);
+  return isEventType(declared)
+    ? declared
+    : refuse(`type must be one of ${EVENT_TYPES.join(', ')}`, 'invalid_type');
 }
 
 function validated(message: unknown, context: ValidationContext): SegmentEvent {
-  if (!isJsonObject(message)) return refuse('event must be a JSON object');
+  if (!isJsonObject(message)) return refuse('event must be a JSON object', 'not_an_object');
   const type = eventType(message, context.endpointType);
   const userId = optionalId(message, 'userId');
   const anonymousId = optionalId(message, 'anonymousId');
   if (userId === undefined && anonymousId === undefined) {
-    refuse('userId or anonymousId is required (empty strings count as absent)');
+    refuse('userId or anonymousId is required (empty strings count as absent)', 'missing_id');
   }
   const event = optionalString(message, 'event') || undefined;
   const groupId = optionalId(message, 'groupId');
@@ -128,7 +146,7 @@ export function validateEvent(message: unknown, context: ValidationContext = {})
   try {
     return { ok: true, event: validated(message, context) };
   } catch (error) {
-    if (error instanceof Refusal) return { ok: false, reason: error.reason };
+    if (error instanceof Refusal) return { ok: false, reason: error.reason, code: error.code };
     throw error;
   }
 }

@@ -1,10 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig, SourceConfig } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
+import { recordIngestMetrics } from '../observability/ingest-metrics';
 import { answerFor, jsonAnswer } from './answers';
 import { CorsPolicy, originOf } from './cors';
 import {
@@ -30,6 +32,8 @@ export interface CollectorDependencies {
   readonly now?: () => number;
   /** Which browser origins may send each source's events. @default built from `config` */
   readonly cors?: CorsPolicy;
+  /** Where request metrics go (`EventsAccepted`, `EventsRejected` by reason, ...). @default none */
+  readonly metrics?: Pick<Metrics, 'addMetric' | 'singleMetric'>;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -125,6 +129,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       deadline: receivedAt + Math.min(config.delivery.budgetMs, remainingMs),
     };
     const outcome = await ingest.ingest(request);
+    if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, Buffer.byteLength(event.body ?? ''));
     if (outcome.kind === 'undelivered') {
       logger.warn('Accepted events not written; answering with a retryable status', {
         sourceId: source.id,

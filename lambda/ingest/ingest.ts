@@ -39,26 +39,31 @@ export interface UndeliveredReport {
   readonly errorCodes: readonly string[];
 }
 
+/** What every outcome tells. */
+interface OutcomeBase {
+  readonly rejected: readonly Rejection[];
+  /** Refused messages counted by kind of refusal (`missing_id`, `too_large`, ...), for metrics. */
+  readonly rejectionCodes?: Readonly<Record<string, number>>;
+}
+
 export type IngestOutcome =
   /** Every accepted event is durably in every destination. */
-  | {
+  | (OutcomeBase & {
       readonly kind: 'delivered';
       readonly accepted: number;
-      readonly rejected: readonly Rejection[];
       /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
       readonly filtered?: number;
-    }
+    })
   /** No message was valid: nothing to write, nothing a retry could change. */
-  | { readonly kind: 'nothing-valid'; readonly rejected: readonly Rejection[]; readonly allTooLarge: boolean }
+  | (OutcomeBase & { readonly kind: 'nothing-valid'; readonly allTooLarge: boolean })
   /** Some accepted events are not in some destination; the client must send them again. */
-  | {
+  | (OutcomeBase & {
       readonly kind: 'undelivered';
       readonly accepted: number;
-      readonly rejected: readonly Rejection[];
       readonly undelivered: readonly UndeliveredReport[];
       /** Every failure was throttling (answer 429) rather than a fault (answer 503). */
       readonly throttled: boolean;
-    };
+    });
 
 export interface IngestDependencies {
   /** The writer of each destination id, built once per container. */
@@ -93,6 +98,8 @@ type Prepared =
   | { readonly kind: 'filtered' }
   | {
       readonly kind: 'rejected';
+      /** Machine-readable kind of refusal, for metrics. */
+      readonly code: string;
       readonly messageId: string | null;
       readonly reason: string;
       readonly tooLarge: boolean;
@@ -114,6 +121,7 @@ export class Ingest {
 
     let tooLarge = 0;
     let filtered = 0;
+    const rejectionCodes: Record<string, number> = Object.create(null);
 
     request.messages.forEach((message, index) => {
       const prepared = this.prepare(message, request, receipt);
@@ -123,6 +131,7 @@ export class Ingest {
       }
       if (prepared.kind === 'rejected') {
         if (prepared.tooLarge) tooLarge++;
+        rejectionCodes[prepared.code] = (rejectionCodes[prepared.code] ?? 0) + 1;
         rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
         return;
       }
@@ -133,7 +142,7 @@ export class Ingest {
 
     const accepted = request.messages.length - rejected.length;
     if (accepted === 0) {
-      return { kind: 'nothing-valid', rejected, allTooLarge: tooLarge === rejected.length };
+      return { kind: 'nothing-valid', rejected, rejectionCodes, allTooLarge: tooLarge === rejected.length };
     }
     const reports = await Promise.all(
       destinations.map((destinationId, position) =>
@@ -145,9 +154,9 @@ export class Ingest {
       const errorCodes = [...new Set(report.failed.map((failure) => failure.errorCode))];
       return [{ destinationId: destinations[position] as string, count: report.failed.length, errorCodes }];
     });
-    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected, filtered };
+    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected, rejectionCodes, filtered };
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
-    return { kind: 'undelivered', accepted, rejected, undelivered, throttled };
+    return { kind: 'undelivered', accepted, rejected, rejectionCodes, undelivered, throttled };
   }
 
   /**
@@ -160,6 +169,7 @@ export class Ingest {
     if (!validation.ok) {
       return {
         kind: 'rejected',
+        code: validation.code,
         messageId: messageIdOf(message),
         reason: validation.reason,
         tooLarge: false,
@@ -180,14 +190,14 @@ export class Ingest {
       const record = redact(toSegmentRecord(message as JsonObject, event, receipt, eventId), pipeline.redact);
       const serialised = serialise(record);
       if (typeof serialised === 'string')
-        return { kind: 'rejected', messageId, reason: serialised, tooLarge: false };
+        return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
       data.push(...destinations.map(() => serialised));
     } else {
       const envelope = redact(toEnvelope({ ...event, messageId: eventId }, receipt, ''), pipeline.redact);
       for (const integration_id of destinations) {
         const serialised = serialise({ ...envelope, integration_id });
         if (typeof serialised === 'string')
-          return { kind: 'rejected', messageId, reason: serialised, tooLarge: false };
+          return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
         data.push(serialised);
       }
     }
@@ -195,6 +205,7 @@ export class Ingest {
     if (largest > this.deps.maxEventBytes) {
       return {
         kind: 'rejected',
+        code: 'too_large',
         messageId,
         reason: `event is larger than ${this.deps.maxEventBytes} bytes (${largest} bytes as a record)`,
         tooLarge: true,

@@ -147,7 +147,7 @@ describe('writing through the writer role the CDK app synthesizes', () => {
     );
     expect(JSON.stringify(lines)).not.toContain('wrong-external-id-9999');
 
-    const metrics = lines.filter((line) => line._aws !== undefined);
+    const metrics = lines.filter((line) => line._aws !== undefined && 'DeliveryErrors' in line);
     expect(metrics).toHaveLength(3);
     expect(metrics.map((line) => [line.errorCode, line.DeliveryErrors])).toEqual([
       ['AccessDenied', 5],

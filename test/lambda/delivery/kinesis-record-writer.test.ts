@@ -107,7 +107,7 @@ describe('KinesisRecordWriter against kinesalite', () => {
     const report = await writer.write(records, Date.now() + 10_000);
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 3 });
+    expect(report).toMatchObject({ failed: [], calls: 3 });
     const stored = await readAllRecords(client, 'writer-1200');
     expect(stored).toHaveLength(1200);
     const ids = stored.map((record) => record.json.event_id as string);
@@ -154,7 +154,7 @@ describe('KinesisRecordWriter retries', () => {
     const report = await writer.write(envelopes(100), deadlineIn(6_000));
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 2 });
+    expect(report).toMatchObject({ failed: [], calls: 2, retries: 1, throttledRecords: 30 });
     expect(calls[0]?.eventIds).toHaveLength(100);
     expect(calls[1]?.eventIds).toEqual([...throttledFirst].map((n) => `evt-${n}`));
     expect(slept).toEqual([25]);
@@ -173,7 +173,7 @@ describe('KinesisRecordWriter retries', () => {
     const report = await writer.write(envelopes(5), deadlineIn(6_000));
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 4 });
+    expect(report).toMatchObject({ failed: [], calls: 4 });
     expect(calls.slice(1).map((call) => call.eventIds)).toEqual([['evt-3'], ['evt-3'], ['evt-3']]);
     expect(slept).toEqual([25, 50, 100]);
   });
@@ -191,7 +191,7 @@ describe('KinesisRecordWriter retries', () => {
     const report = await writer.write(envelopes(3), deadlineIn(6_000));
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 2 });
+    expect(report).toMatchObject({ failed: [], calls: 2 });
     expect(calls[1]?.eventIds).toEqual(['evt-1']);
   });
 
@@ -206,7 +206,7 @@ describe('KinesisRecordWriter retries', () => {
     const report = await writer.write(envelopes(3), deadlineIn(6_000));
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 2 });
+    expect(report).toMatchObject({ failed: [], calls: 2 });
     expect(calls[1]?.eventIds).toEqual(['evt-2']);
   });
 
@@ -228,7 +228,7 @@ describe('KinesisRecordWriter retries', () => {
     const report = await writer.write(envelopes(4), deadlineIn(6_000));
 
     // Assess
-    expect(report).toEqual({ failed: [], calls: 2 });
+    expect(report).toMatchObject({ failed: [], calls: 2 });
     expect(calls[1]?.eventIds).toEqual(['evt-0', 'evt-1', 'evt-2', 'evt-3']);
   });
 

@@ -1,0 +1,29 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { IngestOutcome } from '../ingest/ingest';
+
+/**
+ * The metrics of one ingested request: its size, and its events accepted, filtered, rejected (with
+ * a `reason` dimension: `missing_id`, `too_large`, ...) and not yet written. Published with the
+ * invocation (Powertools `logMetrics`); rejections by reason go out at once, one line per reason.
+ */
+export function recordIngestMetrics(
+  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>,
+  outcome: IngestOutcome,
+  requestBytes: number,
+): void {
+  metrics.addMetric('RequestBytes', MetricUnit.Bytes, requestBytes);
+  const accepted = outcome.kind === 'nothing-valid' ? 0 : outcome.accepted;
+  metrics.addMetric('EventsAccepted', MetricUnit.Count, accepted);
+  if (outcome.kind === 'delivered' && outcome.filtered) {
+    metrics.addMetric('EventsFiltered', MetricUnit.Count, outcome.filtered);
+  }
+  if (outcome.kind === 'undelivered') {
+    const undelivered = outcome.undelivered.reduce((most, report) => Math.max(most, report.count), 0);
+    metrics.addMetric('EventsUndelivered', MetricUnit.Count, undelivered);
+  }
+  for (const [reason, count] of Object.entries(outcome.rejectionCodes ?? {})) {
+    const single = metrics.singleMetric();
+    single.addDimension('reason', reason);
+    single.addMetric('EventsRejected', MetricUnit.Count, count);
+  }
+}
