@@ -34,6 +34,8 @@ export interface Envelope {
 export interface Receipt {
   /** Epoch milliseconds when the request reached the collector. */
   readonly receivedAt: number;
+  /** `receivedAt` as ISO-8601, computed once per request. */
+  readonly receivedAtIso?: string;
   readonly sourceId: string;
   /** The client's IP as API Gateway saw it; becomes `context.ip` when the event has none. */
   readonly sourceIp?: string;
@@ -44,16 +46,26 @@ function identifyTraitsInContext(event: SegmentEvent, context: JsonObject): Json
   return event.type === 'identify' && isJsonObject(context.traits) ? context.traits : undefined;
 }
 
-const isoOrNull = (millis: number | undefined): string | null =>
-  millis === undefined ? null : new Date(millis).toISOString();
+let lastIso: { readonly millis: number; readonly iso: string } | undefined;
+
+/** ISO-8601 of epoch ms; remembers the last one, since a batch's events share their `sentAt`. */
+function iso(millis: number): string {
+  if (lastIso?.millis !== millis) lastIso = { millis, iso: new Date(millis).toISOString() };
+  return lastIso.iso;
+}
+
+const isoOrNull = (millis: number | undefined): string | null => (millis === undefined ? null : iso(millis));
+
+const millisOf = (text: string | undefined, parsed: number | undefined): number | undefined =>
+  parsed ?? (text === undefined ? undefined : parseIsoTimestamp(text));
 
 /**
  * Builds the envelope of a validated event for one destination. `event_id` is the client's
  * `messageId` (so retried sends can be de-duplicated downstream) or a new UUID.
  */
 export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId: string): Envelope {
-  const timestamp = event.timestamp === undefined ? undefined : parseIsoTimestamp(event.timestamp);
-  const sentAt = event.sentAt === undefined ? undefined : parseIsoTimestamp(event.sentAt);
+  const timestamp = millisOf(event.timestamp, event.timestampMs);
+  const sentAt = millisOf(event.sentAt, event.sentAtMs);
   const context = event.context ?? {};
   return {
     event_id: event.messageId ?? randomUUID(),
@@ -67,7 +79,7 @@ export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId:
     timestamp: new Date(correctedTimestamp(receipt.receivedAt, timestamp, sentAt)).toISOString(),
     original_timestamp: event.timestamp ?? null,
     sent_at: isoOrNull(sentAt),
-    received_at: new Date(receipt.receivedAt).toISOString(),
+    received_at: receipt.receivedAtIso ?? iso(receipt.receivedAt),
     context:
       (context.ip === undefined || context.ip === null || context.ip === '') && receipt.sourceIp
         ? { ...context, ip: receipt.sourceIp }

@@ -21,7 +21,11 @@ export interface SegmentEvent {
   readonly previousId?: string;
   /** `timestamp`, or RudderStack's `originalTimestamp` when `timestamp` is absent. */
   readonly timestamp?: string;
+  /** `timestamp` in epoch milliseconds, as validation parsed it. */
+  readonly timestampMs?: number;
   readonly sentAt?: string;
+  /** `sentAt` in epoch milliseconds, as validation parsed it. */
+  readonly sentAtMs?: number;
   readonly context?: JsonObject;
   readonly properties?: JsonObject;
   readonly traits?: JsonObject;

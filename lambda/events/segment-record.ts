@@ -15,8 +15,9 @@ export function toSegmentRecord(
   eventId: string,
 ): JsonObject {
   const { writeKey: _writeKey, ...rest } = message;
-  const timestamp = event.timestamp === undefined ? undefined : parseIsoTimestamp(event.timestamp);
-  const sentAt = event.sentAt === undefined ? undefined : parseIsoTimestamp(event.sentAt);
+  const timestamp =
+    event.timestampMs ?? (event.timestamp === undefined ? undefined : parseIsoTimestamp(event.timestamp));
+  const sentAt = event.sentAtMs ?? (event.sentAt === undefined ? undefined : parseIsoTimestamp(event.sentAt));
   const context = event.context ?? {};
   const ip = context.ip;
   return {

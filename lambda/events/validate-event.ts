@@ -28,6 +28,8 @@ export interface ValidationContext {
   readonly endpointType?: EventType;
   /** The batch's (or RudderStack's `SentAt` header's) `sentAt`, used when the message has none. */
   readonly sentAt?: string;
+  /** `sentAt` parsed once for the whole request (epoch ms). */
+  readonly sentAtMs?: number;
 }
 
 class Refusal {
@@ -65,10 +67,12 @@ function optionalObject(message: JsonObject, field: string): JsonObject | undefi
   return isJsonObject(value) ? value : refuse(`${field} must be an object`);
 }
 
-function optionalTimestamp(message: JsonObject, field: string): string | undefined {
+/** An ISO-8601 timestamp field, with its value in epoch milliseconds, or absent. */
+function optionalTimestamp(message: JsonObject, field: string): { text: string; ms: number } | undefined {
   const value = message[field];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string' && parseIsoTimestamp(value) !== undefined) return value;
+  const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
+  if (ms !== undefined) return { text: value as string, ms };
   return refuse(
     `${field} must be an ISO-8601 date-time string (e.g. 2024-01-02T03:04:05.678Z)`,
     'invalid_timestamp',
@@ -117,7 +121,11 @@ function validated(message: unknown, context: ValidationContext): SegmentEvent {
   const messageId = optionalString(message, 'messageId') || undefined;
   const timestamp =
     optionalTimestamp(message, 'timestamp') ?? optionalTimestamp(message, 'originalTimestamp');
-  const sentAt = optionalTimestamp(message, 'sentAt') ?? context.sentAt;
+  const sentAt =
+    optionalTimestamp(message, 'sentAt') ??
+    (context.sentAt === undefined
+      ? undefined
+      : { text: context.sentAt, ms: context.sentAtMs ?? parseIsoTimestamp(context.sentAt) });
   return {
     type,
     messageId,
@@ -127,8 +135,10 @@ function validated(message: unknown, context: ValidationContext): SegmentEvent {
     name: optionalString(message, 'name'),
     groupId,
     previousId,
-    timestamp,
-    sentAt,
+    timestamp: timestamp?.text,
+    timestampMs: timestamp?.ms,
+    sentAt: sentAt?.text,
+    sentAtMs: sentAt?.ms,
     context: optionalObject(message, 'context'),
     properties: optionalObject(message, 'properties'),
     traits: optionalObject(message, 'traits'),

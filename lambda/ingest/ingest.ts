@@ -7,6 +7,7 @@ import { partitionKeyFor } from '../events/partition-key';
 import { filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
+import { parseIsoTimestamp } from '../events/timestamps';
 import { validateEvent } from '../events/validate-event';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
@@ -71,12 +72,10 @@ export interface IngestDependencies {
   readonly maxEventBytes: number;
 }
 
-const encoder = new TextEncoder();
-
 /** A record as UTF-8 JSON, or why it cannot be serialised (e.g. nesting too deep). */
 function serialise(record: object): Uint8Array | string {
   try {
-    return encoder.encode(JSON.stringify(record));
+    return Buffer.from(JSON.stringify(record), 'utf8');
   } catch (error) {
     return `event cannot be serialised: ${(error as Error).message}`;
   }
@@ -90,6 +89,12 @@ function messageIdOf(message: unknown): string | null {
 function withBatchContext(event: SegmentEvent, batchContext: JsonObject | undefined): SegmentEvent {
   if (batchContext === undefined) return event;
   return { ...event, context: { ...batchContext, ...event.context } };
+}
+
+/** What the request tells about every message in it, worked out once per request. */
+interface IngestReceipt extends Receipt {
+  /** The request's `sentAt` (batch or header), parsed once. */
+  readonly sentAtMs?: number;
 }
 
 /** A message after `prepare`. */
@@ -117,7 +122,13 @@ export class Ingest {
     const destinations = source.destinations;
     const records: OutgoingRecord[][] = destinations.map(() => []);
     const rejected: Rejection[] = [];
-    const receipt = { receivedAt: request.receivedAt, sourceId: source.id, sourceIp: request.sourceIp };
+    const receipt: IngestReceipt = {
+      receivedAt: request.receivedAt,
+      receivedAtIso: new Date(request.receivedAt).toISOString(),
+      sentAtMs: request.sentAt === undefined ? undefined : parseIsoTimestamp(request.sentAt),
+      sourceId: source.id,
+      sourceIp: request.sourceIp,
+    };
 
     let tooLarge = 0;
     let filtered = 0;
@@ -163,9 +174,13 @@ export class Ingest {
    * One message, ready to write: validated, filtered by the source's pipeline, turned into its
    * record (envelope or Segment format), redacted, serialised once per destination, size-checked.
    */
-  private prepare(message: unknown, request: IngestRequest, receipt: Receipt): Prepared {
+  private prepare(message: unknown, request: IngestRequest, receipt: IngestReceipt): Prepared {
     const { source } = request;
-    const validation = validateEvent(message, { endpointType: request.endpointType, sentAt: request.sentAt });
+    const validation = validateEvent(message, {
+      endpointType: request.endpointType,
+      sentAt: request.sentAt,
+      sentAtMs: receipt.sentAtMs,
+    });
     if (!validation.ok) {
       return {
         kind: 'rejected',
@@ -178,29 +193,36 @@ export class Ingest {
     const event = withBatchContext(validation.event, request.batchContext);
     const { pipeline } = source;
     if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
-    const destinations = source.destinations;
-    const eventId = event.messageId ?? randomUUID();
-    const partitionKey = partitionKeyFor(
-      { eventId, userId: event.userId ?? null, anonymousId: event.anonymousId ?? null },
-      source.partitionKey,
-    );
+    const [firstDestination = '', ...otherDestinations] = source.destinations;
     const messageId = event.messageId ?? null;
     const data: Uint8Array[] = [];
+    let eventId: string;
     if (pipeline.recordFormat === 'segment') {
+      eventId = event.messageId ?? randomUUID();
       const record = redact(toSegmentRecord(message as JsonObject, event, receipt, eventId), pipeline.redact);
       const serialised = serialise(record);
       if (typeof serialised === 'string')
         return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
-      data.push(...destinations.map(() => serialised));
+      data.push(serialised, ...otherDestinations.map(() => serialised));
     } else {
-      const envelope = redact(toEnvelope({ ...event, messageId: eventId }, receipt, ''), pipeline.redact);
-      for (const integration_id of destinations) {
-        const serialised = serialise({ ...envelope, integration_id });
+      const envelope = redact(toEnvelope(event, receipt, firstDestination), pipeline.redact);
+      eventId = envelope.event_id;
+      // Serialised as built for the first destination; a copy per other destination (fan-out).
+      const records = [
+        envelope,
+        ...otherDestinations.map((integration_id) => ({ ...envelope, integration_id })),
+      ];
+      for (const record of records) {
+        const serialised = serialise(record);
         if (typeof serialised === 'string')
           return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
         data.push(serialised);
       }
     }
+    const partitionKey = partitionKeyFor(
+      { eventId, userId: event.userId ?? null, anonymousId: event.anonymousId ?? null },
+      source.partitionKey,
+    );
     const largest = Math.max(...data.map((bytes) => bytes.byteLength));
     if (largest > this.deps.maxEventBytes) {
       return {
