@@ -33,6 +33,11 @@ export interface KinesisRecordWriterOptions {
   readonly client: KinesisClient;
   readonly streamName: string;
   readonly backoff: BackoffPolicy;
+  /**
+   * PutRecords calls of one write in flight at once: a 6 MB request makes a dozen calls, and
+   * sending them all at once holds every serialised call in memory together. @default 4
+   */
+  readonly maxCallsInFlight?: number;
   /** Shortest time worth starting another PutRecords call with. @default 100 */
   readonly minCallMs?: number;
   readonly now?: () => number;
@@ -46,6 +51,24 @@ export interface KinesisRecordWriterOptions {
 interface ChunkResult {
   readonly retry: FailedRecord[];
   readonly failed: FailedRecord[];
+}
+
+/** `fn` over `items` with at most `limit` calls pending at once; results in the items' order. */
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,12 +90,14 @@ export class KinesisRecordWriter implements RecordWriter {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly minCallMs: number;
+  private readonly maxCallsInFlight: number;
 
   constructor(private readonly options: KinesisRecordWriterOptions) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.minCallMs = options.minCallMs ?? 100;
+    this.maxCallsInFlight = options.maxCallsInFlight ?? 4;
   }
 
   async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
@@ -87,7 +112,9 @@ export class KinesisRecordWriter implements RecordWriter {
       const chunks = chunkRecords(records, pending);
       calls += chunks.length;
       if (attempt > 0) retries += chunks.length;
-      const results = await Promise.all(chunks.map((chunk) => this.put(records, chunk, deadline)));
+      const results = await mapWithConcurrency(chunks, this.maxCallsInFlight, (chunk) =>
+        this.put(records, chunk, deadline),
+      );
       retryable = results.flatMap((result) => result.retry);
       failed.push(...results.flatMap((result) => result.failed));
       throttledRecords += retryable.filter((failure) => isThrottling(failure.errorCode)).length;

@@ -390,3 +390,39 @@ describe('KinesisRecordWriter deadline', () => {
     expect(calls[0]?.abortSignal?.aborted).toBe(false);
   });
 });
+
+describe('KinesisRecordWriter call concurrency', () => {
+  it('keeps at most four PutRecords calls of one write in flight, and still writes every record', async () => {
+    // Prepare: a client that answers every call successfully after a tick, counting calls in flight
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const client = {
+      send: async (command: { input: { Records: unknown[] } }) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return {
+          FailedRecordCount: 0,
+          Records: command.input.Records.map((_, i) => ({ SequenceNumber: String(i), ShardId: 's' })),
+        };
+      },
+    } as unknown as KinesisClient;
+    const writer = new KinesisRecordWriter({
+      client,
+      streamName: 's',
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const records = Array.from({ length: 6000 }, (_, n) => ({
+      data: Buffer.from(`{"n":${n}}`),
+      partitionKey: `k-${n}`,
+    }));
+
+    // Act
+    const report = await writer.write(records, Date.now() + 5_000);
+
+    // Assess
+    expect(report).toMatchObject({ failed: [], calls: 12 });
+    expect(mostInFlight).toBe(4);
+  });
+});
