@@ -1,0 +1,32 @@
+/**
+ * `npm run tail -- --stream NAME [options]`: prints the events of a Kinesis stream, local or on
+ * AWS. Options: `--help` or docs/operations.md. Exit status 0 when done or interrupted, 2 on any
+ * error (one line on stderr).
+ */
+
+import { runTail } from '../tools/tail/run-tail';
+import { parseTailArgs, TAIL_USAGE } from '../tools/tail/tail-args';
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options = parseTailArgs(process.argv.slice(2), process.env);
+  if (options === 'help') {
+    process.stdout.write(TAIL_USAGE);
+    return;
+  }
+  const interrupted = new AbortController();
+  const stop = () => interrupted.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await runTail(
+    { ...options, signal: interrupted.signal },
+    { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  );
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`tail: ${error.message}\n`);
+  process.exitCode = 2;
+});

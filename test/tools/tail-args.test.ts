@@ -1,0 +1,118 @@
+import { parseSince, parseTailArgs, TailArgsError } from '../../tools/tail/tail-args';
+
+const NOW = new Date('2026-11-21T23:15:00.000Z');
+
+describe('parseTailArgs', () => {
+  it('reads the contract command: emulator endpoint, from the start, JSON, no follow', () => {
+    expect(
+      parseTailArgs(
+        [
+          '--endpoint',
+          'http://127.0.0.1:4567',
+          '--stream',
+          'events',
+          '--from-start',
+          '--json',
+          '--no-follow',
+        ],
+        {},
+        NOW,
+      ),
+    ).toEqual({
+      connection: { streamName: 'events', endpoint: 'http://127.0.0.1:4567', region: 'us-east-1' },
+      start: { type: 'TRIM_HORIZON' },
+      follow: false,
+      json: true,
+      filters: { types: [], users: [], events: [], sources: [] },
+    });
+  });
+
+  it('starts from LATEST and follows by default, with the region from AWS_REGION', () => {
+    expect(parseTailArgs(['--stream', 'events'], { AWS_REGION: 'eu-west-1' }, NOW)).toMatchObject({
+      connection: { streamName: 'events', region: 'eu-west-1' },
+      start: { type: 'LATEST' },
+      follow: true,
+      json: false,
+    });
+  });
+
+  it('reads an assumed role with its external ID, over a profile', () => {
+    const options = parseTailArgs(
+      [
+        '--stream',
+        'events',
+        '--region',
+        'eu-west-1',
+        '--profile',
+        'ops',
+        '--role-arn',
+        'arn:aws:iam::1:role/r',
+        '--external-id',
+        'x-1',
+      ],
+      {},
+      NOW,
+    );
+    expect(options).toMatchObject({
+      connection: {
+        region: 'eu-west-1',
+        profile: 'ops',
+        roleArn: 'arn:aws:iam::1:role/r',
+        externalId: 'x-1',
+      },
+    });
+  });
+
+  it('collects repeated and comma-separated filter values', () => {
+    expect(
+      parseTailArgs(
+        [
+          '--stream',
+          's',
+          '--type',
+          'track,page',
+          '--type',
+          'screen',
+          '--user',
+          'u1',
+          '--event',
+          'A',
+          '--source',
+          'web',
+        ],
+        {},
+        NOW,
+      ),
+    ).toMatchObject({
+      filters: { types: ['track', 'page', 'screen'], users: ['u1'], events: ['A'], sources: ['web'] },
+    });
+  });
+
+  it.each([
+    [[], '--stream NAME is required'],
+    [['--stream', 's', '--from-start', '--since', '1h'], '--from-start and --since'],
+    [['--stream', 's', '--external-id', 'x'], '--external-id is only used with --role-arn'],
+    [['--stream', 's', '--endpoint', 'localhost:4567'], 'is not an http:// or https:// URL'],
+    [['--stream', 's', '--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with a message that says what to change', (argv, message) => {
+    expect(() => parseTailArgs(argv, {}, NOW)).toThrow(TailArgsError);
+    expect(() => parseTailArgs(argv, {}, NOW)).toThrow(message);
+  });
+});
+
+describe('parseSince', () => {
+  it.each([
+    ['30s', '2026-11-21T23:14:30.000Z'],
+    ['10m', '2026-11-21T23:05:00.000Z'],
+    ['2h', '2026-11-21T21:15:00.000Z'],
+    ['1d', '2026-11-20T23:15:00.000Z'],
+    ['2026-11-21T12:00:00Z', '2026-11-21T12:00:00.000Z'],
+  ])('reads %s as %s', (value, expected) => {
+    expect(parseSince(value, NOW).toISOString()).toBe(expected);
+  });
+
+  it('refuses a time in the future and anything that is not a duration or a time', () => {
+    expect(() => parseSince('2027-01-01T00:00:00Z', NOW)).toThrow('is in the future');
+    expect(() => parseSince('ten minutes', NOW)).toThrow('is not a duration');
+  });
+});

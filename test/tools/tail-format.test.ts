@@ -1,0 +1,84 @@
+import { colorEnabled, formatJson, formatLine, formatWarning } from '../../tools/tail/format-event';
+import type { TailEvent } from '../../tools/tail/tail-event';
+
+const meta = {
+  shardId: 'shardId-000000000001',
+  partitionKey: 'user-1',
+  sequenceNumber: '4968',
+  arrivedAt: '2026-11-21T23:15:25.200Z',
+};
+
+const track: Extract<TailEvent, { kind: 'envelope' }> = {
+  kind: 'envelope',
+  meta,
+  envelope: {
+    event_id: 'm-1',
+    type: 'track',
+    event: 'Order Completed',
+    name: null,
+    user_id: 'user-1',
+    anonymous_id: 'anon-1',
+    timestamp: '2026-11-21T23:15:25.038Z',
+    received_at: '2026-11-21T23:15:25.100Z',
+    source_id: 'web',
+  },
+};
+
+describe('colorEnabled', () => {
+  it('turns colour off when stdout is not a terminal', () => {
+    expect(colorEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colorEnabled({}, {})).toBe(false);
+  });
+
+  it('turns colour on for a terminal unless NO_COLOR or --no-color says otherwise', () => {
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: true }, {}, false)).toBe(false);
+  });
+
+  it('turns colour on with FORCE_COLOR even when stdout is not a terminal', () => {
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '0' })).toBe(false);
+  });
+});
+
+describe('formatLine', () => {
+  it('prints time, type, event name, user, partition key and shard without escape codes when colour is off', () => {
+    expect(formatLine(track, { color: false })).toBe(
+      '2026-11-21T23:15:25.038Z  track     "Order Completed"  user-1  pk=user-1  shardId-000000000001',
+    );
+  });
+
+  it('shows the anonymous id when there is no user id, and the page name for pages', () => {
+    const page = {
+      ...track,
+      envelope: { ...track.envelope, type: 'page', event: null, name: 'Home', user_id: null },
+    };
+    expect(formatLine(page, { color: false })).toBe(
+      '2026-11-21T23:15:25.038Z  page      "Home"  anon:anon-1  pk=user-1  shardId-000000000001',
+    );
+  });
+
+  it('colours the line with ANSI codes when colour is on, and the text stays the same', () => {
+    const coloured = formatLine(track, { color: true });
+    expect(coloured).toContain('\u001b[32mtrack');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(formatLine(track, { color: false }));
+  });
+});
+
+describe('formatJson', () => {
+  it('writes the meta and the envelope untouched, as one line', () => {
+    const line = formatJson(track);
+    expect(line).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({ meta, envelope: track.envelope });
+  });
+});
+
+describe('formatWarning', () => {
+  it('names the shard and sequence number of the record and why it cannot be shown', () => {
+    expect(formatWarning({ kind: 'unreadable', meta, reason: 'not a JSON envelope (3 bytes)' })).toBe(
+      'tail: warning: shardId-000000000001 record 4968: not a JSON envelope (3 bytes)',
+    );
+  });
+});

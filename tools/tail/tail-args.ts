@@ -1,0 +1,187 @@
+import { parseArgs } from 'node:util';
+
+/** Where each shard is first read from. */
+export type StartPosition =
+  | { readonly type: 'LATEST' }
+  | { readonly type: 'TRIM_HORIZON' }
+  | { readonly type: 'AT_TIMESTAMP'; readonly timestamp: Date };
+
+/** Which events are printed; every given filter must match (values within one filter: any). */
+export interface EventFilters {
+  /** Envelope `type`. */
+  readonly types: readonly string[];
+  /** Envelope `user_id` or `anonymous_id`. */
+  readonly users: readonly string[];
+  /** Envelope `event` (track) or `name` (page / screen). */
+  readonly events: readonly string[];
+  /** Envelope `source_id`. */
+  readonly sources: readonly string[];
+}
+
+/** How to reach the stream. */
+export interface TailConnection {
+  readonly streamName: string;
+  /** A Kinesis-compatible endpoint (an emulator); dummy credentials unless a profile or role is given. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** A profile of `~/.aws/credentials` / `~/.aws/config`. */
+  readonly profile?: string;
+  /** A role to assume (e.g. the consumer role of another account). */
+  readonly roleArn?: string;
+  readonly externalId?: string;
+}
+
+/** What `npm run tail` was asked to do. */
+export interface TailOptions {
+  readonly connection: TailConnection;
+  readonly start: StartPosition;
+  /** Keep reading (and pick up new shards) until interrupted; else stop when caught up. */
+  readonly follow: boolean;
+  readonly json: boolean;
+  /** Colour wanted: `false` with `--no-color`, `undefined` to decide from the terminal. */
+  readonly color?: boolean;
+  readonly filters: EventFilters;
+}
+
+/** The command line is unusable; the message says what to change. */
+export class TailArgsError extends Error {
+  override readonly name = 'TailArgsError';
+}
+
+export const TAIL_USAGE = `Usage: npm run tail -- --stream NAME [options]
+
+Reads every shard of a Kinesis stream and prints one line per event.
+
+Where:
+  --stream NAME          the stream (required)
+  --endpoint URL         a Kinesis-compatible endpoint, e.g. the local emulator http://127.0.0.1:4567
+  --region REGION        AWS region (default: AWS_REGION, else us-east-1 with --endpoint)
+  --profile NAME         credentials from this profile of ~/.aws
+  --role-arn ARN         assume this role first (with --external-id ID if its trust policy wants one)
+From:
+  (default)              new records only (LATEST)
+  --from-start           everything still in the stream (TRIM_HORIZON)
+  --since 10m            records that arrived in the last 10m (s, m, h, d) or since an ISO-8601 time
+Output:
+  --json                 one JSON object per line: { "meta": {...}, "envelope": {...} }
+  --no-follow            stop once every shard is caught up (default: follow until Ctrl-C)
+  --no-color             no ANSI colours (also off when stdout is not a terminal or NO_COLOR is set)
+Filters (repeat a flag or separate values with commas; different flags must all match):
+  --type track,page      envelope type
+  --user ID              user_id or anonymous_id
+  --event NAME           track event name, or page / screen name
+  --source ID            source_id
+`;
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `10m`, `2h`, `1d`, `30s`, or an ISO-8601 time: the moment it names. */
+export function parseSince(value: string, now: Date): Date {
+  const duration = DURATION.exec(value);
+  if (duration !== null) {
+    const unit = duration[2] as keyof typeof UNIT_MS;
+    return new Date(now.getTime() - Number(duration[1]) * UNIT_MS[unit]);
+  }
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const time = new Date(value);
+    if (!Number.isNaN(time.getTime())) {
+      if (time.getTime() > now.getTime()) throw new TailArgsError(`--since ${value} is in the future`);
+      return time;
+    }
+  }
+  throw new TailArgsError(
+    `--since ${value} is not a duration (like 30s, 10m, 2h, 1d) or an ISO-8601 time (like 2026-01-31T12:00:00Z)`,
+  );
+}
+
+const list = (values: readonly string[] | undefined): string[] =>
+  (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+
+/**
+ * Parses `npm run tail` arguments. `env` supplies the region when `--region` is absent.
+ * Throws `TailArgsError` with a message naming the flag.
+ */
+export function parseTailArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  now: Date = new Date(),
+): TailOptions | 'help' {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new TailArgsError(`${(error as Error).message}. Run with --help for the options`, { cause: error });
+  }
+  if (values.help) return 'help';
+  const streamName = values.stream;
+  if (streamName === undefined || streamName === '') {
+    throw new TailArgsError('--stream NAME is required (the Kinesis stream to read)');
+  }
+  if (values['from-start'] && values.since !== undefined) {
+    throw new TailArgsError('--from-start and --since both say where to start: give one of them');
+  }
+  if (values['external-id'] !== undefined && values['role-arn'] === undefined) {
+    throw new TailArgsError('--external-id is only used with --role-arn: give the role to assume');
+  }
+  if (values.endpoint !== undefined && !/^https?:\/\/[^/]/.test(values.endpoint)) {
+    throw new TailArgsError(`--endpoint ${values.endpoint} is not an http:// or https:// URL`);
+  }
+  const region =
+    values.region ??
+    (env.AWS_REGION || env.AWS_DEFAULT_REGION || (values.endpoint === undefined ? undefined : 'us-east-1'));
+  const start: StartPosition = values['from-start']
+    ? { type: 'TRIM_HORIZON' }
+    : values.since !== undefined
+      ? { type: 'AT_TIMESTAMP', timestamp: parseSince(values.since, now) }
+      : { type: 'LATEST' };
+  return {
+    connection: {
+      streamName,
+      ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
+      ...(region === undefined ? {} : { region }),
+      ...(values.profile === undefined ? {} : { profile: values.profile }),
+      ...(values['role-arn'] === undefined ? {} : { roleArn: values['role-arn'] }),
+      ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
+    },
+    start,
+    follow: !values['no-follow'],
+    json: values.json === true,
+    ...(values['no-color'] ? { color: false } : {}),
+    filters: {
+      types: list(values.type),
+      users: list(values.user),
+      events: list(values.event),
+      sources: list(values.source),
+    },
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stream: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      'role-arn': { type: 'string' },
+      'external-id': { type: 'string' },
+      'from-start': { type: 'boolean' },
+      since: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-follow': { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      type: { type: 'string', multiple: true },
+      user: { type: 'string', multiple: true },
+      event: { type: 'string', multiple: true },
+      source: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

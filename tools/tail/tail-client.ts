@@ -1,0 +1,43 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { TailConnection } from './tail-args';
+
+/** Keys an emulator accepts; the SDK needs some to sign with. */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** `RoleSessionName` of tail's assumed-role sessions, as it shows in the stream owner's CloudTrail. */
+export const TAIL_ROLE_SESSION_NAME = 'kinesis-event-forwarder-tail';
+
+function credentialsFor(connection: TailConnection) {
+  const profile = connection.profile === undefined ? undefined : fromIni({ profile: connection.profile });
+  if (connection.roleArn !== undefined) {
+    return fromTemporaryCredentials({
+      params: {
+        RoleArn: connection.roleArn,
+        RoleSessionName: TAIL_ROLE_SESSION_NAME,
+        ...(connection.externalId === undefined ? {} : { ExternalId: connection.externalId }),
+      },
+      ...(profile === undefined ? {} : { masterCredentials: profile }),
+      ...(connection.region === undefined ? {} : { clientConfig: { region: connection.region } }),
+    });
+  }
+  if (profile !== undefined) return profile;
+  return connection.endpoint === undefined ? undefined : { ...EMULATOR_CREDENTIALS };
+}
+
+/**
+ * The Kinesis client tail reads with: real AWS through the default credential chain, a profile
+ * (`fromIni`) or an assumed role (`fromTemporaryCredentials`, with the external ID); an emulator
+ * endpoint over HTTP/1.1 (emulators do not speak the SDK's default HTTP/2) with dummy keys.
+ */
+export function createTailClient(connection: TailConnection): KinesisClient {
+  const credentials = credentialsFor(connection);
+  return new KinesisClient({
+    ...(connection.region === undefined ? {} : { region: connection.region }),
+    ...(connection.profile === undefined ? {} : { profile: connection.profile }),
+    ...(connection.endpoint === undefined ? {} : { endpoint: connection.endpoint }),
+    ...(connection.endpoint?.startsWith('http://') ? { requestHandler: new NodeHttpHandler() } : {}),
+    ...(credentials === undefined ? {} : { credentials }),
+  });
+}
