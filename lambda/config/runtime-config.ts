@@ -32,6 +32,11 @@ const destinationSchema = z.strictObject({
   credentials: z
     .strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: nonEmpty.optional() })
     .optional(),
+  /**
+   * Pack a request's events that share a partition key into KPL aggregated records (consumers must
+   * deaggregate: KCL does; see docs/configuration.md).
+   */
+  aggregate: z.boolean().default(false),
 });
 
 /** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */

@@ -4,8 +4,9 @@ import {
   type KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
+import { deaggregateSync } from 'aws-kinesis-agg/lib/kpl-deagg';
 
-/** A record read back from the stream, with the shard it landed in. */
+/** A record read back from the stream (an event of it, for KPL aggregated records), with its shard. */
 export interface StoredRecord {
   readonly shardId: string;
   readonly partitionKey: string;
@@ -15,10 +16,44 @@ export interface StoredRecord {
   readonly json: Record<string, unknown>;
 }
 
-/** Every record in every shard of the stream, from the start (TRIM_HORIZON). */
-export async function readAllRecords(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
+/** The 4 bytes that open a KPL aggregated record. */
+const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+
+/** Whether a record's data is a KPL aggregated record. */
+export function isAggregated(data: Buffer): boolean {
+  return data.subarray(0, 4).equals(KPL_MAGIC);
+}
+
+/** The user records in a Kinesis record: itself, or the events of a KPL aggregated record. */
+export function deaggregate(
+  data: Buffer,
+  partitionKey: string,
+  sequenceNumber: string,
+): { partitionKey: string; data: Buffer }[] {
+  if (!isAggregated(data)) return [{ partitionKey, data }];
+  let users: { partitionKey: string; data: Buffer }[] = [];
+  deaggregateSync({ data: data.toString('base64'), partitionKey, sequenceNumber }, true, (error, records) => {
+    if (error) throw error;
+    users = (records ?? []).map((user) => ({
+      partitionKey: user.partitionKey,
+      data: Buffer.from(user.data, 'base64'),
+    }));
+  });
+  return users;
+}
+
+/** A Kinesis record as stored: one per PutRecords entry, aggregated or not. */
+export interface RawRecord {
+  readonly shardId: string;
+  readonly partitionKey: string;
+  readonly sequenceNumber: string;
+  readonly data: Buffer;
+}
+
+/** Every Kinesis record in every shard of the stream, from the start (TRIM_HORIZON), as stored. */
+export async function readRawRecords(client: KinesisClient, streamName: string): Promise<RawRecord[]> {
   const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-  const records: StoredRecord[] = [];
+  const records: RawRecord[] = [];
   for (const shard of Shards) {
     const shardId = shard.ShardId as string;
     let { ShardIterator: iterator } = await client.send(
@@ -31,13 +66,11 @@ export async function readAllRecords(client: KinesisClient, streamName: string):
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       for (const record of page.Records ?? []) {
-        const data = Buffer.from(record.Data ?? new Uint8Array());
         records.push({
           shardId,
           partitionKey: record.PartitionKey as string,
           sequenceNumber: record.SequenceNumber as string,
-          data,
-          json: JSON.parse(data.toString('utf8')),
+          data: Buffer.from(record.Data ?? new Uint8Array()),
         });
       }
       if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
@@ -45,4 +78,16 @@ export async function readAllRecords(client: KinesisClient, streamName: string):
     }
   }
   return records;
+}
+
+/** Every event in every shard of the stream, from the start; KPL aggregated records deaggregated. */
+export async function readAllRecords(client: KinesisClient, streamName: string): Promise<StoredRecord[]> {
+  return (await readRawRecords(client, streamName)).flatMap((raw) =>
+    deaggregate(raw.data, raw.partitionKey, raw.sequenceNumber).map((user) => ({
+      ...raw,
+      partitionKey: user.partitionKey,
+      data: user.data,
+      json: JSON.parse(user.data.toString('utf8')) as Record<string, unknown>,
+    })),
+  );
 }

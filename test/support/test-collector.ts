@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config/runtime-config';
+import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-record-writer';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
@@ -75,11 +76,12 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
   const config = parseRuntimeConfig(options.config ? options.config(defaults) : defaults);
   const writers = new Map<string, RecordWriter>(
     config.destinations.map((destination) => {
-      const writer = new KinesisRecordWriter({
+      const kinesisWriter = new KinesisRecordWriter({
         client: createKinesisClient(destination),
         streamName: destination.streamName,
         backoff: config.delivery,
       });
+      const writer = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
       return [destination.id, options.wrapWriter ? options.wrapWriter(writer, destination.id) : writer];
     }),
   );

@@ -14,6 +14,7 @@ const DESTINATION: DestinationConfig = {
   region: 'eu-west-1',
   roleArn: 'arn:aws:iam::222222222222:role/event-writer',
   externalId: 'customer-secret-external-id-7f3a',
+  aggregate: false,
 };
 
 const failed = (errorCode: string, count = 2): WriteReport => ({
