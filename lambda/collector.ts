@@ -10,6 +10,8 @@ import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
+import { createSpillStore } from './delivery/spill-store-config';
+import { withSpill } from './delivery/spilling-record-writer';
 import { createHandler } from './handler';
 import { jsonAnswer } from './http/answers';
 import { SecretWriteKeys } from './http/secret-write-keys';
@@ -87,6 +89,8 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       }),
   });
   const diagnostics = new DeliveryDiagnostics({ logger, metrics });
+  /** `SPILL_QUEUE_URL` (SQS) or `SPILL_DIR` (files): where events go that the stream still refuses. */
+  const spillStore = createSpillStore(env);
   const destinations = new Map<string, BuiltDestination>();
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
   let secrets: SecretsProvider | undefined;
@@ -103,11 +107,17 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       ...options.clientOptions,
       onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
     });
-    const writer = new KinesisRecordWriter({
+    const kinesisWriter = new KinesisRecordWriter({
       client,
       streamName: destination.streamName,
       backoff: config.delivery,
       observer: allObservers(diagnostics.observer(destination), deliveryMetrics(metrics)),
+    });
+    const writer = withSpill(kinesisWriter, destination.id, spillStore, {
+      onSpill: (notice) => {
+        metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);
+        logger.warn('Events the stream refused after the retry budget were spilled', { ...notice });
+      },
     });
     destinations.set(destination.id, { key, client, writer });
     return writer;

@@ -55,7 +55,7 @@ export class SpillingRecordWriter implements RecordWriter {
 
   async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
     const left = Math.max(0, deadline - this.now());
-    const writeDeadline = deadline - Math.min(this.reserveMs, left / 2);
+    const writeDeadline = deadline - Math.min(this.reserveMs, Math.floor(left / 2));
     const report = await this.options.writer.write(records, writeDeadline);
     if (report.failed.length === 0) return report;
 

@@ -157,7 +157,7 @@ const valueArb = fc.letrec((tie) => ({
     { depthSize: 'small' },
     fc.string(),
     fc.double(),
-    fc.constantFrom(1e308, -1e308, 9007199254740993, 0, -0),
+    fc.constantFrom(1e308, -1e308, 2 ** 53 + 2, 0, -0),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
@@ -312,12 +312,10 @@ describe('bad input through the real handler', () => {
             copy[at] = (copy[at] ?? 0) ^ xor;
             return { bytes: copy, encoding: 'gzip' };
           }),
-          fc
-            .uint8Array({ maxLength: 200 })
-            .map((b) => ({
-              bytes: Buffer.from(b),
-              encoding: fc.sample(fc.constantFrom('gzip', 'deflate', 'br'), 1)[0] as string,
-            })),
+          fc.uint8Array({ maxLength: 200 }).map((b) => ({
+            bytes: Buffer.from(b),
+            encoding: fc.sample(fc.constantFrom('gzip', 'deflate', 'br'), 1)[0] as string,
+          })),
           fc.uint8Array({ minLength: 1, maxLength: 50 }).map((b) => ({
             bytes: Buffer.concat([
               Buffer.from('{"userId":"u","event":"'),

@@ -101,7 +101,9 @@ describe('SpillingRecordWriter', () => {
     });
     await writer.write(records, now + 6000);
     await writer.write(records, now + 800);
-    expect(stream.deadlines).toEqual([now + 5000, now + 400]);
+    await writer.write(records, now + 801);
+    // Whole milliseconds: AbortSignal.timeout refuses fractions with a RangeError.
+    expect(stream.deadlines).toEqual([now + 5000, now + 400, now + 401]);
   });
 
   it('returns the writer itself when there is no spill store', () => {

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createCollector } from '../../lambda/collector';
+import { FileSpillSource, readSpillFiles } from '../../lambda/delivery/file-spill-store';
+import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import { redrive } from '../../lambda/delivery/spill-redrive';
+import { startLocalCollector } from '../../local/local-collector';
+import { emulatorClient } from '../../local/local-mode';
+import { ensureStream } from '../../local/streams';
+import { readAllRecords } from '../support/stream-reader';
+import { startTestKinesis } from '../support/test-collector';
+
+describe('the collector entry with SPILL_DIR', () => {
+  it('answers 200 while the stream is missing, spills the events, and the redrive lands them once', async () => {
+    // Prepare: the real entry (createCollector), configured through its env; the stream does not exist yet.
+    const kinesis = await startTestKinesis();
+    const client = emulatorClient(kinesis.endpoint, 'us-east-1');
+    const dir = await mkdtemp(join(tmpdir(), 'collector-spill-'));
+    const handler = createCollector({
+      env: {
+        SPILL_DIR: dir,
+        COLLECTOR_CONFIG: JSON.stringify({
+          sources: [{ id: 's', writeKeys: ['k'], destinations: ['d'] }],
+          destinations: [
+            {
+              id: 'd',
+              streamName: 'not-yet',
+              region: 'us-east-1',
+              endpoint: kinesis.endpoint,
+              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+            },
+          ],
+          delivery: { budgetMs: 500 },
+        }),
+      },
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+    });
+    const collector = await startLocalCollector({ handler, port: 0 });
+    try {
+      // Act
+      const answer = await fetch(`${collector.url}/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('k:').toString('base64')}` },
+        body: JSON.stringify({
+          batch: [
+            { type: 'track', messageId: 'm-1', userId: 'u', event: 'A' },
+            { type: 'track', messageId: 'm-2', userId: 'u', event: 'B' },
+          ],
+        }),
+      });
+
+      // Assess
+      expect(answer.status).toBe(200);
+      const spilled = (await readSpillFiles(dir)).flatMap((file) => file.records);
+      expect(spilled.map((r) => [r.eventId, r.errorCode])).toEqual([
+        ['m-1', 'ResourceNotFoundException'],
+        ['m-2', 'ResourceNotFoundException'],
+      ]);
+      await ensureStream(client, 'not-yet', 1);
+      const writer = new KinesisRecordWriter({
+        client,
+        streamName: 'not-yet',
+        backoff: { baseDelayMs: 10, maxDelayMs: 100 },
+      });
+      expect(await redrive({ source: new FileSpillSource(dir), writerFor: () => writer })).toMatchObject({
+        moved: 2,
+      });
+      expect((await readAllRecords(client, 'not-yet')).map((r) => r.json.event_id)).toEqual(['m-1', 'm-2']);
+    } finally {
+      await collector.close();
+      client.destroy();
+      await kinesis.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
