@@ -118,7 +118,12 @@ async function invoke(request: FuzzRequest) {
     for (const rejected of (body.rejected as { reason: string }[]) ?? [])
       expect(rejected.reason.length).toBeGreaterThan(5);
   }
-  if (status === 503 || status === 429) expect(answer.headers?.['Retry-After']).toMatch(/^\d+$/);
+  if (status === 503 || status === 429) {
+    expect(answer.headers?.['Retry-After']).toMatch(/^\d+$/);
+    // Browsers let analytics-next read Retry-After only when it is exposed.
+    expect(answer.headers?.['Access-Control-Expose-Headers']).toContain('Retry-After');
+  }
+  if (status === 401) expect(answer.headers?.['WWW-Authenticate']).toMatch(/^Basic /);
   expect(Object.keys(Object.prototype)).toEqual([]);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   return { status, body };
