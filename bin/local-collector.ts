@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     [
       'kinesis-event-forwarder: local collector running',
       `  Collector URL:    ${collectorUrl}`,
+      `  Live events:      ${local.debugUrl}`,
       `  Kinesis endpoint: ${kinesisEndpoint}${local.startedEmulator ? ' (kinesalite, in memory)' : ''}`,
       `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
       `  Write key:        ${settings.writeKey} (source "dev")`,

@@ -16,6 +16,13 @@ export interface LocalCollectorOptions {
   readonly host?: string;
   /** The deployed function's timeout, as seen by `getRemainingTimeInMillis`. @default 10000 */
   readonly timeoutMs?: number;
+  /**
+   * Local-only pages (the live events page): tried before the handler; returns true when it
+   * answered the request. @default none
+   */
+  readonly localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Called with each event the handler answered and its answer (the live events page). @default none */
+  readonly onExchange?: (event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => void;
 }
 
 export interface LocalCollector {
@@ -81,6 +88,7 @@ export function startLocalCollector(options: LocalCollectorOptions): Promise<Loc
   const timeoutMs = options.timeoutMs ?? 10_000;
   const server = createServer(async (request, response) => {
     try {
+      if (options.localRoutes?.(request, response)) return;
       const body = await readBody(request);
       if (body === undefined) {
         response.writeHead(413, { 'content-type': 'application/json' });
@@ -88,13 +96,16 @@ export function startLocalCollector(options: LocalCollectorOptions): Promise<Loc
         return;
       }
       const event = toApiGatewayEvent(request, body);
-      send(
-        response,
-        await options.handler(
-          event,
-          lambdaContext(timeoutMs, event.requestContext.requestId ?? randomUUID()),
-        ),
+      const result = await options.handler(
+        event,
+        lambdaContext(timeoutMs, event.requestContext.requestId ?? randomUUID()),
       );
+      send(response, result);
+      try {
+        options.onExchange?.(event, result);
+      } catch (error) {
+        console.error('local collector: onExchange failed', error);
+      }
     } catch (error) {
       console.error('local collector: the handler failed', error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });

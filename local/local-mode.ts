@@ -1,6 +1,7 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RuntimeConfigInput } from '../lambda/config/runtime-config';
+import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
 import { type HttpApiHandler, startLocalCollector } from './local-collector';
 import { type LocalSts, startLocalSts } from './local-sts';
@@ -158,6 +159,8 @@ export function emulatorClient(endpoint: string, region: string): KinesisClient 
 
 export interface LocalMode {
   readonly collectorUrl: string;
+  /** The live events page (`/_debug`). */
+  readonly debugUrl: string;
   readonly kinesisEndpoint: string;
   /** Whether the emulator was started here (else `KINESIS_ENDPOINT` was used). */
   readonly startedEmulator: boolean;
@@ -180,6 +183,7 @@ export async function startLocalMode(
   }
   const kinesisEndpoint = settings.kinesisEndpoint ?? (emulator as KinesisEmulator).endpoint;
   let sts: LocalSts | undefined;
+  let debugPage: DebugPage | undefined;
   try {
     const client = emulatorClient(kinesisEndpoint, settings.region);
     await ensureStream(client, settings.streamName, settings.shardCount);
@@ -194,16 +198,26 @@ export async function startLocalMode(
       writerRole = { roleArn: role.roleArn, externalId: settings.externalId, stsEndpoint: sts.endpoint };
     }
     const handler = await loadHandler(localCollectorConfig(settings, kinesisEndpoint, writerRole));
-    const collector = await startLocalCollector({ handler, port: settings.port, host: settings.host }).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EADDRINUSE') throw error;
-        throw new LocalSettingsError(
-          `Port ${settings.port} is already in use: stop what uses it or set PORT to a free port (PORT=0 picks one)`,
-        );
-      },
-    );
+    debugPage = await startDebugPage({
+      client: emulatorClient(kinesisEndpoint, settings.region),
+      streamName: settings.streamName,
+      secrets: [settings.writeKey],
+    });
+    const collector = await startLocalCollector({
+      handler,
+      port: settings.port,
+      host: settings.host,
+      localRoutes: debugPage.route,
+      onExchange: debugPage.recordExchange,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw new LocalSettingsError(
+        `Port ${settings.port} is already in use: stop what uses it or set PORT to a free port (PORT=0 picks one)`,
+      );
+    });
     return {
       collectorUrl: collector.url,
+      debugUrl: `${collector.url}${DEBUG_PAGE_PATH}`,
       kinesisEndpoint,
       startedEmulator: emulator !== undefined,
       ...(writerRole === undefined
@@ -211,11 +225,13 @@ export async function startLocalMode(
         : { writerRole: { ...writerRole, trustedExternalIds: settings.trustedExternalIds } }),
       stop: async () => {
         await collector.close();
+        await debugPage?.stop();
         await sts?.stop();
         await emulator?.stop();
       },
     };
   } catch (error) {
+    await debugPage?.stop();
     await sts?.stop();
     await emulator?.stop();
     throw error;

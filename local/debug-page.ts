@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { decodeRecord, loadDeaggregator } from '../tools/tail/decode-record';
+import { tailStream } from '../tools/tail/stream-tail';
+import { DebugFeed } from './debug-page-feed';
+import { debugPageHtml } from './debug-page-html';
+
+/** The page's path on the local collector; its event stream is at `${DEBUG_PAGE_PATH}/events`. */
+export const DEBUG_PAGE_PATH = '/_debug';
+
+export interface DebugPageOptions {
+  /** A client of the emulator the collector writes to; the page owns it from now on. */
+  readonly client: KinesisClient;
+  readonly streamName: string;
+  /** The write keys: never shown on the page. */
+  readonly secrets: readonly string[];
+  /** @default 200 */
+  readonly capacity?: number;
+  /** How often the stream is polled. @default 250 */
+  readonly pollMs?: number;
+}
+
+export interface DebugPage {
+  readonly feed: DebugFeed;
+  /** Serves `/_debug` and `/_debug/events`; returns false for any other request. */
+  readonly route: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** Hook for the local collector: each answered request. */
+  readonly recordExchange: DebugFeed['recordExchange'];
+  stop(): Promise<void>;
+}
+
+const SSE_KEEPALIVE_MS = 15_000;
+
+function serveEvents(feed: DebugFeed, request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
+  const send = (entry: unknown) => response.write(`data: ${JSON.stringify(entry)}\n\n`);
+  response.write('retry: 1000\n\n');
+  for (const entry of feed.snapshot()) send(entry);
+  const unsubscribe = feed.subscribe(send);
+  const keepalive = setInterval(() => response.write(': keep-alive\n\n'), SSE_KEEPALIVE_MS);
+  const close = () => {
+    clearInterval(keepalive);
+    unsubscribe();
+  };
+  request.on('close', close);
+  response.on('close', close);
+}
+
+/**
+ * The live events page of local mode (never part of the Lambda): reads the stream from LATEST
+ * with tail's shard follower and keeps the last events, with the refused ones the collector
+ * reports through `recordExchange`. Resolves once every shard is being read, so no event written
+ * after that is missed.
+ */
+export async function startDebugPage(options: DebugPageOptions): Promise<DebugPage> {
+  const capacity = options.capacity ?? 200;
+  const feed = new DebugFeed({ capacity, secrets: options.secrets });
+  const html = debugPageHtml(capacity);
+  const deaggregator = loadDeaggregator();
+  const stopping = new AbortController();
+  let ready: () => void = () => undefined;
+  const isReady = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const tail = tailStream({
+    client: options.client,
+    streamName: options.streamName,
+    start: { type: 'LATEST' },
+    follow: true,
+    signal: stopping.signal,
+    pollMs: options.pollMs ?? 250,
+    onReady: () => ready(),
+    onRecords: (records) => {
+      for (const record of records) feed.addFromStream(decodeRecord(record, deaggregator));
+    },
+  }).catch((error: unknown) => {
+    if (!stopping.signal.aborted) console.error('local collector: /_debug stopped reading the stream', error);
+  });
+  await Promise.race([isReady, tail]);
+  const route = (request: IncomingMessage, response: ServerResponse): boolean => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== DEBUG_PAGE_PATH && path !== `${DEBUG_PAGE_PATH}/` && path !== `${DEBUG_PAGE_PATH}/events`) {
+      return false;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method Not Allowed');
+    } else if (path.endsWith('/events')) {
+      serveEvents(feed, request, response);
+    } else {
+      response
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy':
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+        })
+        .end(request.method === 'HEAD' ? undefined : html);
+    }
+    return true;
+  };
+  return {
+    feed,
+    route,
+    recordExchange: feed.recordExchange,
+    stop: async () => {
+      stopping.abort();
+      await tail;
+      options.client.destroy();
+    },
+  };
+}
