@@ -27,7 +27,12 @@ declare module 'aws-kinesis-agg/lib/kpl-deagg' {
     data: string;
   }
   function deaggregateSync(
-    kinesisRecord: { data: string; partitionKey: string; sequenceNumber: string; approximateArrivalTimestamp?: number },
+    kinesisRecord: {
+      data: string;
+      partitionKey: string;
+      sequenceNumber: string;
+      approximateArrivalTimestamp?: number;
+    },
     computeChecksums: boolean,
     afterRecordCallback: (error: Error | null, userRecords?: DeaggregatedRecord[]) => void,
   ): void;
