@@ -6,6 +6,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
+import { AggregatingRecordWriter } from './delivery/aggregating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -113,7 +114,9 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       backoff: config.delivery,
       observer: allObservers(diagnostics.observer(destination), deliveryMetrics(metrics)),
     });
-    const writer = withSpill(kinesisWriter, destination.id, spillStore, {
+    // Aggregation inside the spill: what is spilled (and redriven) is events, not aggregated records.
+    const streamWriter = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
+    const writer = withSpill(streamWriter, destination.id, spillStore, {
       onSpill: (notice) => {
         metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);
         logger.warn('Events the stream refused after the retry budget were spilled', { ...notice });
