@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { measureAggregation } from './aggregation';
 import { forkBenchChild } from './child';
 import { BUNDLE_VARIANTS, bundle, timeLoads } from './cold-start';
 import { costPerMillionEvents, PRICES } from './cost';
@@ -77,6 +78,15 @@ async function main(): Promise<void> {
     const cpuChild = forkBenchChild('handler-cpu.ts');
     const cpu = await cpuChild.next<{ results: Record<string, number[]>; bodyBytes: number }>('result');
     await cpuChild.stop();
+
+    log('item 8: record aggregation (plain vs KPL aggregated, same events)');
+    const aggregation = await measureAggregation({
+      endpoint: rig.endpoint,
+      client: rig.client,
+      events: EVENTS,
+      shards: SHARDS,
+      concurrency: CONCURRENCY,
+    });
 
     log('item 5: load times (fresh node processes)');
     const loads = timeLoads(bundles, LOAD_RUNS);
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
       recordBytes,
       prices: PRICES,
       costs,
+      aggregation,
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

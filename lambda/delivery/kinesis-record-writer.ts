@@ -146,7 +146,7 @@ export class KinesisRecordWriter implements RecordWriter {
             return { Data: record.data, PartitionKey: record.partitionKey };
           }),
         }),
-        { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
+        { abortSignal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - this.now()))) },
       );
     } catch (error) {
       const errorCode = errorCodeOf(error);

@@ -73,7 +73,8 @@ export async function readRawRecords(client: KinesisClient, streamName: string):
           data: Buffer.from(record.Data ?? new Uint8Array()),
         });
       }
-      if ((page.Records ?? []).length === 0 || page.MillisBehindLatest === 0) break;
+      // kinesalite reports MillisBehindLatest 0 on every page: read until a page comes back empty.
+      if ((page.Records ?? []).length === 0) break;
       iterator = page.NextShardIterator;
     }
   }
