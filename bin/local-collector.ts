@@ -5,15 +5,10 @@
  */
 import { LOCAL_CALLER_CREDENTIALS, localModeSettings, startLocalMode } from '../local/local-mode';
 
-/** Where local mode spills events the stream refused, unless `SPILL_DIR` says otherwise. */
-const LOCAL_SPILL_DIR = '.local-spill';
-
 async function main(): Promise<void> {
   const settings = localModeSettings(process.env);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // Local mode's spill store: events the stream still refuses after the retry budget are kept here.
-  process.env.SPILL_DIR ??= LOCAL_SPILL_DIR;
   if (settings.externalId !== undefined) {
     // The function's own credentials, as the SDK's default chain finds them in Lambda: here, keys
     // of the local account that only the local STS ever sees.
@@ -37,7 +32,11 @@ async function main(): Promise<void> {
       `  Kinesis endpoint: ${kinesisEndpoint}${local.startedEmulator ? ' (kinesalite, in memory)' : ''}`,
       `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
       `  Write key:        ${settings.writeKey} (source "dev")`,
-      `  Spill directory:  ${process.env.SPILL_DIR} (redrive: npm run redrive -- --spill-dir ${process.env.SPILL_DIR} --stream ${settings.streamName} --kinesis-endpoint ${kinesisEndpoint})`,
+      ...(process.env.SPILL_DIR
+        ? [
+            `  Spill directory:  ${process.env.SPILL_DIR} (redrive: npm run redrive -- --spill-dir ${process.env.SPILL_DIR} --stream ${settings.streamName} --kinesis-endpoint ${kinesisEndpoint})`,
+          ]
+        : []),
       ...(writerRole === undefined
         ? []
         : [

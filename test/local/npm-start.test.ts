@@ -1,61 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { emulatorClient } from '../../local/local-mode';
+import { npmStart, signalGroup, waitForOutput } from '../support/npm-start';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  /** The exit code, or the signal's name when npm re-raised the signal its script got. */
-  readonly exited: Promise<number | string | null>;
-}
-
-/** Runs `npm start` in its own process group, as a terminal would, with the given environment. */
-function npmStart(env: Record<string, string>): Started {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal)),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(started: Started, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const match = pattern.exec(started.output());
-    if (match) return match;
-    if (started.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`"${pattern}" not printed; output so far:\n${started.output()}`);
-}
-
-/** Ctrl-C: SIGINT to the whole process group. */
-function pressCtrlC(started: Started, signal: NodeJS.Signals = 'SIGINT'): void {
-  if (started.child.pid === undefined) return;
-  try {
-    process.kill(-started.child.pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
 
 const portOf = (url: string) => Number(new URL(url).port);
 
@@ -77,8 +25,8 @@ describe('npm start, the local collector', () => {
       WRITE_KEY: 'start-key',
     });
     try {
-      const collectorUrl = (await waitFor(started, /Collector URL:\s+(\S+)/))[1] as string;
-      const kinesisEndpoint = (await waitFor(started, /Kinesis endpoint:\s+(\S+)/))[1] as string;
+      const collectorUrl = (await waitForOutput(started, /Collector URL:\s+(\S+)/))[1] as string;
+      const kinesisEndpoint = (await waitForOutput(started, /Kinesis endpoint:\s+(\S+)/))[1] as string;
       expect(started.output()).toMatch(/Stream:\s+start-test \(2 shards\)/);
       expect(started.output()).toMatch(/Write key:\s+start-key \(source "dev"\)/);
 
@@ -95,14 +43,14 @@ describe('npm start, the local collector', () => {
         ['from-curl', 'dev', 'user-1'],
       ]);
 
-      pressCtrlC(started);
+      signalGroup(started);
       // npm re-raises the SIGINT its script got; the collector itself stopped cleanly and said so.
       expect([0, 'SIGINT']).toContain(await started.exited);
       expect(started.output()).toContain('SIGINT: stopping the collector and the emulator');
       expect(await isListening(portOf(collectorUrl))).toBe(false);
       expect(await isListening(portOf(kinesisEndpoint))).toBe(false);
     } finally {
-      pressCtrlC(started, 'SIGKILL');
+      signalGroup(started, 'SIGKILL');
     }
   });
 
@@ -114,7 +62,7 @@ describe('npm start, the local collector', () => {
       STREAM_NAME: 'external',
     });
     try {
-      const collectorUrl = (await waitFor(started, /Collector URL:\s+(\S+)/))[1] as string;
+      const collectorUrl = (await waitForOutput(started, /Collector URL:\s+(\S+)/))[1] as string;
       expect(started.output()).toContain(`Kinesis endpoint: ${kinesisServer.endpoint}\n`);
       const response = await fetch(`${collectorUrl}/v1/identify?writeKey=dev-write-key`, {
         method: 'POST',
@@ -124,10 +72,10 @@ describe('npm start, the local collector', () => {
       const kinesis = emulatorClient(kinesisServer.endpoint, 'us-east-1');
       expect((await readAllRecords(kinesis, 'external')).map((r) => r.json.event_id)).toEqual(['external-1']);
       kinesis.destroy();
-      pressCtrlC(started);
+      signalGroup(started);
       expect([0, 'SIGINT']).toContain(await started.exited);
     } finally {
-      pressCtrlC(started, 'SIGKILL');
+      signalGroup(started, 'SIGKILL');
       await kinesisServer.stop();
     }
   });
@@ -143,7 +91,7 @@ describe('npm start, the local collector', () => {
         `Port ${port} is already in use: stop what uses it or set PORT to a free port`,
       );
     } finally {
-      pressCtrlC(started, 'SIGKILL');
+      signalGroup(started, 'SIGKILL');
       await new Promise((resolve) => blocker.close(resolve));
     }
   });
@@ -157,7 +105,7 @@ describe('npm start, the local collector', () => {
       expect(await started.exited).toBe(1);
       expect(started.output()).toMatch(new RegExp(`port ${port} is already in use: .*set KINESIS_PORT`));
     } finally {
-      pressCtrlC(started, 'SIGKILL');
+      signalGroup(started, 'SIGKILL');
       await new Promise((resolve) => blocker.close(resolve));
     }
   });

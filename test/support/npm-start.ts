@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `npm start` running in its own process group, as a terminal would run it. */
+export interface StartedCollector {
+  readonly child: ChildProcess;
+  /** Everything printed so far, stdout and stderr. */
+  readonly output: () => string;
+  /** The exit code, or the signal's name when npm re-raised the signal its script got. */
+  readonly exited: Promise<number | string | null>;
+}
+
+/** Runs `npm start --silent` with `env` added to this process's environment. */
+export function npmStart(env: Record<string, string>): StartedCollector {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** The first match of `pattern` in the output, once printed; fails with the output so far. */
+export async function waitForOutput(
+  started: StartedCollector,
+  pattern: RegExp,
+  timeoutMs = 45_000,
+): Promise<RegExpExecArray> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const match = pattern.exec(started.output());
+    if (match) return match;
+    if (started.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`"${pattern}" not printed; output so far:\n${started.output()}`);
+}
+
+/** Sends `signal` to the whole process group (SIGINT: Ctrl-C); nothing if it is already gone. */
+export function signalGroup(started: StartedCollector, signal: NodeJS.Signals = 'SIGINT'): void {
+  if (started.child.pid === undefined) return;
+  try {
+    process.kill(-started.child.pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
