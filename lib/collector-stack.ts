@@ -2,6 +2,9 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { CollectorDeployConfig } from './config';
+import { AlarmTopic } from './constructs/alarm-topic';
+import { CollectorAlarms } from './constructs/collector-alarms';
+import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
 import { IngestApi } from './constructs/ingest-api';
 import { SpillQueue } from './constructs/spill-queue';
@@ -26,6 +29,8 @@ export class CollectorStack extends Stack {
   readonly collector: CollectorFunction;
   readonly writeKeys: WriteKeysSecret;
   readonly spill: SpillQueue;
+  readonly alarms: CollectorAlarms;
+  readonly dashboard: CollectorDashboard;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -64,6 +69,27 @@ export class CollectorStack extends Stack {
       throttlingRateLimit: config.throttlingRateLimit,
       throttlingBurstLimit: config.throttlingBurstLimit,
       accessLogRetention: logRetention,
+    });
+    const notifications = config.alarms.notifications;
+    this.alarms = new CollectorAlarms(this, 'Alarms', {
+      function: this.collector.function,
+      stage: this.api.stage,
+      spill: this.spill,
+      ...(notifications === undefined
+        ? {}
+        : { action: new AlarmTopic(this, 'AlarmTopic', { notifications }).action }),
+    });
+    this.dashboard = new CollectorDashboard(this, 'Dashboard', {
+      function: this.collector.function,
+      stage: this.api.stage,
+      spill: this.spill,
+      alarms: this.alarms.alarms,
+      stream: {
+        streamName: target.streamName,
+        region: target.region,
+        // The stream's account (from its ARN) when it is not this stack's.
+        ...(config.destination === undefined ? {} : { account: config.destination.streamArn.split(':')[4] }),
+      },
     });
 
     new CfnOutput(this, 'CollectorUrl', {

@@ -30,6 +30,22 @@ export interface StreamDeployConfig {
   readonly capacity: StreamCapacity;
   readonly retentionHours: number;
   readonly encryption: StreamEncryptionChoice;
+  /** Alarm on the stream's consumers falling behind by this many seconds; `undefined`: no such alarm. */
+  readonly iteratorAgeAlarmSeconds?: number;
+  readonly alarms: AlarmsDeployConfig;
+}
+
+/** Where alarm state changes are sent (context keys `alarmEmail` / `alarmTopicArn`). */
+export type AlarmNotifications =
+  /** A new SNS topic per stack, with this address subscribed (confirm the email AWS sends). */
+  | { readonly kind: 'email'; readonly email: string }
+  /** An existing SNS topic in the stacks' region. */
+  | { readonly kind: 'topic'; readonly topicArn: string };
+
+/** Settings of the CloudWatch alarms both stacks create. */
+export interface AlarmsDeployConfig {
+  /** `undefined`: the alarms change state in CloudWatch only, nobody is notified. */
+  readonly notifications?: AlarmNotifications;
 }
 
 /** Where the collector writes when the stream lives in another account. */
@@ -56,6 +72,7 @@ export interface CollectorDeployConfig {
   readonly timeoutSeconds: number;
   readonly tracing: boolean;
   readonly logRetentionDays: number;
+  readonly alarms: AlarmsDeployConfig;
 }
 
 export interface DeployConfig {
@@ -86,6 +103,18 @@ export const CONTEXT_DEFAULTS = {
   logRetentionDays: 30,
 } as const;
 
+/** Optional context keys without a default (docs/deploying.md lists them with the others). */
+export const OPTIONAL_CONTEXT_KEYS = [
+  'externalIds',
+  'collectorAccountId',
+  'writerRoleArn',
+  'streamArn',
+  'externalId',
+  'alarmEmail',
+  'alarmTopicArn',
+  'iteratorAgeAlarmSeconds',
+] as const;
+
 /** The configuration cannot be used; the message lists every problem by context key. */
 export class InvalidDeployConfigError extends Error {
   override readonly name = 'InvalidDeployConfigError';
@@ -109,6 +138,10 @@ export const ROLE_ARN_PATTERN = /^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]{1
 export const STREAM_ARN_PATTERN =
   /^arn:aws[-a-z]*:kinesis:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:stream\/([\w.-]{1,128})$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/** An SNS topic ARN in any partition. */
+export const TOPIC_ARN_PATTERN = /^arn:aws[-a-z]*:sns:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:[\w-]{1,256}$/;
+/** A plain email address, as SNS's email protocol accepts it. */
+export const EMAIL_PATTERN = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 const STACK_PREFIX_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,100}$/;
 /** Retention values CloudWatch Logs accepts. */
@@ -213,9 +246,32 @@ function readExternalIds(reader: ContextReader): string[] {
   return ids;
 }
 
+function readAlarms(reader: ContextReader): AlarmsDeployConfig {
+  const email = reader.matching(
+    'alarmEmail',
+    EMAIL_PATTERN,
+    'an email address; use one address like ops@example.com (for several people, use a mailing list or -c alarmTopicArn)',
+  );
+  const topicArn = reader.matching(
+    'alarmTopicArn',
+    TOPIC_ARN_PATTERN,
+    'an SNS topic ARN; use the ARN of a topic in the region you deploy to, like arn:aws:sns:eu-west-1:123456789012:alarms',
+  );
+  if (reader.has('alarmEmail') && reader.has('alarmTopicArn')) {
+    reader.problems.push(
+      'alarmEmail and alarmTopicArn: set one of them; subscribe the address to your topic yourself, or let the stacks create a topic for alarmEmail',
+    );
+    return {};
+  }
+  if (email !== undefined) return { notifications: { kind: 'email', email } };
+  if (topicArn !== undefined) return { notifications: { kind: 'topic', topicArn } };
+  return {};
+}
+
 function readStream(
   reader: ContextReader,
   externalIds: string[],
+  alarms: AlarmsDeployConfig,
   collectorAccountId?: string,
 ): StreamDeployConfig {
   const mode = reader.oneOf('streamMode', CONTEXT_DEFAULTS.streamMode, ['ON_DEMAND', 'PROVISIONED']);
@@ -233,10 +289,26 @@ function readStream(
     capacity: mode === 'PROVISIONED' ? { mode: 'provisioned', shardCount } : { mode: 'on-demand' },
     retentionHours: reader.integer('retentionHours', CONTEXT_DEFAULTS.retentionHours, 24, 8760, ' hours'),
     encryption: encryption === 'CUSTOMER_MANAGED' ? 'customer-managed' : 'aws-managed',
+    ...(reader.has('iteratorAgeAlarmSeconds')
+      ? {
+          iteratorAgeAlarmSeconds: reader.integer(
+            'iteratorAgeAlarmSeconds',
+            0,
+            60,
+            8760 * 3600,
+            ' seconds (at most the longest retention)',
+          ),
+        }
+      : {}),
+    alarms,
   };
 }
 
-function readCollector(reader: ContextReader, destination?: ExternalDestination): CollectorDeployConfig {
+function readCollector(
+  reader: ContextReader,
+  alarms: AlarmsDeployConfig,
+  destination?: ExternalDestination,
+): CollectorDeployConfig {
   const origins = reader.list('allowedOrigins') ?? [CONTEXT_DEFAULTS.allowedOrigins];
   for (const origin of origins) {
     if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.*-]+(:\d{1,5})?$/.test(origin)) {
@@ -298,6 +370,7 @@ function readCollector(reader: ContextReader, destination?: ExternalDestination)
     ),
     tracing: reader.boolean('tracing', CONTEXT_DEFAULTS.tracing),
     logRetentionDays: retention,
+    alarms,
   };
 }
 
@@ -335,6 +408,7 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
       STACK_PREFIX_PATTERN,
       'a valid stack name prefix; start with a letter, then letters, digits and -',
     ) ?? CONTEXT_DEFAULTS.stackPrefix;
+  const alarms = readAlarms(reader);
   const collectorSide = ['writerRoleArn', 'streamArn', 'externalId'].some((key) => reader.has(key));
   const streamSide = reader.has('collectorAccountId') || reader.has('externalIds');
 
@@ -344,8 +418,17 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
       'writerRoleArn/streamArn/externalId and collectorAccountId/externalIds belong to different deployments; deploy the stream stack with collectorAccountId + externalIds, then the collector stack with writerRoleArn + streamArn + externalId',
     );
   } else if (collectorSide) {
+    if (reader.has('iteratorAgeAlarmSeconds')) {
+      reader.problems.push(
+        "iteratorAgeAlarmSeconds: only used by the stream stack (the stream's metrics live in its account); set it when you deploy the stream stack",
+      );
+    }
     const destination = readExternalDestination(reader);
-    config = { topology: 'collector-account', stackPrefix, collector: readCollector(reader, destination) };
+    config = {
+      topology: 'collector-account',
+      stackPrefix,
+      collector: readCollector(reader, alarms, destination),
+    };
   } else {
     const externalIds = readExternalIds(reader);
     if (externalIds.length === 0) {
@@ -362,14 +445,14 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
       config = {
         topology: 'stream-account',
         stackPrefix,
-        stream: readStream(reader, externalIds, collectorAccountId),
+        stream: readStream(reader, externalIds, alarms, collectorAccountId),
       };
     } else {
       config = {
         topology: 'same-account',
         stackPrefix,
-        stream: readStream(reader, externalIds),
-        collector: readCollector(reader),
+        stream: readStream(reader, externalIds, alarms),
+        collector: readCollector(reader, alarms),
       };
     }
   }

@@ -3,7 +3,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import type { StreamDeployConfig } from './config';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { EventStream } from './constructs/event-stream';
+import { StreamAlarms } from './constructs/stream-alarms';
 import { StreamWriterRole } from './constructs/stream-writer-role';
 
 export interface StreamStackProps extends StackProps {
@@ -17,6 +19,7 @@ export interface StreamStackProps extends StackProps {
 export class StreamStack extends Stack {
   readonly stream: kinesis.Stream;
   readonly writerRole: iam.Role;
+  readonly alarms: StreamAlarms;
 
   constructor(scope: Construct, id: string, props: StreamStackProps) {
     super(scope, id, props);
@@ -33,6 +36,16 @@ export class StreamStack extends Stack {
       trustedAccountId: config.collectorAccountId ?? this.account,
       externalIds: config.externalIds,
     }).role;
+    const notifications = config.alarms.notifications;
+    this.alarms = new StreamAlarms(this, 'Alarms', {
+      stream: this.stream,
+      ...(config.iteratorAgeAlarmSeconds === undefined
+        ? {}
+        : { iteratorAgeThreshold: Duration.seconds(config.iteratorAgeAlarmSeconds) }),
+      ...(notifications === undefined
+        ? {}
+        : { action: new AlarmTopic(this, 'AlarmTopic', { notifications }).action }),
+    });
 
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });
     new CfnOutput(this, 'StreamArn', {

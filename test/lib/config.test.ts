@@ -25,6 +25,7 @@ describe('readDeployConfig', () => {
       capacity: { mode: 'on-demand' },
       retentionHours: 24,
       encryption: 'aws-managed',
+      alarms: {},
     });
     expect(config.collector).toMatchObject({
       sourceId: CONTEXT_DEFAULTS.sourceId,

@@ -1,0 +1,44 @@
+import { Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { AlarmNotifications } from '../config';
+
+export interface AlarmTopicProps {
+  /** An address to subscribe to a new topic, or an existing topic. */
+  readonly notifications: AlarmNotifications;
+}
+
+/**
+ * Where a stack's alarms send their state changes: a new SNS topic (TLS-only publishing) with one
+ * email subscription, or an existing topic by ARN (it must be in the stack's region and let
+ * CloudWatch publish to it).
+ */
+export class AlarmTopic extends Construct {
+  readonly topic: sns.ITopic;
+  /** Give it to `alarm.addAlarmAction` and `addOkAction`. */
+  readonly action: cloudwatch.IAlarmAction;
+
+  constructor(scope: Construct, id: string, props: AlarmTopicProps) {
+    super(scope, id);
+    const { notifications } = props;
+    if (notifications.kind === 'topic') {
+      this.topic = sns.Topic.fromTopicArn(this, 'Existing', notifications.topicArn);
+    } else {
+      const topic = new sns.Topic(this, 'Topic', {
+        displayName: 'kinesis-event-forwarder alarms',
+        enforceSSL: true,
+      });
+      topic.addSubscription(new subscriptions.EmailSubscription(notifications.email));
+      Validations.of(topic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'The topic carries CloudWatch alarm state changes only (alarm name, metric, threshold), never events or secrets. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, so encryption would need a customer-managed key and key policy for no data worth protecting; publishing is TLS-only (enforceSSL).',
+      });
+      this.topic = topic;
+    }
+    this.action = new actions.SnsAction(this.topic);
+  }
+}
