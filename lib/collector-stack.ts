@@ -60,6 +60,7 @@ export class CollectorStack extends Stack {
       memorySize: config.memorySize,
       timeout: Duration.seconds(config.timeoutSeconds),
       tracing: config.tracing,
+      logLevel: config.logLevel,
       logRetention,
     });
     this.api = new IngestApi(this, 'Ingest', {

@@ -71,6 +71,8 @@ export interface CollectorDeployConfig {
   readonly memorySize: number;
   readonly timeoutSeconds: number;
   readonly tracing: boolean;
+  /** The function's `POWERTOOLS_LOG_LEVEL`. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
   readonly alarms: AlarmsDeployConfig;
 }
@@ -100,6 +102,7 @@ export const CONTEXT_DEFAULTS = {
   lambdaMemoryMb: 256,
   lambdaTimeoutSeconds: 10,
   tracing: false,
+  logLevel: 'INFO',
   logRetentionDays: 30,
 } as const;
 
@@ -369,6 +372,7 @@ function readCollector(
       ' seconds',
     ),
     tracing: reader.boolean('tracing', CONTEXT_DEFAULTS.tracing),
+    logLevel: reader.oneOf('logLevel', CONTEXT_DEFAULTS.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR']),
     logRetentionDays: retention,
     alarms,
   };

@@ -61,6 +61,11 @@ export interface CollectorFunctionProps {
    */
   readonly tracing?: boolean;
   /**
+   * The Powertools log level (`POWERTOOLS_LOG_LEVEL`). Logs never hold payloads or secrets.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
@@ -162,6 +167,7 @@ export class CollectorFunction extends Construct {
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         POWERTOOLS_SERVICE_NAME: 'kinesis-event-forwarder',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point into lambda/*.ts through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -182,6 +182,12 @@ describe('CollectorStack', () => {
     custom.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 7 }, 2);
   });
 
+  it('logs at INFO by default and at the level the logLevel context key names', () => {
+    expect(lambdaEnvironment(template).POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    expect(lambdaEnvironment(collectorTemplate({ logLevel: 'DEBUG' })).POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
+    expect(() => collectorTemplate({ logLevel: 'LOUD' })).toThrow(/logLevel/);
+  });
+
   it('turns on X-Ray tracing, memory and timeout from context', () => {
     const custom = collectorTemplate({ tracing: 'true', lambdaMemoryMb: '512', lambdaTimeoutSeconds: '15' });
 
