@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
@@ -45,14 +45,17 @@ const CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 /** Seconds a fetched write-key secret is reused before it is read again (rotation delay). */
 const WRITE_KEYS_MAX_AGE_SECONDS = 300;
 
-/** Powertools Parameters providers, built on first use (each caches values for `maxAge`). */
+/**
+ * Powertools Parameters providers, built on first use (each caches values for `maxAge`). The SSM
+ * client (~200 KB of the bundle) is loaded only by configurations kept in SSM.
+ */
 function powertoolsStores(): ConfigDocumentStores {
-  let ssm: SSMProvider | undefined;
+  let ssm: Promise<SSMProvider> | undefined;
   let secrets: SecretsProvider | undefined;
   return {
-    parameter: (name, maxAge) => {
-      ssm ??= new SSMProvider();
-      return ssm.get(name, { maxAge, decrypt: true });
+    parameter: async (name, maxAge) => {
+      ssm ??= import('@aws-lambda-powertools/parameters/ssm').then((module) => new module.SSMProvider());
+      return (await ssm).get(name, { maxAge, decrypt: true });
     },
     secret: (secretId, maxAge) => {
       secrets ??= new SecretsProvider();
