@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { DestinationConfig } from '../../lambda/config/runtime-config';
+
+/** Access keys, as the SDK takes them. */
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+import { explainDeliveryError, maskExternalId } from '../../lambda/delivery/delivery-diagnostics';
+import {
+  ASSUMED_ROLE_SESSION_SECONDS,
+  createKinesisClient,
+  roleSessionName,
+} from '../../lambda/delivery/kinesis-client';
+
+/** The partition key of test records, so consumers can recognise and drop them. */
+export const CHECK_PARTITION_KEY = 'kinesis-event-forwarder-check';
+
+/** One step of the check: what was tried, and how it went. */
+export interface CheckStep {
+  readonly name: 'credentials' | 'put-record';
+  readonly description: string;
+  readonly ok: boolean;
+  /** What the step found (role session, shard and sequence number). */
+  readonly detail?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  /** What the error means for this destination, and what to change. */
+  readonly meaning?: string;
+  readonly fix?: string;
+}
+
+export interface CheckReport {
+  readonly ok: boolean;
+  readonly steps: readonly CheckStep[];
+  /** The test record's `event_id`, when it was written. */
+  readonly eventId?: string;
+}
+
+export interface CheckOptions {
+  /** Credentials that sign AssumeRole (tests, local STS). @default the SDK's default chain */
+  readonly callerCredentials?: Credentials;
+}
+
+function failed(
+  step: Pick<CheckStep, 'name' | 'description'>,
+  error: unknown,
+  destination: DestinationConfig,
+): CheckStep {
+  const errorCode = (error as { name?: string }).name ?? 'UnknownError';
+  const problem = explainDeliveryError(errorCode, destination);
+  return {
+    ...step,
+    ok: false,
+    errorCode,
+    errorMessage: error instanceof Error ? error.message : String(error),
+    ...(problem === undefined ? {} : { meaning: problem.meaning, fix: problem.fix }),
+  };
+}
+
+/**
+ * The "test connection" of a destination: gets its credentials the way the collector does
+ * (AssumeRole with the external ID, static keys, or the default chain), then puts one clearly
+ * marked test record (`type: "check"`, partition key {@link CHECK_PARTITION_KEY}). Stops at the
+ * first step that fails and says what it means and what to change.
+ */
+export async function checkDestination(
+  destination: DestinationConfig,
+  options: CheckOptions = {},
+): Promise<CheckReport> {
+  const steps: CheckStep[] = [];
+  let credentials: Credentials | undefined = destination.credentials;
+  if (destination.roleArn !== undefined) {
+    const step = {
+      name: 'credentials' as const,
+      description: `assume ${destination.roleArn}${destination.externalId === undefined ? '' : ` with external ID ${maskExternalId(destination.externalId)}`}`,
+    };
+    const sts = new STSClient({
+      region: destination.region,
+      maxAttempts: 1,
+      ...(destination.stsEndpoint === undefined ? {} : { endpoint: destination.stsEndpoint }),
+      ...(options.callerCredentials === undefined ? {} : { credentials: options.callerCredentials }),
+    });
+    try {
+      const { Credentials: issued, AssumedRoleUser } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: destination.roleArn,
+          RoleSessionName: roleSessionName(destination.id),
+          DurationSeconds: ASSUMED_ROLE_SESSION_SECONDS,
+          ...(destination.externalId === undefined ? {} : { ExternalId: destination.externalId }),
+        }),
+      );
+      credentials = {
+        accessKeyId: issued?.AccessKeyId as string,
+        secretAccessKey: issued?.SecretAccessKey as string,
+        sessionToken: issued?.SessionToken,
+      };
+      steps.push({
+        ...step,
+        ok: true,
+        detail: `session ${AssumedRoleUser?.Arn ?? '?'}, expires ${issued?.Expiration?.toISOString() ?? '?'}`,
+      });
+    } catch (error) {
+      steps.push(failed(step, error, destination));
+      return { ok: false, steps };
+    } finally {
+      sts.destroy();
+    }
+  }
+  const eventId = `check-${randomUUID()}`;
+  const step = {
+    name: 'put-record' as const,
+    description: `put one test record into stream "${destination.streamName}" in ${destination.region}`,
+  };
+  const kinesis = createKinesisClient({ ...destination, roleArn: undefined, credentials });
+  try {
+    const data = JSON.stringify({
+      event_id: eventId,
+      type: 'check',
+      event: 'kinesis-event-forwarder connection check',
+      integration_id: destination.id,
+      received_at: new Date().toISOString(),
+    });
+    const result = await kinesis.send(
+      new PutRecordCommand({
+        StreamName: destination.streamName,
+        PartitionKey: CHECK_PARTITION_KEY,
+        Data: Buffer.from(data),
+      }),
+    );
+    steps.push({
+      ...step,
+      ok: true,
+      detail: `shard ${result.ShardId}, sequence number ${result.SequenceNumber}`,
+    });
+    return { ok: true, steps, eventId };
+  } catch (error) {
+    steps.push(failed(step, error, destination));
+    return { ok: false, steps };
+  } finally {
+    kinesis.destroy();
+  }
+}
