@@ -105,3 +105,30 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
     },
   };
 }
+
+/**
+ * An in-process kinesalite and a client for it, for the `describe` block this is called in: started
+ * before its tests, stopped after them.
+ */
+export function useTestKinesis(): { readonly endpoint: string; readonly client: KinesisClient } {
+  let server: Awaited<ReturnType<typeof startTestKinesis>> | undefined;
+  let client: KinesisClient | undefined;
+  beforeAll(async () => {
+    server = await startTestKinesis();
+    client = emulatorClient(server.endpoint, 'us-east-1');
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await server?.stop();
+  });
+  return {
+    get endpoint() {
+      if (server === undefined) throw new Error('useTestKinesis: used before its beforeAll ran');
+      return server.endpoint;
+    },
+    get client() {
+      if (client === undefined) throw new Error('useTestKinesis: used before its beforeAll ran');
+      return client;
+    },
+  };
+}

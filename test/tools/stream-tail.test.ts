@@ -1,59 +1,48 @@
-import { type KinesisClient, ListShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
-import { emulatorClient } from '../../local/local-mode';
+import { ListShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { ensureStream } from '../../local/streams';
 import type { ShardRecord } from '../../tools/tail/shard-reader';
 import { tailStream } from '../../tools/tail/stream-tail';
-import { startTestKinesis } from '../support/test-collector';
+import { useTestKinesis } from '../support/test-collector';
 import { envelope, eventually, putEnvelopes } from './tail-support';
 
 const idOf = (record: ShardRecord) =>
   JSON.parse(Buffer.from(record.data).toString('utf8')).event_id as string;
 
 describe('tailStream across a resharding', () => {
-  let kinesis: Awaited<ReturnType<typeof startTestKinesis>>;
-  let client: KinesisClient;
-
-  beforeAll(async () => {
-    kinesis = await startTestKinesis();
-    client = emulatorClient(kinesis.endpoint, 'us-east-1');
-  });
-  afterAll(async () => {
-    client.destroy();
-    await kinesis.stop();
-  });
+  const kinesis = useTestKinesis();
 
   /** Splits the stream's only shard in two and waits until the stream is ACTIVE again. */
   async function splitOnlyShard(stream: string): Promise<void> {
-    const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: stream }));
+    const { Shards = [] } = await kinesis.client.send(new ListShardsCommand({ StreamName: stream }));
     const shard = Shards[0];
     const start = BigInt(shard?.HashKeyRange?.StartingHashKey ?? '0');
     const end = BigInt(shard?.HashKeyRange?.EndingHashKey ?? '0');
-    await client.send(
+    await kinesis.client.send(
       new SplitShardCommand({
         StreamName: stream,
         ShardToSplit: shard?.ShardId,
         NewStartingHashKey: ((start + end) / 2n).toString(),
       }),
     );
-    await ensureStream(client, stream, 1);
+    await ensureStream(kinesis.client, stream, 1);
   }
 
   it('reads a closed parent before its children, so every record of a key comes out in order', async () => {
     const stream = `reshard-${process.pid}-1`;
-    await ensureStream(client, stream, 1);
-    await putEnvelopes(client, stream, [
+    await ensureStream(kinesis.client, stream, 1);
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'a1', userId: 'ann' }),
       envelope({ id: 'b1', userId: 'bob' }),
     ]);
     await splitOnlyShard(stream);
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'a2', userId: 'ann' }),
       envelope({ id: 'b2', userId: 'bob' }),
     ]);
     const seen: ShardRecord[] = [];
 
     await tailStream({
-      client,
+      client: kinesis.client,
       streamName: stream,
       start: { type: 'TRIM_HORIZON' },
       follow: false,
@@ -72,12 +61,12 @@ describe('tailStream across a resharding', () => {
 
   it('follows the children of a shard that closes while it is being read', async () => {
     const stream = `reshard-${process.pid}-2`;
-    await ensureStream(client, stream, 1);
+    await ensureStream(kinesis.client, stream, 1);
     const seen: ShardRecord[] = [];
     const stop = new AbortController();
     let ready = false;
     const tail = tailStream({
-      client,
+      client: kinesis.client,
       streamName: stream,
       start: { type: 'LATEST' },
       follow: true,
@@ -92,9 +81,9 @@ describe('tailStream across a resharding', () => {
     });
     await eventually('the tail is reading', () => ready);
 
-    await putEnvelopes(client, stream, [envelope({ id: 'before-split', userId: 'ann' })]);
+    await putEnvelopes(kinesis.client, stream, [envelope({ id: 'before-split', userId: 'ann' })]);
     await splitOnlyShard(stream);
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'after-split-1', userId: 'ann' }),
       envelope({ id: 'after-split-2', userId: 'zed' }),
     ]);

@@ -1,29 +1,17 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords } from '../support/stream-reader';
-import { startTestKinesis } from '../support/test-collector';
+import { useTestKinesis } from '../support/test-collector';
 import { type Envelope, envelope, eventually, jsonLines, putEnvelopes, runTail } from './tail-support';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('npm run tail against kinesalite', () => {
-  let kinesis: Awaited<ReturnType<typeof startTestKinesis>>;
-  let client: KinesisClient;
+  const kinesis = useTestKinesis();
   let streamCounter = 0;
-
-  beforeAll(async () => {
-    kinesis = await startTestKinesis();
-    client = emulatorClient(kinesis.endpoint, 'us-east-1');
-  });
-  afterAll(async () => {
-    client.destroy();
-    await kinesis.stop();
-  });
 
   async function newStream(shards = 3): Promise<string> {
     const name = `tail-${process.pid}-${++streamCounter}`;
-    await ensureStream(client, name, shards);
+    await ensureStream(kinesis.client, name, shards);
     return name;
   }
 
@@ -40,8 +28,8 @@ describe('npm run tail against kinesalite', () => {
     // Prepare
     const stream = await newStream(3);
     const written = varied();
-    await putEnvelopes(client, stream, written);
-    const stored = await readAllRecords(client, stream);
+    await putEnvelopes(kinesis.client, stream, written);
+    const stored = await readAllRecords(kinesis.client, stream);
     expect(new Set(stored.map((record) => record.shardId)).size).toBeGreaterThan(1);
 
     // Act
@@ -71,7 +59,7 @@ describe('npm run tail against kinesalite', () => {
 
   it('prints only events that match every filter given, any of each filter’s values', async () => {
     const stream = await newStream(2);
-    await putEnvelopes(client, stream, varied());
+    await putEnvelopes(kinesis.client, stream, varied());
     const base = [
       '--endpoint',
       kinesis.endpoint,
@@ -105,14 +93,14 @@ describe('npm run tail against kinesalite', () => {
 
   it('starts at the given time with --since', async () => {
     const stream = await newStream(2);
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'old-1', userId: 'ann' }),
       envelope({ id: 'old-2', userId: 'bob' }),
     ]);
     await sleep(1_100);
     const since = new Date().toISOString();
     await sleep(1_100);
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'new-1', userId: 'ann' }),
       envelope({ id: 'new-2', userId: 'cid' }),
     ]);
@@ -138,11 +126,11 @@ describe('npm run tail against kinesalite', () => {
 
   it('follows from LATEST: prints a record written after it started, and exits 0 on SIGINT', async () => {
     const stream = await newStream(2);
-    await putEnvelopes(client, stream, [envelope({ id: 'before', userId: 'ann' })]);
+    await putEnvelopes(kinesis.client, stream, [envelope({ id: 'before', userId: 'ann' })]);
     const run = runTail(['--endpoint', kinesis.endpoint, '--stream', stream, '--json']);
     await eventually('tail says it is following', () => /following 2 shards/.test(run.stderr()));
 
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'after-1', userId: 'ann' }),
       envelope({ id: 'after-2', userId: 'zed' }),
     ]);
@@ -159,7 +147,7 @@ describe('npm run tail against kinesalite', () => {
 
   it('prints colourless one-line summaries when stdout is not a terminal', async () => {
     const stream = await newStream(1);
-    await putEnvelopes(client, stream, [
+    await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'p1', userId: 'bob', type: 'page', name: 'Pricing' }),
     ]);
 
