@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
-import { startTestCollector, TEST_WRITE_KEY, type TestCollector } from '../support/test-collector';
-import { allowOnlyOrigin, expectEachDeliveredOnce, FailFirstWrites, sentEvents, waitUntil } from './delivery';
-import { startTestSite, type TestSite } from './site';
+import { TEST_WRITE_KEY } from '../support/test-collector';
+import { expectEachDeliveredOnce, FailFirstWrites, sentEvents, waitUntil } from './delivery';
+import { useBrowserSite } from './site';
 
 const CALLS = ['alias', 'group', 'identify', 'page', 'screen', 'track'];
 const BATCHING = { strategy: 'batching', config: { size: 20, timeout: 300 } };
@@ -13,33 +11,13 @@ interface RunOptions {
 }
 
 describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
-  let browser: Browser;
-  let site: TestSite;
-  const collectors: TestCollector[] = [];
-
-  beforeAll(async () => {
-    [browser, site] = await Promise.all([launchOfflineChromium(), startTestSite()]);
-  }, 600_000);
-  afterAll(async () => {
-    await Promise.all(collectors.map((collector) => collector.stop()));
-    await browser?.close();
-    await site?.stop();
-  });
+  const rig = useBrowserSite();
 
   /** Loads the page from the site's origin, makes every call, and waits until the stream has them all. */
   async function run(options: RunOptions = {}) {
-    const collector = await startTestCollector({
-      config: allowOnlyOrigin(site.url),
-      wrapWriter: options.faults?.wrap,
-    });
-    collectors.push(collector);
-    const context = await browser.newContext();
-    const log = await RequestLog.attach(context);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(site.pageUrl('analytics-next'));
-    const tag = `ajs${collectors.length}`;
+    const collector = await rig.collector(options.faults);
+    const { context, page, log, pageErrors } = await rig.open('analytics-next');
+    const tag = `ajs${rig.runs}`;
     const messageIds = await page.evaluate(
       (options) =>
         (
@@ -48,7 +26,7 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
       {
         writeKey: TEST_WRITE_KEY,
         apiHost: `${new URL(collector.url).host}/v1`,
-        cdnURL: site.url,
+        cdnURL: rig.site.url,
         deliveryStrategy: options.deliveryStrategy,
         tag,
       },

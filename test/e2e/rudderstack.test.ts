@@ -1,8 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
-import { startTestCollector, TEST_WRITE_KEY, type TestCollector } from '../support/test-collector';
-import { allowOnlyOrigin, expectEachDeliveredOnce, FailFirstWrites, sentEvents, waitUntil } from './delivery';
-import { startTestSite, type TestSite } from './site';
+import { TEST_WRITE_KEY } from '../support/test-collector';
+import { expectEachDeliveredOnce, FailFirstWrites, sentEvents, waitUntil } from './delivery';
+import { useBrowserSite } from './site';
 
 /** The browser SDK's calls: it has no `screen`. */
 const CALLS = ['alias', 'group', 'identify', 'page', 'track'];
@@ -13,33 +11,13 @@ interface RunOptions {
 }
 
 describe('@rudderstack/analytics-js 3.34.1 (bundled) in Debian Chromium', () => {
-  let browser: Browser;
-  let site: TestSite;
-  const collectors: TestCollector[] = [];
-
-  beforeAll(async () => {
-    [browser, site] = await Promise.all([launchOfflineChromium(), startTestSite()]);
-  }, 600_000);
-  afterAll(async () => {
-    await Promise.all(collectors.map((collector) => collector.stop()));
-    await browser?.close();
-    await site?.stop();
-  });
+  const rig = useBrowserSite();
 
   /** Loads the page from the site's origin, makes every call, and waits until the stream has them all. */
   async function run(options: RunOptions = {}) {
-    const collector = await startTestCollector({
-      config: allowOnlyOrigin(site.url),
-      wrapWriter: options.faults?.wrap,
-    });
-    collectors.push(collector);
-    const context = await browser.newContext();
-    const log = await RequestLog.attach(context, /\/beacon\//);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(site.pageUrl('rudderstack'));
-    const tag = `rs${collectors.length}`;
+    const collector = await rig.collector(options.faults);
+    const { context, log, page, pageErrors } = await rig.open('rudderstack', /\/beacon\//);
+    const tag = `rs${rig.runs}`;
     await page.evaluate(
       (options) =>
         (globalThis as unknown as { runRudderStack(o: typeof options): Promise<void> }).runRudderStack(

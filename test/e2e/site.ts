@@ -2,7 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchOfflineChromium, RequestLog } from '../support/browser';
 import { type StaticServer, startStaticServer } from '../support/static-server';
+import { startTestCollector, type TestCollector } from '../support/test-collector';
+import { allowOnlyOrigin, type FailFirstWrites } from './delivery';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -56,6 +60,65 @@ export async function startTestSite(): Promise<TestSite> {
     stop: async () => {
       await server.stop();
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One page of the site in a fresh browser context, with its requests and errors recorded. */
+export interface OpenedPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly log: RequestLog;
+  readonly pageErrors: string[];
+}
+
+/**
+ * Offline Chromium and the test site for the `describe` block this is called in, plus the
+ * collectors its tests start (all stopped after them).
+ */
+export function useBrowserSite() {
+  let browser: Browser | undefined;
+  let site: TestSite | undefined;
+  const collectors: TestCollector[] = [];
+  beforeAll(async () => {
+    [browser, site] = await Promise.all([launchOfflineChromium(), startTestSite()]);
+  }, 600_000);
+  afterAll(async () => {
+    await Promise.all(collectors.map((collector) => collector.stop()));
+    await browser?.close();
+    await site?.stop();
+  });
+  const started = () => {
+    if (browser === undefined || site === undefined)
+      throw new Error('useBrowserSite: used before its beforeAll ran');
+    return { browser, site };
+  };
+  return {
+    get site(): TestSite {
+      return started().site;
+    },
+    /** How many collectors the tests have started so far. */
+    get runs(): number {
+      return collectors.length;
+    },
+    /** A collector that only the site's origin may send to, stopped after the tests. */
+    async collector(faults?: FailFirstWrites): Promise<TestCollector> {
+      const collector = await startTestCollector({
+        config: allowOnlyOrigin(started().site.url),
+        wrapWriter: faults?.wrap,
+      });
+      collectors.push(collector);
+      return collector;
+    },
+    /** Opens a page of the site; `interceptBodiesOf` as for {@link RequestLog.attach}. */
+    async open(name: SitePage, interceptBodiesOf?: RegExp): Promise<OpenedPage> {
+      const context = await started().browser.newContext();
+      const log = await RequestLog.attach(context, interceptBodiesOf);
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(started().site.pageUrl(name));
+      return { context, page, log, pageErrors };
     },
   };
 }
