@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /**
  * Bytes a generated event takes as compact JSON: the "~1 KB" event of the benchmark, sized so a
@@ -48,4 +49,39 @@ export function trackEvents(count: number, runId: string, first = 0): Record<str
 /** A `/v1/batch` body as analytics-node and analytics-next (batching mode) send it. */
 export function batchBody(events: readonly Record<string, unknown>[]): string {
   return JSON.stringify({ batch: events, sentAt: new Date().toISOString() });
+}
+
+/** The HTTP API (payload 2.0) event of a `/v1/batch` request with `body`, as API Gateway sends it. */
+export function batchApiEvent(body: string, requestId: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/v1/batch',
+    rawQueryString: '',
+    headers: {
+      authorization: `Basic ${Buffer.from('bench-write-key:').toString('base64')}`,
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: 'POST',
+        path: '/v1/batch',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'bench',
+      },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: '02/Jan/2026:03:04:05 +0000',
+      timeEpoch: Date.now(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
 }

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { parseRuntimeConfig } from '../lambda/config/runtime-config';
 import { KinesisRecordWriter } from '../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../lambda/delivery/record-writer';
@@ -16,7 +16,7 @@ import { validateEvent } from '../lambda/events/validate-event';
 import { createHandler } from '../lambda/handler';
 import { Ingest } from '../lambda/ingest/ingest';
 import { localCollectorConfig, localModeSettings } from '../local/local-mode';
-import { batchBody, trackEvents } from './events';
+import { batchApiEvent, batchBody, trackEvents } from './events';
 
 const BATCH = 500;
 const SAMPLES = Number(process.env.BENCH_CPU_SAMPLES ?? 9);
@@ -65,40 +65,7 @@ const body = batchBody(events);
 const messages = (JSON.parse(body) as { batch: unknown[] }).batch;
 const destination = config.destinations[0]?.id as string;
 
-function apiEvent(): APIGatewayProxyEventV2 {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/v1/batch',
-    rawQueryString: '',
-    headers: {
-      authorization: `Basic ${Buffer.from('bench-write-key:').toString('base64')}`,
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-    },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: 'POST',
-        path: '/v1/batch',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'bench',
-      },
-      requestId: 'bench',
-      routeKey: '$default',
-      stage: '$default',
-      time: '02/Jan/2026:03:04:05 +0000',
-      timeEpoch: now,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}
+const apiEvent = () => batchApiEvent(body, 'bench');
 
 const context = {
   awsRequestId: 'bench',

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { trackEvents } from './events';
+import { batchApiEvent, trackEvents } from './events';
 
 function vmHwmBytes(): number {
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -20,30 +20,7 @@ async function main(): Promise<void> {
   };
   const afterLoad = { rss: process.memoryUsage().rss, hwm: vmHwmBytes() };
   const body = JSON.stringify({ batch: trackEvents(Number(process.env.BENCH_EVENTS), 'memory') });
-  const now = Date.now();
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/v1/batch',
-    rawQueryString: '',
-    headers: {
-      authorization: `Basic ${Buffer.from('bench-write-key:').toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    requestContext: {
-      http: {
-        method: 'POST',
-        path: '/v1/batch',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'bench',
-      },
-      requestId: 'memory',
-      timeEpoch: now,
-    },
-    body,
-    isBase64Encoded: false,
-  };
+  const event = batchApiEvent(body, 'memory');
   const context = { awsRequestId: 'memory', functionName: 'bench', getRemainingTimeInMillis: () => 10_000 };
   const answer = await handler(event, context);
   process.send?.({
