@@ -49,18 +49,14 @@ const WRITE_KEYS_MAX_AGE_SECONDS = 300;
  * Powertools Parameters providers, built on first use (each caches values for `maxAge`). The SSM
  * client (~200 KB of the bundle) is loaded only by configurations kept in SSM.
  */
-function powertoolsStores(): ConfigDocumentStores {
+function powertoolsStores(secrets: () => SecretsProvider): ConfigDocumentStores {
   let ssm: Promise<SSMProvider> | undefined;
-  let secrets: SecretsProvider | undefined;
   return {
     parameter: async (name, maxAge) => {
       ssm ??= import('@aws-lambda-powertools/parameters/ssm').then((module) => new module.SSMProvider());
       return (await ssm).get(name, { maxAge, decrypt: true });
     },
-    secret: (secretId, maxAge) => {
-      secrets ??= new SecretsProvider();
-      return secrets.get(secretId, { maxAge });
-    },
+    secret: (secretId, maxAge) => secrets().get(secretId, { maxAge }),
   };
 }
 
@@ -81,7 +77,13 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const { env } = options;
   const logger = options.logger ?? createLogger();
   const metrics = options.metrics ?? createMetrics();
-  const stores = options.configStores ?? powertoolsStores();
+  /** One Secrets Manager provider (and cache) for the configuration document and the write keys. */
+  let secretsProvider: SecretsProvider | undefined;
+  const secrets = () => {
+    secretsProvider ??= new SecretsProvider();
+    return secretsProvider;
+  };
+  const stores = options.configStores ?? powertoolsStores(secrets);
   const source = runtimeConfigSource(env, stores, {
     onInvalid: (error) =>
       logger.error('The new collector configuration is invalid; the last valid one stays in use', {
@@ -97,7 +99,6 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const spillStore = createSpillStore(env);
   const destinations = new Map<string, BuiltDestination>();
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
-  let secrets: SecretsProvider | undefined;
 
   const writerFor = (destination: DestinationConfig, config: RuntimeConfig): RecordWriter => {
     const key = JSON.stringify([destination, config.delivery]);
@@ -142,10 +143,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
         ? undefined
         : new SecretWriteKeys(
             config.sources,
-            () => {
-              secrets ??= new SecretsProvider();
-              return secrets.get(secretArn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' });
-            },
+            () => secrets().get(secretArn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' }),
             {
               retryAfterSeconds: config.delivery.retryAfterSeconds,
               onUnknownSource: (sourceId) =>

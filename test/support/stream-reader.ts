@@ -5,6 +5,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { deaggregateSync } from 'aws-kinesis-agg/lib/kpl-deagg';
+import { isAggregated } from '../../tools/tail/decode-record';
 
 /** A record read back from the stream (an event of it, for KPL aggregated records), with its shard. */
 export interface StoredRecord {
@@ -16,13 +17,7 @@ export interface StoredRecord {
   readonly json: Record<string, unknown>;
 }
 
-/** The 4 bytes that open a KPL aggregated record. */
-const KPL_MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
-
-/** Whether a record's data is a KPL aggregated record. */
-export function isAggregated(data: Buffer): boolean {
-  return data.subarray(0, 4).equals(KPL_MAGIC);
-}
+export { isAggregated };
 
 /** The user records in a Kinesis record: itself, or the events of a KPL aggregated record. */
 export function deaggregate(
