@@ -1,0 +1,85 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { parseRuntimeConfig } from '../../../lambda/config/runtime-config';
+import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
+import { createCollectorApi } from '../../../lambda/http/collector-api';
+
+const WRITE_KEY = 'deadline-write-key';
+const RECEIVED_AT = Date.UTC(2026, 10, 29, 12, 0, 0);
+
+/** A writer that keeps the deadline of every write and writes everything. */
+class DeadlineWriter implements RecordWriter {
+  readonly deadlines: number[] = [];
+  async write(_records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
+    this.deadlines.push(deadline);
+    return { failed: [], calls: 1 };
+  }
+}
+
+/** A Lambda context whose remaining time is fixed, as at the start of an invocation. */
+function contextWithRemaining(remainingMs: number): Context {
+  return { getRemainingTimeInMillis: () => remainingMs, awsRequestId: 'deadline' } as unknown as Context;
+}
+
+function trackEvent(): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/v1/track',
+    rawQueryString: '',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    requestContext: {
+      http: { method: 'POST', path: '/v1/track', sourceIp: '127.0.0.1' },
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: JSON.stringify({ userId: 'u-1', event: 'Order Completed', messageId: 'm-1' }),
+    isBase64Encoded: false,
+  };
+}
+
+/** The deadline the writer is given for one request, with this budget, reserve and remaining time. */
+async function deadlineFor(budgetMs: number, reserveMs: number, remainingMs: number): Promise<number> {
+  const writer = new DeadlineWriter();
+  const api = createCollectorApi({
+    config: parseRuntimeConfig({
+      sources: [{ id: 'web', writeKeys: [WRITE_KEY], destinations: ['k'] }],
+      destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
+      delivery: { budgetMs, reserveMs },
+    }),
+    writers: new Map([['k', writer]]),
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    now: () => RECEIVED_AT,
+  });
+  const answer = await api(trackEvent(), contextWithRemaining(remainingMs));
+  expect(answer.statusCode).toBe(200);
+  expect(writer.deadlines).toHaveLength(1);
+  return (writer.deadlines[0] as number) - RECEIVED_AT;
+}
+
+describe('the delivery deadline: min(delivery.budgetMs, remaining Lambda time - delivery.reserveMs)', () => {
+  it('gives the writer the whole budget when the Lambda has time to spare', async () => {
+    // Act: budget 6 s, 10 s left, 500 ms kept back.
+    const deadline = await deadlineFor(6_000, 500, 10_000);
+
+    // Assess
+    expect(deadline).toBe(6_000);
+  });
+
+  it('ends delivery reserveMs before the Lambda times out when less time is left than the budget', async () => {
+    // Act: budget 6 s, only 3 s left: the answer must leave 500 ms before the timeout.
+    const deadline = await deadlineFor(6_000, 500, 3_000);
+
+    // Assess
+    expect(deadline).toBe(2_500);
+  });
+
+  it('uses the reserve as configured, not a fixed one', async () => {
+    // Act
+    const deadline = await deadlineFor(6_000, 2_000, 5_000);
+
+    // Assess
+    expect(deadline).toBe(3_000);
+  });
+});
