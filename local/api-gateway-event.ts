@@ -26,7 +26,7 @@ function isTextBody(headers: IncomingMessage['headers'], body: Buffer): boolean 
 
 /**
  * The HTTP API payload 2.0 event API Gateway would build from this request: lower-case headers
- * with repeated values joined by commas, cookies apart, query parameters, the caller's IP, and the
+ * with repeated values joined by commas (and `x-forwarded-proto: http`), cookies apart, query parameters, the caller's IP, and the
  * body as text for textual content types, base64 otherwise (compressed or binary bodies).
  */
 export function toApiGatewayEvent(
@@ -40,6 +40,8 @@ export function toApiGatewayEvent(
     if (name === 'cookie' || value === undefined) continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway tells the function the scheme the client used; this stand-in serves plain HTTP.
+  headers['x-forwarded-proto'] = 'http';
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;

@@ -7,6 +7,11 @@ import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
 import { recordIngestMetrics } from '../observability/ingest-metrics';
+import {
+  ANALYTICS_SETTINGS_CACHE_CONTROL,
+  analyticsSettings,
+  collectorEndpointOf,
+} from './analytics-settings';
 import { answerFor, jsonAnswer } from './answers';
 import { CorsPolicy, originOf } from './cors';
 import {
@@ -15,6 +20,7 @@ import {
   MalformedRequestError,
   RouteNotFoundError,
   UnauthorizedError,
+  UnknownWriteKeySettingsError,
 } from './http-error';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
@@ -75,6 +81,10 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const source = await writeKeys.sourceOf(writeKey);
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
+    return allowedFrom(event, source);
+  };
+  /** A page from an origin the source does not allow gets a 403 it can read. */
+  const allowedFrom = (event: APIGatewayProxyEventV2, source: SourceConfig): SourceConfig => {
     const origin = originOf(event);
     if (origin !== undefined && !cors.allowlistOf(source).allows(origin)) {
       throw new ForbiddenOriginError(origin, source.id);
@@ -94,6 +104,13 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     if (route.kind === 'telemetry') return jsonAnswer(200, {});
+    if (route.kind === 'analytics-settings') {
+      const source = await writeKeys.sourceOf(route.writeKey);
+      if (source === undefined) throw new UnknownWriteKeySettingsError();
+      allowedFrom(event, source);
+      const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath));
+      return jsonAnswer(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
+    }
 
     const headers = event.headers ?? {};
     const headerKey =

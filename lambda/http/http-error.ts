@@ -62,6 +62,19 @@ export class RouteNotFoundError extends HttpError {
   }
 }
 
+/**
+ * 404: analytics.js asked for the settings of a write key no source owns (Segment's CDN answers an
+ * unknown key the same way). The SDK logs the message and does not load, so nothing is sent.
+ */
+export class UnknownWriteKeySettingsError extends HttpError {
+  constructor() {
+    super(
+      404,
+      'No settings for this write key: no source of this collector has it; check the key in analytics.load("<writeKey>") (or AnalyticsBrowser.load({ writeKey })) against the write keys of your sources',
+    );
+  }
+}
+
 /** 413: the body (or, decompressed, its content) is over the request limit. */
 export class PayloadTooLargeError extends HttpError {
   constructor(message: string, options: { details?: Record<string, unknown> } = {}) {

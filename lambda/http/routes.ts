@@ -7,11 +7,16 @@ export type Route =
   /** analytics-next's own metrics (`/v1/m`): accepted and dropped, never an error. */
   | { readonly kind: 'telemetry' }
   /** RudderStack's `GET /sourceConfig/`: the settings its browser SDK must load before sending. */
-  | { readonly kind: 'source-config' };
+  | { readonly kind: 'source-config' }
+  /**
+   * analytics.js's `GET /v1/projects/{writeKey}/settings`, what Segment's CDN would answer.
+   * `basePath` is whatever came before `/v1` (an API Gateway stage such as `/prod`, or nothing).
+   */
+  | { readonly kind: 'analytics-settings'; readonly writeKey: string; readonly basePath: string };
 
 /** The methods each kind of route answers (besides `OPTIONS`, the CORS preflight). */
 export function methodsOf(route: Route): readonly string[] {
-  return route.kind === 'source-config' ? ['GET'] : ['POST'];
+  return route.kind === 'source-config' || route.kind === 'analytics-settings' ? ['GET'] : ['POST'];
 }
 
 const ROUTES: ReadonlyMap<string, Route> = new Map(
@@ -47,9 +52,26 @@ const EVENT_PATH = /\/v1\/([a-z]+)\/?$/;
 /** RudderStack builds `<configUrl>/sourceConfig/`, so a stage prefix may come before it. */
 const SOURCE_CONFIG_PATH = /(?:^|\/)sourceConfig\/?$/;
 
+/** analytics.js loads `<cdn>/v1/projects/<writeKey>/settings`; the CDN URL may carry a stage path. */
+const ANALYTICS_SETTINGS_PATH = /^(.*?)\/v1\/projects\/([^/]+)\/settings\/?$/;
+
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The route of a path, or `undefined` when the path is not one of ours. */
 export function resolveRoute(path: string): Route | undefined {
   if (SOURCE_CONFIG_PATH.test(path)) return { kind: 'source-config' };
+  const settings = ANALYTICS_SETTINGS_PATH.exec(path);
+  if (settings !== null) {
+    const writeKey = decodedSegment(settings[2] ?? '');
+    if (writeKey === undefined || writeKey === '') return undefined;
+    return { kind: 'analytics-settings', writeKey, basePath: settings[1] ?? '' };
+  }
   const name = EVENT_PATH.exec(path)?.[1];
   if (name === undefined) return undefined;
   return ROUTES.get(SHORT_FORMS.get(name) ?? name);

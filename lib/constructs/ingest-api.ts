@@ -6,7 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ALLOWED_HEADERS } from '../../lambda/handler';
 
-/** Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics) and RudderStack's. */
+/**
+ * Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics, and the settings
+ * analytics.js loads from its CDN URL, here the collector's), and RudderStack's.
+ */
 export const COLLECTOR_ROUTES: readonly { readonly method: apigwv2.HttpMethod; readonly path: string }[] = [
   ...[
     'track',
@@ -27,6 +30,7 @@ export const COLLECTOR_ROUTES: readonly { readonly method: apigwv2.HttpMethod; r
     'm',
   ].map((name) => ({ method: apigwv2.HttpMethod.POST, path: `/v1/${name}` })),
   { method: apigwv2.HttpMethod.POST, path: '/beacon/v1/batch' },
+  { method: apigwv2.HttpMethod.GET, path: '/v1/projects/{writeKey}/settings' },
   { method: apigwv2.HttpMethod.GET, path: '/sourceConfig' },
 ];
 
@@ -82,7 +86,8 @@ export class IngestApi extends Construct {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [...(props.allowedOrigins ?? ['*'])],
-        // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header.
+        // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header, and
+        // analytics.js its settings from /v1/projects/{writeKey}/settings.
         allowMethods: [
           apigwv2.CorsHttpMethod.POST,
           apigwv2.CorsHttpMethod.GET,
@@ -114,7 +119,9 @@ export class IngestApi extends Construct {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'Public ingest API by design: browsers and apps send events with a Segment/RudderStack write key (Basic auth), which the Lambda checks against Secrets Manager; SDKs cannot sign IAM requests or fetch JWTs. Abuse is bounded by stage throttling.',
+            route.method === apigwv2.HttpMethod.GET
+              ? 'Public by design: SDKs load their settings before sending anything and cannot sign IAM requests or fetch JWTs. The Lambda answers only for a write key a source owns (the key is public in every page that embeds it), with settings that name nothing but this collector; abuse is bounded by stage throttling.'
+              : 'Public ingest API by design: browsers and apps send events with a Segment/RudderStack write key (Basic auth), which the Lambda checks against Secrets Manager; SDKs cannot sign IAM requests or fetch JWTs. Abuse is bounded by stage throttling.',
         });
       }
     }

@@ -184,6 +184,65 @@ describe('what browsers need from the collector', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
   });
 
+  it.each([
+    ['at the root', '/v1/projects/key-blog/settings', '/v1'],
+    ['under a stage prefix', '/prod/v1/projects/key-blog/settings', '/prod/v1'],
+  ])(
+    "answers analytics.js's settings %s: events back to this host over http, no telemetry, CORS, cacheable",
+    async (_, path, apiPath) => {
+      const response = await fetch(`${collector.url}${path}`, { headers: { origin: BLOG } });
+
+      const host = new URL(collector.url).host;
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe(BLOG);
+      expect(response.headers.get('cache-control')).toBe('private, max-age=300');
+      expect(await response.json()).toEqual({
+        integrations: {
+          'Segment.io': {
+            apiKey: 'key-blog',
+            apiHost: `${host}${apiPath}`,
+            protocol: 'http',
+            addBundledMetadata: false,
+            unbundledIntegrations: [],
+          },
+        },
+        metrics: { sampleRate: 0, host: `${host}${apiPath}`, protocol: 'http' },
+        remotePlugins: [],
+        enabledMiddleware: {},
+      });
+    },
+  );
+
+  it('answers the settings of an unknown write key with a readable 404 that says what to check', async () => {
+    const response = await fetch(`${collector.url}/v1/projects/key-unknown/settings`, {
+      headers: { origin: SHOP },
+    });
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /^No settings for this write key: .*analytics\.load/,
+    );
+  });
+
+  it("refuses the settings with a 403 to a page whose origin the write key's source does not allow", async () => {
+    const response = await fetch(`${collector.url}/v1/projects/key-shop/settings`, {
+      headers: { origin: BLOG },
+    });
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: `Origin ${BLOG} may not send events for source "shop": add it to the source's allowedOrigins`,
+    });
+  });
+
+  it('answers 405 to a POST on the settings path', async () => {
+    const response = await fetch(`${collector.url}/v1/projects/key-shop/settings`, { method: 'POST' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, OPTIONS');
+  });
+
   it('answers 405 to a POST on /sourceConfig/ and to a GET on an event path', async () => {
     const onConfig = await fetch(`${collector.url}/sourceConfig/?writeKey=key-shop`, { method: 'POST' });
     const onEvents = await fetch(`${collector.url}/v1/track`, {

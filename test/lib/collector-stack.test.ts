@@ -119,6 +119,7 @@ describe('CollectorStack', () => {
         ),
         ...['t', 'i', 'p', 's', 'g', 'a', 'b', 'm'].map((n) => `POST /v1/${n}`),
         'POST /beacon/v1/batch',
+        'GET /v1/projects/{writeKey}/settings',
         'GET /sourceConfig',
       ].sort(),
     );

@@ -17,7 +17,7 @@ async function isListening(port: number): Promise<boolean> {
 }
 
 describe('npm start, the local collector', () => {
-  it('prints its URLs and write key, takes a tracked event into the stream, and stops cleanly on Ctrl-C', async () => {
+  it('prints its URLs and write key, takes a tracked event into the stream, serves analytics.js settings, and stops cleanly on Ctrl-C', async () => {
     const started = npmStart({
       PORT: '0',
       KINESIS_PORT: '0',
@@ -42,6 +42,22 @@ describe('npm start, the local collector', () => {
       expect(records.map((r) => [r.json.event_id, r.json.source_id, r.partitionKey])).toEqual([
         ['from-curl', 'dev', 'user-1'],
       ]);
+
+      const settings = await fetch(`${collectorUrl}/v1/projects/start-key/settings`, {
+        headers: { origin: 'http://localhost:3000' },
+      });
+      expect(settings.status).toBe(200);
+      expect(settings.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await settings.json()).toMatchObject({
+        integrations: {
+          'Segment.io': {
+            apiKey: 'start-key',
+            apiHost: `127.0.0.1:${portOf(collectorUrl)}/v1`,
+            protocol: 'http',
+          },
+        },
+      });
+      expect((await fetch(`${collectorUrl}/v1/projects/other-key/settings`)).status).toBe(404);
 
       signalGroup(started);
       // npm re-raises the SIGINT its script got; the collector itself stopped cleanly and said so.

@@ -70,6 +70,33 @@ describe('resolveRoute', () => {
     expect(route).toEqual(expected);
   });
 
+  it.each([
+    ['/v1/projects/wk-1/settings', { kind: 'analytics-settings', writeKey: 'wk-1', basePath: '' }],
+    ['/v1/projects/wk-1/settings/', { kind: 'analytics-settings', writeKey: 'wk-1', basePath: '' }],
+    ['/prod/v1/projects/wk-1/settings', { kind: 'analytics-settings', writeKey: 'wk-1', basePath: '/prod' }],
+    ['/v1/projects/a%2Bb%3D/settings', { kind: 'analytics-settings', writeKey: 'a+b=', basePath: '' }],
+  ])(
+    "routes analytics.js's settings request %s with its write key and the path before /v1",
+    (path, expected) => {
+      // Act
+      const route = resolveRoute(path);
+
+      // Assess
+      expect(route).toEqual(expected);
+    },
+  );
+
+  it.each([['/v1/projects//settings'], ['/v1/projects/%E0%A4%A/settings'], ['/v1/projects/wk/settings/x']])(
+    'finds no settings route in %p',
+    (path) => {
+      // Act
+      const route = resolveRoute(path);
+
+      // Assess
+      expect(route).toBeUndefined();
+    },
+  );
+
   it('accepts a trailing slash', () => {
     // Act
     const route = resolveRoute('/v1/track/');
