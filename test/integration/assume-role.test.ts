@@ -123,7 +123,12 @@ describe('writing through the writer role the CDK app synthesizes', () => {
 
     // Act: three requests, one after another.
     const responses: Response[] = [];
-    for (let i = 0; i < 3; i++) responses.push(await sendBatch(collector.url, 'web-key', `denied-${i}`, 5));
+    const elapsedMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      responses.push(await sendBatch(collector.url, 'web-key', `denied-${i}`, 5));
+      elapsedMs.push(performance.now() - started);
+    }
     output.restore();
 
     // Assess: the client sends again later; nothing is in the stream.
@@ -131,6 +136,9 @@ describe('writing through the writer role the CDK app synthesizes', () => {
     expect(responses.map((response) => response.headers.get('retry-after'))).toEqual(['2', '2', '2']);
     expect(await collector.records('warehouse')).toEqual([]);
     expect(collector.sts.calls().every((call) => !call.allowed)).toBe(true);
+    // A refusal is permanent: one AssumeRole per request, no retry until the 6 s budget runs out.
+    expect(collector.sts.calls()).toHaveLength(3);
+    expect(Math.max(...elapsedMs)).toBeLessThan(2_000);
 
     const lines = output.lines();
     const diagnoses = lines.filter((line) => line.errorCode === 'AccessDenied' && line.fix !== undefined);
