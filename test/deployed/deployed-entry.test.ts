@@ -1,0 +1,141 @@
+import type { HttpApiHandler, LocalCollector } from '../../local/local-collector';
+import { startLocalCollector } from '../../local/local-collector';
+import { type CapturedOutput, captureOutput } from '../support/assume-role-collector';
+import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
+
+const EXTERNAL_ID = 'ext-deployed-entry-7731';
+const WRITE_KEY = 'deployed-write-key';
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+function batchOf(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, index) => ({
+    type: 'track',
+    event: 'Order Completed',
+    userId: `user-${index % 7}`,
+    messageId: `${prefix}-${index}`,
+  }));
+}
+
+async function sendBatch(url: string, key: string, batch: unknown[]) {
+  const response = await fetch(`${url}/v1/batch`, {
+    method: 'POST',
+    headers: { authorization: basic(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ batch }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+/**
+ * `lambda/index.ts` exactly as deployed: its `handler` is built at import from `process.env`, which
+ * holds the environment the synthesized template gives the function. Every AWS call it makes goes to a
+ * local stand-in through the standard `AWS_ENDPOINT_URL_<SERVICE>` variables: write keys from the
+ * Secrets Manager secret, AssumeRole with the external ID (local STS, the synthesized trust policy),
+ * PutRecords over HTTP/2 (kinesalite behind an h2c front), spill to the SQS queue of `SPILL_QUEUE_URL`.
+ */
+describe('the deployed entry (lambda/index.ts) with the environment of the synthesized template', () => {
+  let deployed: DeployedEnvironment;
+  let collector: LocalCollector;
+  let output: CapturedOutput;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID });
+    const [source] = deployed.collectorConfig.sources;
+    deployed.secretsManager.put(
+      deployed.writeKeysSecretArn,
+      JSON.stringify({ [source?.id ?? '']: [WRITE_KEY] }),
+    );
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    Object.assign(process.env, deployed.env);
+    output = captureOutput();
+    const { handler } = await import('../../lambda/index');
+    collector = await startLocalCollector({
+      handler: handler as HttpApiHandler,
+      port: 0,
+      timeoutMs: deployed.fn.timeoutSeconds * 1000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    output?.restore();
+    await collector?.close();
+    await deployed?.stop();
+    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
+    Object.assign(process.env, savedEnv);
+  });
+
+  it('reads its write keys, destination and external ID from the synthesized environment', () => {
+    // Assess: nothing here was written by hand; the template gave it.
+    expect(deployed.env.WRITE_KEYS_SECRET_ARN).toBe(deployed.writeKeysSecretArn);
+    expect(deployed.env.SPILL_QUEUE_URL).toBe(deployed.sqs.queueUrl(deployed.spillQueueName));
+    expect(deployed.collectorConfig.destinations).toEqual([
+      expect.objectContaining({
+        streamName: deployed.streamName,
+        roleArn: deployed.role.roleArn,
+        externalId: EXTERNAL_ID,
+      }),
+    ]);
+    expect(deployed.fn.handler).toBe('index.handler');
+  });
+
+  it('answers 200 to a write key from the secret and lands the events through one AssumeRole over HTTP/2', async () => {
+    // Act: two requests from the same container.
+    const first = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-a', 25));
+    const second = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-b', 5));
+
+    // Assess
+    expect([first.status, first.body.accepted]).toEqual([200, 25]);
+    expect([second.status, second.body.accepted]).toEqual([200, 5]);
+    const ids = (await deployed.records()).map((record) => record.json.event_id).sort();
+    expect(ids).toEqual([...batchOf('entry-a', 25), ...batchOf('entry-b', 5)].map((e) => e.messageId).sort());
+    expect(deployed.sts.calls().map((call) => [call.externalId, call.allowed])).toEqual([
+      [EXTERNAL_ID, true],
+    ]);
+    expect(deployed.sts.calls()[0]?.callerAccessKeyId).toBe(deployed.env.AWS_ACCESS_KEY_ID);
+    expect(deployed.kinesisFront.calls.get('Kinesis_20131202.PutRecords')).toBeGreaterThanOrEqual(2);
+    expect(deployed.secretsManager.reads.get(deployed.writeKeysSecretArn)).toBe(1);
+  });
+
+  it('answers 401 to a write key the secret does not hold', async () => {
+    // Act
+    const answer = await sendBatch(collector.url, 'not-in-the-secret', batchOf('entry-unknown', 1));
+
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Basic /);
+  });
+
+  it('spills to the SQS queue of SPILL_QUEUE_URL and answers 200 when the stream refuses the write', async () => {
+    // Prepare: the stream refuses every PutRecords call (the writer role lost its permission).
+    deployed.kinesisFront.inject = (target) =>
+      target.endsWith('.PutRecords')
+        ? { status: 400, type: 'AccessDeniedException', message: 'not authorized (injected)' }
+        : undefined;
+    try {
+      // Act
+      const answer = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-spill', 3));
+
+      // Assess
+      expect(answer.status).toBe(200);
+      const spilled = deployed.sqs
+        .bodies(deployed.spillQueueName)
+        .map((body) => JSON.parse(body) as { eventId: string; errorCode: string });
+      expect(spilled.map((message) => message.eventId).sort()).toEqual([
+        'entry-spill-0',
+        'entry-spill-1',
+        'entry-spill-2',
+      ]);
+      expect(new Set(spilled.map((message) => message.errorCode))).toEqual(
+        new Set(['AccessDeniedException']),
+      );
+      const metrics = output.lines().filter((line) => line._aws !== undefined && 'SpilledEvents' in line);
+      expect(metrics.map((line) => line.SpilledEvents)).toEqual([3]);
+    } finally {
+      deployed.kinesisFront.inject = undefined;
+    }
+  });
+});

@@ -1,0 +1,222 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
+import { type LocalSts, startLocalSts } from '../../local/local-sts';
+import { ensureStream } from '../../local/streams';
+import { LOCAL_ACCOUNT_ID, type PolicyDocument, type SynthesizedWriterRole } from '../../local/trust-policy';
+import {
+  type DeployedValues,
+  onlyLogicalId,
+  resolvedOutputs,
+  resolveIntrinsics,
+} from '../lib/support/resolve-intrinsics';
+import { buildTestApp, templateOf } from '../lib/support/test-app';
+import { type H2cProxy, startH2cProxy } from './h2c-proxy';
+import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
+import { startTestSqs, type TestSqs } from './sqs-server';
+import { readAllRecords, type StoredRecord } from './stream-reader';
+import { startTestKinesis } from './test-collector';
+
+const REGION = 'us-east-1';
+
+/** The collector function of the synthesized collector stack: its environment and timeout. */
+export interface SynthesizedFunction {
+  /** `Environment.Variables` as the template has them (CloudFormation intrinsics unresolved). */
+  readonly environment: Record<string, unknown>;
+  readonly timeoutSeconds: number;
+  readonly handler: string;
+  readonly runtime: string;
+}
+
+function synthesizedFunction(template: Template): SynthesizedFunction {
+  const id = onlyLogicalId(template, 'AWS::Lambda::Function');
+  const properties = template.toJSON().Resources[id].Properties as {
+    Environment: { Variables: Record<string, unknown> };
+    Timeout: number;
+    Handler: string;
+    Runtime: string;
+  };
+  return {
+    environment: properties.Environment.Variables,
+    timeoutSeconds: properties.Timeout,
+    handler: properties.Handler,
+    runtime: properties.Runtime,
+  };
+}
+
+/**
+ * A value for every `Ref` and `Fn::GetAtt <id>.Arn` of a template, shaped as CloudFormation would
+ * give them (`<stack>-<logicalId>` names, ARNs in the local account); `overrides` win.
+ */
+function deployedValues(
+  stackName: string,
+  template: Template,
+  overrides: { refs?: Record<string, string>; attributes?: Record<string, string> },
+  outputs: Record<string, string> = {},
+): DeployedValues {
+  const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+  const refs: Record<string, string> = {};
+  const attributes: Record<string, string> = {};
+  for (const [id, resource] of Object.entries(resources)) {
+    const service = resource.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
+    refs[id] = `${stackName}-${id}`;
+    attributes[`${id}.Arn`] = `arn:aws:${service}:${REGION}:${LOCAL_ACCOUNT_ID}:${stackName}-${id}`;
+  }
+  return {
+    partition: 'aws',
+    region: REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    refs: { ...refs, ...overrides.refs },
+    attributes: { ...attributes, ...overrides.attributes },
+    outputs,
+  };
+}
+
+/**
+ * What the Lambda service adds to a function's own environment: region, the execution role's
+ * keys (here: keys the local STS attributes to the local account), function name and memory.
+ */
+export function lambdaRuntimeEnvironment(fn: SynthesizedFunction): Record<string, string> {
+  return {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CALLER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CALLER_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: 'local-collector-session',
+    AWS_LAMBDA_FUNCTION_NAME: 'KinesisEventForwarder-Collector-CollectorFunction',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    TZ: ':UTC',
+  };
+}
+
+export interface DeployedEnvironment {
+  /**
+   * The function's environment: the synthesized template's variables with every intrinsic resolved
+   * as a deploy would, what the Lambda service adds, and `AWS_ENDPOINT_URL_<SERVICE>` pointing each
+   * AWS service the function calls at its local stand-in.
+   */
+  readonly env: Record<string, string>;
+  readonly fn: SynthesizedFunction;
+  /** The configuration document the template gives the function (`COLLECTOR_CONFIG`), parsed. */
+  readonly collectorConfig: {
+    sources: { id: string }[];
+    destinations: { id: string; streamName: string; roleArn: string; externalId: string }[];
+  };
+  readonly streamName: string;
+  /** The HTTP/2 front of the stream emulator: the function's Kinesis endpoint. */
+  readonly kinesisFront: H2cProxy;
+  readonly sts: LocalSts;
+  readonly role: SynthesizedWriterRole;
+  readonly sqs: TestSqs;
+  /** The spill queue's name on the SQS stand-in (the queue of `SPILL_QUEUE_URL`). */
+  readonly spillQueueName: string;
+  readonly secretsManager: TestSecretsManager;
+  readonly writeKeysSecretArn: string;
+  records(): Promise<StoredRecord[]>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * Synthesizes the CDK app's same-account topology (stream stack and collector stack) and stands up
+ * what the collector function talks to in AWS: Kinesis (kinesalite behind an HTTP/2 front), STS
+ * (deciding with the synthesized writer role's trust policy), Secrets Manager and SQS. The function's
+ * environment comes from the synthesized template, never written by hand.
+ */
+export async function startDeployedEnvironment(options: {
+  externalId: string;
+}): Promise<DeployedEnvironment> {
+  const deployment = buildTestApp({ externalIds: options.externalId });
+  const streamStack = deployment.streamStack;
+  const collectorStack = deployment.collectorStack;
+  if (streamStack === undefined || collectorStack === undefined) {
+    throw new Error('the same-account topology synthesized no stream or collector stack');
+  }
+  const streamTemplate = templateOf(streamStack);
+  const collectorTemplate = templateOf(collectorStack);
+  const run = `${process.pid}-${++counter}`;
+
+  const kinesisServer = await startTestKinesis();
+  const kinesis: KinesisClient = emulatorClient(kinesisServer.endpoint, REGION);
+  const kinesisFront = await startH2cProxy(kinesisServer.endpoint);
+  const sqs = await startTestSqs();
+  const secretsManager = await startTestSecretsManager();
+
+  const streamId = onlyLogicalId(streamTemplate, 'AWS::Kinesis::Stream');
+  const roleId = onlyLogicalId(streamTemplate, 'AWS::IAM::Role');
+  const streamName = `${streamStack.stackName}-${streamId}-${run}`;
+  const roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${streamStack.stackName}-${roleId}`;
+  const streamValues = deployedValues(streamStack.stackName, streamTemplate, {
+    refs: { [streamId]: streamName },
+    attributes: { [`${roleId}.Arn`]: roleArn },
+  });
+  const roleProperties = streamTemplate.toJSON().Resources[roleId].Properties as {
+    AssumeRolePolicyDocument: unknown;
+    MaxSessionDuration?: number;
+  };
+  const role: SynthesizedWriterRole = {
+    roleArn,
+    accountId: LOCAL_ACCOUNT_ID,
+    trustPolicy: resolveIntrinsics(roleProperties.AssumeRolePolicyDocument, streamValues) as PolicyDocument,
+    maxSessionSeconds: roleProperties.MaxSessionDuration ?? 3600,
+  };
+  const sts = await startLocalSts({ role });
+
+  const secretId = onlyLogicalId(collectorTemplate, 'AWS::SecretsManager::Secret');
+  const writeKeysSecretArn = `arn:aws:secretsmanager:${REGION}:${LOCAL_ACCOUNT_ID}:secret:${collectorStack.stackName}-${secretId}-AbCdEf`;
+  const queueIds = Object.keys(collectorTemplate.findResources('AWS::SQS::Queue'));
+  const spillQueueId = queueIds.find((id) => id.startsWith('SpillQueue'));
+  if (spillQueueId === undefined) throw new Error(`no spill queue among ${queueIds.join(', ')}`);
+  const spillQueueName = `${collectorStack.stackName}-${spillQueueId}-${run}`;
+  const collectorValues = deployedValues(
+    collectorStack.stackName,
+    collectorTemplate,
+    {
+      refs: {
+        [secretId]: writeKeysSecretArn,
+        // A queue URL's origin is the SQS endpoint, as in AWS (the SDK sends to the queue URL's host).
+        [spillQueueId]: sqs.queueUrl(spillQueueName),
+      },
+    },
+    resolvedOutputs(streamTemplate, streamValues),
+  );
+
+  const fn = synthesizedFunction(collectorTemplate);
+  const functionEnvironment = resolveIntrinsics(fn.environment, collectorValues) as Record<string, string>;
+  const env: Record<string, string> = {
+    ...lambdaRuntimeEnvironment(fn),
+    ...functionEnvironment,
+    AWS_ENDPOINT_URL_KINESIS: kinesisFront.url,
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+  };
+  const collectorConfig = JSON.parse(functionEnvironment.COLLECTOR_CONFIG ?? '{}');
+  await ensureStream(kinesis, streamName, 2);
+
+  return {
+    env,
+    fn,
+    collectorConfig,
+    streamName,
+    kinesisFront,
+    sts,
+    role,
+    sqs,
+    spillQueueName,
+    secretsManager,
+    writeKeysSecretArn,
+    records: () => readAllRecords(kinesis, streamName),
+    stop: async () => {
+      await kinesisFront.stop();
+      await sts.stop();
+      await sqs.stop();
+      await secretsManager.stop();
+      kinesis.destroy();
+      await kinesisServer.stop();
+    },
+  };
+}
