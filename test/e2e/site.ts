@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchOfflineChromium, RequestLog } from '../support/browser';
@@ -21,6 +21,8 @@ export type SitePage = keyof typeof PAGES;
 export interface TestSite extends StaticServer {
   /** The URL of a page that loads the given SDK bundle. */
   pageUrl(page: SitePage): string;
+  /** Adds (or replaces) a file the site serves at `path` (`/js/x.js`); returns its URL. */
+  writeFile(path: string, contents: string | Buffer): Promise<string>;
 }
 
 const html = (script: string) =>
@@ -57,6 +59,12 @@ export async function startTestSite(): Promise<TestSite> {
       return server.requested;
     },
     pageUrl: (page) => `${server.url}/${page}.html`,
+    writeFile: async (path, contents) => {
+      const file = join(root, path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, contents);
+      return `${server.url}${path}`;
+    },
     stop: async () => {
       await server.stop();
       await rm(root, { recursive: true, force: true });
@@ -112,12 +120,26 @@ export function useBrowserSite() {
     },
     /** Opens a page of the site; `interceptBodiesOf` as for {@link RequestLog.attach}. */
     async open(name: SitePage, interceptBodiesOf?: RegExp): Promise<OpenedPage> {
+      return this.openUrl(started().site.pageUrl(name), { interceptBodiesOf });
+    },
+    /**
+     * Opens a URL in a fresh context; `beforeNavigation` prepares the context first (a fake clock,
+     * routes), so it applies from the page's first script on.
+     */
+    async openUrl(
+      url: string,
+      options: {
+        readonly interceptBodiesOf?: RegExp;
+        readonly beforeNavigation?: (context: BrowserContext) => Promise<void>;
+      } = {},
+    ): Promise<OpenedPage> {
       const context = await started().browser.newContext();
-      const log = await RequestLog.attach(context, interceptBodiesOf);
+      const log = await RequestLog.attach(context, options.interceptBodiesOf);
+      await options.beforeNavigation?.(context);
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(started().site.pageUrl(name));
+      await page.goto(url);
       return { context, page, log, pageErrors };
     },
   };
