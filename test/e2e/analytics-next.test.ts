@@ -8,6 +8,8 @@ const BATCHING = { strategy: 'batching', config: { size: 20, timeout: 300 } };
 interface RunOptions {
   readonly deliveryStrategy?: typeof BATCHING;
   readonly faults?: FailFirstWrites;
+  /** No inline settings: analytics.js loads them from the collector, its `cdnURL`. */
+  readonly settingsFromCollector?: boolean;
 }
 
 describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
@@ -26,7 +28,8 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
       {
         writeKey: TEST_WRITE_KEY,
         apiHost: `${new URL(collector.url).host}/v1`,
-        cdnURL: rig.site.url,
+        cdnURL: options.settingsFromCollector ? collector.url : rig.site.url,
+        settingsFromCdn: options.settingsFromCollector,
         deliveryStrategy: options.deliveryStrategy,
         tag,
       },
@@ -70,6 +73,20 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
     });
     expect(byType.get('page')?.json).toMatchObject({ name: 'Home', properties: { category: 'Docs' } });
     expect(byType.get('group')?.json).toMatchObject({ group_id: `group-${tag}`, traits: { plan: 'pro' } });
+    expect(log.offLoopback()).toEqual([]);
+  }, 30_000);
+
+  it('delivers every call type exactly once with no inline settings, cdnURL being the collector', async () => {
+    const { messageIds, sent, records, posts, log, pageErrors } = await run({ settingsFromCollector: true });
+
+    expect(pageErrors).toEqual([]);
+    expect(sent.map((event) => event.messageId).sort()).toEqual([...messageIds].sort());
+    expect(sent.map((event) => event.type).sort()).toEqual(CALLS);
+    expectEachDeliveredOnce(sent, records);
+    expect(posts.filter((entry) => entry.status !== 200)).toEqual([]);
+    expect(
+      log.entries.filter((entry) => entry.method === 'GET' && /\/settings$/.test(entry.url)),
+    ).toHaveLength(1);
     expect(log.offLoopback()).toEqual([]);
   }, 30_000);
 

@@ -4,22 +4,25 @@
 import { AnalyticsBrowser } from '@segment/analytics-next';
 
 /**
- * Loads analytics.js with its settings given inline (no CDN request) and sends page, track, screen,
- * identify, group and alias. Resolves with the messageId of each call, in call order.
+ * Loads analytics.js with its settings given inline (no CDN request), or, with `settingsFromCdn`,
+ * with none: it then loads them from `cdnURL`. Sends page, track, screen, identify, group and alias.
+ * Resolves with the messageId of each call, in call order.
  *
- * @param {{ writeKey: string, apiHost: string, cdnURL: string, deliveryStrategy?: object, tag: string }} options
+ * @param {{ writeKey: string, apiHost: string, cdnURL: string, deliveryStrategy?: object, settingsFromCdn?: boolean, tag: string }} options
  */
-window.runAnalyticsNext = async ({ writeKey, apiHost, cdnURL, deliveryStrategy, tag }) => {
+window.runAnalyticsNext = async ({ writeKey, apiHost, cdnURL, deliveryStrategy, settingsFromCdn, tag }) => {
   const segmentIo = {
     apiKey: writeKey,
     apiHost,
     protocol: 'http',
     ...(deliveryStrategy ? { deliveryStrategy } : {}),
   };
-  const [analytics] = await AnalyticsBrowser.load(
-    { writeKey, cdnURL, cdnSettings: { integrations: { 'Segment.io': segmentIo } } },
-    { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } },
-  );
+  const [analytics] = settingsFromCdn
+    ? await AnalyticsBrowser.load({ writeKey, cdnURL })
+    : await AnalyticsBrowser.load(
+        { writeKey, cdnURL, cdnSettings: { integrations: { 'Segment.io': segmentIo } } },
+        { integrations: { 'Segment.io': { apiHost, protocol: 'http' } } },
+      );
   const properties = (call) => ({ marker: `${tag}-${call}`, revenue: 9.99, unicode: 'héllo — 日本語 🎉' });
   const userId = `user-${tag}`;
   const contexts = [
