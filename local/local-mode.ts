@@ -1,12 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { RuntimeConfigInput } from '../lambda/config/runtime-config';
+import {
+  parseRuntimeConfig,
+  type RuntimeConfig,
+  type RuntimeConfigInput,
+  readRuntimeConfig,
+} from '../lambda/config/runtime-config';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
+import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
+import { FAULTS_PATH, faultsRoute } from './faults-route';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
 import { type HttpApiHandler, startLocalCollector } from './local-collector';
+import {
+  emulatedStreams,
+  emulatorCredentials,
+  localExternalIds,
+  localizeConfig,
+  usesLocalSts,
+} from './local-config';
 import { type LocalSts, startLocalSts } from './local-sts';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
+
+export { emulatorCredentials, LOCAL_CALLER_CREDENTIALS } from './local-config';
 
 /** The local mode's settings: the contract `npm start` keeps with its users and tests. */
 export interface LocalModeSettings {
@@ -18,24 +36,31 @@ export interface LocalModeSettings {
   readonly kinesisPort: number;
   /** A Kinesis-compatible endpoint already running; no emulator is started. Env `KINESIS_ENDPOINT`. */
   readonly kinesisEndpoint?: string;
-  /** Env `STREAM_NAME`. @default 'events' */
+  /** Env `STREAM_NAME` (without a configuration document). @default 'events' */
   readonly streamName: string;
-  /** Env `SHARD_COUNT`. @default 2 */
+  /** Shards of each stream local mode creates. Env `SHARD_COUNT`. @default 2 */
   readonly shardCount: number;
-  /** Env `WRITE_KEY`; mapped to source `dev`. @default 'dev-write-key' */
+  /** Env `WRITE_KEY` (without a configuration document); mapped to source `dev`. @default 'dev-write-key' */
   readonly writeKey: string;
   /** Env `AWS_REGION`. @default 'us-east-1' */
   readonly region: string;
   /**
-   * Env `EXTERNAL_ID`: when set, a local STS runs and the dev destination writes only with
-   * credentials from `AssumeRole` of the CDK app's writer role with this external ID.
+   * Env `EXTERNAL_ID` (without a configuration document): when set, a local STS runs and the dev
+   * destination writes only with credentials from `AssumeRole` of the CDK app's writer role with
+   * this external ID.
    */
   readonly externalId?: string;
   /**
    * Env `TRUSTED_EXTERNAL_IDS` (comma-separated): the external IDs the writer role's trust policy
-   * accepts. @default [externalId]
+   * accepts. @default [externalId], or with a document the external IDs its destinations use
    */
   readonly trustedExternalIds: readonly string[];
+  /** Port of the local STS. Env `STS_PORT`. @default 0 (a free port) */
+  readonly stsPort: number;
+  /** A configuration document's path: `--config <path>` or env `COLLECTOR_CONFIG_FILE`. */
+  readonly configFile?: string;
+  /** A configuration document itself. Env `COLLECTOR_CONFIG`. */
+  readonly configJson?: string;
 }
 
 /** Settings are invalid; the message names the variable and what to do. */
@@ -53,12 +78,37 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return parsed;
 }
 
-/** Reads the local mode's environment once, with the documented defaults. */
-export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
+/** `npm start -- --config <path>`: the command line's configuration document, if any. */
+function configFileArgument(argv: readonly string[]): string | undefined {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: { config: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return values.config;
+  } catch (error) {
+    throw new LocalSettingsError(
+      `${(error as Error).message}: npm start takes only --config <path> (npm start -- --config examples/fan-out.json)`,
+    );
+  }
+}
+
+/** Reads the local mode's environment and command line once, with the documented defaults. */
+export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[] = []): LocalModeSettings {
   const shardCount = Number(env.SHARD_COUNT || '2');
   if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 100) {
     throw new LocalSettingsError(`SHARD_COUNT=${env.SHARD_COUNT} must be a whole number from 1 to 100`);
   }
+  const configFile = configFileArgument(argv) ?? (env.COLLECTOR_CONFIG_FILE || undefined);
+  const configJson = env.COLLECTOR_CONFIG || undefined;
+  if (configFile !== undefined && configJson !== undefined) {
+    throw new LocalSettingsError(
+      'Set one configuration document, not both COLLECTOR_CONFIG and a file (COLLECTOR_CONFIG_FILE or --config): unset one',
+    );
+  }
+  const withDocument = configFile !== undefined || configJson !== undefined;
   const externalId = env.EXTERNAL_ID || undefined;
   const trustedExternalIds = env.TRUSTED_EXTERNAL_IDS
     ? env.TRUSTED_EXTERNAL_IDS.split(',')
@@ -67,8 +117,10 @@ export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
     : externalId === undefined
       ? []
       : [externalId];
-  if (externalId === undefined && env.TRUSTED_EXTERNAL_IDS) {
-    throw new LocalSettingsError('TRUSTED_EXTERNAL_IDS is only used with EXTERNAL_ID: set EXTERNAL_ID too');
+  if (externalId === undefined && env.TRUSTED_EXTERNAL_IDS && !withDocument) {
+    throw new LocalSettingsError(
+      'TRUSTED_EXTERNAL_IDS is only used with EXTERNAL_ID or a configuration document: set EXTERNAL_ID too',
+    );
   }
   for (const [name, id] of [
     ['EXTERNAL_ID', externalId],
@@ -80,17 +132,24 @@ export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
       );
     }
   }
-  if (externalId !== undefined && trustedExternalIds.length === 0) {
+  if (
+    env.TRUSTED_EXTERNAL_IDS !== undefined &&
+    env.TRUSTED_EXTERNAL_IDS !== '' &&
+    trustedExternalIds.length === 0
+  ) {
     throw new LocalSettingsError(
       'TRUSTED_EXTERNAL_IDS names no external ID: list at least one, comma-separated',
     );
   }
   return {
     ...(externalId === undefined ? {} : { externalId }),
+    ...(configFile === undefined ? {} : { configFile }),
+    ...(configJson === undefined ? {} : { configJson }),
     trustedExternalIds,
     port: port(env, 'PORT', 8080),
     host: env.HOST || '127.0.0.1',
     kinesisPort: port(env, 'KINESIS_PORT', 4567),
+    stsPort: port(env, 'STS_PORT', 0),
     kinesisEndpoint: env.KINESIS_ENDPOINT || undefined,
     streamName: env.STREAM_NAME || 'events',
     shardCount,
@@ -99,23 +158,11 @@ export function localModeSettings(env: NodeJS.ProcessEnv): LocalModeSettings {
   };
 }
 
-/**
- * Emulators take any keys; these make the SDK sign requests without looking for real ones.
- * A new object each time: the SDK annotates the credentials object it is given.
- */
-export const emulatorCredentials = () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
-
 /** External IDs as AWS accepts them (the same rule as the CDK app's `externalIds`). */
 const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
-/**
- * The keys local mode signs `AssumeRole` with: the local STS reads the caller's account from them
- * (every key belongs to the one local account) and checks no signature.
- */
-export const LOCAL_CALLER_CREDENTIALS = {
-  accessKeyId: 'AKIALOCALCOLLECTOR00',
-  secretAccessKey: 'local-collector-secret',
-} as const;
+/** The role ARN the default configuration names when `EXTERNAL_ID` is set; the local STS plays it. */
+const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-writer';
 
 /** The writer role local mode assumes through the local STS. */
 export interface LocalWriterRole {
@@ -125,8 +172,8 @@ export interface LocalWriterRole {
 }
 
 /**
- * The collector configuration of local mode: source `dev` writing to the local stream, with the
- * emulator's static keys, or through the local STS's writer role when one is given.
+ * The collector configuration of local mode without a document: source `dev` writing to the local
+ * stream, with the emulator's static keys, or through the local STS's writer role when one is given.
  */
 export function localCollectorConfig(
   settings: LocalModeSettings,
@@ -147,7 +194,35 @@ export function localCollectorConfig(
   };
 }
 
-/** A Kinesis client for an emulator endpoint (HTTP/1.1: emulators do not speak HTTP/2). */
+/**
+ * The configuration local mode runs, validated with the Lambda's own messages (an invalid one
+ * throws `InvalidConfigError` listing every problem): the document of `--config`,
+ * `COLLECTOR_CONFIG_FILE` or `COLLECTOR_CONFIG`, or without one source `dev` (`WRITE_KEY`) writing
+ * to `STREAM_NAME`, through the writer role when `EXTERNAL_ID` is set.
+ */
+export function localRuntimeConfig(settings: LocalModeSettings): RuntimeConfig {
+  if (settings.configFile !== undefined || settings.configJson !== undefined) {
+    return readRuntimeConfig({
+      ...(settings.configJson === undefined ? {} : { COLLECTOR_CONFIG: settings.configJson }),
+      ...(settings.configFile === undefined ? {} : { COLLECTOR_CONFIG_FILE: settings.configFile }),
+    });
+  }
+  return parseRuntimeConfig({
+    sources: [{ id: 'dev', writeKeys: [settings.writeKey], destinations: ['local-kinesis'] }],
+    destinations: [
+      {
+        id: 'local-kinesis',
+        streamName: settings.streamName,
+        region: settings.region,
+        ...(settings.externalId === undefined
+          ? {}
+          : { roleArn: DEFAULT_ROLE_ARN, externalId: settings.externalId }),
+      },
+    ],
+  });
+}
+
+/** A client of an emulator endpoint (HTTP/1.1: emulators do not speak HTTP/2). */
 export function emulatorClient(endpoint: string, region: string): KinesisClient {
   return new KinesisClient({
     endpoint,
@@ -157,58 +232,215 @@ export function emulatorClient(endpoint: string, region: string): KinesisClient 
   });
 }
 
+/** The local STS as the collector and `npm run check-destination` reach it. */
+export interface LocalStsRole {
+  /** The fault proxy in front of the local STS: the `stsEndpoint` destinations use. */
+  readonly stsEndpoint: string;
+  /** The CDK app's writer role, as the local STS plays it. */
+  readonly roleArn: string;
+  /** The external IDs its trust policy accepts. */
+  readonly trustedExternalIds: readonly string[];
+}
+
 export interface LocalMode {
   readonly collectorUrl: string;
   /** The live events page (`/_debug`). */
   readonly debugUrl: string;
+  /** The fault switches (`POST /_local/faults`). */
+  readonly faultsUrl: string;
+  /** The emulator (or `KINESIS_ENDPOINT`): where to read the streams. */
   readonly kinesisEndpoint: string;
+  /** The fault proxy in front of it: where the collector writes. */
+  readonly kinesisWriteEndpoint: string;
   /** Whether the emulator was started here (else `KINESIS_ENDPOINT` was used). */
   readonly startedEmulator: boolean;
-  /** The local STS and the role it lets the collector assume, when `EXTERNAL_ID` is set. */
-  readonly writerRole?: LocalWriterRole & { readonly trustedExternalIds: readonly string[] };
+  /** The configuration running, as validated (before local endpoints were filled in). */
+  readonly config: RuntimeConfig;
+  /** The streams created in the emulator (or being created, while `KINESIS_ENDPOINT` is unreachable). */
+  readonly streams: readonly string[];
+  /** The local STS and the role it lets the collector assume, when a destination assumes a role. */
+  readonly sts?: LocalStsRole;
+  /** Problems that did not stop the start, each saying what happens and how to fix it. */
+  readonly warnings: readonly string[];
+  /** The faults in force (`POST /_local/faults` changes them). */
+  faults(): LocalFaults;
+  /** Resolves once every stream exists (at once, unless `KINESIS_ENDPOINT` was unreachable). */
+  readonly streamsReady: Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface LocalModeHooks {
+  /** Told what happens later on (an unreachable endpoint answering at last). @default console.log */
+  readonly notice?: (line: string) => void;
+  /** Delay between attempts to reach an unreachable `KINESIS_ENDPOINT`. @default 2000 */
+  readonly retryMs?: number;
+}
+
+/** What the handler loader learns about the local endpoints. */
+export interface LocalHandlerContext {
+  /** Some destination assumes its role through the local STS (sign with LOCAL_CALLER_CREDENTIALS). */
+  readonly usesLocalSts: boolean;
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT']);
+
+function isConnectionError(error: unknown): boolean {
+  const { code, name, message } = error as { code?: string; name?: string; message?: string };
+  return (
+    CONNECTION_ERRORS.has(code ?? '') ||
+    name === 'TimeoutError' ||
+    [...CONNECTION_ERRORS].some((c) => message?.includes(c))
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Starts the whole local path: the Kinesis emulator (unless an endpoint is given), the stream,
- * and the local API Gateway in front of the handler that `loadHandler` returns for the config.
+ * Starts the whole local path: the Kinesis emulator (unless an endpoint is given), every stream
+ * the configuration names, the local STS when a destination assumes a role, fault proxies in front
+ * of both, and the local API Gateway in front of the handler that `loadHandler` returns for the
+ * configuration. An unreachable `KINESIS_ENDPOINT` is a warning, not a refusal: the collector
+ * answers 503 (or spills) until the endpoint answers, and the streams are created then.
  */
 export async function startLocalMode(
   settings: LocalModeSettings,
-  loadHandler: (config: RuntimeConfigInput) => Promise<HttpApiHandler>,
+  loadHandler: (config: RuntimeConfigInput, context: LocalHandlerContext) => Promise<HttpApiHandler>,
+  hooks: LocalModeHooks = {},
 ): Promise<LocalMode> {
+  const config = localRuntimeConfig(settings);
+  const notice = hooks.notice ?? ((line: string) => console.log(line));
+  const streams = emulatedStreams(config);
+  const warnings: string[] = [];
+  let faults: LocalFaults = NO_FAULTS;
   let emulator: KinesisEmulator | undefined;
   if (settings.kinesisEndpoint === undefined) {
     emulator = await startKinesisEmulator({ port: settings.kinesisPort, host: settings.host });
   }
   const kinesisEndpoint = settings.kinesisEndpoint ?? (emulator as KinesisEmulator).endpoint;
+  const stopping = new AbortController();
+  const proxies: FaultProxy[] = [];
   let sts: LocalSts | undefined;
   let debugPage: DebugPage | undefined;
   try {
-    const client = emulatorClient(kinesisEndpoint, settings.region);
-    await ensureStream(client, settings.streamName, settings.shardCount);
-    client.destroy();
-    let writerRole: LocalWriterRole | undefined;
-    if (settings.externalId !== undefined) {
-      const role = synthesizeWriterRole({
-        externalIds: settings.trustedExternalIds,
-        region: settings.region,
-      });
-      sts = await startLocalSts({ role, host: settings.host });
-      writerRole = { roleArn: role.roleArn, externalId: settings.externalId, stsEndpoint: sts.endpoint };
-    }
-    const handler = await loadHandler(localCollectorConfig(settings, kinesisEndpoint, writerRole));
-    debugPage = await startDebugPage({
-      client: emulatorClient(kinesisEndpoint, settings.region),
-      streamName: settings.streamName,
-      secrets: [settings.writeKey],
+    const kinesisProxy = await startFaultProxy({
+      upstream: kinesisEndpoint,
+      service: 'kinesis',
+      faults: () => faults,
     });
+    proxies.push(kinesisProxy);
+
+    const createStreams = async () => {
+      const client = new KinesisClient({
+        endpoint: kinesisEndpoint,
+        region: settings.region,
+        credentials: emulatorCredentials(),
+        requestHandler: new NodeHttpHandler({ connectionTimeout: 2000 }),
+        maxAttempts: 1,
+      });
+      try {
+        for (const stream of streams) await ensureStream(client, stream, settings.shardCount);
+      } finally {
+        client.destroy();
+      }
+    };
+    let streamsReady: Promise<void>;
+    try {
+      await createStreams();
+      streamsReady = Promise.resolve();
+    } catch (error) {
+      if (emulator !== undefined || !isConnectionError(error)) throw error;
+      warnings.push(
+        `KINESIS_ENDPOINT ${kinesisEndpoint} does not answer (${(error as Error).message}): the collector starts anyway and answers 503 with Retry-After (or spills to SPILL_DIR) until it does; the streams are created as soon as it answers. To fix: start the Kinesis emulator there, or unset KINESIS_ENDPOINT and npm start runs one.`,
+      );
+      streamsReady = (async () => {
+        while (!stopping.signal.aborted) {
+          await sleep(hooks.retryMs ?? 2000);
+          if (stopping.signal.aborted) return;
+          try {
+            await createStreams();
+            notice(
+              `kinesis-event-forwarder: KINESIS_ENDPOINT ${kinesisEndpoint} answers now; streams ${streams.join(', ')} ready`,
+            );
+            return;
+          } catch (retryError) {
+            if (!isConnectionError(retryError)) {
+              notice(
+                `kinesis-event-forwarder: cannot create the streams at ${kinesisEndpoint}: ${(retryError as Error).message}`,
+              );
+              return;
+            }
+          }
+        }
+      })();
+    }
+
+    let localSts: LocalStsRole | undefined;
+    if (config.destinations.some(usesLocalSts)) {
+      const trusted =
+        settings.trustedExternalIds.length > 0 ? settings.trustedExternalIds : localExternalIds(config);
+      if (trusted.length === 0) {
+        throw new LocalSettingsError(
+          'A destination assumes a role but none names an externalId, and the writer role trusts only external IDs: add "externalId" to the destination (or set TRUSTED_EXTERNAL_IDS)',
+        );
+      }
+      const role = synthesizeWriterRole({ externalIds: trusted, region: settings.region });
+      sts = await startLocalSts({ role, host: settings.host, port: settings.stsPort }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EADDRINUSE') throw error;
+          throw new LocalSettingsError(
+            `Port ${settings.stsPort} is already in use: stop what uses it or set STS_PORT to a free port (STS_PORT=0 picks one)`,
+          );
+        },
+      );
+      const stsProxy = await startFaultProxy({
+        upstream: sts.endpoint,
+        service: 'sts',
+        faults: () => faults,
+      });
+      proxies.push(stsProxy);
+      localSts = { stsEndpoint: stsProxy.url, roleArn: role.roleArn, trustedExternalIds: trusted };
+    }
+
+    const handler = await loadHandler(
+      localizeConfig(config, {
+        kinesis: kinesisProxy.url,
+        ...(localSts === undefined ? {} : { sts: localSts }),
+      }),
+      { usesLocalSts: localSts !== undefined },
+    );
+    const pageStream = streams[0];
+    const startPage = async () => {
+      if (pageStream === undefined || stopping.signal.aborted) return;
+      debugPage = await startDebugPage({
+        client: emulatorClient(kinesisEndpoint, settings.region),
+        streamName: pageStream,
+        secrets: config.sources.flatMap((source) => source.writeKeys ?? []),
+      });
+    };
+    if (warnings.length === 0) await startPage();
+    else streamsReady.then(startPage).catch((error: unknown) => notice(`local collector: /_debug: ${error}`));
+
+    const switches = faultsRoute({
+      get: () => faults,
+      set: (next) => {
+        faults = next;
+      },
+    });
+    const pageRoute = (request: IncomingMessage, response: ServerResponse): boolean => {
+      if (debugPage !== undefined) return debugPage.route(request, response);
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (!path.startsWith(DEBUG_PAGE_PATH)) return false;
+      response
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' })
+        .end(`The live events page starts once ${kinesisEndpoint} answers.\n`);
+      return true;
+    };
     const collector = await startLocalCollector({
       handler,
       port: settings.port,
       host: settings.host,
-      localRoutes: debugPage.route,
-      onExchange: debugPage.recordExchange,
+      localRoutes: (request, response) => switches(request, response) || pageRoute(request, response),
+      onExchange: (event, result) => debugPage?.recordExchange(event, result),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') throw error;
       throw new LocalSettingsError(
@@ -218,20 +450,29 @@ export async function startLocalMode(
     return {
       collectorUrl: collector.url,
       debugUrl: `${collector.url}${DEBUG_PAGE_PATH}`,
+      faultsUrl: `${collector.url}${FAULTS_PATH}`,
       kinesisEndpoint,
+      kinesisWriteEndpoint: kinesisProxy.url,
       startedEmulator: emulator !== undefined,
-      ...(writerRole === undefined
-        ? {}
-        : { writerRole: { ...writerRole, trustedExternalIds: settings.trustedExternalIds } }),
+      config,
+      streams,
+      ...(localSts === undefined ? {} : { sts: localSts }),
+      warnings,
+      faults: () => faults,
+      streamsReady,
       stop: async () => {
+        stopping.abort();
         await collector.close();
         await debugPage?.stop();
+        for (const proxy of proxies) await proxy.stop();
         await sts?.stop();
         await emulator?.stop();
       },
     };
   } catch (error) {
+    stopping.abort();
     await debugPage?.stop();
+    for (const proxy of proxies) await proxy.stop();
     await sts?.stop();
     await emulator?.stop();
     throw error;

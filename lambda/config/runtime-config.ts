@@ -3,6 +3,12 @@ import { z } from 'zod';
 
 const nonEmpty = z.string().trim().min(1);
 
+/** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
+const consentSchema = z.strictObject({
+  requiredCategories: z.array(nonEmpty).min(1),
+  whenMissing: z.enum(['forward', 'drop']).default('forward'),
+});
+
 const destinationSchema = z.strictObject({
   /** Becomes `integration_id` in every envelope written here. */
   id: nonEmpty,
@@ -37,6 +43,11 @@ const destinationSchema = z.strictObject({
    * deaggregate: KCL does; see docs/configuration.md).
    */
   aggregate: z.boolean().default(false),
+  /**
+   * Consent this destination needs in addition to its source's (`pipeline.consent`): as Datafly
+   * filters per integration, one destination of a fan-out may need a category another does not.
+   */
+  consent: consentSchema.optional(),
 });
 
 /** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
@@ -51,12 +62,7 @@ const fieldPath = z
 const pipelineSchema = z
   .strictObject({
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
-    consent: z
-      .strictObject({
-        requiredCategories: z.array(nonEmpty).min(1),
-        whenMissing: z.enum(['forward', 'drop']).default('forward'),
-      })
-      .optional(),
+    consent: consentSchema.optional(),
     /** Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing. */
     redact: z
       .strictObject({ drop: z.array(fieldPath).default([]), hash: z.array(fieldPath).default([]) })

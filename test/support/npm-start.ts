@@ -12,9 +12,9 @@ export interface StartedCollector {
   readonly exited: Promise<number | string | null>;
 }
 
-/** Runs `npm start --silent` with `env` added to this process's environment. */
-export function npmStart(env: Record<string, string>): StartedCollector {
-  const child = spawn('npm', ['start', '--silent'], {
+/** Runs `npm start --silent [-- args]` with `env` added to this process's environment. */
+export function npmStart(env: Record<string, string>, args: readonly string[] = []): StartedCollector {
+  const child = spawn('npm', ['start', '--silent', ...(args.length > 0 ? ['--', ...args] : [])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     detached: true,
@@ -56,4 +56,29 @@ export function signalGroup(started: StartedCollector, signal: NodeJS.Signals = 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
+}
+
+/** What the banner of a running `npm start` says, once printed. */
+export interface LocalBanner {
+  readonly collectorUrl: string;
+  readonly kinesisEndpoint: string;
+  readonly faultsUrl: string;
+}
+
+/** Waits for the banner and returns the URLs it prints. */
+export async function waitForBanner(started: StartedCollector): Promise<LocalBanner> {
+  await waitForOutput(started, /Press Ctrl-C to stop\./);
+  const output = started.output();
+  const url = (pattern: RegExp) => (pattern.exec(output)?.[1] as string) ?? '';
+  return {
+    collectorUrl: url(/Collector URL:\s+(\S+)/),
+    kinesisEndpoint: url(/Kinesis endpoint:\s+(\S+)/),
+    faultsUrl: url(/Fault switches:\s+(\S+)/),
+  };
+}
+
+/** Stops the collector like Ctrl-C twice would not: SIGKILL to the group, then waits for the exit. */
+export async function killStarted(started: StartedCollector): Promise<void> {
+  signalGroup(started, 'SIGKILL');
+  await started.exited;
 }

@@ -1,0 +1,100 @@
+import { describeFaults } from './faults-route';
+import { describeConfig, isEmulated, usesLocalSts } from './local-config';
+import type { LocalMode, LocalModeSettings } from './local-mode';
+
+/**
+ * The `npm run check-destination` line of each destination local mode runs, ready to paste: it
+ * writes through the same fault proxy and assumes the same role through the same local STS as the
+ * collector, and needs no AWS credentials (loopback endpoints get fixed local ones).
+ */
+export function checkDestinationCommands(local: LocalMode): string[] {
+  return local.config.destinations
+    .filter(isEmulated)
+    .map((destination) =>
+      [
+        'npm run -s check-destination --',
+        `--stream ${destination.streamName}`,
+        `--region ${destination.region}`,
+        `--endpoint ${local.kinesisWriteEndpoint}`,
+        ...(usesLocalSts(destination) && local.sts !== undefined
+          ? [
+              `--role-arn ${local.sts.roleArn}`,
+              ...(destination.externalId === undefined ? [] : [`--external-id ${destination.externalId}`]),
+              `--sts-endpoint ${local.sts.stsEndpoint}`,
+            ]
+          : []),
+      ].join(' '),
+    );
+}
+
+/** What `npm start` prints once everything runs: where things are and how to try them. */
+export function localBanner(local: LocalMode, settings: LocalModeSettings, spillDir?: string): string {
+  const withDocument = settings.configFile !== undefined || settings.configJson !== undefined;
+  const [firstSource] = local.config.sources;
+  // Write keys of a document are secrets the banner does not print; the default one is not.
+  const sampleKey = withDocument
+    ? `'<a write key of source "${firstSource?.id}">:'`
+    : `${settings.writeKey}:`;
+  const lines = [
+    'kinesis-event-forwarder: local collector running',
+    `  Collector URL:    ${local.collectorUrl}`,
+    `  Live events:      ${local.debugUrl}`,
+    `  Fault switches:   ${local.faultsUrl} (${describeFaults(local.faults())})`,
+    `  Kinesis endpoint: ${local.kinesisEndpoint}${local.startedEmulator ? ' (kinesalite, in memory)' : ''}`,
+  ];
+  if (withDocument) {
+    lines.push(
+      `  Configuration:    ${settings.configFile ?? 'COLLECTOR_CONFIG'}`,
+      `  Streams:          ${local.streams.join(', ')} (${settings.shardCount} shards each)`,
+      ...describeConfig(local.config),
+    );
+  } else {
+    lines.push(
+      `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
+      `  Write key:        ${settings.writeKey} (source "dev")`,
+    );
+  }
+  if (spillDir) {
+    for (const stream of local.streams) {
+      lines.push(
+        `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} --stream ${stream} --kinesis-endpoint ${local.kinesisEndpoint})`,
+      );
+    }
+  }
+  if (local.sts !== undefined) {
+    const { sts } = local;
+    lines.push(
+      `  STS endpoint:     ${sts.stsEndpoint} (local STS, trust policy synthesized by the CDK app)`,
+      `  Writer role:      ${sts.roleArn}`,
+    );
+    const used = new Set(
+      local.config.destinations.filter(usesLocalSts).flatMap((destination) => destination.externalId ?? []),
+    );
+    for (const externalId of used) {
+      const trusted = sts.trustedExternalIds.includes(externalId);
+      lines.push(
+        `  External ID:      ${externalId} (the role trusts ${sts.trustedExternalIds.length} external ID${sts.trustedExternalIds.length === 1 ? '' : 's'}${trusted ? ', this one included' : ', NOT this one: ingest answers 503'})`,
+      );
+    }
+  }
+  for (const warning of local.warnings) lines.push('', `WARNING: ${warning}`);
+  if (withDocument && (process.env.WRITE_KEY || process.env.STREAM_NAME || process.env.EXTERNAL_ID)) {
+    lines.push(
+      '',
+      'Note: WRITE_KEY, STREAM_NAME and EXTERNAL_ID are not used with a configuration document.',
+    );
+  }
+  lines.push(
+    '',
+    'Send an event:',
+    `  curl -s -u ${sampleKey} -H 'content-type: application/json' \\`,
+    `    -d '{"userId":"user-1","event":"Signed Up","properties":{"plan":"pro"}}' ${local.collectorUrl}/v1/track`,
+    'Check a destination (no AWS credentials needed):',
+    ...checkDestinationCommands(local).map((command) => `  ${command}`),
+    'Take local Kinesis down and back:',
+    `  curl -s -X POST -d '{"kinesis":"down"}' ${local.faultsUrl}`,
+    `  curl -s -X POST -d '{"kinesis":"ok"}' ${local.faultsUrl}`,
+    'Press Ctrl-C to stop.',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,150 @@
+import type { RuntimeConfig, RuntimeConfigInput } from '../lambda/config/runtime-config';
+
+/** A destination's writer role as local mode plays it: the CDK app's role, in the local STS. */
+export interface LocalRoleEndpoint {
+  readonly roleArn: string;
+  readonly stsEndpoint: string;
+}
+
+/** Where local mode sends what a configuration document leaves to AWS. */
+export interface LocalEndpoints {
+  /** The Kinesis endpoint the handler writes to (the fault proxy in front of the emulator). */
+  readonly kinesis: string;
+  /** The local STS and its writer role, when some destination assumes a role. */
+  readonly sts?: LocalRoleEndpoint;
+}
+
+/**
+ * Emulators take any keys; these make the SDK sign requests without looking for real ones.
+ * A new object each time: the SDK annotates the credentials object it is given.
+ */
+export const emulatorCredentials = () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
+
+/** Whether a destination writes to the emulator in local mode (it names no endpoint of its own). */
+export function isEmulated(destination: RuntimeConfig['destinations'][number]): boolean {
+  return destination.endpoint === undefined;
+}
+
+/** Whether a destination assumes its role through the local STS in local mode. */
+export function usesLocalSts(destination: RuntimeConfig['destinations'][number]): boolean {
+  return (
+    isEmulated(destination) && destination.roleArn !== undefined && destination.stsEndpoint === undefined
+  );
+}
+
+/** The streams local mode creates in the emulator: every stream an emulated destination names. */
+export function emulatedStreams(config: RuntimeConfig): string[] {
+  return [...new Set(config.destinations.filter(isEmulated).map((destination) => destination.streamName))];
+}
+
+/** The external IDs of the destinations that assume a role through the local STS. */
+export function localExternalIds(config: RuntimeConfig): string[] {
+  return [
+    ...new Set(
+      config.destinations.filter(usesLocalSts).flatMap((destination) => destination.externalId ?? []),
+    ),
+  ];
+}
+
+/**
+ * A validated configuration document as local mode runs it: destinations without an `endpoint`
+ * write to the emulator (with the emulator's keys, or with a role assumed through the local STS,
+ * which plays every `roleArn` with the writer role the CDK app synthesizes); everything else
+ * (sources, pipelines, limits, delivery, CORS, destinations with their own endpoint) is unchanged.
+ */
+export function localizeConfig(config: RuntimeConfig, endpoints: LocalEndpoints): RuntimeConfigInput {
+  return {
+    ...config,
+    destinations: config.destinations.map((destination) => {
+      if (!isEmulated(destination)) return destination;
+      if (usesLocalSts(destination)) {
+        if (endpoints.sts === undefined)
+          throw new Error('local mode: a role destination needs the local STS');
+        return {
+          ...destination,
+          endpoint: endpoints.kinesis,
+          roleArn: endpoints.sts.roleArn,
+          stsEndpoint: endpoints.sts.stsEndpoint,
+        };
+      }
+      return {
+        ...destination,
+        endpoint: endpoints.kinesis,
+        ...(destination.roleArn === undefined && destination.credentials === undefined
+          ? { credentials: emulatorCredentials() }
+          : {}),
+      };
+    }),
+  };
+}
+
+/** A write key as the banner shows it: enough to tell keys apart, not enough to use one. */
+export function redactWriteKey(key: string): string {
+  return key.length <= 4 ? '****' : `${key.slice(0, 4)}****`;
+}
+
+/** The lines the banner prints about a configuration: sources, destinations, pipelines. */
+export function describeConfig(config: RuntimeConfig): string[] {
+  const lines = ['  Sources:'];
+  for (const source of config.sources) {
+    const keys = (source.writeKeys ?? []).map(redactWriteKey).join(', ');
+    lines.push(`    ${source.id} (write keys ${keys}) -> ${source.destinations.join(', ')}`);
+  }
+  lines.push('  Destinations:');
+  for (const destination of config.destinations) {
+    const how = [
+      destination.endpoint === undefined ? 'emulator' : destination.endpoint,
+      ...(destination.roleArn === undefined ? [] : [`role ${destination.roleArn}`]),
+      ...(destination.aggregate ? ['KPL aggregated'] : []),
+      ...(destination.consent === undefined
+        ? []
+        : [`consent ${destination.consent.requiredCategories.join('+')}`]),
+    ];
+    lines.push(`    ${destination.id} -> stream "${destination.streamName}" (${how.join(', ')})`);
+  }
+  lines.push('  Pipelines:');
+  for (const source of config.sources) {
+    const { pipeline } = source;
+    const steps = [
+      `format ${pipeline.recordFormat}`,
+      `partition key ${source.partitionKey}`,
+      pipeline.honourIntegrations
+        ? `integrations["${pipeline.integrationName}"] honoured`
+        : 'integrations ignored',
+      ...(pipeline.consent === undefined
+        ? []
+        : [
+            `consent ${pipeline.consent.requiredCategories.join('+')} (missing: ${pipeline.consent.whenMissing})`,
+          ]),
+      ...(pipeline.redact === undefined
+        ? []
+        : [
+            ...(pipeline.redact.drop.length ? [`drop ${pipeline.redact.drop.join(', ')}`] : []),
+            ...(pipeline.redact.hash.length ? [`hash ${pipeline.redact.hash.join(', ')}`] : []),
+          ]),
+    ];
+    lines.push(`    ${source.id}: ${steps.join('; ')}`);
+  }
+  return lines;
+}
+
+/**
+ * The keys local mode signs `AssumeRole` with: the local STS reads the caller's account from them
+ * (every key belongs to the one local account) and checks no signature. Also what
+ * `npm run check-destination` signs with when its endpoints are loopback ones, so trying it
+ * against local mode needs no AWS credentials.
+ */
+export const LOCAL_CALLER_CREDENTIALS = {
+  accessKeyId: 'AKIALOCALCOLLECTOR00',
+  secretAccessKey: 'local-collector-secret',
+} as const;
+
+/** Whether a URL points at this machine (`127.x`, `localhost`, `[::1]`). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  } catch {
+    return false;
+  }
+}

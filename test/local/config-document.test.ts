@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emulatorClient } from '../../local/local-mode';
+import { killStarted, npmStart, waitForBanner } from '../support/npm-start';
+import { readAllRecords } from '../support/stream-reader';
+
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+function writeDocument(document: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'config-document-')), 'collector.json');
+  writeFileSync(file, JSON.stringify(document));
+  return file;
+}
+
+describe('npm start with a configuration document', () => {
+  it('serves both sources of COLLECTOR_CONFIG_FILE, creates both streams and writes each event where configured', async () => {
+    // Prepare
+    const file = writeDocument({
+      sources: [
+        { id: 'web', writeKeys: ['web-key-0001'], destinations: ['main', 'archive'] },
+        { id: 'backend', writeKeys: ['backend-key-0002'], destinations: ['main'] },
+      ],
+      destinations: [
+        { id: 'main', streamName: 'bar-main', region: 'us-east-1' },
+        { id: 'archive', streamName: 'bar-archive', region: 'us-east-1' },
+      ],
+    });
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    try {
+      const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
+      const banner = started.output();
+      expect(banner).toContain('Streams:          bar-main, bar-archive');
+      expect(banner).toContain('web (write keys web-****) -> main, archive');
+      expect(banner).toContain('backend (write keys back****) -> main');
+      expect(banner).toContain('archive -> stream "bar-archive" (emulator)');
+      expect(banner).toMatch(/Pipelines:\n\s+web: format envelope/);
+      expect(banner).not.toContain('web-key-0001');
+
+      // Act
+      const answers = await Promise.all(
+        [
+          ['web-key-0001', 'from-web'],
+          ['backend-key-0002', 'from-backend'],
+        ].map(([key, messageId]) =>
+          fetch(`${collectorUrl}/v1/track`, {
+            method: 'POST',
+            headers: { authorization: basic(key as string) },
+            body: JSON.stringify({ userId: 'user-1', event: 'Signed Up', messageId }),
+          }),
+        ),
+      );
+
+      // Assess
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
+      const routed = async (stream: string) =>
+        (await readAllRecords(kinesis, stream))
+          .map((record) => [record.json.event_id, record.json.source_id, record.json.integration_id])
+          .sort();
+      expect(await routed('bar-main')).toEqual([
+        ['from-backend', 'backend', 'main'],
+        ['from-web', 'web', 'main'],
+      ]);
+      expect(await routed('bar-archive')).toEqual([['from-web', 'web', 'archive']]);
+      kinesis.destroy();
+    } finally {
+      await killStarted(started);
+    }
+  }, 90_000);
+
+  it('takes the document from -- --config as well', async () => {
+    const file = writeDocument({
+      sources: [{ id: 'cli', writeKeys: ['cli-key-0003'], destinations: ['only'] }],
+      destinations: [{ id: 'only', streamName: 'from-cli', region: 'us-east-1' }],
+    });
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0' }, ['--config', file]);
+    try {
+      const { collectorUrl } = await waitForBanner(started);
+      expect(started.output()).toContain(`Configuration:    ${file}`);
+      const answer = await fetch(`${collectorUrl}/v1/identify`, {
+        method: 'POST',
+        headers: { authorization: basic('cli-key-0003') },
+        body: JSON.stringify({ userId: 'user-2' }),
+      });
+      expect(answer.status).toBe(200);
+      const unknown = await fetch(`${collectorUrl}/v1/identify`, {
+        method: 'POST',
+        headers: { authorization: basic('dev-write-key') },
+        body: JSON.stringify({ userId: 'user-2' }),
+      });
+      expect(unknown.status).toBe(401);
+    } finally {
+      await killStarted(started);
+    }
+  }, 90_000);
+
+  it('exits 2 listing every problem of an invalid document, with the messages of the Lambda', async () => {
+    const file = writeDocument({
+      sources: [{ id: 'web', writeKeys: ['k1'], destinations: ['nowhere'] }],
+      destinations: [{ id: 'main', streamName: '', region: 'us-east-1', shards: 3 }],
+    });
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    try {
+      expect(await started.exited).toBe(2);
+      const output = started.output();
+      expect(output).toContain(`Invalid collector file ${file}:`);
+      expect(output).toContain('destinations.0.streamName:');
+      expect(output).toContain('destinations.0: Unrecognized key: "shards"');
+      expect(output).toContain('sources.0.destinations.0: no destination has id "nowhere"');
+      expect(output).not.toMatch(/\n\s+at /);
+    } finally {
+      await killStarted(started);
+    }
+  }, 60_000);
+});
