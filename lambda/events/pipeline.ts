@@ -39,8 +39,14 @@ export function filterReason(event: SegmentEvent, pipeline: SourcePipeline): str
       return `integrations turn "${pipeline.integrationName}" off`;
     }
   }
-  const consent = pipeline.consent;
-  if (consent === undefined) return undefined;
+  return pipeline.consent === undefined ? undefined : consentReason(event, pipeline.consent);
+}
+
+/**
+ * Why the consent an event carries does not allow forwarding it under `consent`, or `undefined`
+ * when it does. Used for a source's pipeline and for each destination's own consent.
+ */
+export function consentReason(event: SegmentEvent, consent: ConsentPolicy): string | undefined {
   const consentObject = event.context?.consent;
   const preferences = isJsonObject(consentObject) ? consentObject.categoryPreferences : undefined;
   if (!isJsonObject(preferences)) {

@@ -67,7 +67,15 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const now = deps.now ?? Date.now;
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const cors = deps.cors ?? new CorsPolicy(config);
-  const ingest = new Ingest({ writers: deps.writers, maxEventBytes: config.limits.maxEventBytes });
+  const ingest = new Ingest({
+    writers: deps.writers,
+    maxEventBytes: config.limits.maxEventBytes,
+    destinationConsent: new Map(
+      config.destinations.flatMap((destination) =>
+        destination.consent === undefined ? [] : [[destination.id, destination.consent] as const],
+      ),
+    ),
+  });
 
   const sourceOf = async (
     event: APIGatewayProxyEventV2,

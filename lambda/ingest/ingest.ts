@@ -4,7 +4,7 @@ import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/reco
 import { isThrottling } from '../delivery/record-writer';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import { partitionKeyFor } from '../events/partition-key';
-import { filterReason, redact } from '../events/pipeline';
+import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { parseIsoTimestamp } from '../events/timestamps';
@@ -70,7 +70,19 @@ export interface IngestDependencies {
   /** The writer of each destination id, built once per container. */
   readonly writers: ReadonlyMap<string, RecordWriter>;
   readonly maxEventBytes: number;
+  /**
+   * Consent each destination needs on top of its source's (`destinations[].consent`): an event
+   * without it is not written there, and still written to the destinations it may go to.
+   * @default none
+   */
+  readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
 }
+
+/**
+ * Where a consumer of the `segment` record format finds the routing an envelope carries at its
+ * top level: `context.kinesis_event_forwarder.source_id` / `.integration_id`.
+ */
+export const SEGMENT_ROUTING_FIELD = 'kinesis_event_forwarder';
 
 /** A record as UTF-8 JSON, or why it cannot be serialised (e.g. nesting too deep). */
 function serialise(record: object): Uint8Array | string {
@@ -99,7 +111,12 @@ interface IngestReceipt extends Receipt {
 
 /** A message after `prepare`. */
 type Prepared =
-  | { readonly kind: 'ready'; readonly data: readonly Uint8Array[]; readonly partitionKey: string }
+  | {
+      readonly kind: 'ready';
+      /** The record of each destination, by position; `undefined` where its consent keeps it out. */
+      readonly data: readonly (Uint8Array | undefined)[];
+      readonly partitionKey: string;
+    }
   | { readonly kind: 'filtered' }
   | {
       readonly kind: 'rejected';
@@ -147,7 +164,7 @@ export class Ingest {
         return;
       }
       prepared.data.forEach((data, position) => {
-        records[position]?.push({ data, partitionKey: prepared.partitionKey });
+        if (data !== undefined) records[position]?.push({ data, partitionKey: prepared.partitionKey });
       });
     });
 
@@ -193,37 +210,53 @@ export class Ingest {
     const event = withBatchContext(validation.event, request.batchContext);
     const { pipeline } = source;
     if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
-    const [firstDestination = '', ...otherDestinations] = source.destinations;
+    const destinationConsent = this.deps.destinationConsent;
+    const forwarded = source.destinations.map((destinationId) => {
+      const consent = destinationConsent?.get(destinationId);
+      return consent === undefined || consentReason(event, consent) === undefined;
+    });
+    if (!forwarded.includes(true)) return { kind: 'filtered' };
     const messageId = event.messageId ?? null;
-    const data: Uint8Array[] = [];
+    const data: (Uint8Array | undefined)[] = [];
     let eventId: string;
+    let records: (object | undefined)[];
     if (pipeline.recordFormat === 'segment') {
       eventId = event.messageId ?? randomUUID();
       const record = redact(toSegmentRecord(message as JsonObject, event, receipt, eventId), pipeline.redact);
+      const context = (record.context ?? {}) as JsonObject;
+      // Segment's shape has no routing fields: they go under context, one copy per destination.
+      records = source.destinations.map((integration_id, position) =>
+        forwarded[position]
+          ? {
+              ...record,
+              context: { ...context, [SEGMENT_ROUTING_FIELD]: { source_id: source.id, integration_id } },
+            }
+          : undefined,
+      );
+    } else {
+      const [firstDestination = ''] = source.destinations;
+      const envelope = redact(toEnvelope(event, receipt, firstDestination), pipeline.redact);
+      eventId = envelope.event_id;
+      // Built for the first destination; a copy per other destination (fan-out).
+      records = source.destinations.map((integration_id, position) =>
+        forwarded[position] ? (position === 0 ? envelope : { ...envelope, integration_id }) : undefined,
+      );
+    }
+    for (const record of records) {
+      if (record === undefined) {
+        data.push(undefined);
+        continue;
+      }
       const serialised = serialise(record);
       if (typeof serialised === 'string')
         return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
-      data.push(serialised, ...otherDestinations.map(() => serialised));
-    } else {
-      const envelope = redact(toEnvelope(event, receipt, firstDestination), pipeline.redact);
-      eventId = envelope.event_id;
-      // Serialised as built for the first destination; a copy per other destination (fan-out).
-      const records = [
-        envelope,
-        ...otherDestinations.map((integration_id) => ({ ...envelope, integration_id })),
-      ];
-      for (const record of records) {
-        const serialised = serialise(record);
-        if (typeof serialised === 'string')
-          return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
-        data.push(serialised);
-      }
+      data.push(serialised);
     }
     const partitionKey = partitionKeyFor(
       { eventId, userId: event.userId ?? null, anonymousId: event.anonymousId ?? null },
       source.partitionKey,
     );
-    const largest = Math.max(...data.map((bytes) => bytes.byteLength));
+    const largest = Math.max(...data.map((bytes) => bytes?.byteLength ?? 0));
     if (largest > this.deps.maxEventBytes) {
       return {
         kind: 'rejected',

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { startTestCollector, TEST_WRITE_KEY, type TestCollector } from '../support/test-collector';
+import {
+  startTestCollector,
+  TEST_DESTINATION_ID,
+  TEST_SOURCE_ID,
+  TEST_WRITE_KEY,
+  type TestCollector,
+} from '../support/test-collector';
 
 const basic = `Basic ${Buffer.from(`${TEST_WRITE_KEY}:`).toString('base64')}`;
 
@@ -106,7 +112,63 @@ describe("a source's pipeline, on the real path", () => {
       channel: 'web',
       timestamp: expect.any(String),
       receivedAt: expect.any(String),
-      context: { ip: '127.0.0.1' },
+      context: {
+        ip: '127.0.0.1',
+        kinesis_event_forwarder: { source_id: TEST_SOURCE_ID, integration_id: TEST_DESTINATION_ID },
+      },
     });
+  });
+
+  it('writes an event only to the destinations whose own consent it grants, on top of the source consent', async () => {
+    collector = await startTestCollector({
+      config: (defaults) => ({
+        ...defaults,
+        destinations: [
+          ...defaults.destinations,
+          ...defaults.destinations.map((destination) => ({
+            ...destination,
+            id: 'ads',
+            consent: { requiredCategories: ['Advertising'] },
+          })),
+        ],
+        sources: defaults.sources.map((source) => ({
+          ...source,
+          destinations: [...source.destinations, 'ads'],
+          pipeline: { consent: { requiredCategories: ['Analytics'] } },
+        })),
+      }),
+    });
+    const consent = (categories: Record<string, boolean>) => ({
+      consent: { categoryPreferences: categories },
+    });
+    const answer = await batch(collector, [
+      {
+        type: 'track',
+        messageId: 'both',
+        userId: 'u',
+        event: 'E',
+        context: consent({ Analytics: true, Advertising: true }),
+      },
+      {
+        type: 'track',
+        messageId: 'analytics-only',
+        userId: 'u',
+        event: 'E',
+        context: consent({ Analytics: true }),
+      },
+      {
+        type: 'track',
+        messageId: 'ads-only',
+        userId: 'u',
+        event: 'E',
+        context: consent({ Advertising: true }),
+      },
+    ]);
+
+    expect(answer).toEqual({ status: 200, json: { accepted: 3, filtered: 1, rejected: [] } });
+    const routed = (await collector.records()).map(
+      (record) => `${record.json.event_id}->${record.json.integration_id}`,
+    );
+    expect(routed.sort()).toEqual(['analytics-only->test-kinesis', 'both->ads', 'both->test-kinesis']);
   });
 });

@@ -1,3 +1,4 @@
+import { matchesFilters } from '../../tools/tail/event-filter';
 import { colorEnabled, formatJson, formatLine, formatWarning } from '../../tools/tail/format-event';
 import type { TailEvent } from '../../tools/tail/tail-event';
 
@@ -57,6 +58,27 @@ describe('formatLine', () => {
     expect(formatLine(page, { color: false })).toBe(
       '2026-11-21T23:15:25.038Z  page      "Home"  anon:anon-1  pk=user-1  shardId-000000000001',
     );
+  });
+
+  it('shows the user of a record in the segment format and filters it by user and source', () => {
+    const raw: Extract<TailEvent, { kind: 'envelope' }> = {
+      kind: 'envelope',
+      meta,
+      envelope: {
+        type: 'identify',
+        messageId: 'm-2',
+        userId: 'user-9',
+        anonymousId: 'anon-9',
+        timestamp: '2026-11-21T23:15:25.038Z',
+        context: { kinesis_event_forwarder: { source_id: 'app', integration_id: 'main' } },
+      },
+    };
+    expect(formatLine(raw, { color: false })).toBe(
+      '2026-11-21T23:15:25.038Z  identify  user-9  pk=user-1  shardId-000000000001',
+    );
+    const filters = { types: [], users: ['anon-9'], events: [], sources: ['app'] };
+    expect(matchesFilters(raw, filters)).toBe(true);
+    expect(matchesFilters(raw, { ...filters, sources: ['web'] })).toBe(false);
   });
 
   it('colours the line with ANSI codes when colour is on, and the text stays the same', () => {

@@ -1,5 +1,5 @@
 import type { EventFilters } from './tail-args';
-import type { TailEvent } from './tail-event';
+import { sourceIdOf, type TailEvent, userOf } from './tail-event';
 
 export const NO_FILTERS: EventFilters = { types: [], users: [], events: [], sources: [] };
 
@@ -16,10 +16,11 @@ const anyOf = (wanted: readonly string[], ...values: unknown[]) =>
 export function matchesFilters(event: TailEvent, filters: EventFilters): boolean {
   if (event.kind !== 'envelope') return !hasFilters(filters);
   const { envelope } = event;
+  const user = userOf(envelope);
   return (
     anyOf(filters.types, envelope.type) &&
-    anyOf(filters.users, envelope.user_id, envelope.anonymous_id) &&
+    anyOf(filters.users, user.userId, user.anonymousId) &&
     anyOf(filters.events, envelope.event, envelope.name) &&
-    anyOf(filters.sources, envelope.source_id)
+    anyOf(filters.sources, sourceIdOf(envelope))
   );
 }

@@ -1,4 +1,4 @@
-import type { TailEvent } from './tail-event';
+import { type TailEvent, userOf } from './tail-event';
 
 /** A record read as an envelope. */
 export type EnvelopeEvent = Extract<TailEvent, { kind: 'envelope' }>;
@@ -46,8 +46,7 @@ export function formatLine(event: EnvelopeEvent, options: { readonly color: bool
   const type = text(envelope.type) ?? '?';
   const time = text(envelope.timestamp) ?? text(envelope.received_at) ?? event.meta.arrivedAt ?? '-';
   const what = text(envelope.event) ?? text(envelope.name);
-  const userId = text(envelope.user_id);
-  const anonymousId = text(envelope.anonymous_id);
+  const { userId, anonymousId } = userOf(envelope);
   const user = userId ?? (anonymousId === undefined ? '-' : `anon:${anonymousId}`);
   return [
     paint('dim', time),

@@ -41,3 +41,28 @@ export function metaOf(record: ShardRecord, subSequenceNumber?: number): TailMet
     ...(record.arrivedAt === undefined ? {} : { arrivedAt: record.arrivedAt.toISOString() }),
   };
 }
+
+const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * Who a record is about, in either record format: the envelope's `user_id` / `anonymous_id`, or
+ * the Segment message's `userId` / `anonymousId` (`recordFormat: "segment"`).
+ */
+export function userOf(envelope: EnvelopeLike): { userId?: string; anonymousId?: string } {
+  const userId = stringOf(envelope.user_id) ?? stringOf(envelope.userId);
+  const anonymousId = stringOf(envelope.anonymous_id) ?? stringOf(envelope.anonymousId);
+  return {
+    ...(userId === undefined ? {} : { userId }),
+    ...(anonymousId === undefined ? {} : { anonymousId }),
+  };
+}
+
+/**
+ * The source a record came from: the envelope's `source_id`, or for the `segment` record format
+ * `context.kinesis_event_forwarder.source_id`.
+ */
+export function sourceIdOf(envelope: EnvelopeLike): string | undefined {
+  const routing = (envelope.context as { kinesis_event_forwarder?: { source_id?: unknown } } | undefined)
+    ?.kinesis_event_forwarder;
+  return stringOf(envelope.source_id) ?? stringOf(routing?.source_id);
+}
