@@ -61,6 +61,12 @@ export interface IngestApiProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * Turns the generated `execute-api` URL off, so only a custom domain answers (give the API one,
+   * e.g. with `IngestDomain`, or nothing reaches the collector).
+   * @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /**
@@ -84,6 +90,7 @@ export class IngestApi extends Construct {
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Segment-compatible event collector',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       corsPreflight: {
         allowOrigins: [...(props.allowedOrigins ?? ['*'])],
         // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header, and
