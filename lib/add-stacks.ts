@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { collectorRolePath } from './collector-role-path';
 import { CollectorStack } from './collector-stack';
 import type { DeployConfig } from './config';
 import { StreamStack } from './stream-stack';
@@ -19,6 +20,8 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
       : new StreamStack(app, `${config.stackPrefix}-Stream`, {
           description: 'kinesis-event-forwarder: event stream and the writer role the collector assumes',
           config: config.stream,
+          // Same account: trust only the roles of the collector deployed with it.
+          ...(config.collector === undefined ? {} : { collectorStackPrefix: config.stackPrefix }),
         });
   if (config.collector === undefined) return { ...(streamStack === undefined ? {} : { streamStack }) };
 
@@ -45,6 +48,7 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
     description: 'kinesis-event-forwarder: HTTP API and Lambda collecting Segment-compatible events',
     config: config.collector,
     target,
+    rolePath: collectorRolePath(config.stackPrefix),
   });
   return { ...(streamStack === undefined ? {} : { streamStack }), collectorStack };
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { collectorRolePath } from './collector-role-path';
 import type { CollectorDeployConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
@@ -21,6 +22,12 @@ export interface WriterTarget {
 export interface CollectorStackProps extends StackProps {
   readonly config: CollectorDeployConfig;
   readonly target: WriterTarget;
+  /**
+   * IAM path of the collector's role: the writer role and the spill queues trust the roles under it
+   * (lib/collector-role-path.ts).
+   * @default '/kinesis-event-forwarder/KinesisEventForwarder/'
+   */
+  readonly rolePath?: string;
 }
 
 /** The public side: the HTTP API, the collector Lambda, its write keys and its spill queue. */
@@ -62,6 +69,7 @@ export class CollectorStack extends Stack {
       tracing: config.tracing,
       logLevel: config.logLevel,
       logRetention,
+      rolePath: props.rolePath ?? collectorRolePath('KinesisEventForwarder'),
     });
     this.api = new IngestApi(this, 'Ingest', {
       handler: this.collector.function,
@@ -96,6 +104,11 @@ export class CollectorStack extends Stack {
     new CfnOutput(this, 'CollectorUrl', {
       value: this.api.url,
       description: 'Point analytics SDKs here (apiHost / dataPlaneUrl)',
+    });
+    new CfnOutput(this, 'CollectorRoleArn', {
+      value: this.collector.role.roleArn,
+      description:
+        "The collector function's role: the stream owner may pin the writer role's trust to it (-c collectorRoleArn=...)",
     });
     new CfnOutput(this, 'WriteKeysSecretArn', {
       value: this.writeKeys.secret.secretArn,

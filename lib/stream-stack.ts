@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
+import { collectorRoleArnPattern } from './collector-role-path';
 import type { StreamDeployConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { EventStream } from './constructs/event-stream';
@@ -10,6 +11,18 @@ import { StreamWriterRole } from './constructs/stream-writer-role';
 
 export interface StreamStackProps extends StackProps {
   readonly config: StreamDeployConfig;
+  /**
+   * The collector role's exact ARN (context key `collectorRoleArn`): the only principal that may
+   * assume the writer role.
+   * @default - the roles under the collector IAM path (lib/collector-role-path.ts) in the trusted account
+   */
+  readonly collectorRoleArn?: string;
+  /**
+   * The stack prefix of the collector deployed next to this stack (same account): narrows the trust
+   * to that deployment's roles, `/kinesis-event-forwarder/<prefix>/*`.
+   * @default - any collector deployment's roles, `/kinesis-event-forwarder/*`
+   */
+  readonly collectorStackPrefix?: string;
 }
 
 /**
@@ -30,10 +43,15 @@ export class StreamStack extends Stack {
       customerManagedKey: config.encryption === 'customer-managed',
     });
     this.stream = events.stream;
+    const trustedAccount = config.collectorAccountId ?? this.account;
     this.writerRole = new StreamWriterRole(this, 'Writer', {
       stream: events.stream,
       ...(events.key === undefined ? {} : { encryptionKey: events.key }),
-      trustedAccountId: config.collectorAccountId ?? this.account,
+      trustedAccountId: trustedAccount,
+      trustedPrincipalArns: [
+        props.collectorRoleArn ??
+          collectorRoleArnPattern(this.partition, trustedAccount, props.collectorStackPrefix),
+      ],
       externalIds: config.externalIds,
     }).role;
     const notifications = config.alarms.notifications;

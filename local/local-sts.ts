@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { collectorRolePath } from '../lib/collector-role-path';
 import { LOCAL_ACCOUNT_ID, type SynthesizedWriterRole } from './trust-policy';
 
 /** One `AssumeRole` call the local STS answered, for tests and the startup banner. */
@@ -24,6 +25,11 @@ export interface LocalStsOptions {
   readonly port?: number;
   /** The account each caller access key belongs to. @default every key belongs to LOCAL_ACCOUNT_ID */
   readonly accountOf?: (accessKeyId: string) => string;
+  /**
+   * The role (ARN, `aws:PrincipalArn`) each caller access key belongs to.
+   * @default - the collector's role in the key's account: {@link localCollectorRoleArn}
+   */
+  readonly principalOf?: (accessKeyId: string) => string;
   /**
    * Lifetime of the credentials issued, overriding `DurationSeconds` (tests of the refresh before
    * expiry use a few seconds over the SDK's five-minute refresh window).
@@ -86,6 +92,12 @@ function assumeRoleXml(role: SynthesizedWriterRole, sessionName: string, expires
 `;
 }
 
+/** The session ARN STS names a role's caller by: `arn:aws:sts::<account>:assumed-role/<name>/<session>`. */
+function assumedRoleArnOf(roleArn: string): string {
+  const account = roleArn.split(':')[4] ?? LOCAL_ACCOUNT_ID;
+  return `arn:aws:sts::${account}:assumed-role/${roleArn.slice(roleArn.lastIndexOf('/') + 1)}/local`;
+}
+
 /** The access key id of a SigV4 `Authorization` header (the signature itself is not checked). */
 function accessKeyOf(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization ?? '';
@@ -101,24 +113,42 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-type Decide = (callerAccount: string, externalId: string | undefined) => Promise<boolean>;
+/**
+ * The role local callers act as by default: a collector function role as the CDK app creates it,
+ * under the collector IAM path of the default stack prefix.
+ */
+export function localCollectorRoleArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:role${collectorRolePath('KinesisEventForwarder')}local-collector`;
+}
+
+interface AssumeRoleRequest {
+  readonly principalArn: string;
+  readonly externalId?: string;
+  readonly roleSessionName: string;
+}
+
+type Decide = (request: AssumeRoleRequest) => Promise<boolean>;
 
 /**
  * Evaluates `sts:AssumeRole` on the role with the IAM simulator: the role's trust policy is the
- * resource policy, the caller (the collector's function role in `callerAccount`) holds an identity
+ * resource policy, the caller (by default the collector's function role in its account) holds an identity
  * policy allowing `sts:AssumeRole` on the role, so the trust policy alone decides. The simulator
  * (AGPL-3.0, a devDependency) is loaded here, by local mode and tests only, never by the Lambda.
  */
 async function trustPolicyDecider(role: SynthesizedWriterRole): Promise<Decide> {
   const { runSimulation } = await import('@cloud-copilot/iam-simulate');
-  return async (callerAccount, externalId) => {
+  return async ({ principalArn, externalId, roleSessionName }) => {
     const result = await runSimulation(
       {
         request: {
-          principal: `arn:aws:iam::${callerAccount}:role/kinesis-event-forwarder-collector`,
+          principal: principalArn,
           action: 'sts:AssumeRole',
           resource: { resource: role.roleArn, accountId: role.accountId },
-          contextVariables: externalId === undefined ? {} : { 'sts:ExternalId': externalId },
+          contextVariables: {
+            'aws:PrincipalArn': principalArn,
+            'sts:RoleSessionName': roleSessionName,
+            ...(externalId === undefined ? {} : { 'sts:ExternalId': externalId }),
+          },
         },
         identityPolicies: [
           {
@@ -153,6 +183,8 @@ export async function startLocalSts(options: LocalStsOptions): Promise<LocalSts>
   const { role } = options;
   const decide = await trustPolicyDecider(role);
   const accountOf = options.accountOf ?? (() => LOCAL_ACCOUNT_ID);
+  const principalOf =
+    options.principalOf ?? ((accessKeyId: string) => localCollectorRoleArn(accountOf(accessKeyId)));
   const calls: AssumeRoleCall[] = [];
 
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
@@ -203,8 +235,10 @@ export async function startLocalSts(options: LocalStsOptions): Promise<LocalSts>
       );
       return;
     }
-    const callerAccount = accountOf(callerAccessKeyId);
-    const allowed = roleArn === role.roleArn && (await decide(callerAccount, externalId));
+    const principalArn = principalOf(callerAccessKeyId);
+    const allowed =
+      roleArn === role.roleArn &&
+      (await decide({ principalArn, roleSessionName, ...(externalId === undefined ? {} : { externalId }) }));
     calls.push({
       roleArn,
       roleSessionName,
@@ -218,7 +252,7 @@ export async function startLocalSts(options: LocalStsOptions): Promise<LocalSts>
         403,
         errorXml(
           'AccessDenied',
-          `User: arn:aws:sts::${callerAccount}:assumed-role/kinesis-event-forwarder-collector/local is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+          `User: ${assumedRoleArnOf(principalArn)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
           requestId,
         ),
       );

@@ -69,6 +69,12 @@ export interface CollectorFunctionProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * IAM path of the function's role (its name is generated). The writer role trusts roles by this
+   * path (lib/collector-role-path.ts), so the stacks need no reference to each other's roles.
+   * @default '/'
+   */
+  readonly rolePath?: string;
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -100,6 +106,7 @@ export class CollectorFunction extends Construct {
       description:
         'Event collector Lambda: assumes the stream writer role, reads its write keys, spills to its queue, writes its logs',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.rolePath === undefined ? {} : { path: props.rolePath }),
       inlinePolicies: {
         Collector: new iam.PolicyDocument({
           statements: [

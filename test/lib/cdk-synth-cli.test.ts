@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -41,5 +42,41 @@ describe('npx cdk synth (the real CLI, offline)', () => {
       .filter((file) => existsSync(file));
     expect(bundles).toHaveLength(1);
     expect(statSync(bundles[0] as string).size).toBeLessThan(3 * 1024 * 1024);
+  }, 120_000);
+
+  it('fails synth for 60 UUID external IDs with a message naming externalIds', () => {
+    // Act: the data owner's side only (no Lambda to bundle).
+    const externalIds = Array.from({ length: 60 }, () => randomUUID()).join(',');
+    const result = spawnSync(
+      'npx',
+      [
+        'cdk',
+        'synth',
+        '-c',
+        'collectorAccountId=111111111111',
+        '-c',
+        `externalIds=${externalIds}`,
+        '-o',
+        path.join(outDir, 'too-many-ids'),
+        '-q',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CDK_DISABLE_VERSION_CHECK: '1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      },
+    );
+
+    // Assess
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(
+      /externalIds: 60 external IDs make the writer role's trust policy \d+ characters long; IAM accepts at most 2048/,
+    );
   }, 120_000);
 });

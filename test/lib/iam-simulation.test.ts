@@ -18,7 +18,12 @@ const STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/events`;
 const OTHER_STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/other-events`;
 const WRITER_ROLE_ARN = `arn:aws:iam::${STREAM_ACCOUNT}:role/event-writer`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${STREAM_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const COLLECTOR_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/collector`;
+/** The collector's function role as the CDK app names it: under the collector IAM path, name generated. */
+const COLLECTOR_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/kinesis-event-forwarder/KinesisEventForwarder/collector`;
+/** Another principal of the collector's account, allowed sts:AssumeRole on anything by its own policy. */
+const DEVELOPER_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/developer`;
+/** The session name the collector opens on the writer role. */
+const SESSION = { 'sts:RoleSessionName': 'kinesis-event-forwarder-kinesis' };
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:write-keys-AbCdEf`;
 const queueArn = (logicalId: string) => `arn:aws:sqs:${REGION}:${COLLECTOR_ACCOUNT}:${logicalId}`;
 
@@ -41,7 +46,8 @@ async function decide(request: Request): Promise<Decision> {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: request.context ?? {},
+      // As AWS does: the calling role's ARN (with its path) is always in the request context.
+      contextVariables: { 'aws:PrincipalArn': request.principal, ...request.context },
     },
     identityPolicies: request.identityPolicies,
     serviceControlPolicies: [],
@@ -206,21 +212,42 @@ describe('IAM simulation of the cross-account deployment', () => {
   it.each(['source-a-1f3e', 'source-b-9c2d'])(
     'lets the collector role assume the writer role with the external ID %s',
     async (externalId) => {
-      expect(await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': externalId })).toBe('Allowed');
+      expect(await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': externalId, ...SESSION })).toBe(
+        'Allowed',
+      );
     },
   );
 
   it('denies assuming the writer role with a wrong external ID', async () => {
-    expect(await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': 'source-c-0000' })).not.toBe('Allowed');
+    expect(
+      await assumeWriter(COLLECTOR_ROLE_ARN, { 'sts:ExternalId': 'source-c-0000', ...SESSION }),
+    ).not.toBe('Allowed');
   });
 
   it('denies assuming the writer role without an external ID', async () => {
-    expect(await assumeWriter(COLLECTOR_ROLE_ARN, {})).not.toBe('Allowed');
+    expect(await assumeWriter(COLLECTOR_ROLE_ARN, SESSION)).not.toBe('Allowed');
+  });
+
+  it("denies another principal of the collector's account even with a valid external ID", async () => {
+    expect(
+      await assumeWriter(DEVELOPER_ROLE_ARN, { 'sts:ExternalId': 'source-a-1f3e', ...SESSION }),
+    ).not.toBe('Allowed');
+  });
+
+  it('denies the collector role a session name other than kinesis-event-forwarder-*', async () => {
+    expect(
+      await assumeWriter(COLLECTOR_ROLE_ARN, {
+        'sts:ExternalId': 'source-a-1f3e',
+        'sts:RoleSessionName': 'console-session',
+      }),
+    ).not.toBe('Allowed');
   });
 
   it('denies assuming the writer role from another account even with a valid external ID', async () => {
-    const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/collector`;
-    expect(await assumeWriter(outsider, { 'sts:ExternalId': 'source-a-1f3e' })).not.toBe('Allowed');
+    const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/kinesis-event-forwarder/KinesisEventForwarder/collector`;
+    expect(await assumeWriter(outsider, { 'sts:ExternalId': 'source-a-1f3e', ...SESSION })).not.toBe(
+      'Allowed',
+    );
   });
 
   it('denies the collector role any role but the writer role', async () => {
@@ -353,9 +380,47 @@ describe('IAM simulation of the same-account deployment', () => {
       resourceAccount: COLLECTOR_ACCOUNT,
       identityPolicies: collector.identityPolicies,
       resourcePolicy: writer.trustPolicy,
-      context: { 'sts:ExternalId': 'same-account-id' },
+      context: { 'sts:ExternalId': 'same-account-id', ...SESSION },
     });
     expect(decision).toBe('Allowed');
+  });
+
+  const assumeAs = (principal: string) =>
+    decide({
+      principal,
+      action: 'sts:AssumeRole',
+      resource: writerArnHere,
+      resourceAccount: COLLECTOR_ACCOUNT,
+      // Its own identity policy allows sts:AssumeRole on every role: only the trust policy can stop it.
+      identityPolicies: [
+        {
+          name: 'broad',
+          policy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+          },
+        },
+      ],
+      resourcePolicy: writer.trustPolicy,
+      context: { 'sts:ExternalId': 'same-account-id', ...SESSION },
+    });
+
+  it('denies another principal of the same account that has the external ID', async () => {
+    expect(await assumeAs(DEVELOPER_ROLE_ARN)).not.toBe('Allowed');
+  });
+
+  it('denies the roles of another collector deployment (another stackPrefix) in the same account', async () => {
+    expect(
+      await assumeAs(`arn:aws:iam::${COLLECTOR_ACCOUNT}:role/kinesis-event-forwarder/OtherPrefix/collector`),
+    ).not.toBe('Allowed');
+  });
+
+  it("lets an operator role under the deployment's collector path assume it with the external ID", async () => {
+    expect(
+      await assumeAs(
+        `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/kinesis-event-forwarder/KinesisEventForwarder/redrive`,
+      ),
+    ).toBe('Allowed');
   });
 
   it('denies the collector role direct writes to the stream in its own account', async () => {

@@ -34,7 +34,7 @@ describe('StreamStack', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('trusts only its own account with the one external ID, written as a string', () => {
+  it("trusts only its own collector deployment's roles in its own account, with the one external ID written as a string", () => {
     const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
 
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -52,14 +52,31 @@ describe('StreamStack', () => {
                 ],
               },
             },
-            Condition: { StringEquals: { 'sts:ExternalId': 'ext-one' } },
+            Condition: {
+              StringEquals: { 'sts:ExternalId': 'ext-one' },
+              ArnLike: {
+                'aws:PrincipalArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':iam::',
+                      { Ref: 'AWS::AccountId' },
+                      ':role/kinesis-event-forwarder/KinesisEventForwarder/*',
+                    ],
+                  ],
+                },
+              },
+              StringLike: { 'sts:RoleSessionName': 'kinesis-event-forwarder-*' },
+            },
           },
         ],
       },
     });
   });
 
-  it('trusts the collector account with several external IDs, written as a list', () => {
+  it('trusts the collector roles of the collector account with several external IDs, written as a list', () => {
     const template = templateOf(
       buildTestApp({ collectorAccountId: '111111111111', externalIds: 'ext-one,ext-two' }).streamStack,
     );
@@ -73,7 +90,18 @@ describe('StreamStack', () => {
             Principal: {
               AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] },
             },
-            Condition: { StringEquals: { 'sts:ExternalId': ['ext-one', 'ext-two'] } },
+            Condition: {
+              StringEquals: { 'sts:ExternalId': ['ext-one', 'ext-two'] },
+              ArnLike: {
+                'aws:PrincipalArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/kinesis-event-forwarder/*'],
+                  ],
+                },
+              },
+              StringLike: { 'sts:RoleSessionName': 'kinesis-event-forwarder-*' },
+            },
           },
         ],
       },

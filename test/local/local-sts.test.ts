@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type LocalSts, startLocalSts } from '../../local/local-sts';
+import { type LocalSts, localCollectorRoleArn, startLocalSts } from '../../local/local-sts';
 import { LOCAL_ACCOUNT_ID } from '../../local/trust-policy';
 import { writerRoleTrusting } from '../support/assume-role-collector';
 
@@ -11,9 +11,12 @@ function stsClient(endpoint: string, credentials = CALLER): STSClient {
 }
 
 /** The error an AssumeRole call fails with, or `undefined` when it succeeds. */
-async function refusal(client: STSClient, input: { RoleArn: string; ExternalId?: string }) {
+async function refusal(
+  client: STSClient,
+  input: { RoleArn: string; ExternalId?: string; RoleSessionName?: string },
+) {
   try {
-    await client.send(new AssumeRoleCommand({ RoleSessionName: 'test-session', ...input }));
+    await client.send(new AssumeRoleCommand({ RoleSessionName: 'kinesis-event-forwarder-test', ...input }));
     return undefined;
   } catch (error) {
     return error as Error & { $metadata?: { httpStatusCode?: number } };
@@ -117,7 +120,11 @@ describe('the local STS', () => {
       Action: 'sts:AssumeRole',
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:root` },
-      Condition: { StringEquals: { 'sts:ExternalId': ['ext-first-1111', 'ext-second-2222'] } },
+      Condition: {
+        StringEquals: { 'sts:ExternalId': ['ext-first-1111', 'ext-second-2222'] },
+        ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/kinesis-event-forwarder/*` },
+        StringLike: { 'sts:RoleSessionName': 'kinesis-event-forwarder-*' },
+      },
     });
     expect(firstOnly.trustPolicy.Statement[0]).toMatchObject({
       Condition: { StringEquals: { 'sts:ExternalId': 'ext-first-1111' } },
@@ -155,6 +162,43 @@ describe('the local STS', () => {
     );
     insider.destroy();
     outsider.destroy();
+  });
+
+  it("refuses another role of the collector's account even with a trusted external ID", async () => {
+    const role = writerRoleTrusting(['ext-trusted-1234']);
+    sts = await startLocalSts({
+      role,
+      principalOf: (accessKeyId) =>
+        accessKeyId === OUTSIDER.accessKeyId
+          ? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/developer`
+          : localCollectorRoleArn(LOCAL_ACCOUNT_ID),
+    });
+    const collector = stsClient(sts.endpoint);
+    const developer = stsClient(sts.endpoint, OUTSIDER);
+
+    expect(
+      await refusal(collector, { RoleArn: role.roleArn, ExternalId: 'ext-trusted-1234' }),
+    ).toBeUndefined();
+    const denied = await refusal(developer, { RoleArn: role.roleArn, ExternalId: 'ext-trusted-1234' });
+    expect(denied?.name).toBe('AccessDenied');
+    expect(denied?.message).toContain('assumed-role/developer/');
+    collector.destroy();
+    developer.destroy();
+  });
+
+  it('refuses a session name that does not start with kinesis-event-forwarder-', async () => {
+    const role = writerRoleTrusting(['ext-trusted-1234']);
+    sts = await startLocalSts({ role });
+    const client = stsClient(sts.endpoint);
+
+    const error = await refusal(client, {
+      RoleArn: role.roleArn,
+      ExternalId: 'ext-trusted-1234',
+      RoleSessionName: 'someone-else',
+    });
+
+    expect(error?.name).toBe('AccessDenied');
+    client.destroy();
   });
 
   it('refuses any role but the synthesized writer role', async () => {
