@@ -1,88 +1,154 @@
+import { DEBUG_PAGE_SCRIPT } from './debug-page-script';
+
+export interface DebugPageHtmlOptions {
+  /** How many events the page keeps (older rows are dropped). */
+  readonly capacity: number;
+  /** Where the page reads its Server-Sent Events (each message one `DebugEntry`), e.g. `/_debug/events`. */
+  readonly eventsPath: string;
+  /** One line under the title saying what is watched, e.g. `stream "events" at http://127.0.0.1:4567`. */
+  readonly subtitle: string;
+  /**
+   * Trusted HTML added at the end of the toolbar (e.g. local mode's fault switches), with
+   * `scripts` run after the page's own. Keeps the page one file while letting features plug in.
+   * @default - nothing added
+   */
+  readonly controls?: string;
+  /** @default - no extra script */
+  readonly scripts?: readonly string[];
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+const STYLE = `
+  :root { --ink: #1d2330; --muted: #5b6473; --line: #dde1e7; --bg: #f4f5f7; --card: #fff; --focus: #2563eb;
+    --accepted: #1a7f37; --rejected: #c62828; --failed: #8e24aa; --undelivered: #b35900; --unreadable: #6b7280; --filtered: #44546a; }
+  * { box-sizing: border-box; }
+  body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: var(--bg); color: var(--ink); }
+  button, input, select { font: inherit; color: inherit; }
+  :focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
+  .top { position: sticky; top: 0; z-index: 1; background: var(--bg); box-shadow: 0 1px 0 var(--line); }
+  .bar { background: #1d2330; color: #fff; padding: 8px 16px; display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: baseline; }
+  .bar h1 { font-size: 16px; margin: 0; }
+  .bar .subtitle { color: #c3c9d4; font-size: 13px; overflow-wrap: anywhere; }
+  #connection { font-size: 13px; }
+  #connection[data-state="open"] { color: #7ee2a8; } #connection[data-state="closed"] { color: #ff9b9b; }
+  .stats { display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: center; padding: 8px 16px 0; }
+  .counter { white-space: nowrap; }
+  .counter b { font-variant-numeric: tabular-nums; font-size: 16px; }
+  .counter[data-status="accepted"] b { color: var(--accepted); }
+  .counter[data-status="rejected"] b { color: var(--rejected); }
+  .counter[data-status="failed"] b { color: var(--failed); }
+  .spark { display: flex; align-items: center; gap: 6px; color: var(--muted); font-size: 12px; }
+  #sparkline { width: 150px; height: 28px; background: var(--card); border: 1px solid var(--line); border-radius: 3px; }
+  #sparkline .all { fill: none; stroke: #2563eb; stroke-width: 1.5; }
+  #sparkline .bad { fill: none; stroke: var(--rejected); stroke-width: 1.2; }
+  .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 16px; }
+  #search { flex: 1 1 16em; min-width: 0; padding: 6px 8px; border: 1px solid #b8bfca; border-radius: 4px; background: var(--card); }
+  select, .controls button { padding: 5px 10px; border: 1px solid #b8bfca; border-radius: 4px; background: var(--card); cursor: pointer; }
+  .chips { display: flex; flex-wrap: wrap; gap: 4px; }
+  .chip[aria-pressed="true"] { background: #1d2330; color: #fff; border-color: #1d2330; }
+  .chip .n { color: var(--muted); font-variant-numeric: tabular-nums; margin-left: 4px; }
+  .chip[aria-pressed="true"] .n { color: #c3c9d4; }
+  #pause[data-paused="true"] { background: #fff4d6; border-color: #b35900; }
+  #new-count { background: #fff4d6; border-color: #b35900; font-weight: 600; }
+  #shown { color: var(--muted); font-size: 12px; margin-left: auto; }
+  main { padding: 0 16px 24px; }
+  .columns, .row { display: grid; grid-template-columns: 6.5em 6.5em 5.5em minmax(0, 1.4fr) minmax(0, 1fr) minmax(0, .7fr) minmax(0, 1.6fr); gap: 10px; padding: 5px 10px 5px 14px; }
+  .columns { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+  ol { list-style: none; margin: 0; padding: 0; }
+  .entry { background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--unreadable); border-radius: 3px; margin: 0 0 3px; }
+  .entry[data-status="accepted"] { border-left-color: var(--accepted); }
+  .entry[data-status="rejected"] { border-left-color: var(--rejected); }
+  .entry[data-status="failed"] { border-left-color: var(--failed); }
+  .entry[data-status="undelivered"] { border-left-color: var(--undelivered); }
+  .entry[data-status="filtered"] { border-left-color: var(--filtered); }
+  .row { width: 100%; margin: 0; border: 0; background: none; text-align: left; cursor: pointer; align-items: baseline; padding-left: 10px; }
+  .row:hover { background: #f7f9fc; }
+  .row > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .time, .where { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); }
+  .status { font-weight: 600; font-size: 12px; text-transform: uppercase; }
+  .entry[data-status="accepted"] .status { color: var(--accepted); }
+  .entry[data-status="rejected"] .status, .where.reason { color: var(--rejected); }
+  .entry[data-status="failed"] .status { color: var(--failed); }
+  .entry[data-status="undelivered"] .status { color: var(--undelivered); }
+  .name { font-weight: 600; }
+  .none { color: #a0a7b3; font-weight: normal; }
+  .detail { border-top: 1px solid #eef0f3; padding: 6px 10px 10px; }
+  .detail-bar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin-bottom: 6px; }
+  .detail-bar button { padding: 3px 10px; border: 1px solid #b8bfca; border-radius: 4px; background: var(--card); cursor: pointer; }
+  .meta { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
+  .detail .full-reason { color: var(--rejected); margin: 0 0 6px; overflow-wrap: anywhere; }
+  pre.json { margin: 0; padding: 8px 10px; background: #fbfbfc; border: 1px solid #eef0f3; border-radius: 3px; max-height: 60vh; overflow: auto;
+    font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .j-key { color: #0b4f9c; } .j-str { color: #1a7f37; } .j-num { color: #b35900; } .j-lit { color: #8e24aa; } .j-punct { color: #6b7280; }
+  .muted { color: var(--muted); }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  @media (max-width: 760px) {
+    .top { position: static; }
+    .bar, .stats, .controls { padding-left: 10px; padding-right: 10px; }
+    main { padding: 0 6px 16px; }
+    .columns { display: none; }
+    .row { grid-template-columns: auto auto minmax(0, 1fr); grid-template-areas: "time status type" "name name name" "user user source" "where where where"; row-gap: 1px; }
+    .time { grid-area: time; } .status { grid-area: status; } .type { grid-area: type; text-align: right; }
+    .name { grid-area: name; } .user { grid-area: user; } .source { grid-area: source; text-align: right; } .where { grid-area: where; }
+    #shown { margin-left: 0; }
+  }
+`;
+
 /**
- * The live events page: plain HTML and one inline script (no framework, no CDN). It listens to
- * `/_debug/events` (Server-Sent Events; each message is one `DebugEntry`) and shows the newest
- * first, every entry's JSON pretty-printed. Text goes in with `textContent`, never as HTML.
+ * The live events page: one self-contained HTML document (inline style and script, no framework, no
+ * CDN, works offline) reading `DebugEntry` messages from Server-Sent Events at `eventsPath`. One
+ * compact row per event, expanded on click or Enter; search, status and type filters; pause with a
+ * bounded history; per-minute counters and a sparkline. Values reach the page as data attributes and
+ * `textContent`, never as HTML.
  */
-export function debugPageHtml(capacity: number): string {
+export function debugPageHtml(options: DebugPageHtmlOptions): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>kinesis-event-forwarder: live events</title>
+<title>Live events · kinesis-event-forwarder</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d2330; }
-  header { position: sticky; top: 0; background: #1d2330; color: #fff; padding: 10px 16px; display: flex; gap: 16px; align-items: baseline; }
-  header h1 { font-size: 16px; margin: 0; }
-  #connection[data-state="open"] { color: #7ee2a8; } #connection[data-state="closed"] { color: #ff9b9b; }
-  main { padding: 12px 16px; }
-  .entry { background: #fff; border: 1px solid #dde1e7; border-left: 6px solid #999; border-radius: 4px; margin: 0 0 8px; }
-  .entry[data-status="accepted"] { border-left-color: #1f9d55; }
-  .entry[data-status="rejected"], .entry[data-status="unreadable"] { border-left-color: #d64545; }
-  .entry[data-status="undelivered"] { border-left-color: #d69e2e; }
-  .entry summary { cursor: pointer; padding: 6px 10px; display: flex; gap: 12px; flex-wrap: wrap; }
-  .status { font-weight: 600; text-transform: uppercase; font-size: 12px; }
-  .reason { color: #b02a2a; }
-  .muted { color: #6b7280; }
-  pre { margin: 0; padding: 8px 10px; background: #fbfbfc; border-top: 1px solid #eef0f3; overflow: auto; font: 12px/1.45 ui-monospace, monospace; }
-</style>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>
 </head>
-<body>
-<header>
-  <h1>Live events</h1>
-  <span id="connection" data-state="connecting">connecting…</span>
-  <span class="muted">last ${capacity} events: accepted ones as read back from the stream, refused ones with their reason</span>
-</header>
-<main><div id="entries"></div><p id="empty" class="muted">No events yet. Send one to this collector.</p></main>
-<script>
-(() => {
-  const MAX = ${capacity};
-  const list = document.getElementById('entries');
-  const empty = document.getElementById('empty');
-  const connection = document.getElementById('connection');
-  const el = (tag, className, text) => {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  };
-  const describe = (json) => {
-    if (!json || typeof json !== 'object') return '';
-    return [json.type, json.event || json.name, json.user_id || json.userId || json.anonymous_id || json.anonymousId]
-      .filter((part) => typeof part === 'string' && part !== '').join(' · ');
-  };
-  const render = (entry) => {
-    const item = el('details', 'entry');
-    item.open = true;
-    item.dataset.status = entry.status;
-    item.dataset.id = String(entry.id);
-    const json = entry.json;
-    const eventId = json && (json.event_id || json.messageId);
-    if (typeof eventId === 'string') item.dataset.eventId = eventId;
-    const summary = el('summary');
-    summary.append(el('span', 'muted', entry.at), el('span', 'status', entry.status), el('span', 'what', describe(json)));
-    if (entry.reason) summary.append(el('span', 'reason', entry.reason));
-    if (entry.shard) summary.append(el('span', 'muted', entry.shard.shardId + ' · pk=' + entry.shard.partitionKey));
-    if (entry.request) summary.append(el('span', 'muted', entry.request.method + ' ' + entry.request.path + ' → ' + entry.request.statusCode));
-    item.append(summary, el('pre', 'json', JSON.stringify(json, null, 2)));
-    list.prepend(item);
-    while (list.children.length > MAX) list.lastElementChild.remove();
-    empty.hidden = true;
-  };
-  const source = new EventSource('/_debug/events');
-  source.onopen = () => {
-    // The server replays what it keeps on every (re)connection.
-    list.replaceChildren();
-    connection.textContent = 'live';
-    connection.dataset.state = 'open';
-  };
-  source.onerror = () => {
-    connection.textContent = 'disconnected, retrying…';
-    connection.dataset.state = 'closed';
-  };
-  source.onmessage = (message) => render(JSON.parse(message.data));
-})();
-</script>
+<body data-capacity="${options.capacity}" data-events="${escapeHtml(options.eventsPath)}">
+<div class="top">
+  <header class="bar">
+    <h1>Live events</h1>
+    <span id="connection" data-state="connecting" role="status">connecting…</span>
+    <span class="subtitle">${escapeHtml(options.subtitle)} · last ${options.capacity} events</span>
+  </header>
+  <section class="stats" aria-label="Events in the last minute">
+    <span class="counter" data-status="accepted"><b id="rate-accepted">0</b> accepted/min</span>
+    <span class="counter" data-status="rejected"><b id="rate-rejected">0</b> refused/min</span>
+    <span class="counter" data-status="failed"><b id="rate-failed">0</b> failed/min</span>
+    <span class="spark">
+      <svg id="sparkline" viewBox="0 0 150 28" preserveAspectRatio="none" role="img" aria-labelledby="sparkline-title">
+        <title id="sparkline-title">Events per 10 seconds over the last 5 minutes</title>
+        <polyline class="all" points=""></polyline><polyline class="bad" points=""></polyline>
+      </svg>
+      <span aria-hidden="true">5 min</span>
+    </span>
+  </section>
+  <section class="controls" id="controls" aria-label="Filters">
+    <label class="visually-hidden" for="search">Search events</label>
+    <input type="search" id="search" placeholder="Search name, user, reason, JSON…  ( / )" autocomplete="off" spellcheck="false">
+    <div class="chips" id="status-filters" role="group" aria-label="Status"></div>
+    <label class="visually-hidden" for="type-filter">Type</label>
+    <select id="type-filter"><option value="">all types</option></select>
+    <button type="button" id="pause">Pause</button>
+    <button type="button" id="new-count" hidden></button>
+    <span id="shown" aria-live="polite"></span>${options.controls ?? ''}
+  </section>
+</div>
+<main>
+  <div class="columns" aria-hidden="true"><span>time</span><span>status</span><span>type</span><span>event / page</span><span>user</span><span>source</span><span>partition key · shard / reason</span></div>
+  <ol id="entries" aria-label="Events, newest first"></ol>
+  <p id="empty" class="muted">No events yet. Send one and it shows here.</p>
+  <p id="no-match" class="muted" hidden>No event matches the search and filters.</p>
+</main>
+<script>${DEBUG_PAGE_SCRIPT}</script>${(options.scripts ?? []).map((script) => `\n<script>${script}</script>`).join('')}
 </body>
 </html>
 `;

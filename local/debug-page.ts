@@ -23,7 +23,7 @@ export interface DebugPageOptions {
 export interface DebugPage {
   readonly feed: DebugFeed;
   /** Serves `/_debug` and `/_debug/events`; returns false for any other request. */
-  readonly route: (request: IncomingMessage, response: ServerResponse) => boolean;
+  readonly route: DebugPageRoute;
   /** Hook for the local collector: each answered request. */
   readonly recordExchange: DebugFeed['recordExchange'];
   stop(): Promise<void>;
@@ -50,6 +50,38 @@ function serveEvents(feed: DebugFeed, request: IncomingMessage, response: Server
   response.on('close', close);
 }
 
+/** Answers a request for the page (`/_debug`) or its events (`/_debug/events`); false for any other path. */
+export type DebugPageRoute = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/**
+ * The page's two routes over a feed: `GET /_debug` the HTML (strict CSP: inline script and style,
+ * connections to itself only), `GET /_debug/events` the feed as Server-Sent Events, replayed in full
+ * on each connection. Shared by local mode and `npm run live`.
+ */
+export function debugPageRoute(feed: DebugFeed, html: string): DebugPageRoute {
+  return (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== DEBUG_PAGE_PATH && path !== `${DEBUG_PAGE_PATH}/` && path !== `${DEBUG_PAGE_PATH}/events`) {
+      return false;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method Not Allowed');
+    } else if (path.endsWith('/events')) {
+      serveEvents(feed, request, response);
+    } else {
+      response
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy':
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'",
+        })
+        .end(request.method === 'HEAD' ? undefined : html);
+    }
+    return true;
+  };
+}
+
 /**
  * The live events page of local mode (never part of the Lambda): reads the stream from LATEST
  * with tail's shard follower and keeps the last events, with the refused ones the collector
@@ -59,7 +91,6 @@ function serveEvents(feed: DebugFeed, request: IncomingMessage, response: Server
 export async function startDebugPage(options: DebugPageOptions): Promise<DebugPage> {
   const capacity = options.capacity ?? 200;
   const feed = new DebugFeed({ capacity, secrets: options.secrets });
-  const html = debugPageHtml(capacity);
   const deaggregator = loadDeaggregator();
   const stopping = new AbortController();
   let ready: () => void = () => undefined;
@@ -81,27 +112,14 @@ export async function startDebugPage(options: DebugPageOptions): Promise<DebugPa
     if (!stopping.signal.aborted) console.error('local collector: /_debug stopped reading the stream', error);
   });
   await Promise.race([isReady, tail]);
-  const route = (request: IncomingMessage, response: ServerResponse): boolean => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== DEBUG_PAGE_PATH && path !== `${DEBUG_PAGE_PATH}/` && path !== `${DEBUG_PAGE_PATH}/events`) {
-      return false;
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('Method Not Allowed');
-    } else if (path.endsWith('/events')) {
-      serveEvents(feed, request, response);
-    } else {
-      response
-        .writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'cache-control': 'no-store',
-          'content-security-policy':
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
-        })
-        .end(request.method === 'HEAD' ? undefined : html);
-    }
-    return true;
-  };
+  const route = debugPageRoute(
+    feed,
+    debugPageHtml({
+      capacity,
+      eventsPath: `${DEBUG_PAGE_PATH}/events`,
+      subtitle: `local collector · stream "${options.streamName}"`,
+    }),
+  );
   return {
     feed,
     route,

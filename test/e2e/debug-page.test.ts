@@ -1,5 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
@@ -15,6 +17,27 @@ import { startTestSite, type TestSite } from './site';
 const WRITE_KEY = 'debug-page-write-key-5f1c';
 /** How long the page may take to show an event. */
 const SHOWN_WITHIN_MS = 10_000;
+/** `WRITE_DOCS_SCREENSHOTS=1` writes the page's screenshots to docs/images (committed); else they are only checked. */
+const SCREENSHOT_DIR =
+  process.env.WRITE_DOCS_SCREENSHOTS === '1' ? join(__dirname, '../../docs/images') : undefined;
+
+/** Console errors and warnings, and uncaught exceptions, of a page: the page must have none. */
+function consoleProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  return problems;
+}
+
+function keepScreenshot(name: string, png: Buffer): void {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  if (SCREENSHOT_DIR === undefined) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(join(SCREENSHOT_DIR, name), png);
+}
 
 describe('the live events page of local mode (/_debug) in Debian Chromium', () => {
   let browser: Browser;
@@ -102,6 +125,7 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     const trackId = messageIds[1] as string;
     const accepted = debug.locator(`.entry[data-status="accepted"][data-event-id="${trackId}"]`);
     await accepted.waitFor({ timeout: SHOWN_WITHIN_MS });
+    await accepted.locator('.row').click();
     const acceptedJson = JSON.parse((await accepted.locator('pre.json').textContent()) ?? 'null');
     expect(acceptedJson).toMatchObject({
       event_id: trackId,
@@ -119,7 +143,9 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(reason).toEqual(expect.any(String));
     const rejected = debug.locator('.entry[data-status="rejected"][data-event-id="invalid-1"]');
     await rejected.waitFor({ timeout: SHOWN_WITHIN_MS });
-    expect(await rejected.locator('.reason').textContent()).toBe(reason);
+    expect(await rejected.locator('.status').textContent()).toBe('refused');
+    expect(await rejected.locator('.where.reason').textContent()).toBe(reason);
+    await rejected.locator('.row').click();
     expect(JSON.parse((await rejected.locator('pre.json').textContent()) ?? 'null')).toEqual({
       messageId: 'invalid-1',
       userId: 'user-bad',
@@ -136,4 +162,184 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(log.offLoopback()).toEqual([]);
     await context.close();
   }, 60_000);
+
+  /** Sends a batch the way analytics-node does; resolves with the collector's answer. */
+  async function sendBatch(
+    batch: readonly Record<string, unknown>[],
+  ): Promise<{ status: number; body: unknown }> {
+    const answer = await fetch(`${local.collectorUrl}/v1/batch`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ batch }),
+    });
+    return { status: answer.status, body: await answer.json() };
+  }
+
+  it('lists a bulk batch and named events as collapsed rows, narrowed by search and filters, held back by Pause, expanded by a click, at 1440 and 375 px without console errors', async () => {
+    // Prepare: the page is open, then a bulk batch (more than the page keeps) and a few named events.
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    const page = await context.newPage();
+    const problems = consoleProblems(page);
+    await page.goto(local.debugUrl);
+    await page.waitForSelector('#connection[data-state="open"]', { timeout: SHOWN_WITHIN_MS });
+    const run = `r${Date.now().toString(36)}`;
+    const bulk = Array.from({ length: 250 }, (_, index) => ({
+      type: 'track',
+      event: 'Bulk Item Viewed',
+      userId: `bulk-user-${index % 7}`,
+      messageId: `${run}-bulk-${index}`,
+      properties: { index },
+    }));
+    const named = [
+      {
+        type: 'track',
+        event: 'Checkout Started',
+        userId: 'ada',
+        messageId: `${run}-checkout`,
+        properties: { total: 42 },
+      },
+      { type: 'page', name: 'Pricing', anonymousId: 'anon-42', messageId: `${run}-pricing` },
+      { type: 'identify', userId: 'grace', traits: { plan: 'platinum-ox' }, messageId: `${run}-identify` },
+      { type: 'track', userId: 'mallory', messageId: `${run}-refused`, properties: {} },
+    ];
+    expect((await sendBatch(bulk)).status).toBe(200);
+    // Refused events show at once, accepted ones once read back: let the bulk land first.
+    await waitUntil(
+      'the page keeps the last 200 events of the bulk batch',
+      async () => (await page.locator(`.entry[data-event-id^="${run}-bulk-"]`).count()) === 200,
+      { timeoutMs: SHOWN_WITHIN_MS },
+    );
+    const answer = await sendBatch(named);
+    expect(answer.status).toBe(200);
+    const entry = (id: string) => page.locator(`.entry[data-event-id="${run}-${id}"]`);
+    for (const id of ['checkout', 'pricing', 'identify', 'refused']) {
+      await entry(id).waitFor({ timeout: SHOWN_WITHIN_MS });
+    }
+
+    // Assess: compact collapsed rows, and no more of them than the page keeps.
+    await waitUntil(
+      'the page keeps its last 200 events',
+      async () => (await page.locator('.entry').count()) === 200,
+      {
+        timeoutMs: SHOWN_WITHIN_MS,
+      },
+    );
+    const checkout = entry('checkout');
+    expect(await checkout.locator('.row > span').allTextContents()).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/),
+      'accepted',
+      'track',
+      'Checkout Started',
+      'ada',
+      'dev',
+      expect.stringMatching(/^pk=ada · shard \d$/),
+    ]);
+    expect(await entry('pricing').locator('.user').textContent()).toBe('anon:anon-42');
+    expect(await entry('pricing').locator('.name').textContent()).toBe('Pricing');
+    expect(await entry('refused').locator('.status').textContent()).toBe('refused');
+    const reason = (answer.body as { rejected: { reason: string }[] }).rejected[0]?.reason;
+    expect(await entry('refused').locator('.where.reason').textContent()).toBe(reason);
+    expect(await checkout.locator('.row').getAttribute('aria-expanded')).toBe('false');
+    expect(await checkout.locator('.detail').isHidden()).toBe(true);
+    const listed = await page.locator('main').textContent();
+    expect(listed).not.toContain('received_at');
+    expect(listed).not.toContain('event_id');
+    const rowHeight = (await checkout.boundingBox())?.height ?? 0;
+    expect(rowHeight).toBeLessThan(40);
+
+    // Search on a visible field, then on JSON text only, then quick filters by status and type.
+    const visibleIds = async () =>
+      page
+        .locator('.entry:visible')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-event-id')));
+    await page.getByRole('searchbox').fill('Checkout Started');
+    expect(await visibleIds()).toEqual([`${run}-checkout`]);
+    await page.getByRole('searchbox').fill('platinum-ox');
+    expect(await visibleIds()).toEqual([`${run}-identify`]);
+    await page.getByRole('searchbox').fill('');
+    expect(await page.locator('.entry:visible').count()).toBe(200);
+    await page.locator('.chip[data-status="rejected"]').click();
+    const refusedOnly = await page
+      .locator('.entry:visible')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+    expect(new Set(refusedOnly)).toEqual(new Set(['rejected']));
+    expect(await visibleIds()).toContain(`${run}-refused`);
+    await page.locator('.chip[data-status="rejected"]').click();
+    await page.getByLabel('Type').selectOption('page');
+    expect(await visibleIds()).toEqual([`${run}-pricing`]);
+    await page.getByLabel('Type').selectOption('');
+
+    // Pause: new events are counted, not shown; Resume shows them.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await sendBatch(
+      [1, 2, 3].map((n) => ({
+        type: 'track',
+        event: 'Late Event',
+        userId: 'late',
+        messageId: `${run}-late-${n}`,
+      })),
+    );
+    await page.getByRole('button', { name: '3 new' }).waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(await page.locator(`.entry[data-event-id^="${run}-late-"]`).count()).toBe(0);
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    expect(await page.locator(`.entry[data-event-id^="${run}-late-"]`).count()).toBe(3);
+    expect(await page.locator('#new-count').isHidden()).toBe(true);
+    expect(await page.locator('.entry').count()).toBe(200);
+
+    // A click shows the envelope, coloured, with a copy button; Enter toggles a row from the keyboard.
+    await checkout.locator('.row').click();
+    expect(await checkout.locator('.row').getAttribute('aria-expanded')).toBe('true');
+    const shownJson = JSON.parse((await checkout.locator('pre.json').textContent()) ?? 'null');
+    expect(shownJson).toMatchObject({
+      event_id: `${run}-checkout`,
+      type: 'track',
+      event: 'Checkout Started',
+      user_id: 'ada',
+      properties: { total: 42 },
+      source_id: 'dev',
+    });
+    expect(await checkout.locator('pre.json .j-key').count()).toBeGreaterThan(10);
+    await checkout.getByRole('button', { name: 'Copy JSON' }).click();
+    await checkout.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(JSON.parse(await page.evaluate<string>('navigator.clipboard.readText()'))).toEqual(shownJson);
+    const pricingRow = entry('pricing').locator('.row');
+    await pricingRow.focus();
+    await page.keyboard.press('Enter');
+    expect(await pricingRow.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Enter');
+    expect(await pricingRow.getAttribute('aria-expanded')).toBe('false');
+    const below = await entry('pricing').evaluate((item) => item.nextElementSibling?.getAttribute('data-id'));
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate("document.activeElement?.closest('.entry')?.getAttribute('data-id')")).toBe(
+      below,
+    );
+    await page.locator('body').press('/');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('search');
+
+    // Counters of the last minute and the sparkline.
+    await page.waitForTimeout(1_100);
+    expect(Number(await page.locator('#rate-accepted').textContent())).toBeGreaterThanOrEqual(256);
+    expect(Number(await page.locator('#rate-rejected').textContent())).toBeGreaterThanOrEqual(1);
+    expect((await page.locator('#sparkline .all').getAttribute('points'))?.split(' ')).toHaveLength(30);
+
+    // Readable at 1440 px and at 375 px: nothing wider than the screen.
+    await page.getByRole('searchbox').blur();
+    keepScreenshot('live-events.png', await page.screenshot());
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    const narrow = await checkout.locator('.name').boundingBox();
+    expect(narrow?.width).toBeGreaterThan(100);
+    expect((narrow?.x ?? 0) + (narrow?.width ?? 0)).toBeLessThanOrEqual(375);
+    await checkout.scrollIntoViewIfNeeded();
+    keepScreenshot('live-events-375.png', await page.screenshot());
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
 });
