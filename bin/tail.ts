@@ -1,10 +1,11 @@
 /**
  * `npm run tail -- --stream NAME [options]`: prints the events of a Kinesis stream, local or on
- * AWS. Options: `--help` or docs/operations.md. Exit status 0 when done or interrupted, 2 on any
+ * AWS. Options: `--help` or docs/operations.md. Exit status 0 when done, interrupted (Ctrl-C prints
+ * a one-line summary on stderr) or when the reader of its output goes away (`| head`); 2 on any
  * error (one line on stderr).
  */
 
-import { runTail } from '../tools/tail/run-tail';
+import { formatSummary, runTail } from '../tools/tail/run-tail';
 import { parseTailArgs, TAIL_USAGE } from '../tools/tail/tail-args';
 
 async function main(): Promise<void> {
@@ -15,15 +16,27 @@ async function main(): Promise<void> {
     return;
   }
   const interrupted = new AbortController();
-  const stop = () => interrupted.abort();
+  let byCtrlC = false;
+  const stop = (signal: NodeJS.Signals) => {
+    byCtrlC = signal === 'SIGINT';
+    interrupted.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await runTail(
+  const summary = await runTail(
     { ...options, signal: interrupted.signal },
     { stdout: process.stdout, stderr: process.stderr, env: process.env },
   );
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
+  if (byCtrlC) process.stderr.write(`${formatSummary(summary)}\n`);
+}
+
+// A reader that goes away (`| head`) ends tail quietly; runTail stops reading when it does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,16 @@
+import { spawn } from 'node:child_process';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
-import { type Envelope, envelope, eventually, jsonLines, putEnvelopes, runTail } from './tail-support';
+import {
+  type Envelope,
+  envelope,
+  eventually,
+  jsonLines,
+  putEnvelopes,
+  REPO_ROOT,
+  runTail,
+} from './tail-support';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -143,6 +152,80 @@ describe('npm run tail against kinesalite', () => {
         .map((line) => line.envelope.event_id)
         .sort(),
     ).toEqual(['after-1', 'after-2']);
+    expect(run.stderr().trim().split('\n').at(-1)).toBe('tail: 2 records, 2 events (2 printed), 2 shards');
+  }, 60_000);
+
+  it('prints records of several shards in arrival order with --no-follow, not shard by shard', async () => {
+    // Prepare: rounds of one record per user, users spread over 3 shards, rounds apart in time.
+    const stream = await newStream(3);
+    const users = ['ann', 'bob', 'cid', 'dee', 'eve', 'fay'];
+    for (let round = 0; round < 5; round++) {
+      for (const user of users) {
+        await putEnvelopes(kinesis.client, stream, [envelope({ id: `${user}-${round}`, userId: user })]);
+      }
+      await sleep(15);
+    }
+    const stored = await readAllRecords(kinesis.client, stream);
+    expect(new Set(stored.map((record) => record.shardId)).size).toBe(3);
+
+    // Act
+    const run = runTail([
+      '--endpoint',
+      kinesis.endpoint,
+      '--stream',
+      stream,
+      '--from-start',
+      '--json',
+      '--no-follow',
+    ]);
+
+    // Assess: every record once, arrival times never going back, the shards interleaved.
+    expect(await run.exited).toBe(0);
+    const lines = jsonLines(run.stdout());
+    expect(lines.map((line) => line.envelope.event_id).sort()).toEqual(
+      stored.map((record) => record.json.event_id as string).sort(),
+    );
+    const arrived = lines.map((line) => Date.parse(line.meta.arrivedAt as string));
+    expect(arrived).toEqual([...arrived].sort((a, b) => a - b));
+    const shardChanges = lines.filter(
+      (line, index) => index > 0 && line.meta.shardId !== lines[index - 1]?.meta.shardId,
+    );
+    expect(shardChanges.length).toBeGreaterThan(3);
+    const rounds = lines.map((line) => Number(line.envelope.event_id.split('-')[1]));
+    expect(rounds).toEqual([...rounds].sort((a, b) => a - b));
+  }, 60_000);
+
+  it('prints one line and exits 0 without an error when its reader closes the pipe (| head -1) after hundreds of records', async () => {
+    // Prepare: far more than a pipe buffer holds.
+    const stream = await newStream(2);
+    const many = Array.from({ length: 600 }, (_, index) =>
+      envelope({ id: `pipe-${index}`, userId: `user-${index % 40}` }),
+    );
+    for (let start = 0; start < many.length; start += 200) {
+      await putEnvelopes(kinesis.client, stream, many.slice(start, start + 200));
+    }
+
+    // Act: the documented command, through a real shell pipe.
+    const command = `set -o pipefail; npm run -s tail -- --endpoint ${kinesis.endpoint} --stream ${stream} --from-start --json --no-follow | head -1`;
+    const shell = spawn('bash', ['-c', command], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    let stdout = '';
+    let stderr = '';
+    shell.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    shell.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const code = await new Promise<number | null>((resolve) => shell.on('close', resolve));
+
+    // Assess: head's one line, and tail's exit status (pipefail) 0 with nothing on stderr.
+    expect({ code, stderr: stderr.replace(/npm warn.*\n/g, '') }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string).envelope.event_id).toMatch(/^pipe-\d+$/);
   }, 60_000);
 
   it('prints colourless one-line summaries when stdout is not a terminal', async () => {

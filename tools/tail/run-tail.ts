@@ -1,7 +1,9 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { ArrivalOrder } from './arrival-order';
 import { decodeRecord, loadDeaggregator } from './decode-record';
 import { matchesFilters } from './event-filter';
 import { colorEnabled, formatJson, formatLine, formatWarning } from './format-event';
+import type { ShardRecord } from './shard-reader';
 import { tailStream } from './stream-tail';
 import type { TailOptions } from './tail-args';
 import { createTailClient } from './tail-client';
@@ -51,28 +53,97 @@ export function describeError(error: unknown, options: TailOptions): TailError {
   return new TailError(text, { cause: error });
 }
 
-async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
+/** What a tail run read, for the summary printed on Ctrl-C. */
+export interface TailSummary {
+  /** Kinesis records read (an aggregated record counts once). */
+  records: number;
+  /** Events in them (user records of aggregated ones, unreadable records included). */
+  events: number;
+  /** Events that matched the filters and were printed. */
+  printed: number;
+  /** Shards read. */
+  shards: number;
+}
+
+/** The one line tail prints when interrupted: `tail: 1200 records, 1200 events (35 printed), 3 shards`. */
+export function formatSummary(summary: TailSummary): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `tail: ${plural(summary.records, 'record')}, ${plural(summary.events, 'event')} (${summary.printed} printed), ${plural(summary.shards, 'shard')}`;
+}
+
+/** Whether a write error means the reader went away (`| head`): tail then stops quietly. */
+const readerGone = (error: NodeJS.ErrnoException) =>
+  error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || error.code === 'ECONNRESET';
+
+/**
+ * Writes `text`, waiting for `drain` when the stream is full; returns at once when `closed` has
+ * aborted (the reader went away), so no write waits for a drain that never comes.
+ */
+async function write(stream: NodeJS.WritableStream, text: string, closed: AbortSignal): Promise<void> {
+  if (closed.aborted || stream.write(text)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      closed.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    closed.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**
  * `npm run tail`: checks the stream exists, then prints its events (filtered) until every shard is
- * caught up (`follow: false`) or `signal` aborts. Throws `TailError` with a one-line message.
+ * caught up (`follow: false`, in `ApproximateArrivalTimestamp` order across shards) or `signal`
+ * aborts. Stops quietly when its output's reader goes away (EPIPE, as with `| head`). Resolves with
+ * what it read; throws `TailError` with a one-line message.
  */
-export async function runTail(options: RunTailOptions, output: TailOutput): Promise<void> {
+export async function runTail(options: RunTailOptions, output: TailOutput): Promise<TailSummary> {
   const client = options.client ?? createTailClient(options.connection);
   const color = !options.json && colorEnabled(output.stdout, output.env, options.color);
   const deaggregator = loadDeaggregator();
+  const summary: TailSummary = { records: 0, events: 0, printed: 0, shards: 0 };
+  const outputClosed = new AbortController();
+  let outputError: Error | undefined;
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (!readerGone(error)) outputError ??= error;
+    outputClosed.abort();
+  };
+  output.stdout.on('error', onOutputError);
+  output.stderr.on('error', onOutputError);
+  const finished = new AbortController();
+  const stop = AbortSignal.any([options.signal, outputClosed.signal, finished.signal]);
+
+  const print = async (records: readonly ShardRecord[]) => {
+    let lines = '';
+    let warnings = '';
+    for (const record of records) {
+      for (const event of decodeRecord(record, deaggregator)) {
+        summary.events++;
+        if (!matchesFilters(event, options.filters)) continue;
+        if (event.kind === 'unreadable') {
+          warnings += `${formatWarning(event)}\n`;
+        } else {
+          summary.printed++;
+          lines += `${options.json ? formatJson(event) : formatLine(event, { color })}\n`;
+        }
+      }
+    }
+    if (warnings !== '') await write(output.stderr, warnings, outputClosed.signal);
+    if (lines !== '') await write(output.stdout, lines, outputClosed.signal);
+  };
+  // Following prints records as they come; a bounded read merges the shards by arrival time.
+  const order = options.follow ? undefined : new ArrivalOrder(print, stop);
   try {
     await client.send(new DescribeStreamSummaryCommand({ StreamName: options.connection.streamName }), {
-      abortSignal: options.signal,
+      abortSignal: stop,
     });
     await tailStream({
       client,
       streamName: options.connection.streamName,
       start: options.start,
       follow: options.follow,
-      signal: options.signal,
+      signal: stop,
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       // Plain-http endpoints are emulators; kinesalite cannot be trusted with AT_TIMESTAMP.
       timestampOnClient: options.connection.endpoint?.startsWith('http://') === true,
@@ -83,24 +154,28 @@ export async function runTail(options: RunTailOptions, output: TailOutput): Prom
           );
         }
       },
-      onRecords: async (records) => {
-        let lines = '';
-        let warnings = '';
-        for (const record of records) {
-          for (const event of decodeRecord(record, deaggregator)) {
-            if (!matchesFilters(event, options.filters)) continue;
-            if (event.kind === 'unreadable') warnings += `${formatWarning(event)}\n`;
-            else lines += `${options.json ? formatJson(event) : formatLine(event, { color })}\n`;
-          }
-        }
-        if (warnings !== '') await write(output.stderr, warnings);
-        if (lines !== '') await write(output.stdout, lines);
+      onShardStart: (shardId) => {
+        summary.shards++;
+        order?.open(shardId);
+      },
+      onShardEnd: (shardId) => order?.end(shardId),
+      onRecords: (records) => {
+        summary.records += records.length;
+        return order === undefined ? print(records) : order.push(records);
       },
     });
+    await order?.idle();
   } catch (error) {
-    if (options.signal.aborted && (error as Error).name === 'AbortError') return;
+    if (stop.aborted && (error as Error).name === 'AbortError') return summary;
     throw error instanceof TailError ? error : describeError(error, options);
   } finally {
+    finished.abort();
+    output.stdout.off('error', onOutputError);
+    output.stderr.off('error', onOutputError);
     if (options.client === undefined) client.destroy();
   }
+  if (outputError !== undefined) {
+    throw new TailError(`cannot write the output: ${outputError.message}`, { cause: outputError });
+  }
+  return summary;
 }

@@ -21,6 +21,13 @@ export interface StreamTailOptions {
   readonly onReady?: (shardCount: number) => void;
   /** How often the shard list is read again when following (it is also read when a shard closes). @default 30000 */
   readonly relistMs?: number;
+  /** A shard is about to be read (before any of its records). */
+  readonly onShardStart?: (shardId: string) => void;
+  /**
+   * A shard's reading ended (read to its end, caught up, or stopped), called only once any child
+   * shard it was holding back has started: a merge across shards never misses a shard in between.
+   */
+  readonly onShardEnd?: (shardId: string) => void;
 }
 
 /** Every shard of the stream, across ListShards pages. */
@@ -60,6 +67,10 @@ export async function tailStream(options: StreamTailOptions): Promise<void> {
   let relistNow = false;
   const failed = new AbortController();
   const stop = AbortSignal.any([signal, failed.signal]);
+  const ended: string[] = [];
+  const reportEnded = () => {
+    for (const shardId of ended.splice(0)) options.onShardEnd?.(shardId);
+  };
   let opening: Set<string> | undefined = new Set();
   let initialReaders = 0;
   const opened = (shardId: string) => {
@@ -93,6 +104,7 @@ export async function tailStream(options: StreamTailOptions): Promise<void> {
         opening.add(shardId);
         initialReaders++;
       }
+      options.onShardStart?.(shardId);
       readers.push(
         readShard({
           client,
@@ -108,10 +120,12 @@ export async function tailStream(options: StreamTailOptions): Promise<void> {
         }).then(
           (end) => {
             state.set(shardId, 'done');
+            ended.push(shardId);
             if (end === 'closed') relistNow = true;
             wake();
           },
           (error: unknown) => {
+            ended.push(shardId);
             failure ??= error;
             failed.abort();
             wake();
@@ -139,6 +153,7 @@ export async function tailStream(options: StreamTailOptions): Promise<void> {
       // A closed shard's children may be waiting for it.
       const before = state.size;
       schedule(shards, false);
+      reportEnded();
       if (state.size === before) break;
       continue;
     }
@@ -158,7 +173,9 @@ export async function tailStream(options: StreamTailOptions): Promise<void> {
       lastList = Date.now();
     }
     schedule(shards, false);
+    reportEnded();
   }
   await Promise.all(readers);
+  reportEnded();
   if (failure !== undefined) throw failure;
 }
