@@ -34,11 +34,11 @@ function replaceOnce(text: string, search: string, replacement: string): string 
  * copy of the bundle, and `analytics._cdn` naming where settings come from, here the collector. No
  * settings inline. The other calls are made at once, so the snippet queues them until the bundle runs.
  */
-function snippetPage(siteUrl: string, collectorUrl: string, tag: string): string {
+function snippetPage(siteUrl: string, collectorUrl: string, tag: string, writeKey = TEST_WRITE_KEY): string {
   const siteHost = new URL(siteUrl).host;
   const rendered = renderSnippet({
     host: siteHost,
-    apiKey: TEST_WRITE_KEY,
+    apiKey: writeKey,
     ajsPath: BUNDLE_PATH,
     page: { category: 'Docs', name: 'Home', properties: { marker: `${tag}-page` } },
   });
@@ -46,8 +46,8 @@ function snippetPage(siteUrl: string, collectorUrl: string, tag: string): string
   const overHttp = replaceOnce(rendered, `"https://${siteHost}${BUNDLE_PATH}"`, `"${siteUrl}${BUNDLE_PATH}"`);
   const snippet = replaceOnce(
     overHttp,
-    `analytics.load("${TEST_WRITE_KEY}")`,
-    `analytics._cdn="${collectorUrl}";analytics.load("${TEST_WRITE_KEY}")`,
+    `analytics.load("${writeKey}")`,
+    `analytics._cdn="${collectorUrl}";analytics.load("${writeKey}")`,
   );
   const calls = `
     analytics.track('Order Completed', { marker: '${tag}-track', revenue: 9.99, unicode: 'héllo — 日本語 🎉' });
@@ -141,6 +141,24 @@ describe("Segment's analytics.js snippet, the standalone bundle served by the si
     await runClockAhead(page);
 
     expect(log.offLoopback()).toContain('https://api.segment.io/v1/m');
+    await context.close();
+  }, 30_000);
+  it('reports its own load failure to api.segment.io when the write key is unknown, as sdk-usage.md warns', async () => {
+    const collector = await rig.collector();
+    await rig.site.writeFile(BUNDLE_PATH, bundle);
+    const tag = `snip${rig.runs}`;
+    const html = snippetPage(rig.site.url, collector.url, tag, 'not-a-write-key');
+    const url = await rig.site.writeFile(`/${tag}.html`, html);
+    const { context, log } = await rig.openUrl(url);
+
+    await waitUntil('the page has tried to reach api.segment.io', () =>
+      log.offLoopback().some((href) => href.startsWith('https://api.segment.io/')),
+    );
+
+    const settings = log.to(collector.url, /\/settings$/);
+    expect(settings.map((entry) => entry.status)).toEqual([404]);
+    expect(log.offLoopback()).toEqual(['https://api.segment.io/v1/m']);
+    expect(log.to(collector.url).filter((entry) => entry.method === 'POST')).toEqual([]);
     await context.close();
   }, 30_000);
 });
