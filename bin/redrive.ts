@@ -6,6 +6,7 @@
  *   npm run redrive -- --queue-url <SpillQueueUrl output> --stream <name> [--region eu-west-1]
  *   npm run redrive -- --queue-url <url> --config collector-config.json   (per-destination streams/roles)
  *   npm run redrive -- --spill-dir .spill --stream events --kinesis-endpoint http://127.0.0.1:4567
+ *   npm run redrive -- --spill-dir .spill --config examples/fan-out.json --kinesis-endpoint http://127.0.0.1:4567
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,8 @@ const USAGE = `usage: npm run redrive -- (--queue-url URL | --spill-dir DIR) (--
   --stream NAME            write every spilled event to this stream
   --config FILE            a collector configuration document: each event goes to its destination's stream
   --region REGION          AWS region (default: AWS_REGION, else us-east-1)
-  --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator)
+  --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator); with --config, for
+                           every destination without an endpoint of its own (as npm start runs it)
   --sqs-endpoint URL       an SQS-compatible endpoint (tests)
   --batch N                spilled messages per batch (default 100)`;
 
@@ -71,12 +73,26 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
       streamName: destination.streamName,
       backoff,
     });
+  const endpoint = options['kinesis-endpoint'];
   if (options.config !== undefined) {
     const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')));
-    const byId = new Map(config.destinations.map((destination) => [destination.id, writerOf(destination)]));
+    // As local mode runs the document: destinations without an endpoint write to the emulator.
+    const local = (destination: DestinationConfig): DestinationConfig =>
+      endpoint === undefined || destination.endpoint !== undefined
+        ? destination
+        : {
+            ...destination,
+            endpoint,
+            roleArn: undefined,
+            externalId: undefined,
+            stsEndpoint: undefined,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          };
+    const byId = new Map(
+      config.destinations.map((destination) => [destination.id, writerOf(local(destination))]),
+    );
     return (destinationId) => byId.get(destinationId);
   }
-  const endpoint = options['kinesis-endpoint'];
   const writer = writerOf({
     id: 'redrive',
     streamName: options.stream as string,

@@ -39,7 +39,7 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
     'kinesis-event-forwarder: local collector running',
     `  Collector URL:    ${local.collectorUrl}`,
     `  Live events:      ${local.debugUrl}`,
-    `  Fault switches:   ${local.faultsUrl} (${describeFaults(local.faults())})`,
+    `  Fault switches:   ${local.faultsUrl} (${describeFaults(local.faults(), local.sts !== undefined)})`,
     `  Kinesis endpoint: ${local.kinesisEndpoint}${local.startedEmulator ? ' (kinesalite, in memory)' : ''}`,
   ];
   if (withDocument) {
@@ -55,11 +55,13 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
     );
   }
   if (spillDir) {
-    for (const stream of local.streams) {
-      lines.push(
-        `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} --stream ${stream} --kinesis-endpoint ${local.kinesisEndpoint})`,
-      );
-    }
+    const target =
+      settings.configFile !== undefined
+        ? `--config ${settings.configFile}`
+        : `--stream ${local.streams[0] ?? settings.streamName}`;
+    lines.push(
+      `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} ${target} --kinesis-endpoint ${local.kinesisEndpoint})`,
+    );
   }
   if (local.sts !== undefined) {
     const { sts } = local;

@@ -11,7 +11,7 @@ export function isLoopback(request: IncomingMessage): boolean {
 }
 
 /** What the faults in force do, in words, for the answer and the banner. */
-export function describeFaults(faults: LocalFaults): string {
+export function describeFaults(faults: LocalFaults, withSts = true): string {
   const kinesis = {
     ok: 'local Kinesis takes writes',
     down: 'local Kinesis is down: writes fail, ingest answers 503 (or spills to SPILL_DIR)',
@@ -22,7 +22,7 @@ export function describeFaults(faults: LocalFaults): string {
     ok: 'the local STS decides with the trust policy',
     deny: 'the local STS refuses every AssumeRole',
   }[faults.sts];
-  return `${kinesis}; ${sts}`;
+  return withSts ? `${kinesis}; ${sts}` : kinesis;
 }
 
 function readJson(request: IncomingMessage): Promise<unknown> {

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createKinesalite } from '../../local/kinesalite';
+import { emulatorClient } from '../../local/local-mode';
+import { killStarted, npmStart, waitForBanner, waitForOutput } from '../support/npm-start';
+import { readAllRecords } from '../support/stream-reader';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+/** `curl -s -X POST -d <body> <url>`, as the banner shows it. */
+async function switchFaults(faultsUrl: string, body: string) {
+  const response = await fetch(faultsUrl, { method: 'POST', body });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function track(collectorUrl: string, messageId: string): Promise<Response> {
+  return fetch(`${collectorUrl}/v1/track`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('dev-write-key:').toString('base64')}` },
+    body: JSON.stringify({ userId: 'user-1', event: 'Signed Up', messageId }),
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('trying failures in local mode', () => {
+  it('takes local Kinesis down, throttling and back with one POST /_local/faults each: 503, 429, then 200', async () => {
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'faults' });
+    try {
+      const { collectorUrl, kinesisEndpoint, faultsUrl } = await waitForBanner(started);
+      expect(started.output()).toContain(`curl -s -X POST -d '{"kinesis":"down"}' ${faultsUrl}`);
+
+      expect(await switchFaults(faultsUrl, '{"kinesis":"down"}')).toMatchObject({
+        status: 200,
+        json: { kinesis: 'down', sts: 'ok', effect: expect.stringContaining('ingest answers 503') },
+      });
+      const down = await track(collectorUrl, 'while-down');
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('2');
+      expect(((await down.json()) as { error: string }).error).toMatch(/stream .*could not take them/);
+
+      await switchFaults(faultsUrl, '{"kinesis":"throttle"}');
+      const throttled = await track(collectorUrl, 'while-throttled');
+      expect(throttled.status).toBe(429);
+      expect(throttled.headers.get('retry-after')).toBe('2');
+
+      expect((await switchFaults(faultsUrl, '{"kinesis":"ok"}')).json).toMatchObject({ kinesis: 'ok' });
+      expect((await track(collectorUrl, 'back-up')).status).toBe(200);
+      const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
+      expect((await readAllRecords(kinesis, 'faults')).map((record) => record.json.event_id)).toEqual([
+        'back-up',
+      ]);
+      kinesis.destroy();
+
+      expect(await switchFaults(faultsUrl, '{"kinesis":"off","color":"red"}')).toEqual({
+        status: 400,
+        json: {
+          error:
+            'unknown field "color" (use kinesis, sts, slowMs); kinesis must be one of "ok", "down", "throttle", "slow"',
+        },
+      });
+      expect((await fetch(faultsUrl)).status).toBe(200);
+    } finally {
+      await killStarted(started);
+    }
+  }, 120_000);
+
+  it('spills what a down Kinesis refuses, answers 200, and the banner line redrives it once Kinesis is back', async () => {
+    const spillDir = mkdtempSync(join(tmpdir(), 'local-spill-'));
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'spilled', SPILL_DIR: spillDir });
+    try {
+      const { collectorUrl, kinesisEndpoint, faultsUrl } = await waitForBanner(started);
+      await switchFaults(faultsUrl, '{"kinesis":"down"}');
+      expect((await track(collectorUrl, 'spilled-1')).status).toBe(200);
+      await switchFaults(faultsUrl, '{"kinesis":"ok"}');
+
+      const redriveLine = /redrive: (npm run redrive -- .*)\)/.exec(started.output())?.[1] as string;
+      expect(redriveLine).toBe(
+        `npm run redrive -- --spill-dir ${spillDir} --stream spilled --kinesis-endpoint ${kinesisEndpoint}`,
+      );
+      const { stdout } = await run('sh', ['-c', redriveLine], { cwd: ROOT });
+      expect(stdout).toMatch(/moved 1/);
+
+      const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
+      expect((await readAllRecords(kinesis, 'spilled')).map((record) => record.json.event_id)).toEqual([
+        'spilled-1',
+      ]);
+      kinesis.destroy();
+    } finally {
+      await killStarted(started);
+    }
+  }, 120_000);
+
+  it('starts with a warning when KINESIS_ENDPOINT does not answer, answers 503, and writes once it answers', async () => {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const started = npmStart({ PORT: '0', KINESIS_ENDPOINT: endpoint, STREAM_NAME: 'late' });
+    const emulator = createKinesalite();
+    try {
+      const { collectorUrl } = await waitForBanner(started);
+      expect(started.output()).toContain(`WARNING: KINESIS_ENDPOINT ${endpoint} does not answer`);
+      expect(started.output()).toContain(
+        'To fix: start the Kinesis emulator there, or unset KINESIS_ENDPOINT',
+      );
+      expect((await track(collectorUrl, 'too-early')).status).toBe(503);
+
+      await new Promise<void>((resolve) => emulator.listen(port, '127.0.0.1', resolve));
+      await waitForOutput(started, /answers now; streams late ready/);
+      expect((await track(collectorUrl, 'in-time')).status).toBe(200);
+      const kinesis = emulatorClient(endpoint, 'us-east-1');
+      expect((await readAllRecords(kinesis, 'late')).map((record) => record.json.event_id)).toEqual([
+        'in-time',
+      ]);
+      kinesis.destroy();
+    } finally {
+      await killStarted(started);
+      await new Promise((resolve) => emulator.close(resolve));
+    }
+  }, 120_000);
+});
