@@ -65,7 +65,15 @@ interface BuiltDestination {
   readonly key: string;
   readonly client: KinesisClient;
   readonly writer: RecordWriter;
+  /** The writer of its failed-events stream (`failedStreamName`), same client and guarantees. */
+  readonly failedWriter?: RecordWriter;
 }
+
+/**
+ * The destination id spilled failure records carry: `<destination id>#failed`, so a redrive puts
+ * them back into the failed-events stream, not the main one.
+ */
+export const failedSpillDestinationId = (destinationId: string) => `${destinationId}#failed`;
 
 /**
  * Builds the collector of one container: the configuration source, and per configuration the
@@ -100,18 +108,13 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const destinations = new Map<string, BuiltDestination>();
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
 
-  const writerFor = (destination: DestinationConfig, config: RuntimeConfig): RecordWriter => {
-    const key = JSON.stringify([destination, config.delivery]);
-    const built = destinations.get(destination.id);
-    if (built?.key === key) return built.writer;
-    if (built !== undefined) {
-      built.client.destroy();
-      diagnostics.forget(destination.id);
-    }
-    const client = createKinesisClient(destination, {
-      ...options.clientOptions,
-      onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
-    });
+  /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
+  const streamWriter = (
+    client: KinesisClient,
+    destination: DestinationConfig,
+    config: RuntimeConfig,
+    spillId: string,
+  ): RecordWriter => {
     const kinesisWriter = new KinesisRecordWriter({
       client,
       streamName: destination.streamName,
@@ -119,19 +122,54 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       observer: allObservers(diagnostics.observer(destination), deliveryMetrics(metrics)),
     });
     // Aggregation inside the spill: what is spilled (and redriven) is events, not aggregated records.
-    const streamWriter = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
-    const writer = withSpill(streamWriter, destination.id, spillStore, {
+    const writer = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
+    return withSpill(writer, spillId, spillStore, {
       onSpill: (notice) => {
         metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);
         logger.warn('Events the stream refused after the retry budget were spilled', { ...notice });
       },
     });
-    destinations.set(destination.id, { key, client, writer });
-    return writer;
+  };
+
+  const builtFor = (destination: DestinationConfig, config: RuntimeConfig): BuiltDestination => {
+    const key = JSON.stringify([destination, config.delivery]);
+    const built = destinations.get(destination.id);
+    if (built?.key === key) return built;
+    if (built !== undefined) {
+      built.client.destroy();
+      diagnostics.forget(destination.id);
+      diagnostics.forget(failedSpillDestinationId(destination.id));
+    }
+    const client = createKinesisClient(destination, {
+      ...options.clientOptions,
+      onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
+    });
+    const writer = streamWriter(client, destination, config, destination.id);
+    const { failedStreamName } = destination;
+    const failedId = failedSpillDestinationId(destination.id);
+    const failedWriter =
+      failedStreamName === undefined
+        ? undefined
+        : streamWriter(
+            client,
+            // Failure records are single events: never aggregated, so the stream reads as it is.
+            { ...destination, id: failedId, streamName: failedStreamName, aggregate: false },
+            config,
+            failedId,
+          );
+    const fresh = { key, client, writer, ...(failedWriter === undefined ? {} : { failedWriter }) };
+    destinations.set(destination.id, fresh);
+    return fresh;
   };
 
   const build = (config: RuntimeConfig): CollectorHandler => {
-    const writers = new Map(config.destinations.map((d) => [d.id, writerFor(d, config)]));
+    const built = config.destinations.map((d) => [d.id, builtFor(d, config)] as const);
+    const writers = new Map(built.map(([id, { writer }]) => [id, writer]));
+    const failedWriters = new Map(
+      built.flatMap(([id, { failedWriter }]) =>
+        failedWriter === undefined ? [] : [[id, failedWriter] as const],
+      ),
+    );
     for (const [id, built] of destinations) {
       if (writers.has(id)) continue;
       built.client.destroy();
@@ -150,7 +188,14 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
                 logger.warn('Write-key secret names an unknown source', { sourceId }),
             },
           );
-    return createHandler({ config, writers, logger, writeKeys, metrics }) as unknown as CollectorHandler;
+    return createHandler({
+      config,
+      writers,
+      failedWriters,
+      logger,
+      writeKeys,
+      metrics,
+    }) as unknown as CollectorHandler;
   };
 
   let current: { config: RuntimeConfig; handler: CollectorHandler } | undefined;

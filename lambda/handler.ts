@@ -16,6 +16,8 @@ export { ALLOWED_HEADERS } from './http/cors';
 export interface HandlerDependencies {
   readonly config: RuntimeConfig;
   readonly writers: ReadonlyMap<string, RecordWriter>;
+  /** The writer of each destination's failed-events stream, by destination id. @default none */
+  readonly failedWriters?: ReadonlyMap<string, RecordWriter>;
   readonly logger: Logger;
   /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
   readonly writeKeys?: WriteKeyDirectory;

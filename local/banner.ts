@@ -51,6 +51,10 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
   } else {
     lines.push(
       `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
+      `  Failed stream:    ${settings.failedStreamName} (refused events with their reason: npm run tail -- --failed)`,
+      ...(process.env.TRACKING_PLAN_FILE
+        ? [`  Tracking plan:    ${process.env.TRACKING_PLAN_FILE} (source "dev")`]
+        : []),
       `  Write key:        ${settings.writeKey} (source "dev")`,
     );
   }

@@ -11,6 +11,11 @@ export type DebugStatus =
   | 'rejected'
   /** Valid but not written (the collector answered 429/503): the SDK sends it again. */
   | 'undelivered'
+  /**
+   * Refused, and kept in the failed-events stream (read back from it) with its reason: the
+   * `rejected` entry of the same event says what the client was told; this one that it was kept.
+   */
+  | 'failed'
   /** In the stream, but not an envelope the page can show. */
   | 'unreadable';
 
@@ -21,7 +26,10 @@ export interface DebugEntry {
   readonly at: string;
   readonly status: DebugStatus;
   readonly reason?: string;
-  /** The envelope (accepted) or the message as sent (rejected / undelivered). */
+  /**
+   * The envelope (accepted), the message as sent (rejected / undelivered), or the event as the
+   * failure record holds it (failed: its `payload`, or the raw body text of an unparseable request).
+   */
   readonly json: unknown;
   /** Where an accepted event landed. */
   readonly shard?: {
@@ -63,6 +71,22 @@ export function redact(value: unknown, secrets: readonly string[]): unknown {
     );
   }
   return value;
+}
+
+/** A failure record's reason, event and request, or `undefined` for any other record. */
+function failureOf(
+  record: Record<string, unknown>,
+): Pick<DebugEntry, 'reason' | 'json' | 'request'> | undefined {
+  const failure = record.failure as { reason?: unknown } | undefined;
+  if (typeof failure !== 'object' || failure === null || typeof failure.reason !== 'string') return undefined;
+  const request = record.request as { path?: unknown } | undefined;
+  return {
+    reason: failure.reason,
+    json: 'payload' in record ? record.payload : (record.raw ?? null),
+    ...(typeof request?.path === 'string'
+      ? { request: { method: 'POST', path: request.path, statusCode: 0 } }
+      : {}),
+  };
 }
 
 interface Answer {
@@ -145,10 +169,15 @@ export class DebugFeed {
     return () => this.listeners.delete(listener);
   }
 
-  /** Events read back from the stream. */
+  /** Events read back from the stream, and failure records read back from the failed-events stream. */
   readonly addFromStream = (events: readonly TailEvent[]): void => {
     for (const event of events) {
       const { shardId, partitionKey, sequenceNumber } = event.meta;
+      const failure = event.kind === 'envelope' ? failureOf(event.envelope) : undefined;
+      if (failure !== undefined) {
+        this.add({ status: 'failed', ...failure, shard: { shardId, partitionKey, sequenceNumber } });
+        continue;
+      }
       this.add({
         status: event.kind === 'envelope' ? 'accepted' : 'unreadable',
         ...(event.kind === 'unreadable' ? { reason: event.reason } : {}),

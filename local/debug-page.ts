@@ -12,6 +12,8 @@ export interface DebugPageOptions {
   /** A client of the emulator the collector writes to; the page owns it from now on. */
   readonly client: KinesisClient;
   readonly streamName: string;
+  /** The failed-events stream: its records are shown with status `failed`. @default - not read */
+  readonly failedStreamName?: string;
   /** The write keys: never shown on the page. */
   readonly secrets: readonly string[];
   /** @default 200 */
@@ -83,7 +85,8 @@ export function debugPageRoute(feed: DebugFeed, html: string): DebugPageRoute {
 }
 
 /**
- * The live events page of local mode (never part of the Lambda): reads the stream from LATEST
+ * The live events page of local mode (never part of the Lambda): reads the stream (and the
+ * failed-events stream, whose records show as `failed`) from LATEST
  * with tail's shard follower and keeps the last events, with the refused ones the collector
  * reports through `recordExchange`. Resolves once every shard is being read, so no event written
  * after that is missed.
@@ -97,20 +100,31 @@ export async function startDebugPage(options: DebugPageOptions): Promise<DebugPa
   const isReady = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const tail = tailStream({
-    client: options.client,
-    streamName: options.streamName,
-    start: { type: 'LATEST' },
-    follow: true,
-    signal: stopping.signal,
-    pollMs: options.pollMs ?? 250,
-    onReady: () => ready(),
-    onRecords: (records) => {
-      for (const record of records) feed.addFromStream(decodeRecord(record, deaggregator));
-    },
-  }).catch((error: unknown) => {
-    if (!stopping.signal.aborted) console.error('local collector: /_debug stopped reading the stream', error);
-  });
+  const streams = [
+    options.streamName,
+    ...(options.failedStreamName === undefined ? [] : [options.failedStreamName]),
+  ];
+  let readyStreams = 0;
+  const tails = streams.map((streamName) =>
+    tailStream({
+      client: options.client,
+      streamName,
+      start: { type: 'LATEST' },
+      follow: true,
+      signal: stopping.signal,
+      pollMs: options.pollMs ?? 250,
+      onReady: () => {
+        if (++readyStreams === streams.length) ready();
+      },
+      onRecords: (records) => {
+        for (const record of records) feed.addFromStream(decodeRecord(record, deaggregator));
+      },
+    }).catch((error: unknown) => {
+      if (!stopping.signal.aborted)
+        console.error(`local collector: /_debug stopped reading ${streamName}`, error);
+    }),
+  );
+  const tail = Promise.all(tails);
   await Promise.race([isReady, tail]);
   const route = debugPageRoute(
     feed,

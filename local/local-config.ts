@@ -32,9 +32,21 @@ export function usesLocalSts(destination: RuntimeConfig['destinations'][number])
   );
 }
 
-/** The streams local mode creates in the emulator: every stream an emulated destination names. */
+/**
+ * The streams local mode creates in the emulator: every stream an emulated destination names, its
+ * failed-events stream (`failedStreamName`) included.
+ */
 export function emulatedStreams(config: RuntimeConfig): string[] {
-  return [...new Set(config.destinations.filter(isEmulated).map((destination) => destination.streamName))];
+  return [
+    ...new Set(
+      config.destinations
+        .filter(isEmulated)
+        .flatMap((destination) => [
+          destination.streamName,
+          ...(destination.failedStreamName === undefined ? [] : [destination.failedStreamName]),
+        ]),
+    ),
+  ];
 }
 
 /** The external IDs of the destinations that assume a role through the local STS. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -16,6 +17,7 @@ import { type HttpApiHandler, startLocalCollector } from './local-collector';
 import {
   emulatedStreams,
   emulatorCredentials,
+  isEmulated,
   localExternalIds,
   localizeConfig,
   usesLocalSts,
@@ -38,6 +40,16 @@ export interface LocalModeSettings {
   readonly kinesisEndpoint?: string;
   /** Env `STREAM_NAME` (without a configuration document). @default 'events' */
   readonly streamName: string;
+  /**
+   * The failed-events stream of source `dev`, created next to the main one (without a configuration
+   * document). Env `FAILED_STREAM_NAME`. @default '<streamName>-failed'
+   */
+  readonly failedStreamName: string;
+  /**
+   * Env `TRACKING_PLAN_FILE`: the tracking plan of source `dev` (a JSON file in the format of
+   * docs/data-quality.md), read once at start. @default - no tracking plan
+   */
+  readonly trackingPlan?: unknown;
   /** Shards of each stream local mode creates. Env `SHARD_COUNT`. @default 2 */
   readonly shardCount: number;
   /** Env `WRITE_KEY` (without a configuration document); mapped to source `dev`. @default 'dev-write-key' */
@@ -141,8 +153,17 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
       'TRUSTED_EXTERNAL_IDS names no external ID: list at least one, comma-separated',
     );
   }
+  const streamName = env.STREAM_NAME || 'events';
+  const failedStreamName = env.FAILED_STREAM_NAME || `${streamName}-failed`;
+  if (failedStreamName === streamName) {
+    throw new LocalSettingsError(
+      `FAILED_STREAM_NAME=${failedStreamName} is the main stream: give the failed-events stream its own name`,
+    );
+  }
+  const planFile = env.TRACKING_PLAN_FILE || undefined;
   return {
     ...(externalId === undefined ? {} : { externalId }),
+    ...(planFile === undefined ? {} : { trackingPlan: readTrackingPlan(planFile) }),
     ...(configFile === undefined ? {} : { configFile }),
     ...(configJson === undefined ? {} : { configJson }),
     trustedExternalIds,
@@ -151,10 +172,42 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     kinesisPort: port(env, 'KINESIS_PORT', 4567),
     stsPort: port(env, 'STS_PORT', 0),
     kinesisEndpoint: env.KINESIS_ENDPOINT || undefined,
-    streamName: env.STREAM_NAME || 'events',
+    streamName,
+    failedStreamName,
     shardCount,
     writeKey: env.WRITE_KEY || 'dev-write-key',
     region: env.AWS_REGION || 'us-east-1',
+  };
+}
+
+/** The JSON of `TRACKING_PLAN_FILE`; the collector's configuration load checks it is a plan. */
+function readTrackingPlan(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LocalSettingsError(`TRACKING_PLAN_FILE=${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new LocalSettingsError(`TRACKING_PLAN_FILE=${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Source `dev` of local mode without a document, with its tracking plan when one is given. */
+function devSource(settings: LocalModeSettings): RuntimeConfigInput['sources'][number] {
+  return {
+    id: 'dev',
+    writeKeys: [settings.writeKey],
+    destinations: ['local-kinesis'],
+    ...(settings.trackingPlan === undefined
+      ? {}
+      : {
+          trackingPlan: settings.trackingPlan as NonNullable<
+            RuntimeConfigInput['sources'][number]['trackingPlan']
+          >,
+        }),
   };
 }
 
@@ -181,11 +234,12 @@ export function localCollectorConfig(
   writerRole?: LocalWriterRole,
 ): RuntimeConfigInput {
   return {
-    sources: [{ id: 'dev', writeKeys: [settings.writeKey], destinations: ['local-kinesis'] }],
+    sources: [devSource(settings)],
     destinations: [
       {
         id: 'local-kinesis',
         streamName: settings.streamName,
+        failedStreamName: settings.failedStreamName,
         region: settings.region,
         endpoint: kinesisEndpoint,
         ...(writerRole === undefined ? { credentials: emulatorCredentials() } : writerRole),
@@ -208,11 +262,12 @@ export function localRuntimeConfig(settings: LocalModeSettings): RuntimeConfig {
     });
   }
   return parseRuntimeConfig({
-    sources: [{ id: 'dev', writeKeys: [settings.writeKey], destinations: ['local-kinesis'] }],
+    sources: [devSource(settings)],
     destinations: [
       {
         id: 'local-kinesis',
         streamName: settings.streamName,
+        failedStreamName: settings.failedStreamName,
         region: settings.region,
         ...(settings.externalId === undefined
           ? {}
@@ -408,12 +463,15 @@ export async function startLocalMode(
       }),
       { usesLocalSts: localSts !== undefined },
     );
-    const pageStream = streams[0];
+    const pageDestination = config.destinations.find(isEmulated);
     const startPage = async () => {
-      if (pageStream === undefined || stopping.signal.aborted) return;
+      if (pageDestination === undefined || stopping.signal.aborted) return;
       debugPage = await startDebugPage({
         client: emulatorClient(kinesisEndpoint, settings.region),
-        streamName: pageStream,
+        streamName: pageDestination.streamName,
+        ...(pageDestination.failedStreamName === undefined
+          ? {}
+          : { failedStreamName: pageDestination.failedStreamName }),
         secrets: config.sources.flatMap((source) => source.writeKeys ?? []),
       });
     };

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type PlanAction, type TrackingPlanDocument, TrackingPlanError } from '../events/tracking-plan';
+import { compiledTrackingPlan } from './tracking-plans';
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -48,6 +50,43 @@ const destinationSchema = z.strictObject({
    * filters per integration, one destination of a fan-out may need a category another does not.
    */
   consent: consentSchema.optional(),
+  /**
+   * The failed-events stream next to `streamName` (same account, region and credentials): every
+   * event of this destination's sources the collector refuses is kept there with its reason
+   * (docs/data-quality.md). Absent: refused events are only answered and counted.
+   */
+  failedStreamName: nonEmpty.optional(),
+});
+
+const planAction = z.enum(['allow', 'flag', 'block']);
+
+/** A tracking plan as configured, defaults filled in (`TrackingPlanDocument` of the domain). */
+export interface TrackingPlanConfig extends TrackingPlanDocument {
+  readonly events: Record<string, Record<string, unknown> | boolean>;
+  readonly traits?: Record<string, unknown> | boolean;
+}
+
+/** A tracking plan as written in the document. */
+interface TrackingPlanInput {
+  events?: Record<string, Record<string, unknown> | boolean>;
+  traits?: Record<string, unknown> | boolean;
+  unplanned?: PlanAction;
+  violations?: PlanAction;
+}
+
+/** A JSON Schema: an object or a boolean; compiled (and so checked) at load. */
+const jsonSchema = z.union([z.record(z.string(), z.unknown()), z.boolean()]);
+
+/** A tracking plan (lambda/events/tracking-plan.ts, docs/data-quality.md). */
+const trackingPlanSchema: z.ZodType<TrackingPlanConfig, TrackingPlanInput> = z.strictObject({
+  /** The JSON Schema of each planned track event's `properties`, by event name. */
+  events: z.record(nonEmpty, jsonSchema).default({}),
+  /** The JSON Schema of identify and group `traits`. */
+  traits: jsonSchema.optional(),
+  /** What happens to a track event whose name is not in `events`. */
+  unplanned: planAction.default('allow'),
+  /** What happens to an event that breaks its schema. */
+  violations: planAction.default('block'),
 });
 
 /** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
@@ -86,12 +125,16 @@ const sourceSchema = z.strictObject({
   destinations: z.array(nonEmpty).min(1),
   partitionKey: z.enum(['user', 'event_id']).default('user'),
   pipeline: pipelineSchema,
+  /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
+  trackingPlan: z.union([nonEmpty, trackingPlanSchema]).optional(),
 });
 
 const runtimeConfigSchema = z
   .strictObject({
     sources: z.array(sourceSchema).min(1),
     destinations: z.array(destinationSchema).min(1),
+    /** Tracking plans shared by several sources, by name (`sources[].trackingPlan: "<name>"`). */
+    trackingPlans: z.record(nonEmpty, trackingPlanSchema).default({}),
     limits: z
       .strictObject({
         /** Largest envelope (UTF-8 bytes) accepted per event, as Segment's 32 KB. */
@@ -162,9 +205,34 @@ const runtimeConfigSchema = z
         });
       }
     });
+    const compile = (plan: z.output<typeof trackingPlanSchema>, path: (string | number)[], owner: string) => {
+      try {
+        compiledTrackingPlan(plan);
+      } catch (error) {
+        if (!(error instanceof TrackingPlanError)) throw error;
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `the tracking plan of ${owner} is broken: ${error.message}`,
+        });
+      }
+    };
+    for (const [name, plan] of Object.entries(config.trackingPlans)) {
+      compile(plan, ['trackingPlans', name], `trackingPlans.${name}`);
+    }
     const sourceIds = new Set<string>();
     const writeKeys = new Set<string>();
     config.sources.forEach((source, index) => {
+      const plan = source.trackingPlan;
+      if (typeof plan === 'string' && !Object.hasOwn(config.trackingPlans, plan)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', index, 'trackingPlan'],
+          message: `no tracking plan is named "${plan}"; add it to "trackingPlans" or fix the name`,
+        });
+      } else if (typeof plan === 'object') {
+        compile(plan, ['sources', index, 'trackingPlan'], `source "${source.id}"`);
+      }
       if (sourceIds.has(source.id)) {
         ctx.addIssue({
           code: 'custom',
@@ -193,7 +261,22 @@ const runtimeConfigSchema = z
         }
       });
     });
-  });
+  })
+  .transform(({ trackingPlans, ...config }) => ({
+    ...config,
+    // Plans by name resolved: each source holds its plan (the same object for sources sharing one).
+    sources: config.sources.map(
+      ({
+        trackingPlan,
+        ...source
+      }): typeof source & {
+        readonly trackingPlan?: TrackingPlanConfig;
+      } => {
+        const plan = typeof trackingPlan === 'string' ? trackingPlans[trackingPlan] : trackingPlan;
+        return plan === undefined ? source : { ...source, trackingPlan: plan };
+      },
+    ),
+  }));
 
 /** The collector's validated runtime configuration (reference: docs/configuration.md). */
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
 import { correctedTimestamp, parseIsoTimestamp } from './timestamps';
+import type { Violation } from './tracking-plan';
 
 /**
  * The one JSON document written to Kinesis for each accepted event (schema: docs/envelope.md).
@@ -28,6 +29,11 @@ export interface Envelope {
   readonly source_id: string;
   /** The id of the destination (stream) this copy of the event is written to. */
   readonly integration_id: string;
+  /**
+   * How the event breaks its source's tracking plan, when the plan flags violations (`flag` mode).
+   * The one field that is absent rather than `null`: only flagged events have it.
+   */
+  readonly violations?: readonly Violation[];
 }
 
 /** What the request tells about every event in it. */

@@ -56,14 +56,20 @@ export function answerFor(
       );
     }
     case 'undelivered': {
-      const count = outcome.undelivered.reduce((sum, report) => Math.max(sum, report.count), 0);
+      const most = (failedStream: boolean) =>
+        outcome.undelivered
+          .filter((report) => (report.failedStream === true) === failedStream)
+          .reduce((sum, report) => Math.max(sum, report.count), 0);
+      const count = most(false);
       const why = outcome.throttled ? 'the stream is throttling writes' : 'the stream could not take them';
-      throw new UndeliveredError(
-        outcome.throttled ? 429 : 503,
-        `${count} of ${outcome.accepted} valid events were not written (${why}); send the request again`,
-        retryAfterSeconds,
-        { accepted: 0, rejected: outcome.rejected },
-      );
+      const message =
+        count > 0
+          ? `${count} of ${outcome.accepted} valid events were not written (${why}); send the request again`
+          : `${most(true)} refused events could not be kept in the failed-events stream (${why}); send the request again`;
+      throw new UndeliveredError(outcome.throttled ? 429 : 503, message, retryAfterSeconds, {
+        accepted: 0,
+        rejected: outcome.rejected,
+      });
     }
   }
 }

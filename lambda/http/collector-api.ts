@@ -3,16 +3,17 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig, SourceConfig } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
+import type { RequestFacts } from '../events/failure-record';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
-import { recordIngestMetrics } from '../observability/ingest-metrics';
+import { recordFailedEvents, recordIngestMetrics } from '../observability/ingest-metrics';
 import {
   ANALYTICS_SETTINGS_CACHE_CONTROL,
   analyticsSettings,
   collectorEndpointOf,
 } from './analytics-settings';
-import { answerFor, jsonAnswer } from './answers';
+import { answerFor, jsonAnswer, UndeliveredError } from './answers';
 import { CorsPolicy, originOf } from './cors';
 import {
   ForbiddenOriginError,
@@ -32,6 +33,8 @@ export interface CollectorDependencies {
   readonly config: RuntimeConfig;
   /** The writer of each destination id, built once per container. */
   readonly writers: ReadonlyMap<string, RecordWriter>;
+  /** The writer of each destination's failed-events stream, by destination id. @default none */
+  readonly failedWriters?: ReadonlyMap<string, RecordWriter>;
   readonly logger: Logger;
   /** Where write keys are looked up. @default the keys in `config.sources[].writeKeys` */
   readonly writeKeys?: WriteKeyDirectory;
@@ -51,6 +54,24 @@ export type CollectorApi = (
 const validTimestamp = (value: unknown): string | undefined =>
   typeof value === 'string' && parseIsoTimestamp(value) !== undefined ? value : undefined;
 
+/** Failure codes of requests refused as a whole, by status. */
+const REQUEST_FAILURE_CODES: Readonly<Record<number, string>> = {
+  400: 'unparseable',
+  413: 'request_too_large',
+  415: 'unsupported_encoding',
+};
+
+/** The body's bytes as received (base64 undone, compression kept). */
+function rawBodyOf(event: APIGatewayProxyEventV2): Buffer {
+  const body = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+}
+
+function bodyBytes(event: APIGatewayProxyEventV2): number {
+  const body = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.byteLength(body, 'base64') : Buffer.byteLength(body, 'utf8');
+}
+
 function batchOf(body: JsonObject): unknown[] {
   const batch = body.batch;
   if (!Array.isArray(batch)) throw new MalformedRequestError('"batch" must be an array of events');
@@ -69,6 +90,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const cors = deps.cors ?? new CorsPolicy(config);
   const ingest = new Ingest({
     writers: deps.writers,
+    failedWriters: deps.failedWriters,
     maxEventBytes: config.limits.maxEventBytes,
     destinationConsent: new Map(
       config.destinations.flatMap((destination) =>
@@ -98,6 +120,44 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       throw new ForbiddenOriginError(origin, source.id);
     }
     return source;
+  };
+
+  /**
+   * Keeps the body of a request refused as a whole in the failed-events streams of its source.
+   * Not durable: the request's own error gives way to 429/503, so the SDK sends it again.
+   */
+  const keepRefused = async (
+    source: SourceConfig,
+    error: HttpError,
+    request: RequestFacts,
+    event: APIGatewayProxyEventV2,
+    receivedAt: number,
+    deadline: number,
+  ): Promise<void> => {
+    const code = REQUEST_FAILURE_CODES[error.statusCode] ?? 'malformed_request';
+    const kept = await ingest.keepRefusedRequest({
+      source,
+      failure: { reason: error.message, code, stage: 'request' },
+      body: rawBodyOf(event),
+      request,
+      receivedAt,
+      deadline,
+    });
+    if (kept.kind === 'kept' && deps.metrics) recordFailedEvents(deps.metrics, { [code]: 1 });
+    if (kept.kind !== 'undelivered') return;
+    logger.warn(
+      'A refused request could not be kept in the failed-events stream; answering with a retryable status',
+      {
+        sourceId: source.id,
+        undelivered: kept.undelivered,
+      },
+    );
+    throw new UndeliveredError(
+      kept.throttled ? 429 : 503,
+      `The request could not be kept in the failed-events stream (${error.message}); send the request again`,
+      config.delivery.retryAfterSeconds,
+      {},
+    );
   };
 
   return async (event, context) => {
@@ -130,28 +190,54 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
-    const body = parseJsonBody(
-      {
-        body: event.body,
-        isBase64Encoded: event.isBase64Encoded,
-        contentEncoding: headers['content-encoding'],
-      },
-      config.limits.maxRequestBytes,
-    );
+    const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
+    const deadline = receivedAt + Math.min(config.delivery.budgetMs, remainingMs);
+    const facts: RequestFacts = {
+      path: event.rawPath,
+      contentType: headers['content-type'] ?? null,
+      contentEncoding: headers['content-encoding'] ?? null,
+      bytes: bodyBytes(event),
+    };
+    /** A request refused as a whole with a valid write key: its body is kept first. */
+    const refusing = async (source: SourceConfig | undefined, error: unknown): Promise<never> => {
+      if (source !== undefined && error instanceof HttpError) {
+        await keepRefused(source, error, facts, event, receivedAt, deadline);
+      }
+      throw error;
+    };
+    let body: JsonObject;
+    try {
+      body = parseJsonBody(
+        {
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded,
+          contentEncoding: headers['content-encoding'],
+        },
+        config.limits.maxRequestBytes,
+      );
+    } catch (error) {
+      return refusing(authenticated, error);
+    }
     const source =
       authenticated ?? (await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
+    let messages: unknown[];
+    try {
+      messages = route.kind === 'batch' ? batchOf(body) : [body];
+    } catch (error) {
+      return refusing(source, error);
+    }
 
-    const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
     const request: IngestRequest = {
       source,
-      messages: route.kind === 'batch' ? batchOf(body) : [body],
+      messages,
       endpointType: route.kind === 'event' ? route.type : undefined,
       sentAt:
         (route.kind === 'batch' ? validTimestamp(body.sentAt) : undefined) ?? validTimestamp(headers.sentat),
       batchContext: route.kind === 'batch' && isJsonObject(body.context) ? body.context : undefined,
       receivedAt,
       sourceIp: event.requestContext.http.sourceIp || undefined,
-      deadline: receivedAt + Math.min(config.delivery.budgetMs, remainingMs),
+      deadline,
+      request: facts,
     };
     const outcome = await ingest.ingest(request);
     if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, Buffer.byteLength(event.body ?? ''));

@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/runtime-config';
+import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
 import { type Receipt, toEnvelope } from '../events/envelope';
+import {
+  eventFailureRecord,
+  type Failure,
+  type FailureStage,
+  failurePartitionKey,
+  type RequestFacts,
+  requestFailureRecord,
+  serialiseFailureRecord,
+} from '../events/failure-record';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { parseIsoTimestamp } from '../events/timestamps';
+import type { Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
@@ -31,11 +42,15 @@ export interface IngestRequest {
   readonly sourceIp?: string;
   /** Epoch ms by which delivery must be over, so the answer reaches the client in time. */
   readonly deadline: number;
+  /** The HTTP request as failure records describe it. @default path "", sizes unknown */
+  readonly request?: RequestFacts;
 }
 
 /** A destination's records that did not reach it. */
 export interface UndeliveredReport {
   readonly destinationId: string;
+  /** Set when the records are failure records bound for the destination's failed-events stream. */
+  readonly failedStream?: true;
   readonly count: number;
   readonly errorCodes: readonly string[];
 }
@@ -45,6 +60,8 @@ interface OutcomeBase {
   readonly rejected: readonly Rejection[];
   /** Refused messages counted by kind of refusal (`missing_id`, `too_large`, ...), for metrics. */
   readonly rejectionCodes?: Readonly<Record<string, number>>;
+  /** Every refused message is durably in the failed-events stream of each destination that has one. */
+  readonly keptInFailedStream?: boolean;
 }
 
 export type IngestOutcome =
@@ -69,6 +86,11 @@ export type IngestOutcome =
 export interface IngestDependencies {
   /** The writer of each destination id, built once per container. */
   readonly writers: ReadonlyMap<string, RecordWriter>;
+  /**
+   * The writer of each destination's failed-events stream, by destination id (only destinations
+   * with a `failedStreamName`). @default none: refused events are only answered and counted
+   */
+  readonly failedWriters?: ReadonlyMap<string, RecordWriter>;
   readonly maxEventBytes: number;
   /**
    * Consent each destination needs on top of its source's (`destinations[].consent`): an event
@@ -77,6 +99,21 @@ export interface IngestDependencies {
    */
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
 }
+
+/** What became of the failure record of a request that could not be parsed. */
+export type RefusedRequestOutcome =
+  /** No destination of the source has a failed-events stream: nothing to keep. */
+  | { readonly kind: 'not-kept' }
+  /** Durably in every failed-events stream of the source. */
+  | { readonly kind: 'kept' }
+  /** Not durable in some failed-events stream: the client must send the request again. */
+  | {
+      readonly kind: 'undelivered';
+      readonly undelivered: readonly UndeliveredReport[];
+      readonly throttled: boolean;
+    };
+
+const NO_REQUEST_FACTS: RequestFacts = { path: '', contentType: null, contentEncoding: null, bytes: 0 };
 
 /**
  * Where a consumer of the `segment` record format finds the routing an envelope carries at its
@@ -122,10 +159,40 @@ type Prepared =
       readonly kind: 'rejected';
       /** Machine-readable kind of refusal, for metrics. */
       readonly code: string;
+      readonly stage: FailureStage;
       readonly messageId: string | null;
       readonly reason: string;
       readonly tooLarge: boolean;
     };
+
+/** The undelivered reports of a set of writes, one per destination with failed records. */
+function undeliveredOf(
+  reports: readonly WriteReport[],
+  destinationIds: readonly string[],
+  failedStream: boolean,
+): UndeliveredReport[] {
+  return reports.flatMap((report, position): UndeliveredReport[] => {
+    if (report.failed.length === 0) return [];
+    const errorCodes = [...new Set(report.failed.map((failure) => failure.errorCode))];
+    return [
+      {
+        destinationId: destinationIds[position] as string,
+        ...(failedStream ? { failedStream: true as const } : {}),
+        count: report.failed.length,
+        errorCodes,
+      },
+    ];
+  });
+}
+
+const unserialisable = (messageId: string | null, reason: string): Prepared => ({
+  kind: 'rejected',
+  code: 'unserialisable',
+  stage: 'size',
+  messageId,
+  reason,
+  tooLarge: false,
+});
 
 /**
  * The use case: validates each message, turns each valid one into an envelope per destination,
@@ -146,6 +213,8 @@ export class Ingest {
       sourceId: source.id,
       sourceIp: request.sourceIp,
     };
+    const failedDestinations = this.failedDestinationsOf(source);
+    const failureRecords: OutgoingRecord[] = [];
 
     let tooLarge = 0;
     let filtered = 0;
@@ -161,6 +230,21 @@ export class Ingest {
         if (prepared.tooLarge) tooLarge++;
         rejectionCodes[prepared.code] = (rejectionCodes[prepared.code] ?? 0) + 1;
         rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
+        if (failedDestinations.length > 0) {
+          const failure: Failure = { reason: prepared.reason, code: prepared.code, stage: prepared.stage };
+          const record = eventFailureRecord({
+            failure,
+            message,
+            index,
+            sourceId: source.id,
+            receivedAtIso: receipt.receivedAtIso as string,
+            request: request.request ?? NO_REQUEST_FACTS,
+          });
+          failureRecords.push({
+            data: serialiseFailureRecord(record),
+            partitionKey: failurePartitionKey(message),
+          });
+        }
         return;
       }
       prepared.data.forEach((data, position) => {
@@ -169,22 +253,83 @@ export class Ingest {
     });
 
     const accepted = request.messages.length - rejected.length;
-    if (accepted === 0) {
-      return { kind: 'nothing-valid', rejected, rejectionCodes, allTooLarge: tooLarge === rejected.length };
+    // Refused events are kept in the failed-events streams while the valid ones are written.
+    const [reports, failedReports] = await Promise.all([
+      accepted === 0
+        ? []
+        : Promise.all(
+            destinations.map((destinationId, position) =>
+              this.write(destinationId, records[position] ?? [], request.deadline),
+            ),
+          ),
+      this.writeFailed(failedDestinations, failureRecords, request.deadline),
+    ]);
+    const undelivered = [
+      ...undeliveredOf(reports, destinations, false),
+      ...undeliveredOf(failedReports, failedDestinations, true),
+    ];
+    const keptInFailedStream =
+      failureRecords.length > 0 && undelivered.every((report) => !report.failedStream);
+    const base = { rejected, rejectionCodes, ...(keptInFailedStream ? { keptInFailedStream } : {}) };
+    if (undelivered.length === 0) {
+      if (accepted === 0)
+        return { kind: 'nothing-valid', ...base, allTooLarge: tooLarge === rejected.length };
+      return { kind: 'delivered', accepted, ...base, filtered };
     }
-    const reports = await Promise.all(
-      destinations.map((destinationId, position) =>
-        this.write(destinationId, records[position] ?? [], request.deadline),
-      ),
-    );
-    const undelivered = reports.flatMap((report, position): UndeliveredReport[] => {
-      if (report.failed.length === 0) return [];
-      const errorCodes = [...new Set(report.failed.map((failure) => failure.errorCode))];
-      return [{ destinationId: destinations[position] as string, count: report.failed.length, errorCodes }];
-    });
-    if (undelivered.length === 0) return { kind: 'delivered', accepted, rejected, rejectionCodes, filtered };
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
-    return { kind: 'undelivered', accepted, rejected, rejectionCodes, undelivered, throttled };
+    return { kind: 'undelivered', accepted, ...base, undelivered, throttled };
+  }
+
+  /**
+   * Keeps the body of a request that could not be parsed at all (sent with a valid write key) as
+   * one failure record in each failed-events stream of its source, with the same guarantees as
+   * events: the caller answers the request's own error only once the record is durable.
+   */
+  async keepRefusedRequest(refused: {
+    readonly source: IngestRequest['source'];
+    readonly failure: Failure;
+    readonly body: Uint8Array;
+    readonly request: RequestFacts;
+    readonly receivedAt: number;
+    readonly deadline: number;
+  }): Promise<RefusedRequestOutcome> {
+    const failedDestinations = this.failedDestinationsOf(refused.source);
+    if (failedDestinations.length === 0) return { kind: 'not-kept' };
+    const record = requestFailureRecord({
+      failure: refused.failure,
+      body: refused.body,
+      sourceId: refused.source.id,
+      receivedAtIso: new Date(refused.receivedAt).toISOString(),
+      request: refused.request,
+    });
+    const outgoing = { data: serialiseFailureRecord(record), partitionKey: failurePartitionKey(undefined) };
+    const reports = await this.writeFailed(failedDestinations, [outgoing], refused.deadline);
+    const undelivered = undeliveredOf(reports, failedDestinations, true);
+    if (undelivered.length === 0) return { kind: 'kept' };
+    return {
+      kind: 'undelivered',
+      undelivered,
+      throttled: undelivered.every((report) => report.errorCodes.every(isThrottling)),
+    };
+  }
+
+  /** The source's destinations that have a failed-events stream. */
+  private failedDestinationsOf(source: IngestRequest['source']): string[] {
+    const writers = this.deps.failedWriters;
+    if (writers === undefined || writers.size === 0) return [];
+    return source.destinations.filter((id) => writers.has(id));
+  }
+
+  private writeFailed(
+    destinationIds: readonly string[],
+    records: readonly OutgoingRecord[],
+    deadline: number,
+  ): Promise<WriteReport[]> {
+    const writers = this.deps.failedWriters;
+    if (records.length === 0 || writers === undefined) return Promise.resolve([]);
+    return Promise.all(
+      destinationIds.map((id) => (writers.get(id) as RecordWriter).write(records, deadline)),
+    );
   }
 
   /**
@@ -202,6 +347,7 @@ export class Ingest {
       return {
         kind: 'rejected',
         code: validation.code,
+        stage: 'validation',
         messageId: messageIdOf(message),
         reason: validation.reason,
         tooLarge: false,
@@ -216,13 +362,32 @@ export class Ingest {
       return consent === undefined || consentReason(event, consent) === undefined;
     });
     if (!forwarded.includes(true)) return { kind: 'filtered' };
+    let violations: readonly Violation[] | undefined;
+    if (source.trackingPlan !== undefined) {
+      const verdict = compiledTrackingPlan(source.trackingPlan).check(event);
+      if (verdict.kind === 'block') {
+        return {
+          kind: 'rejected',
+          code: verdict.code,
+          stage: 'tracking_plan',
+          messageId: event.messageId ?? null,
+          reason: verdict.reason,
+          tooLarge: false,
+        };
+      }
+      if (verdict.kind === 'flag') violations = verdict.violations;
+    }
     const messageId = event.messageId ?? null;
     const data: (Uint8Array | undefined)[] = [];
     let eventId: string;
     let records: (object | undefined)[];
     if (pipeline.recordFormat === 'segment') {
       eventId = event.messageId ?? randomUUID();
-      const record = redact(toSegmentRecord(message as JsonObject, event, receipt, eventId), pipeline.redact);
+      const segmentRecord = toSegmentRecord(message as JsonObject, event, receipt, eventId);
+      const record = redact(
+        violations === undefined ? segmentRecord : { ...segmentRecord, violations },
+        pipeline.redact,
+      );
       const context = (record.context ?? {}) as JsonObject;
       // Segment's shape has no routing fields: they go under context, one copy per destination.
       records = source.destinations.map((integration_id, position) =>
@@ -235,7 +400,8 @@ export class Ingest {
       );
     } else {
       const [firstDestination = ''] = source.destinations;
-      const envelope = redact(toEnvelope(event, receipt, firstDestination), pipeline.redact);
+      const built = toEnvelope(event, receipt, firstDestination);
+      const envelope = redact(violations === undefined ? built : { ...built, violations }, pipeline.redact);
       eventId = envelope.event_id;
       // Built for the first destination; a copy per other destination (fan-out).
       records = source.destinations.map((integration_id, position) =>
@@ -248,8 +414,7 @@ export class Ingest {
         continue;
       }
       const serialised = serialise(record);
-      if (typeof serialised === 'string')
-        return { kind: 'rejected', code: 'unserialisable', messageId, reason: serialised, tooLarge: false };
+      if (typeof serialised === 'string') return unserialisable(messageId, serialised);
       data.push(serialised);
     }
     const partitionKey = partitionKeyFor(
@@ -261,6 +426,7 @@ export class Ingest {
       return {
         kind: 'rejected',
         code: 'too_large',
+        stage: 'size',
         messageId,
         reason: `event is larger than ${this.deps.maxEventBytes} bytes (${largest} bytes as a record)`,
         tooLarge: true,

@@ -18,12 +18,34 @@ export function recordIngestMetrics(
     metrics.addMetric('EventsFiltered', MetricUnit.Count, outcome.filtered);
   }
   if (outcome.kind === 'undelivered') {
-    const undelivered = outcome.undelivered.reduce((most, report) => Math.max(most, report.count), 0);
-    metrics.addMetric('EventsUndelivered', MetricUnit.Count, undelivered);
+    const undelivered = outcome.undelivered.reduce(
+      (most, report) => (report.failedStream ? most : Math.max(most, report.count)),
+      0,
+    );
+    if (undelivered > 0) metrics.addMetric('EventsUndelivered', MetricUnit.Count, undelivered);
   }
   for (const [reason, count] of Object.entries(outcome.rejectionCodes ?? {})) {
     const single = metrics.singleMetric();
     single.addDimension('reason', reason);
     single.addMetric('EventsRejected', MetricUnit.Count, count);
   }
+  if (outcome.keptInFailedStream) recordFailedEvents(metrics, outcome.rejectionCodes ?? {});
+}
+
+/**
+ * `FailedEvents`: refused events (or unparseable requests) now durably in the failed-events stream,
+ * in total (what the failed-rate alarm divides by `EventsAccepted`) and by `code`.
+ */
+export function recordFailedEvents(
+  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>,
+  codes: Readonly<Record<string, number>>,
+): void {
+  let total = 0;
+  for (const [code, count] of Object.entries(codes)) {
+    total += count;
+    const single = metrics.singleMetric();
+    single.addDimension('code', code);
+    single.addMetric('FailedEvents', MetricUnit.Count, count);
+  }
+  if (total > 0) metrics.addMetric('FailedEvents', MetricUnit.Count, total);
 }
