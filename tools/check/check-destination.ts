@@ -6,7 +6,11 @@ import type { DestinationConfig } from '../../lambda/config/runtime-config';
 /** Access keys, as the SDK takes them. */
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
-import { explainDeliveryError, maskExternalId } from '../../lambda/delivery/delivery-diagnostics';
+import {
+  type DeliveryProblem,
+  explainDeliveryError,
+  maskExternalId,
+} from '../../lambda/delivery/delivery-diagnostics';
 import {
   ASSUMED_ROLE_SESSION_SECONDS,
   createKinesisClient,
@@ -25,7 +29,7 @@ export interface CheckStep {
   readonly detail?: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
-  /** What the error means for this destination, and what to change. */
+  /** What the error means for this destination, and what to change (every failed step has both). */
   readonly meaning?: string;
   readonly fix?: string;
 }
@@ -42,19 +46,54 @@ export interface CheckOptions {
   readonly callerCredentials?: Credentials;
 }
 
+/** Errors of the check itself (its own credentials), not of a destination's configuration. */
+const CHECK_CATALOGUE: Readonly<Record<string, (destination: DestinationConfig) => DeliveryProblem>> = {
+  CredentialsProviderError: (d) => ({
+    meaning: `no AWS credentials were found to sign the ${d.roleArn === undefined ? 'PutRecord' : 'AssumeRole'} call with`,
+    fix: "run with AWS credentials of the collector's account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); against local mode (loopback --endpoint and --sts-endpoint) none are needed: paste the line npm start prints",
+  }),
+};
+
+/**
+ * What a failure no catalogue explains means at this step: the service could not be reached or
+ * answered something unexpected, so the fix is on the path to it rather than in IAM.
+ */
+function unexplained(
+  step: CheckStep['name'],
+  errorCode: string,
+  destination: DestinationConfig,
+): DeliveryProblem {
+  if (step === 'credentials') {
+    const sts = destination.stsEndpoint ?? `the regional STS endpoint of ${destination.region}`;
+    return {
+      meaning: `the AssumeRole call to ${sts} did not get an answer STS gives to a refusal (${errorCode})`,
+      fix: `check that ${sts} is reachable from here${destination.stsEndpoint === undefined ? '' : ' (for local mode: that npm start still runs and printed this STS endpoint)'}, then run the check again`,
+    };
+  }
+  const kinesis = destination.endpoint ?? `Kinesis in ${destination.region}`;
+  return {
+    meaning: `${kinesis} did not take the test record (${errorCode}); throttling and network errors pass on their own`,
+    fix: `check that ${kinesis} is reachable from here${destination.endpoint === undefined ? '' : ' (for local mode: that npm start still runs, and that POST /_local/faults has not taken Kinesis down)'}, then run the check again`,
+  };
+}
+
 function failed(
   step: Pick<CheckStep, 'name' | 'description'>,
   error: unknown,
   destination: DestinationConfig,
 ): CheckStep {
   const errorCode = (error as { name?: string }).name ?? 'UnknownError';
-  const problem = explainDeliveryError(errorCode, destination);
+  const problem =
+    CHECK_CATALOGUE[errorCode]?.(destination) ??
+    explainDeliveryError(errorCode, destination) ??
+    unexplained(step.name, errorCode, destination);
   return {
     ...step,
     ok: false,
     errorCode,
     errorMessage: error instanceof Error ? error.message : String(error),
-    ...(problem === undefined ? {} : { meaning: problem.meaning, fix: problem.fix }),
+    meaning: problem.meaning,
+    fix: problem.fix,
   };
 }
 
