@@ -290,6 +290,22 @@ export class InvalidConfigError extends Error {
   override readonly name = 'InvalidConfigError';
 }
 
+type Issue = { readonly path: readonly PropertyKey[]; readonly message: string };
+
+/**
+ * A union's issue as the issues of the option the value was meant for: of `"plan name" | {plan}`,
+ * an object is meant to be a plan, so its own problems (`violations: Invalid option ...`) are
+ * reported rather than a bare "Invalid input".
+ */
+function precise(issue: z.core.$ZodIssue): Issue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const meant = issue.errors.filter(
+    (option) => !option.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  if (meant.length !== 1) return [issue];
+  return (meant[0] ?? []).map((inner) => ({ path: [...issue.path, ...inner.path], message: inner.message }));
+}
+
 /**
  * Validates a configuration document, filling in defaults. Every source needs `writeKeys` unless
  * `writeKeysFromSecret` says they come from the `WRITE_KEYS_SECRET_ARN` secret.
@@ -308,7 +324,9 @@ export function parseRuntimeConfig(
             ]
           : [],
       )
-    : result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    : result.error.issues
+        .flatMap(precise)
+        .map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   if (result.success && problems.length === 0) return result.data;
   throw new InvalidConfigError(`Invalid collector ${origin}:\n${problems.join('\n')}`, {
     cause: result.success ? undefined : result.error,
