@@ -152,7 +152,9 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     copy.addEventListener('click', () => copyText(text, copy));
     const meta = [];
     if (entry.shard) meta.push(entry.shard.shardId, 'pk ' + entry.shard.partitionKey, 'seq ' + entry.shard.sequenceNumber);
-    if (entry.request) meta.push(entry.request.method + ' ' + entry.request.path + ' → ' + entry.request.statusCode);
+    if (entry.request) {
+      meta.push(entry.request.method + ' ' + entry.request.path + (entry.request.statusCode ? ' → ' + entry.request.statusCode : ''));
+    }
     meta.push(entry.at);
     bar.append(copy, el('span', 'meta', meta.join(' · ')));
     detail.append(bar);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { decodeRecord, loadDeaggregator } from '../tools/tail/decode-record';
 import { tailStream } from '../tools/tail/stream-tail';
+import type { StartPosition } from '../tools/tail/tail-args';
 import { DebugFeed } from './debug-page-feed';
 import { debugPageHtml } from './debug-page-html';
 
@@ -9,7 +10,7 @@ import { debugPageHtml } from './debug-page-html';
 export const DEBUG_PAGE_PATH = '/_debug';
 
 export interface DebugPageOptions {
-  /** A client of the emulator the collector writes to; the page owns it from now on. */
+  /** A client that reads the stream(s); the page owns it from now on. */
   readonly client: KinesisClient;
   readonly streamName: string;
   /** The failed-events stream: its records are shown with status `failed`. @default - not read */
@@ -18,8 +19,14 @@ export interface DebugPageOptions {
   readonly secrets: readonly string[];
   /** @default 200 */
   readonly capacity?: number;
-  /** How often the stream is polled. @default 250 */
+  /** How often a caught-up shard is polled. @default 250 */
   readonly pollMs?: number;
+  /** Where each shard is first read from. @default - LATEST */
+  readonly start?: StartPosition;
+  /** See `ShardReadOptions.timestampOnClient` (emulators). @default false */
+  readonly timestampOnClient?: boolean;
+  /** The line under the page's title. @default - `local collector · stream "<streamName>"` */
+  readonly subtitle?: string;
 }
 
 export interface DebugPage {
@@ -85,11 +92,11 @@ export function debugPageRoute(feed: DebugFeed, html: string): DebugPageRoute {
 }
 
 /**
- * The live events page of local mode (never part of the Lambda): reads the stream (and the
- * failed-events stream, whose records show as `failed`) from LATEST
- * with tail's shard follower and keeps the last events, with the refused ones the collector
- * reports through `recordExchange`. Resolves once every shard is being read, so no event written
- * after that is missed.
+ * The live events page (local mode and `npm run live`; never part of the Lambda): reads the stream
+ * (and the failed-events stream, whose records show as `failed`) from LATEST with tail's shard
+ * follower and keeps the last events, with the refused ones the local collector reports through
+ * `recordExchange`. Resolves once every shard is being read, so no event written after that is
+ * missed.
  */
 export async function startDebugPage(options: DebugPageOptions): Promise<DebugPage> {
   const capacity = options.capacity ?? 200;
@@ -105,33 +112,36 @@ export async function startDebugPage(options: DebugPageOptions): Promise<DebugPa
     ...(options.failedStreamName === undefined ? [] : [options.failedStreamName]),
   ];
   let readyStreams = 0;
-  const tails = streams.map((streamName) =>
-    tailStream({
-      client: options.client,
-      streamName,
-      start: { type: 'LATEST' },
-      follow: true,
-      signal: stopping.signal,
-      pollMs: options.pollMs ?? 250,
-      onReady: () => {
-        if (++readyStreams === streams.length) ready();
-      },
-      onRecords: (records) => {
-        for (const record of records) feed.addFromStream(decodeRecord(record, deaggregator));
-      },
-    }).catch((error: unknown) => {
-      if (!stopping.signal.aborted)
-        console.error(`local collector: /_debug stopped reading ${streamName}`, error);
-    }),
+  const tail = Promise.all(
+    streams.map((streamName) =>
+      tailStream({
+        client: options.client,
+        streamName,
+        start: options.start ?? { type: 'LATEST' },
+        follow: true,
+        signal: stopping.signal,
+        pollMs: options.pollMs ?? 250,
+        timestampOnClient: options.timestampOnClient === true,
+        onReady: () => {
+          if (++readyStreams === streams.length) ready();
+        },
+        onRecords: (records) => {
+          for (const record of records) feed.addFromStream(decodeRecord(record, deaggregator));
+        },
+      }).catch((error: unknown) => {
+        if (stopping.signal.aborted) return;
+        const { name, message } = error as Error;
+        console.error(`live events: stopped reading "${streamName}": ${name}: ${message}`);
+      }),
+    ),
   );
-  const tail = Promise.all(tails);
   await Promise.race([isReady, tail]);
   const route = debugPageRoute(
     feed,
     debugPageHtml({
       capacity,
       eventsPath: `${DEBUG_PAGE_PATH}/events`,
-      subtitle: `local collector · stream "${options.streamName}"`,
+      subtitle: options.subtitle ?? `local collector · stream "${options.streamName}"`,
     }),
   );
   return {

@@ -183,7 +183,7 @@ describe('shell commands in README.md and docs/*.md', () => {
       }
     }
     // Run offline: the option lists of the tools the docs call.
-    for (const script of ['tail', 'redrive', 'check-destination']) {
+    for (const script of ['tail', 'live', 'redrive', 'check-destination']) {
       const result = spawnSync('npm', ['run', '-s', script, '--', '--help'], {
         cwd: PROJECT_ROOT,
         encoding: 'utf8',
@@ -201,8 +201,9 @@ describe('shell commands in README.md and docs/*.md', () => {
     expect(commands.length).toBeGreaterThan(20);
   });
 
-  it('prints the help of npm run tail, redrive and check-destination offline', () => {
+  it('prints the help of npm run tail, live, redrive and check-destination offline', () => {
     expect(help.get('tail')).toContain('--stream NAME');
+    expect(help.get('live')).toContain('--failed-stream NAME');
     expect(help.get('redrive')).toContain('--queue-url URL');
     expect(help.get('check-destination')).toContain('--external-id ID');
   });

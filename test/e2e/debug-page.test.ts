@@ -336,7 +336,7 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     const narrow = await checkout.locator('.name').boundingBox();
     expect(narrow?.width).toBeGreaterThan(100);
     expect((narrow?.x ?? 0) + (narrow?.width ?? 0)).toBeLessThanOrEqual(375);
-    await checkout.scrollIntoViewIfNeeded();
+    await page.evaluate('window.scrollTo(0, 0)');
     keepScreenshot('live-events-375.png', await page.screenshot());
 
     expect(problems).toEqual([]);

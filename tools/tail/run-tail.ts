@@ -29,13 +29,13 @@ export interface RunTailOptions extends TailOptions {
   readonly pollMs?: number;
 }
 
-function where(options: TailOptions): string {
+function where(options: Pick<TailOptions, 'connection'>): string {
   const { endpoint, region } = options.connection;
   return endpoint ?? `region ${region ?? '(default)'}`;
 }
 
 /** An SDK error as one line that says what to do. */
-export function describeError(error: unknown, options: TailOptions): TailError {
+export function describeError(error: unknown, options: Pick<TailOptions, 'connection'>): TailError {
   const { name, message } = error as Error;
   const stream = options.connection.streamName;
   const code =
