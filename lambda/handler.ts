@@ -11,8 +11,6 @@ import { CorsPolicy, httpCors } from './http/cors';
 import { httpErrorResponse } from './http/error-response';
 import type { WriteKeyDirectory } from './http/write-key-directory';
 
-export { ALLOWED_HEADERS } from './http/cors';
-
 export interface HandlerDependencies {
   readonly config: RuntimeConfig;
   readonly writers: ReadonlyMap<string, RecordWriter>;

@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { collectorRolePath } from './collector-role-path';
-import type { CollectorDeployConfig } from './config';
+import { CONTEXT_DEFAULTS, type CollectorDeployConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
@@ -25,7 +25,7 @@ export interface CollectorStackProps extends StackProps {
   /**
    * IAM path of the collector's role: the writer role and the spill queues trust the roles under it
    * (lib/collector-role-path.ts).
-   * @default '/kinesis-event-forwarder/KinesisEventForwarder/'
+   * @default - the path of the default stack prefix, `/kinesis-event-forwarder/KinesisEventForwarder/`
    */
   readonly rolePath?: string;
 }
@@ -69,7 +69,7 @@ export class CollectorStack extends Stack {
       tracing: config.tracing,
       logLevel: config.logLevel,
       logRetention,
-      rolePath: props.rolePath ?? collectorRolePath('KinesisEventForwarder'),
+      rolePath: props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix),
     });
     this.api = new IngestApi(this, 'Ingest', {
       handler: this.collector.function,

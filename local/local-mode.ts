@@ -9,6 +9,7 @@ import {
   type RuntimeConfigInput,
   readRuntimeConfig,
 } from '../lambda/config/runtime-config';
+import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
@@ -139,9 +140,7 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     ...trustedExternalIds.map((trusted) => ['TRUSTED_EXTERNAL_IDS', trusted] as const),
   ] as const) {
     if (id !== undefined && !EXTERNAL_ID_PATTERN.test(id)) {
-      throw new LocalSettingsError(
-        `${name}: "${id}" is not an external ID; use 2-1224 characters of letters, digits and + = , . @ : / _ -`,
-      );
+      throw new LocalSettingsError(`${name}: "${id}" is not an external ID; use ${EXTERNAL_ID_CHARACTERS}`);
     }
   }
   if (
@@ -210,9 +209,6 @@ function devSource(settings: LocalModeSettings): RuntimeConfigInput['sources'][n
         }),
   };
 }
-
-/** External IDs as AWS accepts them (the same rule as the CDK app's `externalIds`). */
-const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** The role ARN the default configuration names when `EXTERNAL_ID` is set; the local STS plays it. */
 const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-writer';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN, ROLE_ARN_PATTERN } from '../contract/iam-identifiers';
 import { type PlanAction, type TrackingPlanDocument, TrackingPlanError } from '../events/tracking-plan';
 import { compiledTrackingPlan } from './tracking-plans';
 
@@ -21,10 +22,7 @@ const destinationSchema = z.strictObject({
   /** The writer role to assume (possibly in another account); absent: the function's own role. */
   roleArn: z
     .string()
-    .regex(
-      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
-      'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)',
-    )
+    .regex(ROLE_ARN_PATTERN, 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)')
     .optional(),
   /**
    * The STS endpoint that assumes `roleArn` (the local STS of local mode and tests); absent: the
@@ -32,10 +30,7 @@ const destinationSchema = z.strictObject({
    */
   stsEndpoint: z.url({ protocol: /^https?$/ }).optional(),
   /** The external ID the writer role's trust policy requires. */
-  externalId: z
-    .string()
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-_')
-    .optional(),
+  externalId: z.string().regex(EXTERNAL_ID_PATTERN, `must be ${EXTERNAL_ID_CHARACTERS}`).optional(),
   /** Static keys, for emulators and destinations that cannot offer a role. */
   credentials: z
     .strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: nonEmpty.optional() })

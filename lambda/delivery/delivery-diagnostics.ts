@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DestinationConfig } from '../config/runtime-config';
+import { METRIC_DIMENSIONS } from '../contract/collector-metrics';
+import type { MetricSink } from '../observability/metric-sink';
 import type { WriteReport } from './record-writer';
 
 /** What an error code means for a destination, and what its owner must change. */
@@ -8,9 +10,6 @@ export interface DeliveryProblem {
   readonly meaning: string;
   readonly fix: string;
 }
-
-/** The name of the metric counting records not written, with dimension `errorCode`. */
-export const DELIVERY_ERRORS_METRIC = 'DeliveryErrors';
 
 /** An external ID as logs may show it: all but its last four characters masked. */
 export function maskExternalId(externalId: string): string {
@@ -91,7 +90,7 @@ export interface WriteObserver {
 export interface DeliveryDiagnosticsOptions {
   readonly logger: Pick<Logger, 'error' | 'info'>;
   /** Where `DeliveryErrors` is counted; each count is flushed at once (EMF, one line per code). */
-  readonly metrics?: Pick<Metrics, 'singleMetric'>;
+  readonly metrics?: Pick<MetricSink, 'singleMetric'>;
 }
 
 /**
@@ -163,7 +162,7 @@ export class DeliveryDiagnostics {
   private count(errorCode: string, records: number): void {
     if (this.options.metrics === undefined) return;
     const metric = this.options.metrics.singleMetric();
-    metric.addDimension('errorCode', errorCode);
-    metric.addMetric(DELIVERY_ERRORS_METRIC, MetricUnit.Count, records);
+    metric.addDimension(METRIC_DIMENSIONS.DeliveryErrors, errorCode);
+    metric.addMetric('DeliveryErrors', MetricUnit.Count, records);
   }
 }

@@ -2,17 +2,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DestinationConfig } from '../config/runtime-config';
-
-/**
- * How every session this project opens on a writer role is named; the writer role's trust policy
- * accepts no other (`sts:RoleSessionName` like `kinesis-event-forwarder-*`).
- */
-export const ROLE_SESSION_NAME_PREFIX = 'kinesis-event-forwarder-';
-
-/** `RoleSessionName` for a destination: visible in the customer's CloudTrail, 2-64 chars of [\w+=,.@-]. */
-export function roleSessionName(destinationId: string): string {
-  return `${ROLE_SESSION_NAME_PREFIX}${destinationId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
+import { roleSessionName } from '../contract/iam-identifiers';
 
 export interface KinesisClientOptions {
   /**

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig, SourceConfig } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
@@ -8,6 +7,7 @@ import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
 import { recordFailedEvents, recordIngestMetrics } from '../observability/ingest-metrics';
+import type { MetricSink } from '../observability/metric-sink';
 import {
   ANALYTICS_SETTINGS_CACHE_CONTROL,
   analyticsSettings,
@@ -42,7 +42,7 @@ export interface CollectorDependencies {
   /** Which browser origins may send each source's events. @default built from `config` */
   readonly cors?: CorsPolicy;
   /** Where request metrics go (`EventsAccepted`, `EventsRejected` by reason, ...). @default none */
-  readonly metrics?: Pick<Metrics, 'addMetric' | 'singleMetric'>;
+  readonly metrics?: MetricSink;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */

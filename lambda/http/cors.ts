@@ -1,24 +1,13 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { SourceConfig } from '../config/runtime-config';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../contract/cors-headers';
 import { methodsOf, resolveRoute } from './routes';
 
-/** Request headers the real SDKs send (analytics.js, analytics-node, RudderStack): preflights allow them. */
-export const ALLOWED_HEADERS = [
-  'authorization',
-  'content-type',
-  'content-encoding',
-  'x-retry-count',
-  'anonymousid',
-  'sentat',
-  'rsa-retry-attempt',
-  'rsa-retry-reason',
-  'rsa-since-first-attempt',
-  'rsa-since-last-attempt',
-].join(', ');
-
-/** Answer headers a page may read: analytics-next honours `Retry-After` only when it is exposed. */
-export const EXPOSED_HEADERS = 'Retry-After';
+/** `Access-Control-Allow-Headers` of every preflight answer. */
+const ALLOW_HEADERS = CORS_ALLOWED_HEADERS.join(', ');
+/** `Access-Control-Expose-Headers` of every answer. */
+const EXPOSE_HEADERS = CORS_EXPOSED_HEADERS.join(', ');
 
 /**
  * A list of allowed browser origins: `*` (any origin), exact origins (`https://shop.example.com`),
@@ -108,7 +97,7 @@ function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
   const result = response as HttpResult;
   const headers: Record<string, string | number | boolean> = { ...result.headers };
   if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;
-  headers['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
+  headers['Access-Control-Expose-Headers'] = EXPOSE_HEADERS;
   if (allowOrigin !== '*') headers.Vary = 'Origin';
   return { ...result, headers };
 }
@@ -120,9 +109,9 @@ export function preflightAnswer(event: APIGatewayProxyEventV2, policy: CorsPolic
   const allowOrigin = policy.anySource.allowOriginHeader(originOf(event));
   const headers: Record<string, string> = {
     'Access-Control-Allow-Methods': methods,
-    'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+    'Access-Control-Allow-Headers': ALLOW_HEADERS,
     'Access-Control-Max-Age': String(policy.maxAgeSeconds),
-    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+    'Access-Control-Expose-Headers': EXPOSE_HEADERS,
     Allow: methods,
   };
   if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;

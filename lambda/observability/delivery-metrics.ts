@@ -1,12 +1,13 @@
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { WriteObserver } from '../delivery/delivery-diagnostics';
 import type { WriteReport } from '../delivery/record-writer';
+import type { MetricSink } from './metric-sink';
 
 /**
  * Delivery metrics of every write (published with the invocation's other metrics): records
  * written, PutRecords calls and retries, throttled records, and the write's latency.
  */
-export function deliveryMetrics(metrics: Pick<Metrics, 'addMetric'>): WriteObserver {
+export function deliveryMetrics(metrics: Pick<MetricSink, 'addMetric'>): WriteObserver {
   return {
     written: (report: WriteReport) => {
       metrics.addMetric('PutRecordsCalls', MetricUnit.Count, report.calls);

@@ -1,16 +1,14 @@
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_DIMENSIONS } from '../contract/collector-metrics';
 import type { IngestOutcome } from '../ingest/ingest';
+import type { MetricSink } from './metric-sink';
 
 /**
  * The metrics of one ingested request: its size, and its events accepted, filtered, rejected (with
  * a `reason` dimension: `missing_id`, `too_large`, ...) and not yet written. Published with the
  * invocation (Powertools `logMetrics`); rejections by reason go out at once, one line per reason.
  */
-export function recordIngestMetrics(
-  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>,
-  outcome: IngestOutcome,
-  requestBytes: number,
-): void {
+export function recordIngestMetrics(metrics: MetricSink, outcome: IngestOutcome, requestBytes: number): void {
   metrics.addMetric('RequestBytes', MetricUnit.Bytes, requestBytes);
   const accepted = outcome.kind === 'nothing-valid' ? 0 : outcome.accepted;
   metrics.addMetric('EventsAccepted', MetricUnit.Count, accepted);
@@ -26,7 +24,7 @@ export function recordIngestMetrics(
   }
   for (const [reason, count] of Object.entries(outcome.rejectionCodes ?? {})) {
     const single = metrics.singleMetric();
-    single.addDimension('reason', reason);
+    single.addDimension(METRIC_DIMENSIONS.EventsRejected, reason);
     single.addMetric('EventsRejected', MetricUnit.Count, count);
   }
   if (outcome.keptInFailedStream) recordFailedEvents(metrics, outcome.rejectionCodes ?? {});
@@ -36,15 +34,12 @@ export function recordIngestMetrics(
  * `FailedEvents`: refused events (or unparseable requests) now durably in the failed-events stream,
  * in total (what the failed-rate alarm divides by `EventsAccepted`) and by `code`.
  */
-export function recordFailedEvents(
-  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>,
-  codes: Readonly<Record<string, number>>,
-): void {
+export function recordFailedEvents(metrics: MetricSink, codes: Readonly<Record<string, number>>): void {
   let total = 0;
   for (const [code, count] of Object.entries(codes)) {
     total += count;
     const single = metrics.singleMetric();
-    single.addDimension('code', code);
+    single.addDimension(METRIC_DIMENSIONS.FailedEvents, code);
     single.addMetric('FailedEvents', MetricUnit.Count, count);
   }
   if (total > 0) metrics.addMetric('FailedEvents', MetricUnit.Count, total);

@@ -1,4 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract/collector-metrics';
 
 /**
  * The collector's CloudWatch metrics (Powertools, embedded metric format on stdout). Namespace from
@@ -6,7 +7,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  */
 export function createMetrics(): Metrics {
   return new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'KinesisEventForwarder',
-    serviceName: 'kinesis-event-forwarder',
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
+    serviceName: SERVICE_NAME,
   });
 }

@@ -4,36 +4,23 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+  type ServiceMetricName,
+} from '../../lambda/contract/collector-metrics';
 import { alarmDescription, RUNBOOK_ANCHORS } from './alarm-runbook';
-
-/** Namespace and `service` dimension of the collector's own metrics (Powertools EMF). */
-export const COLLECTOR_METRICS = {
-  namespace: 'KinesisEventForwarder',
-  service: 'kinesis-event-forwarder',
-} as const;
-
-/** The collector's metrics that have only the `service` dimension (lambda/observability). */
-export type CollectorMetricName =
-  | 'EventsAccepted'
-  | 'EventsFiltered'
-  | 'EventsUndelivered'
-  | 'RequestBytes'
-  | 'PutRecordsCalls'
-  | 'PutRecordsRetries'
-  | 'ThrottledRecords'
-  | 'PutRecordsLatency'
-  | 'AssumeRoleCalls'
-  | 'SpilledEvents';
 
 /** One of the collector's metrics, by `service` (all collectors of an account and region share it). */
 export function collectorMetric(
-  metricName: CollectorMetricName,
+  metricName: ServiceMetricName,
   options: cloudwatch.MetricOptions = {},
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: COLLECTOR_METRICS.namespace,
+    namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { service: COLLECTOR_METRICS.service },
+    dimensionsMap: { service: SERVICE_NAME },
     statistic: 'Sum',
     period: Duration.minutes(5),
     ...options,
@@ -46,7 +33,7 @@ export function collectorMetric(
  */
 export function deliveryErrorsTotal(period = Duration.minutes(5)): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
-    expression: `SELECT SUM(DeliveryErrors) FROM SCHEMA("${COLLECTOR_METRICS.namespace}", errorCode, service) WHERE service = '${COLLECTOR_METRICS.service}'`,
+    expression: `SELECT SUM(DeliveryErrors) FROM SCHEMA("${METRICS_NAMESPACE}", ${METRIC_DIMENSIONS.DeliveryErrors}, service) WHERE service = '${SERVICE_NAME}'`,
     label: 'DeliveryErrors (all error codes)',
     period,
   });

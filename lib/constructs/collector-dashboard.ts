@@ -4,8 +4,14 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+  type ServiceMetricName,
+} from '../../lambda/contract/collector-metrics';
 import { RUNBOOK } from './alarm-runbook';
-import { COLLECTOR_METRICS, type CollectorMetricName, collectorMetric } from './collector-alarms';
+import { collectorMetric } from './collector-alarms';
 
 /** The stream the collector writes to, for the dashboard's stream row. */
 export interface DashboardStream {
@@ -44,14 +50,15 @@ function graph(title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMet
   return new cloudwatch.GraphWidget({ title, left, right, width: WIDTH, height: HEIGHT });
 }
 
-function sum(metricName: CollectorMetricName): cloudwatch.Metric {
+function sum(metricName: ServiceMetricName): cloudwatch.Metric {
   return collectorMetric(metricName, { period: PERIOD, label: metricName });
 }
 
-/** Every series of a metric by one dimension (for `reason` and `errorCode`). */
-function byDimension(metricName: string, dimension: string): cloudwatch.MathExpression {
+/** Every series of a metric by its second dimension (`reason`, `errorCode`). */
+function byDimension(metricName: keyof typeof METRIC_DIMENSIONS): cloudwatch.MathExpression {
+  const dimension = METRIC_DIMENSIONS[metricName];
   return new cloudwatch.MathExpression({
-    expression: `SEARCH('{${COLLECTOR_METRICS.namespace},${dimension},service} MetricName="${metricName}" service="${COLLECTOR_METRICS.service}"', 'Sum', 60)`,
+    expression: `SEARCH('{${METRICS_NAMESPACE},${dimension},service} MetricName="${metricName}" service="${SERVICE_NAME}"', 'Sum', 60)`,
     label: '',
     period: PERIOD,
   });
@@ -77,7 +84,7 @@ export class CollectorDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# kinesis-event-forwarder collector\nWhat each alarm means and what to do: ${RUNBOOK}. Collector metrics: namespace \`${COLLECTOR_METRICS.namespace}\`, dimension \`service=${COLLECTOR_METRICS.service}\`.`,
+        markdown: `# kinesis-event-forwarder collector\nWhat each alarm means and what to do: ${RUNBOOK}. Collector metrics: namespace \`${METRICS_NAMESPACE}\`, dimension \`service=${SERVICE_NAME}\`.`,
         width: 24,
         height: 2,
       }),
@@ -117,8 +124,8 @@ export class CollectorDashboard extends Construct {
         sum('EventsFiltered'),
         sum('EventsUndelivered'),
       ]),
-      graph('Events rejected, by reason', [byDimension('EventsRejected', 'reason')]),
-      graph('Delivery errors, by errorCode', [byDimension('DeliveryErrors', 'errorCode')]),
+      graph('Events rejected, by reason', [byDimension('EventsRejected')]),
+      graph('Delivery errors, by errorCode', [byDimension('DeliveryErrors')]),
     );
     this.dashboard.addWidgets(
       graph('PutRecords latency (ms)', [

@@ -7,6 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
+import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 
 /** Where one destination's events go, and how the collector gets permission to write there. */
 export interface CollectorDestination {
@@ -22,7 +24,8 @@ export interface CollectorSource {
   readonly id: string;
   readonly destinationIds: readonly string[];
   /**
-   * @default 'user'
+   * What the partition key is made of: the user (`userId || anonymousId`) or the event (`messageId`).
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.partitionKey` ('user')
    */
   readonly partitionKey?: 'user' | 'event_id';
 }
@@ -35,44 +38,48 @@ export interface CollectorFunctionProps {
   /**
    * Where events the stream still refuses after the retry budget are spilled (env
    * `SPILL_QUEUE_URL`); the function may only `sqs:SendMessage` to it.
-   * @default no spill queue: such events are answered 429/503 and the SDK sends them again
+   * @default - no spill queue: such events are answered 429/503 and the SDK sends them again
    */
   readonly spillQueue?: sqs.IQueue;
   /**
    * Origins allowed to call the collector from a browser.
-   * @default ['*']
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.allowedOrigins` (any origin)
    */
   readonly allowedOrigins?: readonly string[];
   /**
-   * @default Duration.hours(2)
+   * How long browsers may cache a preflight answer (the Lambda answers preflights in local mode).
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.corsMaxAgeSeconds`
    */
   readonly corsMaxAge?: Duration;
   /**
-   * @default 256
+   * The function's memory in MB (CPU grows with it).
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.memorySizeMb`
    */
   readonly memorySize?: number;
   /**
-   * @default Duration.seconds(10)
+   * The function's timeout; the delivery budget inside it is 6 s at most.
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.timeoutSeconds`
    */
   readonly timeout?: Duration;
   /**
    * Active X-Ray tracing.
-   * @default false
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.tracing` (off)
    */
   readonly tracing?: boolean;
   /**
    * The Powertools log level (`POWERTOOLS_LOG_LEVEL`). Logs never hold payloads or secrets.
-   * @default 'INFO'
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.logLevel`
    */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /**
-   * @default logs.RetentionDays.ONE_MONTH
+   * Retention of the function's log group.
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays`
    */
   readonly logRetention?: logs.RetentionDays;
   /**
    * IAM path of the function's role (its name is generated). The writer role trusts roles by this
    * path (lib/collector-role-path.ts), so the stacks need no reference to each other's roles.
-   * @default '/'
+   * @default - `/` (IAM's root path)
    */
   readonly rolePath?: string;
 }
@@ -100,7 +107,7 @@ export class CollectorFunction extends Construct {
     const stack = Stack.of(this);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? (COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays as logs.RetentionDays),
     });
     this.role = new iam.Role(this, 'Role', {
       description:
@@ -143,7 +150,7 @@ export class CollectorFunction extends Construct {
       sources: props.sources.map((source) => ({
         id: source.id,
         destinations: [...source.destinationIds],
-        partitionKey: source.partitionKey ?? 'user',
+        partitionKey: source.partitionKey ?? COLLECTOR_FUNCTION_DEFAULTS.partitionKey,
       })),
       destinations: props.destinations.map((destination) => ({
         id: destination.id,
@@ -153,8 +160,10 @@ export class CollectorFunction extends Construct {
         externalId: destination.externalId,
       })),
       cors: {
-        allowedOrigins: [...(props.allowedOrigins ?? ['*'])],
-        maxAgeSeconds: (props.corsMaxAge ?? Duration.hours(2)).toSeconds(),
+        allowedOrigins: [...(props.allowedOrigins ?? COLLECTOR_FUNCTION_DEFAULTS.allowedOrigins)],
+        maxAgeSeconds: (
+          props.corsMaxAge ?? Duration.seconds(COLLECTOR_FUNCTION_DEFAULTS.corsMaxAgeSeconds)
+        ).toSeconds(),
       },
     };
 
@@ -164,17 +173,20 @@ export class CollectorFunction extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(10),
+      memorySize: props.memorySize ?? COLLECTOR_FUNCTION_DEFAULTS.memorySizeMb,
+      timeout: props.timeout ?? Duration.seconds(COLLECTOR_FUNCTION_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      tracing:
+        (props.tracing ?? COLLECTOR_FUNCTION_DEFAULTS.tracing)
+          ? lambda.Tracing.ACTIVE
+          : lambda.Tracing.DISABLED,
       environment: {
         COLLECTOR_CONFIG: stack.toJsonString(runtimeConfig),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
-        POWERTOOLS_SERVICE_NAME: 'kinesis-event-forwarder',
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? COLLECTOR_FUNCTION_DEFAULTS.logLevel,
         // Stack traces point into lambda/*.ts through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { EVENT_STREAM_DEFAULTS } from '../config/construct-defaults';
 
 export interface EventStreamProps {
   /**
@@ -11,12 +12,12 @@ export interface EventStreamProps {
   readonly shardCount?: number;
   /**
    * How long records stay readable.
-   * @default Duration.hours(24)
+   * @default - `EVENT_STREAM_DEFAULTS.retentionHours`
    */
   readonly retention?: Duration;
   /**
    * Encrypt with a customer-managed KMS key (created here, rotation on) instead of `aws/kinesis`.
-   * @default false
+   * @default - `EVENT_STREAM_DEFAULTS.customerManagedKey` (the AWS-managed key)
    */
   readonly customerManagedKey?: boolean;
 }
@@ -36,7 +37,7 @@ export class EventStream extends Construct {
     if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) {
       throw new Error(`EventStream: shardCount must be a whole number >= 1, got ${shardCount}`);
     }
-    if (props.customerManagedKey) {
+    if (props.customerManagedKey ?? EVENT_STREAM_DEFAULTS.customerManagedKey) {
       this.key = new kms.Key(this, 'Key', {
         description: 'Encrypts the collector event stream at rest',
         enableKeyRotation: true,
@@ -46,7 +47,7 @@ export class EventStream extends Construct {
       ...(shardCount === undefined
         ? { streamMode: kinesis.StreamMode.ON_DEMAND }
         : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount }),
-      retentionPeriod: props.retention ?? Duration.hours(24),
+      retentionPeriod: props.retention ?? Duration.hours(EVENT_STREAM_DEFAULTS.retentionHours),
       ...(this.key === undefined
         ? { encryption: kinesis.StreamEncryption.MANAGED }
         : { encryption: kinesis.StreamEncryption.KMS, encryptionKey: this.key }),

@@ -4,7 +4,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ALLOWED_HEADERS } from '../../lambda/handler';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../lambda/contract/cors-headers';
+import { INGEST_API_DEFAULTS } from '../config/construct-defaults';
 
 /**
  * Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics, and the settings
@@ -39,32 +40,33 @@ export interface IngestApiProps {
   readonly handler: lambda.IFunction;
   /**
    * Origins allowed by CORS preflights.
-   * @default ['*']
+   * @default - `INGEST_API_DEFAULTS.allowedOrigins` (any origin)
    */
   readonly allowedOrigins?: readonly string[];
   /**
    * How long browsers may cache a preflight answer.
-   * @default Duration.hours(2)
+   * @default - `INGEST_API_DEFAULTS.corsMaxAgeSeconds`
    */
   readonly corsMaxAge?: Duration;
   /**
    * Steady-state requests per second for the whole stage.
-   * @default 1000
+   * @default - `INGEST_API_DEFAULTS.throttlingRateLimit`
    */
   readonly throttlingRateLimit?: number;
   /**
-   * @default 2000
+   * Requests the stage takes at once above the rate limit.
+   * @default - `INGEST_API_DEFAULTS.throttlingBurstLimit`
    */
   readonly throttlingBurstLimit?: number;
   /**
    * Retention of the access log group.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `INGEST_API_DEFAULTS.accessLogRetentionDays`
    */
   readonly accessLogRetention?: logs.RetentionDays;
   /**
    * Turns the generated `execute-api` URL off, so only a custom domain answers (give the API one,
    * e.g. with `IngestDomain`, or nothing reaches the collector).
-   * @default false
+   * @default - false: the `execute-api` URL answers too
    */
   readonly disableExecuteApiEndpoint?: boolean;
 }
@@ -81,8 +83,8 @@ export class IngestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
-    const rateLimit = props.throttlingRateLimit ?? 1000;
-    const burstLimit = props.throttlingBurstLimit ?? 2000;
+    const rateLimit = props.throttlingRateLimit ?? INGEST_API_DEFAULTS.throttlingRateLimit;
+    const burstLimit = props.throttlingBurstLimit ?? INGEST_API_DEFAULTS.throttlingBurstLimit;
     if (!(rateLimit > 0 && burstLimit > 0)) {
       throw new Error('IngestApi: throttlingRateLimit and throttlingBurstLimit must be positive numbers');
     }
@@ -92,7 +94,7 @@ export class IngestApi extends Construct {
       createDefaultStage: false,
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       corsPreflight: {
-        allowOrigins: [...(props.allowedOrigins ?? ['*'])],
+        allowOrigins: [...(props.allowedOrigins ?? INGEST_API_DEFAULTS.allowedOrigins)],
         // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header, and
         // analytics.js its settings from /v1/projects/{writeKey}/settings.
         allowMethods: [
@@ -100,14 +102,15 @@ export class IngestApi extends Construct {
           apigwv2.CorsHttpMethod.GET,
           apigwv2.CorsHttpMethod.OPTIONS,
         ],
-        allowHeaders: ALLOWED_HEADERS.split(',').map((header) => header.trim()),
-        exposeHeaders: ['Retry-After'],
-        maxAge: props.corsMaxAge ?? Duration.hours(2),
+        allowHeaders: [...CORS_ALLOWED_HEADERS],
+        exposeHeaders: [...CORS_EXPOSED_HEADERS],
+        maxAge: props.corsMaxAge ?? Duration.seconds(INGEST_API_DEFAULTS.corsMaxAgeSeconds),
       },
     });
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention:
+        props.accessLogRetention ?? (INGEST_API_DEFAULTS.accessLogRetentionDays as logs.RetentionDays),
     });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,

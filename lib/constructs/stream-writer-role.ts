@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { ROLE_SESSION_NAME_PREFIX } from '../../lambda/delivery/kinesis-client';
+import { ROLE_SESSION_NAME_PREFIX } from '../../lambda/contract/iam-identifiers';
 import { iamPolicyLength } from '../iam-policy-length';
 
 /** IAM's default "Role trust policy length" quota (characters, white space not counted). */
@@ -12,7 +12,10 @@ export const DEFAULT_TRUST_POLICY_MAX_LENGTH = 2048;
 export interface StreamWriterRoleProps {
   /** The only stream the role may write to. */
   readonly stream: kinesis.IStream;
-  /** The stream's customer-managed key; the role gets `kms:GenerateDataKey` on it and nothing else. */
+  /**
+   * The stream's customer-managed key; the role gets `kms:GenerateDataKey` on it and nothing else.
+   * @default - no key statement (the AWS-managed key needs none)
+   */
   readonly encryptionKey?: kms.IKey;
   /**
    * The account whose principals may assume the role (they still need `sts:AssumeRole` in their
@@ -30,7 +33,7 @@ export interface StreamWriterRoleProps {
   /**
    * The trust policy length IAM accepts in the deploying account; a longer policy fails synth with
    * a message naming `externalIds`, instead of failing the deployment halfway.
-   * @default 2048 (IAM's default quota; it can be raised to 4096)
+   * @default - 2048 (IAM's default quota; it can be raised to 4096)
    */
   readonly maxTrustPolicyLength?: number;
 }

@@ -274,7 +274,7 @@ describe('shell commands in README.md and docs/*.md', () => {
           const arg = args[i] as string;
           if (arg === '-c' || arg === '--context') {
             const [key = '', value = ''] = (args[++i] ?? '').split(/=(.*)/s);
-            if (!CONTEXT_KEYS.has(key)) problems.push(`${where}: lib/config.ts reads no context key ${key}`);
+            if (!CONTEXT_KEYS.has(key)) problems.push(`${where}: lib/config/ reads no context key ${key}`);
             context[key] =
               /^[\w.,:/-]+$/.test(value) && value !== '...' ? value : (SAMPLE_CONTEXT[key] ?? value);
           } else if (arg === '-o') {

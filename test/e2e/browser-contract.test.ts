@@ -1,5 +1,5 @@
+import { CORS_ALLOWED_HEADERS } from '../../lambda/contract/cors-headers';
 import type { RecordWriter, WriteReport } from '../../lambda/delivery/record-writer';
-import { ALLOWED_HEADERS } from '../../lambda/http/cors';
 import { startTestCollector, TEST_DESTINATION_ID, type TestCollector } from '../support/test-collector';
 
 /** Makes every write fail with `errorCode` while set: the collector then answers 429 or 503. */
@@ -87,7 +87,7 @@ describe('what browsers need from the collector', () => {
       vary: 'Origin',
     });
     const allowed = response.headers.get('access-control-allow-headers')?.split(/,\s*/) ?? [];
-    expect(allowed).toEqual(expect.arrayContaining(ALLOWED_HEADERS.split(', ')));
+    expect(allowed).toEqual(expect.arrayContaining([...CORS_ALLOWED_HEADERS]));
     expect(allowed).toEqual(
       expect.arrayContaining(['authorization', 'content-type', 'x-retry-count', 'anonymousid', 'sentat']),
     );

@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { ALLOWED_HEADERS } from '../../lambda/handler';
+import { CORS_ALLOWED_HEADERS } from '../../lambda/contract/cors-headers';
 import { COLLECTOR_ROUTES } from '../../lib/constructs/ingest-api';
 import { buildTestApp, templateOf } from './support/test-app';
 
@@ -141,7 +141,7 @@ describe('CollectorStack', () => {
       CorsConfiguration: {
         AllowOrigins: ['https://www.example.com', 'https://app.example.com'],
         AllowMethods: Match.arrayWith(['POST', 'OPTIONS']),
-        AllowHeaders: ALLOWED_HEADERS.split(',').map((header) => header.trim()),
+        AllowHeaders: CORS_ALLOWED_HEADERS,
         ExposeHeaders: ['Retry-After'],
         MaxAge: 600,
       },

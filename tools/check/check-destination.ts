@@ -6,16 +6,13 @@ import type { DestinationConfig } from '../../lambda/config/runtime-config';
 /** Access keys, as the SDK takes them. */
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
+import { roleSessionName } from '../../lambda/contract/iam-identifiers';
 import {
   type DeliveryProblem,
   explainDeliveryError,
   maskExternalId,
 } from '../../lambda/delivery/delivery-diagnostics';
-import {
-  ASSUMED_ROLE_SESSION_SECONDS,
-  createKinesisClient,
-  roleSessionName,
-} from '../../lambda/delivery/kinesis-client';
+import { ASSUMED_ROLE_SESSION_SECONDS, createKinesisClient } from '../../lambda/delivery/kinesis-client';
 
 /** The partition key of test records, so consumers can recognise and drop them. */
 export const CHECK_PARTITION_KEY = 'kinesis-event-forwarder-check';

@@ -1,0 +1,41 @@
+import {
+  COLLECTOR_FUNCTION_DEFAULTS,
+  EVENT_STREAM_DEFAULTS,
+  INGEST_API_DEFAULTS,
+} from './construct-defaults';
+
+/**
+ * The context keys this app reads, with their defaults (docs/deploying.md shows the same table).
+ * Settings a construct has take the construct's default (`construct-defaults.ts`).
+ */
+export const CONTEXT_DEFAULTS = {
+  stackPrefix: 'KinesisEventForwarder',
+  streamMode: 'ON_DEMAND',
+  shardCount: 1,
+  retentionHours: EVENT_STREAM_DEFAULTS.retentionHours,
+  streamEncryption: 'AWS_MANAGED',
+  sourceId: 'default',
+  destinationId: 'kinesis',
+  partitionKey: COLLECTOR_FUNCTION_DEFAULTS.partitionKey,
+  allowedOrigins: INGEST_API_DEFAULTS.allowedOrigins.join(','),
+  corsMaxAgeSeconds: INGEST_API_DEFAULTS.corsMaxAgeSeconds,
+  throttlingRateLimit: INGEST_API_DEFAULTS.throttlingRateLimit,
+  throttlingBurstLimit: INGEST_API_DEFAULTS.throttlingBurstLimit,
+  lambdaMemoryMb: COLLECTOR_FUNCTION_DEFAULTS.memorySizeMb,
+  lambdaTimeoutSeconds: COLLECTOR_FUNCTION_DEFAULTS.timeoutSeconds,
+  tracing: COLLECTOR_FUNCTION_DEFAULTS.tracing,
+  logLevel: COLLECTOR_FUNCTION_DEFAULTS.logLevel,
+  logRetentionDays: COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays,
+} as const;
+
+/** Optional context keys without a default (docs/deploying.md lists them with the others). */
+export const OPTIONAL_CONTEXT_KEYS = [
+  'externalIds',
+  'collectorAccountId',
+  'writerRoleArn',
+  'streamArn',
+  'externalId',
+  'alarmEmail',
+  'alarmTopicArn',
+  'iteratorAgeAlarmSeconds',
+] as const;

@@ -1,0 +1,83 @@
+/**
+ * The deploy-time configuration of the CDK app, as the stacks receive it: built from CDK context by
+ * {@link readDeployConfig} (`read-deploy-config.ts`), validated, defaults applied.
+ */
+
+/** Which stacks this deployment synthesizes. */
+export type Topology =
+  /** Stream stack and collector stack in one account, wired together. */
+  | 'same-account'
+  /** The stream stack only, in the account that owns the data; the collector runs in another account. */
+  | 'stream-account'
+  /** The collector stack only, writing through a writer role that another account created. */
+  | 'collector-account';
+
+export type StreamCapacity =
+  | { readonly mode: 'on-demand' }
+  | { readonly mode: 'provisioned'; readonly shardCount: number };
+
+export type StreamEncryptionChoice = 'aws-managed' | 'customer-managed';
+
+/** Settings of the stream stack (the account that owns the data). */
+export interface StreamDeployConfig {
+  /** External IDs the writer role accepts, one per collector/source that may assume it. */
+  readonly externalIds: readonly string[];
+  /** The account whose principals may assume the writer role; `undefined`: this stack's own account. */
+  readonly collectorAccountId?: string;
+  readonly capacity: StreamCapacity;
+  readonly retentionHours: number;
+  readonly encryption: StreamEncryptionChoice;
+  /** Alarm on the stream's consumers falling behind by this many seconds; `undefined`: no such alarm. */
+  readonly iteratorAgeAlarmSeconds?: number;
+  readonly alarms: AlarmsDeployConfig;
+}
+
+/** Where alarm state changes are sent (context keys `alarmEmail` / `alarmTopicArn`). */
+export type AlarmNotifications =
+  /** A new SNS topic per stack, with this address subscribed (confirm the email AWS sends). */
+  | { readonly kind: 'email'; readonly email: string }
+  /** An existing SNS topic in the stacks' region. */
+  | { readonly kind: 'topic'; readonly topicArn: string };
+
+/** Settings of the CloudWatch alarms both stacks create. */
+export interface AlarmsDeployConfig {
+  /** `undefined`: the alarms change state in CloudWatch only, nobody is notified. */
+  readonly notifications?: AlarmNotifications;
+}
+
+/** Where the collector writes when the stream lives in another account. */
+export interface ExternalDestination {
+  readonly writerRoleArn: string;
+  readonly streamArn: string;
+  readonly streamName: string;
+  readonly region: string;
+  readonly externalId: string;
+}
+
+/** Settings of the collector stack (API Gateway HTTP API and Lambda). */
+export interface CollectorDeployConfig {
+  /** `undefined` in the same-account topology: the destination comes from the stream stack. */
+  readonly destination?: ExternalDestination;
+  readonly sourceId: string;
+  readonly destinationId: string;
+  readonly partitionKey: 'user' | 'event_id';
+  readonly allowedOrigins: readonly string[];
+  readonly corsMaxAgeSeconds: number;
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly tracing: boolean;
+  /** The function's `POWERTOOLS_LOG_LEVEL`. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly logRetentionDays: number;
+  readonly alarms: AlarmsDeployConfig;
+}
+
+export interface DeployConfig {
+  readonly topology: Topology;
+  /** Prefix of both stack names. */
+  readonly stackPrefix: string;
+  readonly stream?: StreamDeployConfig;
+  readonly collector?: CollectorDeployConfig;
+}

@@ -1,0 +1,109 @@
+import { INGEST_API_DEFAULTS } from './construct-defaults';
+import { CONTEXT_DEFAULTS } from './context-keys';
+import {
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
+  ID_PATTERN,
+  LOG_RETENTION_DAYS,
+  ROLE_ARN_PATTERN,
+  ROLE_ARN_RULE,
+  STREAM_ARN_PATTERN,
+  STREAM_ARN_RULE,
+} from './context-patterns';
+import type { ContextReader } from './context-reader';
+import type { AlarmsDeployConfig, CollectorDeployConfig, ExternalDestination } from './deploy-config';
+
+/** The collector stack's keys: ids, partition key, CORS, throttling, function and log settings. */
+export function readCollectorConfig(
+  reader: ContextReader,
+  alarms: AlarmsDeployConfig,
+  destination?: ExternalDestination,
+): CollectorDeployConfig {
+  const origins = reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins];
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.*-]+(:\d{1,5})?$/.test(origin)) {
+      reader.problems.push(
+        `allowedOrigins: "${origin}" is not an origin; use * or scheme://host[:port] without a path, like https://www.example.com`,
+      );
+    }
+  }
+  const rateLimit = reader.integer(
+    'throttlingRateLimit',
+    CONTEXT_DEFAULTS.throttlingRateLimit,
+    1,
+    1_000_000,
+    ' requests per second',
+  );
+  const burstLimit = reader.integer(
+    'throttlingBurstLimit',
+    CONTEXT_DEFAULTS.throttlingBurstLimit,
+    1,
+    1_000_000,
+  );
+  if (burstLimit < rateLimit) {
+    reader.problems.push(
+      `throttlingBurstLimit: ${burstLimit} is below throttlingRateLimit ${rateLimit}; raise the burst or lower the rate`,
+    );
+  }
+  const retention = reader.integer('logRetentionDays', CONTEXT_DEFAULTS.logRetentionDays, 1, 3653, ' days');
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+    reader.problems.push(
+      `logRetentionDays: ${retention} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    );
+  }
+  return {
+    ...(destination === undefined ? {} : { destination }),
+    sourceId:
+      reader.matching('sourceId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
+      CONTEXT_DEFAULTS.sourceId,
+    destinationId:
+      reader.matching('destinationId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
+      CONTEXT_DEFAULTS.destinationId,
+    partitionKey: reader.oneOf('partitionKey', CONTEXT_DEFAULTS.partitionKey, ['user', 'event_id']),
+    allowedOrigins: origins,
+    corsMaxAgeSeconds: reader.integer(
+      'corsMaxAgeSeconds',
+      CONTEXT_DEFAULTS.corsMaxAgeSeconds,
+      0,
+      86_400,
+      ' seconds',
+    ),
+    throttlingRateLimit: rateLimit,
+    throttlingBurstLimit: burstLimit,
+    memorySize: reader.integer('lambdaMemoryMb', CONTEXT_DEFAULTS.lambdaMemoryMb, 128, 10_240, ' MB'),
+    timeoutSeconds: reader.integer(
+      'lambdaTimeoutSeconds',
+      CONTEXT_DEFAULTS.lambdaTimeoutSeconds,
+      3,
+      29,
+      ' seconds',
+    ),
+    tracing: reader.boolean('tracing', CONTEXT_DEFAULTS.tracing),
+    logLevel: reader.oneOf('logLevel', CONTEXT_DEFAULTS.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    logRetentionDays: retention,
+    alarms,
+  };
+}
+
+/**
+ * `writerRoleArn`, `streamArn` and `externalId`, all three required: the stream in another account the
+ * collector stack writes to when deployed alone.
+ */
+export function readExternalDestination(reader: ContextReader): ExternalDestination | undefined {
+  const writerRoleArn = reader.matching('writerRoleArn', ROLE_ARN_PATTERN, ROLE_ARN_RULE);
+  const streamArn = reader.matching('streamArn', STREAM_ARN_PATTERN, STREAM_ARN_RULE);
+  const externalId = reader.matching('externalId', EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE);
+  for (const key of ['writerRoleArn', 'streamArn', 'externalId']) {
+    if (!reader.has(key)) {
+      reader.problems.push(
+        `${key}: required to deploy the collector alone; set writerRoleArn, streamArn and externalId together (the stream stack's outputs and one of its external IDs)`,
+      );
+    }
+  }
+  const match = streamArn === undefined ? null : STREAM_ARN_PATTERN.exec(streamArn);
+  if (writerRoleArn === undefined || streamArn === undefined || externalId === undefined || !match) {
+    return undefined;
+  }
+  const [, region = '', streamName = ''] = match;
+  return { writerRoleArn, streamArn, streamName, region, externalId };
+}

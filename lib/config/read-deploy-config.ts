@@ -1,0 +1,75 @@
+import { CONTEXT_DEFAULTS } from './context-keys';
+import { ACCOUNT_ID_PATTERN, STACK_PREFIX_PATTERN } from './context-patterns';
+import { type ContextLookup, ContextReader } from './context-reader';
+import type { DeployConfig } from './deploy-config';
+import { InvalidDeployConfigError } from './invalid-deploy-config-error';
+import { readAlarmsConfig } from './read-alarms-config';
+import { readCollectorConfig, readExternalDestination } from './read-collector-config';
+import { readExternalIds, readStreamConfig } from './read-stream-config';
+
+/**
+ * Turns CDK context into a validated {@link DeployConfig}; throws {@link InvalidDeployConfigError}
+ * listing every problem. The topology follows from the keys given:
+ * - `externalIds` alone: same account, both stacks;
+ * - `collectorAccountId` + `externalIds`: the stream stack only (the data owner's account);
+ * - `writerRoleArn` + `streamArn` + `externalId`: the collector stack only.
+ */
+export function readDeployConfig(lookup: ContextLookup): DeployConfig {
+  const reader = new ContextReader(lookup);
+  const stackPrefix =
+    reader.matching(
+      'stackPrefix',
+      STACK_PREFIX_PATTERN,
+      'a valid stack name prefix; start with a letter, then letters, digits and -',
+    ) ?? CONTEXT_DEFAULTS.stackPrefix;
+  const alarms = readAlarmsConfig(reader);
+  const collectorSide = ['writerRoleArn', 'streamArn', 'externalId'].some((key) => reader.has(key));
+  const streamSide = reader.has('collectorAccountId') || reader.has('externalIds');
+
+  let config: DeployConfig | undefined;
+  if (collectorSide && streamSide) {
+    reader.problems.push(
+      'writerRoleArn/streamArn/externalId and collectorAccountId/externalIds belong to different deployments; deploy the stream stack with collectorAccountId + externalIds, then the collector stack with writerRoleArn + streamArn + externalId',
+    );
+  } else if (collectorSide) {
+    if (reader.has('iteratorAgeAlarmSeconds')) {
+      reader.problems.push(
+        "iteratorAgeAlarmSeconds: only used by the stream stack (the stream's metrics live in its account); set it when you deploy the stream stack",
+      );
+    }
+    const destination = readExternalDestination(reader);
+    config = {
+      topology: 'collector-account',
+      stackPrefix,
+      collector: readCollectorConfig(reader, alarms, destination),
+    };
+  } else {
+    const externalIds = readExternalIds(reader);
+    if (externalIds.length === 0) {
+      reader.problems.push(
+        'externalIds: required; pass one or more external IDs the writer role accepts, e.g. -c externalIds=$(uuidgen)',
+      );
+    }
+    const collectorAccountId = reader.matching(
+      'collectorAccountId',
+      ACCOUNT_ID_PATTERN,
+      'an AWS account ID; use the 12 digits of the account that runs the collector',
+    );
+    if (reader.has('collectorAccountId')) {
+      config = {
+        topology: 'stream-account',
+        stackPrefix,
+        stream: readStreamConfig(reader, externalIds, alarms, collectorAccountId),
+      };
+    } else {
+      config = {
+        topology: 'same-account',
+        stackPrefix,
+        stream: readStreamConfig(reader, externalIds, alarms),
+        collector: readCollectorConfig(reader, alarms),
+      };
+    }
+  }
+  if (reader.problems.length > 0 || config === undefined) throw new InvalidDeployConfigError(reader.problems);
+  return config;
+}

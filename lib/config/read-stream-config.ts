@@ -1,0 +1,53 @@
+import { CONTEXT_DEFAULTS } from './context-keys';
+import { EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE } from './context-patterns';
+import type { ContextReader } from './context-reader';
+import type { AlarmsDeployConfig, StreamDeployConfig } from './deploy-config';
+
+/** `externalIds`: the external IDs the writer role accepts, each valid, none twice. */
+export function readExternalIds(reader: ContextReader): string[] {
+  const ids = reader.list('externalIds') ?? [];
+  for (const id of ids) {
+    if (!EXTERNAL_ID_PATTERN.test(id))
+      reader.problems.push(`externalIds: "${id}" is not ${EXTERNAL_ID_RULE}`);
+  }
+  if (new Set(ids).size !== ids.length)
+    reader.problems.push('externalIds: remove the duplicate external IDs');
+  return ids;
+}
+
+/** The stream stack's keys: capacity, retention, encryption and the iterator-age alarm. */
+export function readStreamConfig(
+  reader: ContextReader,
+  externalIds: string[],
+  alarms: AlarmsDeployConfig,
+  collectorAccountId?: string,
+): StreamDeployConfig {
+  const mode = reader.oneOf('streamMode', CONTEXT_DEFAULTS.streamMode, ['ON_DEMAND', 'PROVISIONED']);
+  if (mode === 'ON_DEMAND' && reader.has('shardCount')) {
+    reader.problems.push('shardCount: only used with streamMode=PROVISIONED; remove it or set streamMode');
+  }
+  const shardCount = reader.integer('shardCount', CONTEXT_DEFAULTS.shardCount, 1, 10_000, ' shards');
+  const encryption = reader.oneOf('streamEncryption', CONTEXT_DEFAULTS.streamEncryption, [
+    'AWS_MANAGED',
+    'CUSTOMER_MANAGED',
+  ]);
+  return {
+    externalIds,
+    ...(collectorAccountId === undefined ? {} : { collectorAccountId }),
+    capacity: mode === 'PROVISIONED' ? { mode: 'provisioned', shardCount } : { mode: 'on-demand' },
+    retentionHours: reader.integer('retentionHours', CONTEXT_DEFAULTS.retentionHours, 24, 8760, ' hours'),
+    encryption: encryption === 'CUSTOMER_MANAGED' ? 'customer-managed' : 'aws-managed',
+    ...(reader.has('iteratorAgeAlarmSeconds')
+      ? {
+          iteratorAgeAlarmSeconds: reader.integer(
+            'iteratorAgeAlarmSeconds',
+            0,
+            60,
+            8760 * 3600,
+            ' seconds (at most the longest retention)',
+          ),
+        }
+      : {}),
+    alarms,
+  };
+}
