@@ -1,22 +1,27 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DestinationConfig } from '../../lambda/config/runtime-config';
 import { FileSpillSource, FileSpillStore, readSpillFiles } from '../../lambda/delivery/file-spill-store';
+import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
-import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import type { OutgoingRecord, RecordWriter, WriteReport } from '../../lambda/delivery/record-writer';
 import { redrive, type SpillSource } from '../../lambda/delivery/spill-redrive';
 import type { SpillStore } from '../../lambda/delivery/spill-store';
 import { withSpill } from '../../lambda/delivery/spilling-record-writer';
 import { SqsSpillSource, SqsSpillStore } from '../../lambda/delivery/sqs-spill-store';
+import { LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
+import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { RELIABILITY_DOC, replaceDocSection, writeDocs } from '../../reliability/doc-sections';
+import { writerRoleTrusting } from '../support/assume-role-collector';
 import { type FaultProxy, type Faults, startFaultProxy } from '../support/fault-proxy';
 import { startTestSqs, type TestSqs } from '../support/sqs-server';
+import { type StsFaultFront, startStsFaultFront } from '../support/sts-fault-front';
 import { startTestCollector, TEST_DESTINATION_ID } from '../support/test-collector';
 
 const WRITE_KEYS = ['wk-a', 'wk-b', 'wk-c', 'wk-d'];
+const EXTERNAL_ID = 'ext-fault-matrix-5150';
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,12 +54,28 @@ function plan(row: string, requests: number, random: () => number): PlannedReque
   });
 }
 
-/** An SDK-like client: retries 429/5xx and network errors (Retry-After scaled down to 20-60 ms). */
-async function sendAll(url: string, requests: readonly PlannedRequest[], concurrency: number) {
+/** One answer the client got: its status and how many events the request carried. */
+interface Answer {
+  readonly status: number;
+  readonly events: number;
+}
+
+/**
+ * An SDK-like client: retries 429/5xx and network errors (Retry-After scaled down to 20-60 ms). On
+ * each 200 it asks `notDurable` which of the request's events are neither in the stream nor spilled
+ * at that moment: a 200 must come after the write, never before.
+ */
+async function sendAll(
+  url: string,
+  requests: readonly PlannedRequest[],
+  concurrency: number,
+  notDurable: (ids: readonly string[]) => string[],
+) {
   const sends = new Map<string, number>();
   let retries = 0;
   let gaveUp = 0;
-  const statuses = new Map<number, number>();
+  const answers: Answer[] = [];
+  const acknowledgedBeforeDurable: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
@@ -69,11 +90,12 @@ async function sendAll(url: string, requests: readonly PlannedRequest[], concurr
             body: request.body,
           });
           status = response.status;
+          if (status === 200) acknowledgedBeforeDurable.push(...notDurable(request.ids));
           await response.arrayBuffer();
         } catch {
           status = -1;
         }
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        answers.push({ status, events: request.ids.length });
         if (status === 200) break;
         if (status >= 400 && status < 500 && status !== 429) throw new Error(`answered ${status}`);
         if (status >= 300 && status < 400) throw new Error(`answered ${status}`);
@@ -88,7 +110,46 @@ async function sendAll(url: string, requests: readonly PlannedRequest[], concurr
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { sends, retries, gaveUp, statuses };
+  return { sends, retries, gaveUp, answers, acknowledgedBeforeDurable };
+}
+
+/** The `event_id` of a serialised envelope. */
+function eventIdOf(record: OutgoingRecord): string {
+  return String((JSON.parse(Buffer.from(record.data).toString('utf8')) as { event_id?: unknown }).event_id);
+}
+
+/**
+ * Wraps a destination's whole writer (spill included) and keeps what the handler cannot hide: the
+ * events durable so far (written or spilled), the writes still running, and the stream writer's own
+ * retry counts.
+ */
+class WriteRecorder implements RecordWriter {
+  readonly durable = new Set<string>();
+  inFlight = 0;
+  writes = 0;
+  calls = 0;
+  retries = 0;
+  throttledRecords = 0;
+
+  constructor(private readonly writer: RecordWriter) {}
+
+  async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
+    this.inFlight++;
+    try {
+      const report = await this.writer.write(records, deadline);
+      this.writes++;
+      this.calls += report.calls;
+      this.retries += report.retries ?? 0;
+      this.throttledRecords += report.throttledRecords ?? 0;
+      const failed = new Set(report.failed.map((failure) => failure.index));
+      records.forEach((record, index) => {
+        if (!failed.has(index)) this.durable.add(eventIdOf(record));
+      });
+      return report;
+    } finally {
+      this.inFlight--;
+    }
+  }
 }
 
 interface MatrixRow {
@@ -103,103 +164,195 @@ interface MatrixRow {
   /** Of the duplicates, copies from a write whose answer was lost (timeout or reset after Kinesis wrote). */
   readonly ambiguous: number;
   readonly lost: number;
+  /** Answers the client got, by status. */
+  readonly statuses: string;
   readonly clientRetries: number;
+  /** PutRecords calls the stream writer made again after a failure. */
+  readonly writerRetries: number;
   readonly injected: string;
 }
 
 const rows: MatrixRow[] = [];
+
+/** What a row must show, beyond "nothing lost". */
+interface Expected {
+  /** The only statuses the client may see. */
+  readonly statuses: readonly number[];
+  /** Statuses the client must see at least once. @default none */
+  readonly mustSee?: readonly number[];
+  /** The stream writer must have retried. @default true */
+  readonly writerRetries?: boolean;
+  /** Most events spilled, as a share of events sent (retries must have saved the rest). */
+  readonly maxSpilledShare?: number;
+  /** The spill store must have been used. @default false */
+  readonly spills?: boolean;
+  /** No request of at least this many events may be answered 429 (its failures cannot all be throttling). */
+  readonly no429AtOrAbove?: number;
+}
 
 interface Scenario {
   readonly name: string;
   readonly faults?: Faults;
   /** Faults on only for the first `forMs` of the run, then off (an outage and its recovery). */
   readonly forMs?: number;
-  readonly spill?: 'file' | 'sqs';
+  /** @default 'file' */
+  readonly spill?: 'file' | 'sqs' | 'none';
   /** Fail the spill store too while the outage lasts. */
   readonly spillDown?: boolean;
-  /** STS (the writer's credentials) fails while the outage lasts. */
+  /** STS refuses `AssumeRole` for the first half of the outage, then fails (5xx) for the second. */
   readonly stsDown?: boolean;
   readonly sqsEntryFaults?: number;
+  /**
+   * The request's delivery budget. Rows that measure retries get 3 s, so a busy machine's slow
+   * calls still leave time to retry; outage rows get 1 s, shorter than the outage, so they spill.
+   * @default 3000
+   */
+  readonly budgetMs?: number;
+  readonly expected: Expected;
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'per-record ProvisionedThroughputExceeded, 10% of records', faults: { recordThrottle: 0.1 } },
-  { name: 'per-record ProvisionedThroughputExceeded, 50% of records', faults: { recordThrottle: 0.5 } },
-  { name: 'whole-call throttling (400 PTE / LimitExceeded), 40% of calls', faults: { callThrottle: 0.4 } },
-  { name: '500 InternalFailure, 40% of calls', faults: { serverError: 0.4 } },
-  { name: 'connection reset before the write, 30% of calls', faults: { resetBefore: 0.3 } },
+  {
+    name: 'per-record ProvisionedThroughputExceeded, 10% of records',
+    faults: { recordThrottle: 0.1 },
+    expected: { statuses: [200], maxSpilledShare: 0.02 },
+  },
+  {
+    name: 'per-record ProvisionedThroughputExceeded, 50% of records',
+    faults: { recordThrottle: 0.5 },
+    expected: { statuses: [200], maxSpilledShare: 0.05 },
+  },
+  {
+    name: 'whole-call throttling (400 PTE / LimitExceeded), 40% of calls',
+    faults: { callThrottle: 0.4 },
+    expected: { statuses: [200], maxSpilledShare: 0.02 },
+  },
+  {
+    name: '500 InternalFailure, 40% of calls',
+    faults: { serverError: 0.4 },
+    expected: { statuses: [200], maxSpilledShare: 0.02 },
+  },
+  {
+    name: 'connection reset before the write, 30% of calls',
+    faults: { resetBefore: 0.3 },
+    expected: { statuses: [200], maxSpilledShare: 0.02 },
+  },
   {
     name: 'answer lost after the write (reset), 20% of calls',
     faults: { resetAfter: 0.2 },
+    expected: { statuses: [200], maxSpilledShare: 0.02 },
   },
   {
     name: 'slow answers near the time budget (650 ms of 700), 50% of calls',
     faults: { slow: 0.5, delayMs: 650 },
+    budgetMs: 1000,
+    expected: { statuses: [200], writerRetries: false },
   },
-  { name: 'Kinesis down for 1.5 s (every call 500), file spill', faults: { serverError: 1 }, forMs: 1500 },
+  {
+    name: 'Kinesis down for 1.5 s (every call 500), file spill',
+    faults: { serverError: 1 },
+    forMs: 1500,
+    budgetMs: 1000,
+    expected: { statuses: [200], spills: true },
+  },
   {
     name: 'Kinesis down for 1.5 s, SQS spill with 30% of entries refused',
     faults: { serverError: 1 },
     forMs: 1500,
+    budgetMs: 1000,
     spill: 'sqs',
     sqsEntryFaults: 0.3,
+    expected: { statuses: [200, 503], mustSee: [503], spills: true },
   },
   {
     name: 'Kinesis and the spill store down for 1.5 s',
     faults: { serverError: 1 },
     forMs: 1500,
+    budgetMs: 1000,
     spillDown: true,
+    expected: { statuses: [200, 503], mustSee: [503] },
   },
-  { name: 'STS failing (credentials unavailable) for 1.5 s', forMs: 1500, stsDown: true },
+  {
+    name: 'STS refusing AssumeRole for 0.75 s, then failing for 0.75 s (real fromTemporaryCredentials, local STS)',
+    forMs: 1500,
+    budgetMs: 1000,
+    stsDown: true,
+    expected: { statuses: [200], spills: true, writerRetries: true },
+  },
+  {
+    name: 'whole-call throttling for 1.5 s (every call), no spill store',
+    faults: { callThrottle: 1 },
+    forMs: 1500,
+    budgetMs: 1000,
+    spill: 'none',
+    // A call that times out on a busy machine is a fault, not throttling: 503 is right then.
+    expected: { statuses: [200, 429, 503], mustSee: [429] },
+  },
+  {
+    name: 'per-record throttling and InternalFailure (half each) for 1.5 s, no spill store',
+    faults: { recordThrottle: 0.5, recordFailure: 1 },
+    forMs: 1500,
+    budgetMs: 1000,
+    spill: 'none',
+    expected: { statuses: [200, 429, 503], mustSee: [503], no429AtOrAbove: 10 },
+  },
 ];
 
-/** A writer whose client gets its credentials from a provider that throws while STS is down. */
-function writerWithFlakySts(endpoint: string, streamName: string, stsDown: () => boolean): RecordWriter {
-  const client = new KinesisClient({
-    region: 'us-east-1',
-    endpoint,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
-    credentials: async () => {
-      if (stsDown()) {
-        throw Object.assign(new Error('Could not assume the writer role: STS unavailable (injected)'), {
-          name: 'CredentialsProviderError',
-        });
-      }
-      return { accessKeyId: 'local', secretAccessKey: 'local', expiration: new Date(Date.now() + 1000) };
-    },
+/**
+ * The destination's writer as the collector builds it for a writer role: its Kinesis client gets
+ * credentials from the real `fromTemporaryCredentials` (AssumeRole with the external ID) through
+ * `stsEndpoint`, signed with the local caller keys.
+ */
+function writerThroughSts(
+  destination: DestinationConfig,
+  stsEndpoint: string,
+  roleArn: string,
+): RecordWriter {
+  const client = createKinesisClient(
+    { ...destination, credentials: undefined, roleArn, externalId: EXTERNAL_ID, stsEndpoint },
+    { callerCredentials: { ...LOCAL_CALLER_CREDENTIALS } },
+  );
+  return new KinesisRecordWriter({
+    client,
+    streamName: destination.streamName,
+    backoff: { baseDelayMs: 10, maxDelayMs: 100 },
   });
-  return new KinesisRecordWriter({ client, streamName, backoff: { baseDelayMs: 20, maxDelayMs: 200 } });
 }
 
-describe('the fault matrix: events sent = events in the stream + events spilled and redriven', () => {
+describe('the fault matrix: every answer is the truth about durability, and nothing is lost', () => {
   let dir: string;
   let sqs: TestSqs;
+  let sts: LocalSts;
+  let roleArn: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fault-matrix-'));
     sqs = await startTestSqs();
-  });
+    const role = writerRoleTrusting([EXTERNAL_ID]);
+    roleArn = role.roleArn;
+    sts = await startLocalSts({ role });
+  }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await sqs.stop();
+    await sts.stop();
     const table = [
-      '| fault | events sent | in stream | spilled | redriven | duplicates (client re-sent / answer lost) | events lost | client retries | injected |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| fault | events sent | in stream | spilled | redriven | duplicates (client re-sent / answer lost) | events lost | answers | client retries | writer retries | injected |',
+      '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
       ...rows.map(
         (r) =>
-          `| ${r.fault} | ${r.sent} | ${r.inStream} | ${r.spilled} | ${r.redriven} | ${r.duplicates} (${r.resent} / ${r.ambiguous}) | **${r.lost}** | ${r.clientRetries} | ${r.injected} |`,
+          `| ${r.fault} | ${r.sent} | ${r.inStream} | ${r.spilled} | ${r.redriven} | ${r.duplicates} (${r.resent} / ${r.ambiguous}) | **${r.lost}** | ${r.statuses} | ${r.clientRetries} | ${r.writerRetries} | ${r.injected} |`,
       ),
     ].join('\n');
-    console.log(table);
     if (writeDocs() && rows.length === SCENARIOS.length)
       replaceDocSection(RELIABILITY_DOC, 'fault-matrix', table);
   });
 
   it.each(SCENARIOS.map((scenario, index) => [scenario.name, scenario, index] as const))(
-    '%s: nothing lost',
+    '%s',
     async (_, scenario, index) => {
       // Prepare: the real handler over HTTP, its writer behind a fault proxy, a spill store behind it.
       const proxy: FaultProxy = await startFaultProxy();
+      const stsFront: StsFaultFront = await startStsFaultFront(sts.endpoint);
       const spillDir = join(dir, `row-${index}`);
       const queueUrl = sqs.queueUrl(`spill-${index}`);
       const sqsClient = new SQSClient({
@@ -209,30 +362,33 @@ describe('the fault matrix: events sent = events in the stream + events spilled 
         maxAttempts: 1,
       });
       let outage = true;
-      const baseStore: SpillStore =
-        scenario.spill === 'sqs'
-          ? new SqsSpillStore({ client: sqsClient, queueUrl })
-          : new FileSpillStore(spillDir);
-      const store: SpillStore = scenario.spillDown
-        ? {
-            spill: async (records, deadline) =>
-              outage
-                ? {
-                    failed: records.map((_, i) => ({
-                      index: i,
-                      errorCode: 'SpillDown',
-                      errorMessage: 'injected',
-                    })),
-                  }
-                : baseStore.spill(records, deadline),
-          }
-        : baseStore;
+      const spillKind = scenario.spill ?? 'file';
+      const baseStore: SpillStore | undefined =
+        spillKind === 'none'
+          ? undefined
+          : spillKind === 'sqs'
+            ? new SqsSpillStore({ client: sqsClient, queueUrl })
+            : new FileSpillStore(spillDir);
+      const store: SpillStore | undefined =
+        scenario.spillDown && baseStore !== undefined
+          ? {
+              spill: async (records, deadline) =>
+                outage
+                  ? {
+                      failed: records.map((_, i) => ({
+                        index: i,
+                        errorCode: 'SpillDown',
+                        errorMessage: 'injected',
+                      })),
+                    }
+                  : baseStore.spill(records, deadline),
+            }
+          : baseStore;
       sqs.entryFault = () =>
         outage && Math.random() < (scenario.sqsEntryFaults ?? 0)
           ? { code: 'InternalError', senderFault: false }
           : undefined;
-      let streamEndpoint = '';
-      let streamName = '';
+      let recorder: WriteRecorder | undefined;
       const collector = await startTestCollector({
         timeoutMs: 10_000,
         config: (defaults) => ({
@@ -243,53 +399,83 @@ describe('the fault matrix: events sent = events in the stream + events spilled 
             destinations: [TEST_DESTINATION_ID],
           })),
           destinations: defaults.destinations.map((destination) => {
-            streamEndpoint = destination.endpoint as string;
-            streamName = destination.streamName;
-            proxy.upstream = streamEndpoint;
+            proxy.upstream = destination.endpoint as string;
             return { ...destination, endpoint: proxy.url };
           }),
-          delivery: { budgetMs: 1000, baseDelayMs: 10, maxDelayMs: 100, retryAfterSeconds: 1 },
+          delivery: {
+            budgetMs: scenario.budgetMs ?? 3000,
+            baseDelayMs: 10,
+            maxDelayMs: 100,
+            retryAfterSeconds: 1,
+          },
         }),
-        wrapWriter: (writer, destinationId) =>
-          withSpill(
-            scenario.stsDown ? writerWithFlakySts(proxy.url, streamName, () => outage) : writer,
-            destinationId,
-            store,
-            { spillReserveMs: 300 },
-          ),
+        wrapWriter: (writer, destinationId, destination) => {
+          recorder = new WriteRecorder(
+            withSpill(
+              scenario.stsDown ? writerThroughSts(destination, stsFront.url, roleArn) : writer,
+              destinationId,
+              store,
+              { spillReserveMs: 300 },
+            ),
+          );
+          return recorder;
+        },
       });
+      const writes = recorder as unknown as WriteRecorder;
       proxy.faults = scenario.faults ?? {};
+      if (scenario.stsDown) stsFront.mode = 'refuse';
+      const half =
+        scenario.stsDown && scenario.forMs !== undefined
+          ? setTimeout(() => {
+              stsFront.mode = 'fail';
+            }, scenario.forMs / 2)
+          : undefined;
       const timer =
         scenario.forMs === undefined
           ? undefined
           : setTimeout(() => {
               outage = false;
               proxy.faults = {};
+              stsFront.mode = 'pass';
             }, scenario.forMs);
       if (scenario.forMs === undefined) outage = false;
       try {
         // Act: ~1,000 events in mixed requests, 8 at a time, retried like an SDK until answered 200.
         const requests = plan(`r${index}`, 120, Math.random);
-        const client = await sendAll(collector.url, requests, 8);
+        const client = await sendAll(collector.url, requests, 8, (ids) =>
+          ids.filter((id) => !writes.durable.has(id)),
+        );
+        // Faults stay on until every write the requests started has ended (one answered early
+        // would otherwise finish without them).
+        const waitStarted = Date.now();
+        while (writes.inFlight > 0 && Date.now() - waitStarted < 10_000) await sleep(10);
+        const writesStillRunning = writes.inFlight;
         clearTimeout(timer);
+        clearTimeout(half);
         outage = false;
         proxy.faults = {};
+        stsFront.mode = 'pass';
         const sent = [...client.sends.keys()];
         const before = await collector.records();
         const spillSource: SpillSource =
-          scenario.spill === 'sqs'
+          spillKind === 'sqs'
             ? new SqsSpillSource({ client: sqsClient, queueUrl, waitTimeSeconds: 0 })
             : new FileSpillSource(spillDir);
         const spilled =
-          scenario.spill === 'sqs'
+          spillKind === 'sqs'
             ? sqs.bodies(`spill-${index}`).length
-            : (await readSpillFiles(spillDir)).reduce((sum, file) => sum + file.records.length, 0);
+            : spillKind === 'file'
+              ? (await readSpillFiles(spillDir)).reduce((sum, file) => sum + file.records.length, 0)
+              : 0;
         const direct = new KinesisRecordWriter({
           client: collector.kinesis,
           streamName: collector.streamName,
           backoff: { baseDelayMs: 10, maxDelayMs: 100 },
         });
-        const summary = await redrive({ source: spillSource, writerFor: () => direct });
+        const summary =
+          spillKind === 'none'
+            ? { moved: 0, failed: 0 }
+            : await redrive({ source: spillSource, writerFor: () => direct });
         const after = await collector.records();
 
         // Assess: every event sent is in the stream; copies only where an event was sent again.
@@ -314,6 +500,9 @@ describe('the fault matrix: events sent = events in the stream + events spilled 
           ambiguous += byLostAnswer;
           if (byClient + byLostAnswer < extra) unexplained.push(id);
         }
+        const statusCounts = new Map<number, number>();
+        for (const answer of client.answers)
+          statusCounts.set(answer.status, (statusCounts.get(answer.status) ?? 0) + 1);
         rows.push({
           fault: scenario.name,
           sent: sent.length,
@@ -324,24 +513,52 @@ describe('the fault matrix: events sent = events in the stream + events spilled 
           resent,
           ambiguous,
           lost: lost.length,
+          statuses: [...statusCounts]
+            .sort(([a], [b]) => a - b)
+            .map(([status, count]) => `${status}: ${count}`)
+            .join(', '),
           clientRetries: client.retries,
+          writerRetries: writes.retries,
           injected: Object.entries(proxy.counts)
             .filter(([name, count]) => name !== 'calls' && count > 0)
             .map(([name, count]) => `${name} ${count}`)
-            .concat(scenario.stsDown ? ['STS errors while down'] : [])
+            .concat(
+              scenario.stsDown
+                ? [`AssumeRole refused ${stsFront.counts.refuse}, failed ${stsFront.counts.fail}`]
+                : [],
+            )
             .join(', '),
         });
+        const { expected } = scenario;
+        expect(client.acknowledgedBeforeDurable).toEqual([]);
+        expect(writesStillRunning).toBe(0);
         expect(client.gaveUp).toBe(0);
         expect(lost).toEqual([]);
         expect(summary.failed).toBe(0);
         expect(copies.size).toBe(sent.length);
         expect(unexplained).toEqual([]);
-        for (const status of client.statuses.keys()) expect([200, 429, 503, -1]).toContain(status);
+        expect([...statusCounts.keys()].filter((status) => !expected.statuses.includes(status))).toEqual([]);
+        for (const status of expected.mustSee ?? []) expect(statusCounts.get(status) ?? 0).toBeGreaterThan(0);
+        if (expected.writerRetries ?? true) expect(writes.retries).toBeGreaterThan(0);
+        if (expected.maxSpilledShare !== undefined)
+          expect(spilled).toBeLessThanOrEqual(Math.ceil(expected.maxSpilledShare * sent.length));
+        if (expected.spills) expect(spilled).toBeGreaterThan(0);
+        if (expected.no429AtOrAbove !== undefined) {
+          const minimum = expected.no429AtOrAbove;
+          expect(client.answers.filter((a) => a.status === 429 && a.events >= minimum)).toEqual([]);
+        }
+        if (scenario.stsDown) {
+          expect(stsFront.counts.refuse).toBeGreaterThan(0);
+          expect(stsFront.counts.fail).toBeGreaterThan(0);
+          expect(stsFront.counts.pass).toBeGreaterThan(0);
+        }
       } finally {
         clearTimeout(timer);
+        clearTimeout(half);
         sqsClient.destroy();
         await collector.stop();
         await proxy.stop();
+        await stsFront.stop();
       }
     },
     60_000,

@@ -1,5 +1,9 @@
+import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addStacks } from '../../lib/add-stacks';
+import { readDeployConfig } from '../../lib/config';
 import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
@@ -10,7 +14,7 @@ import {
   resolvedOutputs,
   resolveIntrinsics,
 } from '../lib/support/resolve-intrinsics';
-import { buildTestApp, templateOf } from '../lib/support/test-app';
+import { buildTestApp, cdkJsonContext, templateOf } from '../lib/support/test-app';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
 import { startTestSqs, type TestSqs } from './sqs-server';
@@ -114,11 +118,72 @@ export interface DeployedEnvironment {
   readonly spillQueueName: string;
   readonly secretsManager: TestSecretsManager;
   readonly writeKeysSecretArn: string;
+  /** The collector function's bundled asset directory in the cloud assembly (with `bundleInto`). */
+  readonly assetDir?: string;
   records(): Promise<StoredRecord[]>;
   stop(): Promise<void>;
 }
 
 let counter = 0;
+
+export interface DeployedEnvironmentOptions {
+  /** The external ID the writer role trusts and the collector assumes it with (context `externalIds`). */
+  readonly externalId: string;
+  /**
+   * Synthesize into this directory with bundling on (esbuild, as `cdk synth` does), so the function's
+   * asset (`index.js`) is there to run. @default no bundling, no cloud assembly on disk
+   */
+  readonly bundleInto?: string;
+}
+
+interface Synthesized {
+  readonly streamStack: { readonly stackName: string };
+  readonly collectorStack: { readonly stackName: string };
+  readonly streamTemplate: Template;
+  readonly collectorTemplate: Template;
+  /** The collector function's asset directory in the cloud assembly (with `bundleInto`). */
+  readonly assetDir?: string;
+}
+
+/** The same-account topology, from cdk.json's context plus the external ID, as `cdk synth` builds it. */
+function synthesize(options: DeployedEnvironmentOptions): Synthesized {
+  if (options.bundleInto === undefined) {
+    const deployment = buildTestApp({ externalIds: options.externalId });
+    const { streamStack, collectorStack } = deployment;
+    if (streamStack === undefined || collectorStack === undefined) {
+      throw new Error('the same-account topology synthesized no stream or collector stack');
+    }
+    return {
+      streamStack,
+      collectorStack,
+      streamTemplate: templateOf(streamStack),
+      collectorTemplate: templateOf(collectorStack),
+    };
+  }
+  const app = new App({
+    outdir: options.bundleInto,
+    context: { ...cdkJsonContext(), externalIds: options.externalId },
+  });
+  const { streamStack, collectorStack } = addStacks(
+    app,
+    readDeployConfig((key) => app.node.tryGetContext(key)),
+  );
+  if (streamStack === undefined || collectorStack === undefined) {
+    throw new Error('the same-account topology synthesized no stream or collector stack');
+  }
+  const assembly = app.synth();
+  const collectorTemplate = Template.fromJSON(assembly.getStackArtifact(collectorStack.artifactId).template);
+  const functionId = onlyLogicalId(collectorTemplate, 'AWS::Lambda::Function');
+  const assetPath = collectorTemplate.toJSON().Resources[functionId].Metadata?.['aws:asset:path'];
+  if (typeof assetPath !== 'string') throw new Error('the collector function has no aws:asset:path metadata');
+  return {
+    streamStack,
+    collectorStack,
+    streamTemplate: Template.fromJSON(assembly.getStackArtifact(streamStack.artifactId).template),
+    collectorTemplate,
+    assetDir: join(assembly.directory, assetPath),
+  };
+}
 
 /**
  * Synthesizes the CDK app's same-account topology (stream stack and collector stack) and stands up
@@ -126,17 +191,10 @@ let counter = 0;
  * (deciding with the synthesized writer role's trust policy), Secrets Manager and SQS. The function's
  * environment comes from the synthesized template, never written by hand.
  */
-export async function startDeployedEnvironment(options: {
-  externalId: string;
-}): Promise<DeployedEnvironment> {
-  const deployment = buildTestApp({ externalIds: options.externalId });
-  const streamStack = deployment.streamStack;
-  const collectorStack = deployment.collectorStack;
-  if (streamStack === undefined || collectorStack === undefined) {
-    throw new Error('the same-account topology synthesized no stream or collector stack');
-  }
-  const streamTemplate = templateOf(streamStack);
-  const collectorTemplate = templateOf(collectorStack);
+export async function startDeployedEnvironment(
+  options: DeployedEnvironmentOptions,
+): Promise<DeployedEnvironment> {
+  const { streamStack, collectorStack, streamTemplate, collectorTemplate, assetDir } = synthesize(options);
   const run = `${process.pid}-${++counter}`;
 
   const kinesisServer = await startTestKinesis();
@@ -209,6 +267,7 @@ export async function startDeployedEnvironment(options: {
     spillQueueName,
     secretsManager,
     writeKeysSecretArn,
+    ...(assetDir === undefined ? {} : { assetDir }),
     records: () => readAllRecords(kinesis, streamName),
     stop: async () => {
       await kinesisFront.stop();

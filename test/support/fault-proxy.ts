@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 export interface Faults {
   /** Share of records answered `ProvisionedThroughputExceededException` and NOT written. */
   recordThrottle?: number;
+  /** Share of records answered `InternalFailure` (a per-record fault, not throttling) and NOT written. */
+  recordFailure?: number;
   /** Share of calls answered 400 `ProvisionedThroughputExceededException` / `LimitExceededException`. */
   callThrottle?: number;
   /** Share of calls answered 500 `InternalFailure` without being forwarded. */
@@ -36,6 +38,7 @@ export interface FaultProxy {
   readonly counts: {
     calls: number;
     recordsThrottled: number;
+    recordsFailed: number;
     callsThrottled: number;
     serverErrors: number;
     resets: number;
@@ -104,7 +107,15 @@ export async function startFaultProxy(random: () => number = Math.random): Promi
       }
     }
   };
-  const counts = { calls: 0, recordsThrottled: 0, callsThrottled: 0, serverErrors: 0, resets: 0, slowed: 0 };
+  const counts = {
+    calls: 0,
+    recordsThrottled: 0,
+    recordsFailed: 0,
+    callsThrottled: 0,
+    serverErrors: 0,
+    resets: 0,
+    slowed: 0,
+  };
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const target = String(request.headers['x-amz-target'] ?? '');
@@ -145,8 +156,10 @@ export async function startFaultProxy(random: () => number = Math.random): Promi
         if (request.socket.destroyed || response.destroyed) return;
       }
       const input = JSON.parse(body.toString('utf8')) as { StreamName: string; Records: unknown[] };
-      const throttled = input.Records.map(() => chance(faults.recordThrottle));
-      const kept = input.Records.filter((_, index) => !throttled[index]);
+      const refusals = input.Records.map((): 'throttle' | 'failure' | undefined =>
+        chance(faults.recordThrottle) ? 'throttle' : chance(faults.recordFailure) ? 'failure' : undefined,
+      );
+      const kept = input.Records.filter((_, index) => refusals[index] === undefined);
       let answers: unknown[] = [];
       if (kept.length > 0) {
         const answer = await forward(
@@ -177,8 +190,12 @@ export async function startFaultProxy(random: () => number = Math.random): Promi
         response.once('finish', () => setTimeout(() => socket.off('close', onClose), 200).unref());
       }
       let next = 0;
-      const records = throttled.map((isThrottled) => {
-        if (!isThrottled) return answers[next++];
+      const records = refusals.map((refusal) => {
+        if (refusal === undefined) return answers[next++];
+        if (refusal === 'failure') {
+          counts.recordsFailed++;
+          return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure (injected)' };
+        }
         counts.recordsThrottled++;
         return {
           ErrorCode: 'ProvisionedThroughputExceededException',

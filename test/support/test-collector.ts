@@ -2,7 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config/runtime-config';
+import {
+  type DestinationConfig,
+  parseRuntimeConfig,
+  type RuntimeConfigInput,
+} from '../../lambda/config/runtime-config';
 import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-record-writer';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
@@ -45,8 +49,12 @@ export interface TestCollector {
 export interface TestCollectorOptions {
   /** Overrides merged into the default one-source, one-destination configuration. */
   readonly config?: (defaults: RuntimeConfigInput) => RuntimeConfigInput;
-  /** Wraps each destination's writer, e.g. to inject faults. */
-  readonly wrapWriter?: (writer: RecordWriter, destinationId: string) => RecordWriter;
+  /** Wraps each destination's writer, e.g. to inject faults (or replaces it, built from `destination`). */
+  readonly wrapWriter?: (
+    writer: RecordWriter,
+    destinationId: string,
+    destination: DestinationConfig,
+  ) => RecordWriter;
   readonly shardCount?: number;
   /** The function timeout the local API Gateway reports. */
   readonly timeoutMs?: number;
@@ -82,7 +90,10 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
         backoff: config.delivery,
       });
       const writer = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
-      return [destination.id, options.wrapWriter ? options.wrapWriter(writer, destination.id) : writer];
+      return [
+        destination.id,
+        options.wrapWriter ? options.wrapWriter(writer, destination.id, destination) : writer,
+      ];
     }),
   );
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
