@@ -1,9 +1,9 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { addStacks } from '../../lib/add-stacks';
-import { readDeployConfig } from '../../lib/config';
 import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
@@ -14,7 +14,7 @@ import {
   resolvedOutputs,
   resolveIntrinsics,
 } from '../lib/support/resolve-intrinsics';
-import { buildTestApp, cdkJsonContext, templateOf } from '../lib/support/test-app';
+import { buildTestApp, PROJECT_ROOT, templateOf } from '../lib/support/test-app';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
 import { startTestSqs, type TestSqs } from './sqs-server';
@@ -28,6 +28,7 @@ export interface SynthesizedFunction {
   /** `Environment.Variables` as the template has them (CloudFormation intrinsics unresolved). */
   readonly environment: Record<string, unknown>;
   readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
   readonly handler: string;
   readonly runtime: string;
 }
@@ -37,12 +38,14 @@ function synthesizedFunction(template: Template): SynthesizedFunction {
   const properties = template.toJSON().Resources[id].Properties as {
     Environment: { Variables: Record<string, unknown> };
     Timeout: number;
+    MemorySize: number;
     Handler: string;
     Runtime: string;
   };
   return {
     environment: properties.Environment.Variables,
     timeoutSeconds: properties.Timeout,
+    memorySizeMb: properties.MemorySize,
     handler: properties.Handler,
     runtime: properties.Runtime,
   };
@@ -89,7 +92,7 @@ export function lambdaRuntimeEnvironment(fn: SynthesizedFunction): Record<string
     AWS_SESSION_TOKEN: 'local-collector-session',
     AWS_LAMBDA_FUNCTION_NAME: 'KinesisEventForwarder-Collector-CollectorFunction',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     TZ: ':UTC',
   };
@@ -130,8 +133,8 @@ export interface DeployedEnvironmentOptions {
   /** The external ID the writer role trusts and the collector assumes it with (context `externalIds`). */
   readonly externalId: string;
   /**
-   * Synthesize into this directory with bundling on (esbuild, as `cdk synth` does), so the function's
-   * asset (`index.js`) is there to run. @default no bundling, no cloud assembly on disk
+   * Synthesize with `npx cdk synth` into this directory (bundling on), so the function's asset
+   * (`index.js`) is there to run. @default in-process synth without bundling, nothing on disk
    */
   readonly bundleInto?: string;
 }
@@ -146,7 +149,7 @@ interface Synthesized {
 }
 
 /** The same-account topology, from cdk.json's context plus the external ID, as `cdk synth` builds it. */
-function synthesize(options: DeployedEnvironmentOptions): Synthesized {
+async function synthesize(options: DeployedEnvironmentOptions): Promise<Synthesized> {
   if (options.bundleInto === undefined) {
     const deployment = buildTestApp({ externalIds: options.externalId });
     const { streamStack, collectorStack } = deployment;
@@ -160,28 +163,55 @@ function synthesize(options: DeployedEnvironmentOptions): Synthesized {
       collectorTemplate: templateOf(collectorStack),
     };
   }
-  const app = new App({
-    outdir: options.bundleInto,
-    context: { ...cdkJsonContext(), externalIds: options.externalId },
-  });
-  const { streamStack, collectorStack } = addStacks(
-    app,
-    readDeployConfig((key) => app.node.tryGetContext(key)),
-  );
-  if (streamStack === undefined || collectorStack === undefined) {
-    throw new Error('the same-account topology synthesized no stream or collector stack');
+  return synthesizeWithCli(options.externalId, options.bundleInto);
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * `npx cdk synth` as CI and a deploy run it (the pinned CLI, cdk.json's app and context, bundling
+ * by esbuild, no credentials), into `outdir`; its output is kept and shown only if it fails. The
+ * stacks are told apart by what they hold: the stream, the function.
+ */
+async function synthesizeWithCli(externalId: string, outdir: string): Promise<Synthesized> {
+  try {
+    await execFileAsync('npx', ['cdk', 'synth', '-c', `externalIds=${externalId}`, '-o', outdir, '-q'], {
+      cwd: PROJECT_ROOT,
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        CDK_DISABLE_VERSION_CHECK: '1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npx cdk synth failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
   }
-  const assembly = app.synth();
-  const collectorTemplate = Template.fromJSON(assembly.getStackArtifact(collectorStack.artifactId).template);
-  const functionId = onlyLogicalId(collectorTemplate, 'AWS::Lambda::Function');
-  const assetPath = collectorTemplate.toJSON().Resources[functionId].Metadata?.['aws:asset:path'];
+  const stacks = readdirSync(outdir)
+    .filter((name) => name.endsWith('.template.json'))
+    .map((name) => ({
+      stackName: name.slice(0, -'.template.json'.length),
+      template: Template.fromJSON(JSON.parse(readFileSync(join(outdir, name), 'utf8'))),
+    }));
+  const holding = (type: string) => {
+    const found = stacks.filter((stack) => Object.keys(stack.template.findResources(type)).length > 0);
+    if (found.length !== 1 || found[0] === undefined) throw new Error(`expected one stack with a ${type}`);
+    return found[0];
+  };
+  const stream = holding('AWS::Kinesis::Stream');
+  const collector = holding('AWS::Lambda::Function');
+  const functionId = onlyLogicalId(collector.template, 'AWS::Lambda::Function');
+  const assetPath = collector.template.toJSON().Resources[functionId].Metadata?.['aws:asset:path'];
   if (typeof assetPath !== 'string') throw new Error('the collector function has no aws:asset:path metadata');
   return {
-    streamStack,
-    collectorStack,
-    streamTemplate: Template.fromJSON(assembly.getStackArtifact(streamStack.artifactId).template),
-    collectorTemplate,
-    assetDir: join(assembly.directory, assetPath),
+    streamStack: { stackName: stream.stackName },
+    collectorStack: { stackName: collector.stackName },
+    streamTemplate: stream.template,
+    collectorTemplate: collector.template,
+    assetDir: join(outdir, assetPath),
   };
 }
 
@@ -194,7 +224,8 @@ function synthesize(options: DeployedEnvironmentOptions): Synthesized {
 export async function startDeployedEnvironment(
   options: DeployedEnvironmentOptions,
 ): Promise<DeployedEnvironment> {
-  const { streamStack, collectorStack, streamTemplate, collectorTemplate, assetDir } = synthesize(options);
+  const { streamStack, collectorStack, streamTemplate, collectorTemplate, assetDir } =
+    await synthesize(options);
   const run = `${process.pid}-${++counter}`;
 
   const kinesisServer = await startTestKinesis();

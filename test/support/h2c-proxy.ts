@@ -21,6 +21,8 @@ export interface H2cProxy {
   inject?: (target: string) => InjectedAnswer | undefined;
   /** Calls received, by `X-Amz-Target`. */
   readonly calls: Map<string, number>;
+  /** Closes every open HTTP/2 session, as a server or load balancer drops idle connections. */
+  dropConnections(): void;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,9 @@ export async function startH2cProxy(upstream: string): Promise<H2cProxy> {
   const proxy: H2cProxy = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    dropConnections: () => {
+      for (const session of sessions) session.destroy();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         for (const session of sessions) session.destroy();
