@@ -252,7 +252,17 @@ export async function startDeployedEnvironment(
     trustPolicy: resolveIntrinsics(roleProperties.AssumeRolePolicyDocument, streamValues) as PolicyDocument,
     maxSessionSeconds: roleProperties.MaxSessionDuration ?? 3600,
   };
-  const sts = await startLocalSts({ role });
+  // The function's execution role, as a deploy names it (path from the template, generated name):
+  // the principal the writer role's trust policy sees when the function calls AssumeRole.
+  const functionRoleId = Object.keys(collectorTemplate.findResources('AWS::IAM::Role')).find((id) =>
+    id.startsWith('CollectorRole'),
+  );
+  if (functionRoleId === undefined) throw new Error('the collector stack has no CollectorRole');
+  const functionRolePath = String(
+    collectorTemplate.toJSON().Resources[functionRoleId].Properties?.Path ?? '/',
+  );
+  const functionRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role${functionRolePath}${collectorStack.stackName}-${functionRoleId}`;
+  const sts = await startLocalSts({ role, principalOf: () => functionRoleArn });
 
   const secretId = onlyLogicalId(collectorTemplate, 'AWS::SecretsManager::Secret');
   const writeKeysSecretArn = `arn:aws:secretsmanager:${REGION}:${LOCAL_ACCOUNT_ID}:secret:${collectorStack.stackName}-${secretId}-AbCdEf`;
