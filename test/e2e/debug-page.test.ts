@@ -323,7 +323,12 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(await page.evaluate('document.activeElement?.id')).toBe('search');
 
     // Counters of the last minute and the sparkline.
-    await page.waitForTimeout(1_100);
+    // Wait for the counters' next tick by what it shows, not by a fixed time: a busy machine is late.
+    await page.waitForFunction(
+      "Number(document.querySelector('#rate-accepted')?.textContent) >= 256 && Number(document.querySelector('#rate-rejected')?.textContent) >= 1 && document.querySelector('#sparkline .all')?.getAttribute('points')?.split(' ').length === 30",
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(Number(await page.locator('#rate-accepted').textContent())).toBeGreaterThanOrEqual(256);
     expect(Number(await page.locator('#rate-rejected').textContent())).toBeGreaterThanOrEqual(1);
     expect((await page.locator('#sparkline .all').getAttribute('points'))?.split(' ')).toHaveLength(30);

@@ -10,6 +10,7 @@ import { redrive } from '../../lambda/delivery/spill-redrive';
 import { startLocalCollector } from '../../local/local-collector';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
+import { captureOutput } from '../support/assume-role-collector';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
@@ -40,6 +41,8 @@ describe('the collector entry with SPILL_DIR', () => {
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
     });
     const collector = await startLocalCollector({ handler, port: 0 });
+    // The EMF metrics Powertools prints: asserted here, kept off the test output.
+    const output = captureOutput();
     try {
       // Act
       const answer = await fetch(`${collector.url}/v1/batch`, {
@@ -53,8 +56,12 @@ describe('the collector entry with SPILL_DIR', () => {
         }),
       });
 
+      output.restore();
+
       // Assess
       expect(answer.status).toBe(200);
+      const metrics = output.lines().filter((line) => line._aws !== undefined && 'SpilledEvents' in line);
+      expect(metrics.map((line) => line.SpilledEvents)).toEqual([2]);
       const spilled = (await readSpillFiles(dir)).flatMap((file) => file.records);
       expect(spilled.map((r) => [r.eventId, r.errorCode])).toEqual([
         ['m-1', 'ResourceNotFoundException'],
@@ -71,6 +78,7 @@ describe('the collector entry with SPILL_DIR', () => {
       });
       expect((await readAllRecords(client, 'not-yet')).map((r) => r.json.event_id)).toEqual(['m-1', 'm-2']);
     } finally {
+      output.restore();
       await collector.close();
       client.destroy();
       await kinesis.stop();

@@ -199,7 +199,10 @@ interface Scenario {
   readonly spill?: 'file' | 'sqs' | 'none';
   /** Fail the spill store too while the outage lasts. */
   readonly spillDown?: boolean;
-  /** STS refuses `AssumeRole` for the first half of the outage, then fails (5xx) for the second. */
+  /**
+   * STS refuses the first 5 `AssumeRole` calls (403 AccessDenied), then fails the next 9 (500; the
+   * SDK's STS client tries each 3 times): counted in calls, not time, so a slow machine sees them all.
+   */
   readonly stsDown?: boolean;
   readonly sqsEntryFaults?: number;
   /**
@@ -273,8 +276,7 @@ const SCENARIOS: Scenario[] = [
     expected: { statuses: [200, 503], mustSee: [503] },
   },
   {
-    name: 'STS refusing AssumeRole for 0.75 s, then failing for 0.75 s (real fromTemporaryCredentials, local STS)',
-    forMs: 1500,
+    name: 'STS refusing AssumeRole (5 calls), then failing (9 calls), through the real fromTemporaryCredentials and the local STS',
     budgetMs: 1000,
     stsDown: true,
     expected: { statuses: [200], spills: true, writerRetries: true },
@@ -423,13 +425,7 @@ describe('the fault matrix: every answer is the truth about durability, and noth
       });
       const writes = recorder as unknown as WriteRecorder;
       proxy.faults = scenario.faults ?? {};
-      if (scenario.stsDown) stsFront.mode = 'refuse';
-      const half =
-        scenario.stsDown && scenario.forMs !== undefined
-          ? setTimeout(() => {
-              stsFront.mode = 'fail';
-            }, scenario.forMs / 2)
-          : undefined;
+      if (scenario.stsDown) stsFront.script.push(...Array(5).fill('refuse'), ...Array(9).fill('fail'));
       const timer =
         scenario.forMs === undefined
           ? undefined
@@ -451,7 +447,6 @@ describe('the fault matrix: every answer is the truth about durability, and noth
         while (writes.inFlight > 0 && Date.now() - waitStarted < 10_000) await sleep(10);
         const writesStillRunning = writes.inFlight;
         clearTimeout(timer);
-        clearTimeout(half);
         outage = false;
         proxy.faults = {};
         stsFront.mode = 'pass';
@@ -554,7 +549,6 @@ describe('the fault matrix: every answer is the truth about durability, and noth
         }
       } finally {
         clearTimeout(timer);
-        clearTimeout(half);
         sqsClient.destroy();
         await collector.stop();
         await proxy.stop();

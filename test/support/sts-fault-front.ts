@@ -9,6 +9,8 @@ export interface StsFaultFront {
   /** `http://127.0.0.1:<port>`: the destination's `stsEndpoint`. */
   readonly url: string;
   mode: StsFrontMode;
+  /** Modes for the next calls, one per call, used before `mode` (a fault by count, not by time). */
+  readonly script: StsFrontMode[];
   /** Calls answered per mode. */
   readonly counts: Record<StsFrontMode, number>;
   stop(): Promise<void>;
@@ -36,7 +38,7 @@ export async function startStsFaultFront(upstream: string): Promise<StsFaultFron
   const counts: Record<StsFrontMode, number> = { pass: 0, refuse: 0, fail: 0 };
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
-    const mode = front.mode;
+    const mode = front.script.shift() ?? front.mode;
     counts[mode]++;
     if (mode === 'refuse') {
       response.writeHead(403, { 'content-type': 'text/xml' });
@@ -67,6 +69,7 @@ export async function startStsFaultFront(upstream: string): Promise<StsFaultFron
   const front: StsFaultFront = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     mode: 'pass',
+    script: [],
     counts,
     stop: () =>
       new Promise<void>((resolve) => {
