@@ -10,6 +10,8 @@ export interface FailedRecord {
   /** Kinesis' error code (`ProvisionedThroughputExceededException`, `AccessDeniedException`, ...). */
   readonly errorCode: string;
   readonly errorMessage: string;
+  /** Set by the spilling writer when the spill store could not keep the record either. */
+  readonly spillFailed?: true;
 }
 
 /** What happened to a batch: every record not listed in `failed` is durably in the stream. */

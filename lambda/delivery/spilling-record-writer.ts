@@ -79,7 +79,9 @@ export class SpillingRecordWriter implements RecordWriter {
       notSpilled = new Set(spilled.map((_, position) => position));
     }
     // Still failed: the stream's own failure (its code decides 429 or 503), not the spill store's.
-    const failed: FailedRecord[] = report.failed.filter((_, position) => notSpilled.has(position));
+    const failed: FailedRecord[] = report.failed
+      .filter((_, position) => notSpilled.has(position))
+      .map((failure) => ({ ...failure, spillFailed: true as const }));
     this.options.onSpill?.({
       destinationId: this.options.destinationId,
       spilled: report.failed.length - failed.length,

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { IngestOutcome } from '../ingest/ingest';
+import { isThrottling } from '../delivery/record-writer';
+import type { IngestOutcome, UndeliveredReport } from '../ingest/ingest';
 import { HttpError, MalformedRequestError, PayloadTooLargeError } from './http-error';
 
 /** A JSON answer. */
@@ -25,6 +26,40 @@ export class UndeliveredError extends HttpError {
   ) {
     super(statusCode, message, { headers: { 'Retry-After': String(retryAfterSeconds) }, details });
   }
+}
+
+/** Error codes STS answers `AssumeRole` with (the writer role could not be assumed). */
+const ROLE_ERRORS = new Set([
+  'AccessDenied',
+  'InvalidClientTokenId',
+  'RegionDisabledException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'MalformedPolicyDocument',
+  'PackedPolicyTooLarge',
+  'CredentialsProviderError',
+]);
+
+/**
+ * Which dependency failed a destination, for the answer and the log: the writer role (STS), the
+ * stream (throttling or a fault), and the spill store when it was tried too. Names destination ids
+ * and error codes only: never keys, external IDs or role ARNs.
+ */
+export function describeUndelivered(report: UndeliveredReport): string {
+  const codes = report.errorCodes.join(', ');
+  const role = report.errorCodes.filter((code) => ROLE_ERRORS.has(code));
+  const stream = report.errorCodes.filter((code) => !ROLE_ERRORS.has(code));
+  const target = report.failedStream ? 'failed-events stream' : 'stream';
+  const parts = [
+    ...(role.length > 0 ? [`its writer role could not be assumed (STS: ${role.join(', ')})`] : []),
+    ...(stream.length === 0
+      ? []
+      : stream.every(isThrottling)
+        ? [`its ${target} is throttling writes (${stream.join(', ')})`]
+        : [`its ${target} could not take them (${stream.join(', ')})`]),
+  ];
+  const spill = report.spillFailed ? ', and the spill store could not keep them either' : '';
+  return `destination "${report.destinationId}": ${parts.join(' and ') || `no write succeeded (${codes})`}${spill}`;
 }
 
 /**
@@ -61,7 +96,7 @@ export function answerFor(
           .filter((report) => (report.failedStream === true) === failedStream)
           .reduce((sum, report) => Math.max(sum, report.count), 0);
       const count = most(false);
-      const why = outcome.throttled ? 'the stream is throttling writes' : 'the stream could not take them';
+      const why = outcome.undelivered.map(describeUndelivered).join('; ');
       const message =
         count > 0
           ? `${count} of ${outcome.accepted} valid events were not written (${why}); send the request again`

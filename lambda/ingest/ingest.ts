@@ -53,6 +53,8 @@ export interface UndeliveredReport {
   readonly failedStream?: true;
   readonly count: number;
   readonly errorCodes: readonly string[];
+  /** The spill store could not keep them either (it was tried and failed). */
+  readonly spillFailed?: true;
 }
 
 /** What every outcome tells. */
@@ -180,6 +182,7 @@ function undeliveredOf(
         ...(failedStream ? { failedStream: true as const } : {}),
         count: report.failed.length,
         errorCodes,
+        ...(report.failed.some((failure) => failure.spillFailed) ? { spillFailed: true as const } : {}),
       },
     ];
   });

@@ -61,6 +61,12 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
       // Assess
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('2');
+      // The answer names the failing dependency: STS refused the role, the stream was never tried.
+      const { error } = (await response.json()) as { error: string };
+      expect(error).toContain(
+        'destination "local-kinesis": its writer role could not be assumed (STS: AccessDenied)',
+      );
+      expect(error).not.toContain('dev-ext-1234');
       const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
       expect(await readAllRecords(kinesis, 'sts-denied')).toEqual([]);
       kinesis.destroy();

@@ -79,7 +79,7 @@ describe('SpillingRecordWriter', () => {
     const report = await writer.write(records, Date.now() + 5000);
 
     expect(report.failed).toEqual([
-      { index: 3, errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'x' },
+      { index: 3, errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'x', spillFailed: true },
     ]);
   });
 

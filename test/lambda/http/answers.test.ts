@@ -88,7 +88,7 @@ describe('answerFor', () => {
     expect(error.statusCode).toBe(429);
     expect(error.headers).toEqual({ 'Retry-After': '5' });
     expect(error.message).toBe(
-      '4 of 10 valid events were not written (the stream is throttling writes); send the request again',
+      '4 of 10 valid events were not written (destination "main": its stream is throttling writes (ProvisionedThroughputExceededException)); send the request again',
     );
     expect(error.details).toEqual({ accepted: 0, rejected });
     expect(error.expose).toBe(true);
@@ -114,8 +114,32 @@ describe('answerFor', () => {
     expect(error.statusCode).toBe(503);
     expect(error.headers).toEqual({ 'Retry-After': '2' });
     expect(error.message).toBe(
-      '7 of 10 valid events were not written (the stream could not take them); send the request again',
+      '7 of 10 valid events were not written (destination "main": its stream is throttling writes (ProvisionedThroughputExceededException); destination "archive": its stream could not take them (InternalFailure)); send the request again',
     );
+  });
+
+  it('names the writer role, not the stream, when STS refused, and the spill store when it failed too', () => {
+    // Prepare
+    const outcome: IngestOutcome = {
+      kind: 'undelivered',
+      accepted: 3,
+      rejected: [],
+      throttled: false,
+      undelivered: [
+        { destinationId: 'partner', count: 3, errorCodes: ['AccessDenied'], spillFailed: true },
+        { destinationId: 'main', count: 1, errorCodes: ['ECONNRESET'] },
+      ],
+    };
+
+    // Act
+    const error = thrownBy(() => answerFor(outcome, 2));
+
+    // Assess
+    expect(error.statusCode).toBe(503);
+    expect(error.message).toBe(
+      '3 of 3 valid events were not written (destination "partner": its writer role could not be assumed (STS: AccessDenied), and the spill store could not keep them either; destination "main": its stream could not take them (ECONNRESET)); send the request again',
+    );
+    expect(error.message).not.toContain('stream could not take them (AccessDenied');
   });
 });
 
