@@ -31,7 +31,9 @@ export interface HandlerDependencies {
 export function createHandler(deps: HandlerDependencies) {
   const cors = new CorsPolicy(deps.config);
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>().use(
-    injectLambdaContext(deps.logger),
+    // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it holds the Authorization header
+    // (a write key) and the body (event payloads).
+    injectLambdaContext(deps.logger, { logEvent: false }),
   );
   if (deps.metrics !== undefined) chain.use(logMetrics(deps.metrics));
   return chain

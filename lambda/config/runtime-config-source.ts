@@ -1,3 +1,4 @@
+import { jsonErrorMessage, sanitisedJsonError } from '../observability/json-error-message';
 import {
   InvalidConfigError,
   parseRuntimeConfig,
@@ -96,9 +97,10 @@ class RemoteConfigSource implements RuntimeConfigSource {
     try {
       return JSON.parse(document);
     } catch (error) {
+      // V8's message quotes the document, and the document holds write keys: never log it.
       throw new InvalidConfigError(
-        `Invalid collector configuration in ${this.origin}: not JSON (${(error as Error).message})`,
-        { cause: error },
+        `Invalid collector configuration in ${this.origin}: not JSON (${jsonErrorMessage(error)})`,
+        { cause: sanitisedJsonError(error) },
       );
     }
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN, ROLE_ARN_PATTERN } from '../contract/iam-identifiers';
 import { type PlanAction, type TrackingPlanDocument, TrackingPlanError } from '../events/tracking-plan';
+import { jsonErrorMessage, sanitisedJsonError } from '../observability/json-error-message';
 import { compiledTrackingPlan } from './tracking-plans';
 
 const nonEmpty = z.string().trim().min(1);
@@ -332,8 +333,9 @@ function parseJson(text: string, origin: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InvalidConfigError(`Invalid collector ${origin}: not JSON (${(error as Error).message})`, {
-      cause: error,
+    // V8's message quotes the document, and the document holds write keys: never log it.
+    throw new InvalidConfigError(`Invalid collector ${origin}: not JSON (${jsonErrorMessage(error)})`, {
+      cause: sanitisedJsonError(error),
     });
   }
 }

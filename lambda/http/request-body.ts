@@ -1,5 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
+import { jsonErrorMessage, sanitisedJsonError } from '../observability/json-error-message';
 import { MalformedRequestError, PayloadTooLargeError, UnsupportedEncodingError } from './http-error';
 
 /** The body as API Gateway hands it over. */
@@ -62,14 +63,6 @@ function text(raw: RawBody, maxBytes: number): string {
 }
 
 /**
- * V8's JSON error without the piece of the body it quotes (`Unexpected token 'P', "PAYLOAD..." is
- * not valid JSON`): the message is logged, and logs never hold event payloads.
- */
-function withoutInput(message: string): string {
-  return message.replace(/^Unexpected token .*$/s, 'unexpected token');
-}
-
-/**
  * Turns an API Gateway body into the JSON object it carries, whatever the `Content-Type`
  * (browsers send `text/plain`): base64 and `Content-Encoding` (gzip, deflate, br) undone, size
  * checked before parsing and again after decompression, strict UTF-8, a JSON object at the top.
@@ -82,10 +75,9 @@ export function parseJsonBody(raw: RawBody, maxBytes: number): JsonObject {
     parsed = JSON.parse(json);
   } catch (error) {
     throw new MalformedRequestError(
-      `Request body is not valid JSON: ${withoutInput((error as Error).message)}`,
-      {
-        cause: error,
-      },
+      `Request body is not valid JSON: ${jsonErrorMessage(error)}`,
+      // V8's own message quotes the body; logs never hold event payloads.
+      { cause: sanitisedJsonError(error) },
     );
   }
   if (!isJsonObject(parsed)) throw new MalformedRequestError('Request body must be a JSON object');

@@ -3,7 +3,12 @@ import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
+import { createCollector } from '../../lambda/collector';
+import {
+  InvalidConfigError,
+  parseRuntimeConfig,
+  readRuntimeConfig,
+} from '../../lambda/config/runtime-config';
 import { DeliveryDiagnostics } from '../../lambda/delivery/delivery-diagnostics';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { createHandler } from '../../lambda/handler';
@@ -116,25 +121,33 @@ describe('write keys', () => {
   });
 });
 
+/** Everything written to stdout and stderr (where Powertools logs go) until `restore()`. */
+function captureOutput(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const capture =
+    (stream: NodeJS.WriteStream) =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      lines.push(String(chunk));
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return stream === process.stdout || stream === process.stderr;
+    };
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture(process.stdout) as never);
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture(process.stderr) as never);
+  return {
+    lines,
+    restore: () => {
+      out.mockRestore();
+      err.mockRestore();
+    },
+  };
+}
+
 describe('logs at DEBUG level', () => {
   let lines: string[];
   let restore: () => void;
   beforeEach(() => {
-    lines = [];
-    const capture =
-      (stream: NodeJS.WriteStream) =>
-      (chunk: unknown, ...rest: unknown[]): boolean => {
-        lines.push(String(chunk));
-        const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-        callback?.();
-        return stream === process.stdout || stream === process.stderr;
-      };
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture(process.stdout) as never);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture(process.stderr) as never);
-    restore = () => {
-      out.mockRestore();
-      err.mockRestore();
-    };
+    ({ lines, restore } = captureOutput());
   });
   afterEach(() => restore());
 
@@ -204,6 +217,96 @@ describe('logs at DEBUG level', () => {
     for (const secret of [WRITE_KEY, GUESSED_KEY, EXTERNAL_ID, PAYLOAD, EMAIL, basic(WRITE_KEY).slice(6)]) {
       expect({ secret, found: logs.includes(secret) }).toEqual({ secret, found: false });
     }
+  });
+});
+
+describe('logs with POWERTOOLS_LOGGER_LOG_EVENT=true in the environment', () => {
+  let output: ReturnType<typeof captureOutput>;
+  const saved = process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+  beforeEach(() => {
+    process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
+    output = captureOutput();
+  });
+  afterEach(() => {
+    output.restore();
+    if (saved === undefined) delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
+    else process.env.POWERTOOLS_LOGGER_LOG_EVENT = saved;
+  });
+
+  it('hold neither the Authorization header nor the body: the handler never logs the event', async () => {
+    // Prepare: the logger is built while the switch is on, as a cold start with it set would.
+    const logger = new Logger({ serviceName: 'security', logLevel: 'DEBUG' });
+    const handler = createHandler({
+      config,
+      writers: new Map([['kinesis', { write: async () => ({ failed: [], calls: 1 }) }]]),
+      logger,
+    });
+
+    // Act
+    const answer = (await handler(
+      apiEvent(
+        'POST',
+        '/v1/track',
+        { authorization: basic(WRITE_KEY) },
+        JSON.stringify({ userId: 'u', event: PAYLOAD }),
+      ),
+      context(),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    // Assess
+    const logs = output.lines.join('');
+    expect(answer.statusCode).toBe(200);
+    expect(logs).not.toContain(basic(WRITE_KEY).slice(6));
+    expect(logs).not.toContain(PAYLOAD);
+    expect(logs).not.toMatch(/"authorization"|"body"/i);
+  });
+});
+
+describe('a configuration document that is not JSON', () => {
+  const KEY_LIKE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+  // A key written without quotes: V8's error quotes the text around it.
+  const broken = `{"sources":[{"id":"web","writeKeys":[${KEY_LIKE}],"destinations":["kinesis"]}]}`;
+
+  it('is refused at cold start with a message and cause chain that quote none of it', () => {
+    const error = (() => {
+      try {
+        readRuntimeConfig({ COLLECTOR_CONFIG: broken });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect((error as Error).message).toMatch(/COLLECTOR_CONFIG: not JSON \(unexpected token/);
+    expect(inspect(error, { depth: 10 })).not.toContain(KEY_LIKE);
+    expect(inspect(error, { depth: 10 })).not.toContain('sk_live');
+  });
+
+  it('read from a secret leaves no piece of it in the log and answers 503', async () => {
+    const output = captureOutput();
+    try {
+      const handler = createCollector({
+        env: { COLLECTOR_CONFIG_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:config' },
+        logger: new Logger({ serviceName: 'security', logLevel: 'DEBUG' }),
+        configStores: {
+          parameter: async () => broken,
+          secret: async () => broken,
+        },
+      });
+
+      const answer = (await handler(
+        apiEvent('POST', '/v1/track', { authorization: basic(KEY_LIKE) }, '{}'),
+        context(),
+      )) as APIGatewayProxyStructuredResultV2;
+
+      expect(answer.statusCode).toBe(503);
+    } finally {
+      output.restore();
+    }
+    const logs = output.lines.join('');
+    expect(logs).toContain('not JSON (unexpected token');
+    expect(logs).not.toContain('sk_live');
   });
 });
 
