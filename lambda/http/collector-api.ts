@@ -26,7 +26,7 @@ import {
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
-import { writeKeyFromAuthorization } from './write-key';
+import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
 
 export interface CollectorDependencies {
@@ -189,6 +189,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         'Cache-Control': 'private, max-age=300',
       });
     }
+    // Refused before any other work: a wrong key costs one hash; no key at all, a substring search.
     const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
     const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
     const deadline = receivedAt + Math.min(config.delivery.budgetMs, remainingMs);
@@ -205,16 +206,15 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       }
       throw error;
     };
+    const rawBody = {
+      body: event.body,
+      isBase64Encoded: event.isBase64Encoded,
+      contentEncoding: headers['content-encoding'],
+    };
+    if (authenticated === undefined && !bodyMayHoldWriteKey(rawBody)) await sourceOf(event, undefined);
     let body: JsonObject;
     try {
-      body = parseJsonBody(
-        {
-          body: event.body,
-          isBase64Encoded: event.isBase64Encoded,
-          contentEncoding: headers['content-encoding'],
-        },
-        config.limits.maxRequestBytes,
-      );
+      body = parseJsonBody(rawBody, config.limits.maxRequestBytes);
     } catch (error) {
       return refusing(authenticated, error);
     }

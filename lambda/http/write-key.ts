@@ -31,3 +31,20 @@ export function writeKeyFromAuthorization(header: string | undefined): string | 
   const key = colon === -1 ? credentials : credentials.slice(0, colon);
   return key === '' ? undefined : key;
 }
+
+/**
+ * Whether a body may carry a `writeKey` field, decided without decoding or parsing it: `false` only
+ * for a plain-text body that spells neither `writeKey` nor any `\u` escape (JSON could spell the
+ * name `\u0077riteKey`). Lets a request with no key anywhere be refused before the collector spends
+ * a JSON parse of up to the request limit on it; compressed and base64 bodies must be decoded to tell.
+ */
+export function bodyMayHoldWriteKey(body: {
+  readonly body?: string;
+  readonly isBase64Encoded: boolean;
+  readonly contentEncoding?: string;
+}): boolean {
+  const encoding = body.contentEncoding?.trim().toLowerCase() || 'identity';
+  if (body.isBase64Encoded || encoding !== 'identity') return true;
+  const text = body.body ?? '';
+  return text.includes('writeKey') || text.includes('\\u');
+}

@@ -333,6 +333,63 @@ describe('request size caps', () => {
   });
 });
 
+describe('requests without a valid write key', () => {
+  const write = jest.fn(async () => ({ failed: [], calls: 1 }));
+  const handler = createHandler({
+    config,
+    writers: new Map([['kinesis', { write }]]),
+    logger: new Logger({ serviceName: 'security', logLevel: 'SILENT' }),
+  });
+  const big = JSON.stringify({
+    batch: Array.from({ length: 2000 }, (_, i) => ({ userId: `u-${i}`, event: 'E' })),
+  });
+  afterEach(() => write.mockClear());
+
+  it('are refused with 401 before the body is parsed when no key is anywhere in the request', async () => {
+    const parse = jest.spyOn(JSON, 'parse');
+
+    const answer = (await handler(
+      apiEvent('POST', '/v1/batch', {}, big),
+      context(),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(answer.statusCode).toBe(401);
+    expect(parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= big.length)).toBe(
+      false,
+    );
+    expect(write).not.toHaveBeenCalled();
+    parse.mockRestore();
+  });
+
+  it('are refused with 401 before the body is parsed when the Authorization key is unknown', async () => {
+    const parse = jest.spyOn(JSON, 'parse');
+
+    const answer = (await handler(
+      apiEvent('POST', '/v1/batch', { authorization: basic(GUESSED_KEY) }, big),
+      context(),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(answer.statusCode).toBe(401);
+    expect(parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= big.length)).toBe(
+      false,
+    );
+    expect(write).not.toHaveBeenCalled();
+    parse.mockRestore();
+  });
+
+  it('still find a key the body spells with a JSON escape', async () => {
+    const body = `{"\\u0077riteKey":"${WRITE_KEY}","userId":"u","event":"E"}`;
+
+    const answer = (await handler(
+      apiEvent('POST', '/v1/track', {}, body),
+      context(),
+    )) as APIGatewayProxyStructuredResultV2;
+
+    expect(answer.statusCode).toBe(200);
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('the CORS allowlist', () => {
   const handler = createHandler({
     config,
