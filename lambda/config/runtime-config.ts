@@ -98,9 +98,16 @@ const pipelineSchema = z
   .strictObject({
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
     consent: consentSchema.optional(),
-    /** Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing. */
+    /**
+     * Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing, and what becomes
+     * of `context.ip` (`keep`, `truncate`: last octet / last 80 bits zeroed, `drop`).
+     */
     redact: z
-      .strictObject({ drop: z.array(fieldPath).default([]), hash: z.array(fieldPath).default([]) })
+      .strictObject({
+        drop: z.array(fieldPath).default([]),
+        hash: z.array(fieldPath).default([]),
+        ip: z.enum(['keep', 'truncate', 'drop']).default('keep'),
+      })
       .optional(),
     /** Honour `integrations: { "<integrationName>": false }` and `All: false`. */
     honourIntegrations: z.boolean().default(true),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import { isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
 
 /** Consent filtering on Segment's consent object, `context.consent.categoryPreferences`. */
@@ -15,7 +16,17 @@ export interface RedactionRules {
   readonly drop: readonly string[];
   /** E.g. `traits.email`: the value becomes the hex SHA-256 of its string form. */
   readonly hash: readonly string[];
+  /**
+   * What becomes of `context.ip` (the client's address, filled from the request when the event has
+   * none): kept, truncated (IPv4's last octet and IPv6's last 80 bits zeroed, as analytics tools
+   * anonymise addresses), or dropped. A value that is not an IP address is dropped by `truncate`.
+   * @default 'keep'
+   */
+  readonly ip?: IpHandling;
 }
+
+/** What a source's pipeline does with `context.ip`. */
+export type IpHandling = 'keep' | 'truncate' | 'drop';
 
 /** What a source does with its events before they are written (docs/configuration.md). */
 export interface SourcePipeline {
@@ -87,10 +98,39 @@ function updateAt(
   return copy;
 }
 
+const truncateIpv4 = (address: string) => address.replace(/\.\d+$/, '.0');
+
+/**
+ * `address` with its host part zeroed: `203.0.113.77` -> `203.0.113.0`, `2001:db8:85a3:8d3:1319::7`
+ * -> `2001:db8:85a3::` (the first 48 bits kept), an IPv4-mapped IPv6 address by its IPv4 rule;
+ * `undefined` for anything that is not an IP address.
+ */
+export function truncateIp(address: string): string | undefined {
+  if (isIPv4(address)) return truncateIpv4(address);
+  if (!isIPv6(address)) return undefined;
+  const mapped = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped?.[1] !== undefined && mapped[2] !== undefined) return `${mapped[1]}${truncateIpv4(mapped[2])}`;
+  const [head = '', tail] = address.split('%')[0]?.split('::') ?? [];
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const kept = groups.slice(0, 3).map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''));
+  return `${kept.join(':')}::`;
+}
+
 /** Applies redaction rules to a record (envelope or Segment message) without changing it. */
 export function redact<T extends object>(record: T, rules: RedactionRules | undefined): T {
   if (rules === undefined) return record;
   let result = record as unknown as JsonObject;
+  if (rules.ip === 'drop') result = updateAt(result, ['context', 'ip'], () => undefined);
+  if (rules.ip === 'truncate') {
+    result = updateAt(result, ['context', 'ip'], (value) =>
+      typeof value === 'string' ? truncateIp(value) : undefined,
+    );
+  }
   for (const path of rules.drop) result = updateAt(result, path.split('.'), () => undefined);
   for (const path of rules.hash) {
     result = updateAt(result, path.split('.'), (value) => (value === null ? null : sha256(value)));

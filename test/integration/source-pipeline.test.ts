@@ -80,6 +80,35 @@ describe("a source's pipeline, on the real path", () => {
     expect(kept?.json.context).toEqual({ consent: granted });
   });
 
+  it("truncates the client's IP, the one the request came from and one the event carries, for a source that asks", async () => {
+    collector = await startTestCollector({
+      config: (defaults) => ({
+        ...defaults,
+        sources: defaults.sources.map((source) => ({ ...source, pipeline: { redact: { ip: 'truncate' } } })),
+      }),
+    });
+
+    const answer = await batch(collector, [
+      { type: 'track', messageId: 'from-request', userId: 'u-1', event: 'E' },
+      {
+        type: 'track',
+        messageId: 'from-event',
+        userId: 'u-1',
+        event: 'E',
+        context: { ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348' },
+      },
+    ]);
+
+    expect(answer.status).toBe(200);
+    const ips = Object.fromEntries(
+      (await collector.records()).map((record) => [
+        record.json.event_id,
+        (record.json.context as { ip?: unknown }).ip,
+      ]),
+    );
+    expect(ips).toEqual({ 'from-request': '127.0.0.0', 'from-event': '2001:db8:85a3::' });
+  });
+
   it('writes the Segment message itself for a source that asks for the segment record format', async () => {
     collector = await startTestCollector({
       config: (defaults) => ({

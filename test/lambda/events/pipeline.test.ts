@@ -133,3 +133,38 @@ describe('redaction', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('the client IP (redact.ip)', () => {
+  const record = (ip: unknown) => ({ event_id: 'e-1', context: { ip, locale: 'en-GB' } });
+
+  it.each([
+    ['203.0.113.77', '203.0.113.0'],
+    ['2001:db8:85a3:8d3:1319:8a2e:370:7348', '2001:db8:85a3::'],
+    ['2001:0DB8:0000::1', '2001:db8:0::'],
+    ['::1', '0:0:0::'],
+    ['fe80::1%eth0', 'fe80:0:0::'],
+    ['::ffff:198.51.100.23', '::ffff:198.51.100.0'],
+  ])('truncates %s to %s', (ip, truncated) => {
+    expect(redact(record(ip), { drop: [], hash: [], ip: 'truncate' })).toEqual(record(truncated));
+  });
+
+  it('drops a value that is not an IP address when asked to truncate, rather than keep it whole', () => {
+    for (const ip of ['not-an-ip', 12345, { v: '1.2.3.4' }]) {
+      expect(redact(record(ip), { drop: [], hash: [], ip: 'truncate' })).toEqual({
+        event_id: 'e-1',
+        context: { locale: 'en-GB' },
+      });
+    }
+  });
+
+  it('drops the IP, or keeps it as it is by default, and never changes the original', () => {
+    const original = record('203.0.113.77');
+
+    expect(redact(original, { drop: [], hash: [], ip: 'drop' })).toEqual({
+      event_id: 'e-1',
+      context: { locale: 'en-GB' },
+    });
+    expect(redact(original, { drop: [], hash: [] })).toEqual(record('203.0.113.77'));
+    expect(original).toEqual(record('203.0.113.77'));
+  });
+});
