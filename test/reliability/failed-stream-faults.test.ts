@@ -136,7 +136,6 @@ describe('faults on the failed-events stream: every valid event in the main stre
           `| ${r.fault} | ${r.valid} | ${r.refused} | ${r.inMain} | ${r.inFailed} | ${r.spilled} | **${r.lost}** | ${r.statuses} | ${r.injected} |`,
       ),
     ].join('\n');
-    console.log(table);
     if (writeDocs() && rows.length === SCENARIOS.length)
       replaceDocSection(RELIABILITY_DOC, 'failed-stream-matrix', table);
   });
