@@ -26,6 +26,8 @@ export interface DebugEntry {
   readonly at: string;
   readonly status: DebugStatus;
   readonly reason?: string;
+  /** The source the event came from, when the record says (failure records' `source_id`). */
+  readonly source?: string;
   /**
    * The envelope (accepted), the message as sent (rejected / undelivered), or the event as the
    * failure record holds it (failed: its `payload`, or the raw body text of an unparseable request).
@@ -76,13 +78,14 @@ export function redact(value: unknown, secrets: readonly string[]): unknown {
 /** A failure record's reason, event and request, or `undefined` for any other record. */
 function failureOf(
   record: Record<string, unknown>,
-): Pick<DebugEntry, 'reason' | 'json' | 'request'> | undefined {
+): Pick<DebugEntry, 'reason' | 'json' | 'request' | 'source'> | undefined {
   const failure = record.failure as { reason?: unknown } | undefined;
   if (typeof failure !== 'object' || failure === null || typeof failure.reason !== 'string') return undefined;
   const request = record.request as { path?: unknown } | undefined;
   return {
     reason: failure.reason,
     json: 'payload' in record ? record.payload : (record.raw ?? null),
+    ...(typeof record.source_id === 'string' ? { source: record.source_id } : {}),
     ...(typeof request?.path === 'string'
       ? { request: { method: 'POST', path: request.path, statusCode: 0 } }
       : {}),

@@ -69,7 +69,7 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
       name: str(message.event) || str(message.name) || (batch ? message.batch.length + ' messages' : '') ||
         (failure && str(json.raw) !== undefined ? 'raw request body' : ''),
       user: user || (anonymous ? 'anon:' + anonymous : ''),
-      source: str(json.source_id) || str(message.source_id) || '',
+      source: str(entry.source) || str(json.source_id) || str(message.source_id) || '',
       reason: str(entry.reason) || (failure && str(failure.reason)) || '',
       eventId: str(message.event_id) || str(message.messageId) || str(json.event_id) || '',
       where: entry.shard ? 'pk=' + entry.shard.partitionKey + ' · ' + shortShard(entry.shard.shardId) : '',

@@ -58,22 +58,32 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
       SHARD_COUNT: '2',
       WRITE_KEY,
     });
-    // Local mode's own wiring (stream, /_debug, hooks), with the handler built the way the tests
+    // Local mode's own wiring (streams, /_debug, hooks), with the handler built the way the tests
     // build it: the site's origin allowed, logs silent.
     local = await startLocalMode(settings, async (input) => {
       const config = parseRuntimeConfig(allowOnlyOrigin(site.url)(input));
+      const writerOf = (destination: (typeof config.destinations)[number], streamName: string) =>
+        new KinesisRecordWriter({
+          client: createKinesisClient(destination),
+          streamName,
+          backoff: config.delivery,
+        });
       const writers = new Map<string, RecordWriter>(
         config.destinations.map((destination) => [
           destination.id,
-          new KinesisRecordWriter({
-            client: createKinesisClient(destination),
-            streamName: destination.streamName,
-            backoff: config.delivery,
-          }),
+          writerOf(destination, destination.streamName),
         ]),
       );
+      // Refused events are kept in each destination's failed-events stream, as the Lambda does.
+      const failedWriters = new Map<string, RecordWriter>(
+        config.destinations.flatMap((destination) =>
+          destination.failedStreamName === undefined
+            ? []
+            : [[destination.id, writerOf(destination, destination.failedStreamName)] as const],
+        ),
+      );
       const logger = new Logger({ serviceName: 'debug-page-test', logLevel: 'SILENT' });
-      return createHandler({ config, writers, logger }) as unknown as HttpApiHandler;
+      return createHandler({ config, writers, failedWriters, logger }) as unknown as HttpApiHandler;
     });
   }, 600_000);
   afterAll(async () => {
@@ -217,10 +227,14 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     );
     const answer = await sendBatch(named);
     expect(answer.status).toBe(200);
-    const entry = (id: string) => page.locator(`.entry[data-event-id="${run}-${id}"]`);
-    for (const id of ['checkout', 'pricing', 'identify', 'refused']) {
+    const entry = (id: string, status = 'accepted') =>
+      page.locator(`.entry[data-status="${status}"][data-event-id="${run}-${id}"]`);
+    for (const id of ['checkout', 'pricing', 'identify']) {
       await entry(id).waitFor({ timeout: SHOWN_WITHIN_MS });
     }
+    // The refused event: at once from the collector's answer, then read back from the failed-events stream.
+    await entry('refused', 'rejected').waitFor({ timeout: SHOWN_WITHIN_MS });
+    await entry('refused', 'failed').waitFor({ timeout: SHOWN_WITHIN_MS });
 
     // Assess: compact collapsed rows, and no more of them than the page keeps.
     await waitUntil(
@@ -242,9 +256,11 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     ]);
     expect(await entry('pricing').locator('.user').textContent()).toBe('anon:anon-42');
     expect(await entry('pricing').locator('.name').textContent()).toBe('Pricing');
-    expect(await entry('refused').locator('.status').textContent()).toBe('refused');
+    expect(await entry('refused', 'rejected').locator('.status').textContent()).toBe('refused');
     const reason = (answer.body as { rejected: { reason: string }[] }).rejected[0]?.reason;
-    expect(await entry('refused').locator('.where.reason').textContent()).toBe(reason);
+    expect(await entry('refused', 'rejected').locator('.where.reason').textContent()).toBe(reason);
+    expect(await entry('refused', 'failed').locator('.status').textContent()).toBe('failed');
+    expect(await entry('refused', 'failed').locator('.where.reason').textContent()).toBe(reason);
     expect(await checkout.locator('.row').getAttribute('aria-expanded')).toBe('false');
     expect(await checkout.locator('.detail').isHidden()).toBe(true);
     const listed = await page.locator('main').textContent();
@@ -331,6 +347,7 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     );
     expect(Number(await page.locator('#rate-accepted').textContent())).toBeGreaterThanOrEqual(256);
     expect(Number(await page.locator('#rate-rejected').textContent())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('#rate-failed').textContent())).toBeGreaterThanOrEqual(1);
     expect((await page.locator('#sparkline .all').getAttribute('points'))?.split(' ')).toHaveLength(30);
 
     // Readable at 1440 px and at 375 px: nothing wider than the screen.

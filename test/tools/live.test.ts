@@ -113,6 +113,7 @@ describe('npm run live against kinesalite', () => {
     expect(await failed.locator('.status').textContent()).toBe('failed');
     expect(await failed.locator('.where').textContent()).toBe('track requires a non-empty event');
     expect(await failed.locator('.user').textContent()).toBe('mallory');
+    expect(await failed.locator('.source').textContent()).toBe('web');
     await failed.locator('.row').click();
     expect(JSON.parse((await failed.locator('pre.json').textContent()) ?? 'null')).toEqual(failure.payload);
     await page.locator('.chip[data-status="failed"]').click();
