@@ -1,0 +1,236 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { emulatorClient } from '../../local/local-mode';
+import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
+import { readAllRecords, readRawRecords, type StoredRecord } from '../support/stream-reader';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));
+
+/** A running example: send requests to it, read its streams back. */
+interface Running {
+  readonly started: StartedCollector;
+  send(
+    writeKey: string,
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
+  records(stream: string): Promise<StoredRecord[]>;
+}
+
+/** Starts `npm start -- --config examples/<file>`, runs `scenario`, and stops it. */
+async function withExample(file: string, scenario: (running: Running) => Promise<void>): Promise<void> {
+  const started = npmStart({ PORT: '0', KINESIS_PORT: '0' }, ['--config', `examples/${file}`]);
+  const kinesis: { client?: ReturnType<typeof emulatorClient> } = {};
+  try {
+    const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
+    kinesis.client = emulatorClient(kinesisEndpoint, 'us-east-1');
+    await scenario({
+      started,
+      send: async (writeKey, path, body) => {
+        const response = await fetch(`${collectorUrl}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+      },
+      records: (stream) => readAllRecords(kinesis.client as ReturnType<typeof emulatorClient>, stream),
+    });
+  } finally {
+    kinesis.client?.destroy();
+    await killStarted(started);
+  }
+}
+
+const ids = (records: readonly StoredRecord[]) =>
+  records.map((record) => String(record.json.event_id)).sort();
+const consent = (categories: Record<string, boolean>) => ({ consent: { categoryPreferences: categories } });
+
+/** What each example is for, shown by running it. */
+const SCENARIOS: Record<string, () => Promise<void>> = {
+  'fan-out.json': () =>
+    withExample('fan-out.json', async ({ send, records }) => {
+      expect(
+        (await send('web-write-key', '/v1/track', { userId: 'u', event: 'E', messageId: 'w' })).status,
+      ).toBe(200);
+      expect(
+        (await send('backend-write-key', '/v1/track', { userId: 'u', event: 'E', messageId: 'b' })).status,
+      ).toBe(200);
+      const routing = (list: StoredRecord[]) =>
+        list.map((r) => `${r.json.event_id}:${r.json.source_id}->${r.json.integration_id}`).sort();
+      expect(routing(await records('bar-main'))).toEqual(['b:backend->main', 'w:web->main']);
+      expect(routing(await records('bar-archive'))).toEqual(['w:web->archive']);
+    }),
+
+  'consent.json': () =>
+    withExample('consent.json', async ({ send, records }) => {
+      const answer = await send('consent-web-key', '/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            messageId: 'both',
+            userId: 'u',
+            event: 'E',
+            context: consent({ Analytics: true, Advertising: true }),
+          },
+          {
+            type: 'track',
+            messageId: 'analytics',
+            userId: 'u',
+            event: 'E',
+            context: consent({ Analytics: true }),
+          },
+          { type: 'track', messageId: 'none', userId: 'u', event: 'E' },
+        ],
+      });
+      expect(answer).toEqual({ status: 200, json: { accepted: 3, filtered: 1, rejected: [] } });
+      expect(ids(await records('consent-analytics'))).toEqual(['analytics', 'both']);
+      expect(ids(await records('consent-ads'))).toEqual(['both']);
+    }),
+
+  'integrations-filter.json': () =>
+    withExample('integrations-filter.json', async ({ send, records }) => {
+      const answer = await send('integrations-web-key', '/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            messageId: 'kept',
+            userId: 'u',
+            event: 'E',
+            integrations: { 'Amazon Kinesis': false },
+          },
+          { type: 'track', messageId: 'off', userId: 'u', event: 'E', integrations: { 'Data Lake': false } },
+          { type: 'track', messageId: 'all-off', userId: 'u', event: 'E', integrations: { All: false } },
+          {
+            type: 'track',
+            messageId: 'only-lake',
+            userId: 'u',
+            event: 'E',
+            integrations: { All: false, 'Data Lake': true },
+          },
+        ],
+      });
+      expect(answer.json).toMatchObject({ accepted: 4, filtered: 2 });
+      expect(ids(await records('lake-events'))).toEqual(['kept', 'only-lake']);
+    }),
+
+  'redaction.json': () =>
+    withExample('redaction.json', async ({ send, records }) => {
+      const answer = await send('redaction-web-key', '/v1/identify', {
+        userId: 'u',
+        messageId: 'r',
+        traits: { email: 'ann@example.com', plan: 'pro' },
+        context: { ip: '203.0.113.9' },
+      });
+      expect(answer.status).toBe(200);
+      const [record] = await records('redacted-events');
+      expect(record?.json.traits).toEqual({
+        email: createHash('sha256').update('ann@example.com').digest('hex'),
+        plan: 'pro',
+      });
+      expect(record?.json.context).not.toHaveProperty('ip');
+      expect(JSON.stringify(record?.json)).not.toContain('203.0.113.9');
+    }),
+
+  'raw-format.json': () =>
+    withExample('raw-format.json', async ({ send, records }) => {
+      expect(
+        (
+          await send('raw-app-key', '/v1/identify', {
+            userId: 'raw-user',
+            messageId: 'raw-1',
+            traits: { a: 1 },
+          })
+        ).status,
+      ).toBe(200);
+      const [record] = await records('raw-events');
+      expect(record?.json).toMatchObject({
+        type: 'identify',
+        userId: 'raw-user',
+        messageId: 'raw-1',
+        traits: { a: 1 },
+        context: { kinesis_event_forwarder: { source_id: 'app', integration_id: 'segment-compatible' } },
+      });
+      expect(record?.json).not.toHaveProperty('event_id');
+    }),
+
+  'aggregation.json': () =>
+    withExample('aggregation.json', async ({ send, records, started }) => {
+      const batch = [1, 2, 3].map((n) => ({
+        type: 'track',
+        messageId: `agg-${n}`,
+        userId: 'same-user',
+        event: 'E',
+      }));
+      expect((await send('aggregation-backend-key', '/v1/batch', { batch })).status).toBe(200);
+      expect(ids(await records('aggregated-events'))).toEqual(['agg-1', 'agg-2', 'agg-3']);
+      const endpoint = /Kinesis endpoint:\s+(\S+)/.exec(started.output())?.[1] as string;
+      const client = emulatorClient(endpoint, 'us-east-1');
+      const raw = await readRawRecords(client, 'aggregated-events');
+      client.destroy();
+      // One KPL aggregated record holds the three events of the same partition key.
+      expect(raw).toHaveLength(1);
+    }),
+
+  'cross-account.json': () =>
+    withExample('cross-account.json', async ({ send, records, started }) => {
+      expect(started.output()).toMatch(/External ID:\s+partner-external-id-1234 \(.*this one included\)/);
+      expect(
+        (await send('cross-account-web-key', '/v1/track', { userId: 'u', event: 'E', messageId: 'x' }))
+          .status,
+      ).toBe(200);
+      expect(ids(await records('partner-events'))).toEqual(['x']);
+      const line = /^ {2}(npm run -s check-destination -- .*)$/m.exec(started.output())?.[1] as string;
+      expect(line).toContain('--external-id partner-external-id-1234 --sts-endpoint http://127.0.0.1:');
+      const { stdout } = await run('sh', ['-c', line], { cwd: ROOT });
+      expect(stdout).toContain('OK: the collector can write to "check"');
+    }),
+
+  'tracking-plan.json': () =>
+    withExample('tracking-plan.json', async ({ send, records }) => {
+      const answer = await send('plan-shop-key', '/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            messageId: 'planned',
+            userId: 'u',
+            event: 'Order Completed',
+            properties: { order_id: 'o-1' },
+          },
+          {
+            type: 'track',
+            messageId: 'violating',
+            userId: 'u',
+            event: 'Order Completed',
+            properties: { revenue: 5 },
+          },
+        ],
+      });
+      expect(answer.json).toMatchObject({ accepted: 1, rejected: [{ index: 1, messageId: 'violating' }] });
+      expect(ids(await records('plan-events'))).toEqual(['planned']);
+      const [failed] = await records('plan-events-failed');
+      expect(failed?.json).toMatchObject({
+        event_id: 'violating',
+        source_id: 'shop',
+        failure: { code: 'plan_violation' },
+      });
+    }),
+};
+
+describe('the configuration examples in examples/, each run with npm start', () => {
+  it('has a scenario for every file in examples/, and a file for every scenario', () => {
+    expect(Object.keys(SCENARIOS).sort()).toEqual([...EXAMPLES].sort());
+  });
+
+  for (const [file, scenario] of Object.entries(SCENARIOS)) {
+    it(`runs examples/${file}: events sent are read back where the example says`, scenario, 120_000);
+  }
+});
