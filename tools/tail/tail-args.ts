@@ -50,7 +50,8 @@ export class TailArgsError extends Error {
 
 export const TAIL_USAGE = `Usage: npm run tail -- --stream NAME [options]
 
-Reads every shard of a Kinesis stream and prints one line per event.
+Reads every shard of a Kinesis stream and prints one line per event. Exits quietly (status 0)
+when the reader of its output goes away (| head).
 
 Where:
   --stream NAME          the stream (required)
@@ -64,7 +65,8 @@ From:
   --since 10m            records that arrived in the last 10m (s, m, h, d) or since an ISO-8601 time
 Output:
   --json                 one JSON object per line: { "meta": {...}, "envelope": {...} }
-  --no-follow            stop once every shard is caught up (default: follow until Ctrl-C)
+  --no-follow            stop once every shard is caught up, records of all shards in arrival
+                         order (default: follow until Ctrl-C, which prints a one-line summary)
   --no-color             no ANSI colours (also off when stdout is not a terminal or NO_COLOR is set)
 Filters (repeat a flag or separate values with commas; different flags must all match):
   --type track,page      envelope type
