@@ -265,7 +265,8 @@ const SCENARIOS: Scenario[] = [
     budgetMs: 1000,
     spill: 'sqs',
     sqsEntryFaults: 0.3,
-    expected: { statuses: [200, 503], mustSee: [503], spills: true },
+    // The SQS store resends refused entries until the deadline: a 503 only when time runs out first.
+    expected: { statuses: [200, 503], spills: true },
   },
   {
     name: 'Kinesis and the spill store down for 1.5 s',
