@@ -47,7 +47,7 @@ function packageOf(input: string): string {
 
 /**
  * Bundles lambda/index.ts the way NodejsFunction does for this construct (aws-cdk-lib
- * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node --minify --sourcemap`,
+ * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node --minify --sourcemap --main-fields=module,main`,
  * CommonJS `index.js`, the variant's `--external:` list).
  */
 export async function bundle(variant: BundleVariant): Promise<BundleResult> {
@@ -60,6 +60,7 @@ export async function bundle(variant: BundleVariant): Promise<BundleResult> {
     outfile,
     minify: true,
     sourcemap: true,
+    mainFields: ['module', 'main'],
     external: [...variant.external],
     metafile: true,
     logLevel: 'silent',

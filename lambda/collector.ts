@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
+import { SsmParameterReader } from './config/ssm-parameter-reader';
 import { AggregatingRecordWriter } from './delivery/aggregating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
@@ -35,7 +35,7 @@ export interface CollectorOptions {
   readonly metrics?: Metrics;
   /** How Kinesis clients get credentials (tests: the caller keys that sign AssumeRole). */
   readonly clientOptions?: KinesisClientOptions;
-  /** Where remote configuration documents are read. @default Powertools SSM and Secrets providers */
+  /** Where remote configuration documents are read. @default SsmParameterReader and the Powertools Secrets provider */
   readonly configStores?: ConfigDocumentStores;
 }
 
@@ -46,15 +46,16 @@ const CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 const WRITE_KEYS_MAX_AGE_SECONDS = 300;
 
 /**
- * Powertools Parameters providers, built on first use (each caches values for `maxAge`). The SSM
- * client (~200 KB of the bundle) is loaded only by configurations kept in SSM.
+ * Where remote configuration documents are read: SSM through {@link SsmParameterReader} (its client
+ * loaded only by configurations kept in SSM), Secrets Manager through the Powertools provider the
+ * write keys share. Both cache each value for `maxAge`.
  */
-function powertoolsStores(secrets: () => SecretsProvider): ConfigDocumentStores {
-  let ssm: Promise<SSMProvider> | undefined;
+function awsConfigStores(secrets: () => SecretsProvider): ConfigDocumentStores {
+  let ssm: SsmParameterReader | undefined;
   return {
-    parameter: async (name, maxAge) => {
-      ssm ??= import('@aws-lambda-powertools/parameters/ssm').then((module) => new module.SSMProvider());
-      return (await ssm).get(name, { maxAge, decrypt: true });
+    parameter: (name, maxAge) => {
+      ssm ??= new SsmParameterReader();
+      return ssm.get(name, maxAge);
     },
     secret: (secretId, maxAge) => secrets().get(secretId, { maxAge }),
   };
@@ -91,7 +92,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     secretsProvider ??= new SecretsProvider();
     return secretsProvider;
   };
-  const stores = options.configStores ?? powertoolsStores(secrets);
+  const stores = options.configStores ?? awsConfigStores(secrets);
   const source = runtimeConfigSource(env, stores, {
     onInvalid: (error) =>
       logger.error('The new collector configuration is invalid; the last valid one stays in use', {

@@ -1,16 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN, ROLE_ARN_PATTERN } from '../contract/iam-identifiers';
 import { type PlanAction, type TrackingPlanDocument, TrackingPlanError } from '../events/tracking-plan';
 import { jsonErrorMessage, sanitisedJsonError } from '../observability/json-error-message';
 import { compiledTrackingPlan } from './tracking-plans';
 
-const nonEmpty = z.string().trim().min(1);
+// zod/mini (~28 KB bundled, against ~450 KB for the classic API) with the English messages the classic
+// API loads by default: every message stays word for word the same.
+z.config(en());
+
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
+
+/** A list of at least one item (zod/mini spells `.min(1)` as a check; the message is the same). */
+const nonEmptyList = <T extends z.ZodMiniType>(item: T) => z.array(item).check(z.minLength(1));
+
+/** An integer in [min, max], `fallback` when absent. */
+const intBetween = (min: number, max: number, fallback: number) =>
+  z._default(z.int().check(z.minimum(min), z.maximum(max)), fallback);
 
 /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
 const consentSchema = z.strictObject({
-  requiredCategories: z.array(nonEmpty).min(1),
-  whenMissing: z.enum(['forward', 'drop']).default('forward'),
+  requiredCategories: nonEmptyList(nonEmpty),
+  whenMissing: z._default(z.enum(['forward', 'drop']), 'forward'),
 });
 
 const destinationSchema = z.strictObject({
@@ -19,39 +31,42 @@ const destinationSchema = z.strictObject({
   streamName: nonEmpty,
   region: nonEmpty,
   /** A Kinesis-compatible endpoint (the local emulator); absent for AWS itself. */
-  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  endpoint: z.optional(z.url({ protocol: /^https?$/ })),
   /** The writer role to assume (possibly in another account); absent: the function's own role. */
-  roleArn: z
-    .string()
-    .regex(ROLE_ARN_PATTERN, 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)')
-    .optional(),
+  roleArn: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(ROLE_ARN_PATTERN, 'must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)'),
+      ),
+  ),
   /**
    * The STS endpoint that assumes `roleArn` (the local STS of local mode and tests); absent: the
    * regional AWS STS endpoint.
    */
-  stsEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  stsEndpoint: z.optional(z.url({ protocol: /^https?$/ })),
   /** The external ID the writer role's trust policy requires. */
-  externalId: z.string().regex(EXTERNAL_ID_PATTERN, `must be ${EXTERNAL_ID_CHARACTERS}`).optional(),
+  externalId: z.optional(z.string().check(z.regex(EXTERNAL_ID_PATTERN, `must be ${EXTERNAL_ID_CHARACTERS}`))),
   /** Static keys, for emulators and destinations that cannot offer a role. */
-  credentials: z
-    .strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: nonEmpty.optional() })
-    .optional(),
+  credentials: z.optional(
+    z.strictObject({ accessKeyId: nonEmpty, secretAccessKey: nonEmpty, sessionToken: z.optional(nonEmpty) }),
+  ),
   /**
    * Pack a request's events that share a partition key into KPL aggregated records (consumers must
    * deaggregate: KCL does; see docs/configuration.md).
    */
-  aggregate: z.boolean().default(false),
+  aggregate: z._default(z.boolean(), false),
   /**
    * Consent this destination needs in addition to its source's (`pipeline.consent`): as Datafly
    * filters per integration, one destination of a fan-out may need a category another does not.
    */
-  consent: consentSchema.optional(),
+  consent: z.optional(consentSchema),
   /**
    * The failed-events stream next to `streamName` (same account, region and credentials): every
    * event of this destination's sources the collector refuses is kept there with its reason
    * (docs/data-quality.md). Absent: refused events are only answered and counted.
    */
-  failedStreamName: nonEmpty.optional(),
+  failedStreamName: z.optional(nonEmpty),
 });
 
 const planAction = z.enum(['allow', 'flag', 'block']);
@@ -74,198 +89,203 @@ interface TrackingPlanInput {
 const jsonSchema = z.union([z.record(z.string(), z.unknown()), z.boolean()]);
 
 /** A tracking plan (lambda/events/tracking-plan.ts, docs/data-quality.md). */
-const trackingPlanSchema: z.ZodType<TrackingPlanConfig, TrackingPlanInput> = z.strictObject({
+const trackingPlanSchema: z.ZodMiniType<TrackingPlanConfig, TrackingPlanInput> = z.strictObject({
   /** The JSON Schema of each planned track event's `properties`, by event name. */
-  events: z.record(nonEmpty, jsonSchema).default({}),
+  events: z._default(z.record(nonEmpty, jsonSchema), {}),
   /** The JSON Schema of identify and group `traits`. */
-  traits: jsonSchema.optional(),
+  traits: z.optional(jsonSchema),
   /** What happens to a track event whose name is not in `events`. */
-  unplanned: planAction.default('allow'),
+  unplanned: z._default(planAction, 'allow'),
   /** What happens to an event that breaks its schema. */
-  violations: planAction.default('block'),
+  violations: z._default(planAction, 'block'),
 });
 
 /** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
 const fieldPath = z
   .string()
-  .regex(
-    /^(context|properties|traits)(\.[^.\s]+)+$/,
-    'must be a dotted path under context, properties or traits, e.g. context.ip or traits.email',
+  .check(
+    z.regex(
+      /^(context|properties|traits)(\.[^.\s]+)+$/,
+      'must be a dotted path under context, properties or traits, e.g. context.ip or traits.email',
+    ),
   );
 
 /** What a source does with its events before they are written (lambda/events/pipeline.ts). */
-const pipelineSchema = z
-  .strictObject({
+const pipelineSchema = z.prefault(
+  z.strictObject({
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
-    consent: consentSchema.optional(),
+    consent: z.optional(consentSchema),
     /**
      * Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing, and what becomes
      * of `context.ip` (`keep`, `truncate`: last octet / last 80 bits zeroed, `drop`).
      */
-    redact: z
-      .strictObject({
-        drop: z.array(fieldPath).default([]),
-        hash: z.array(fieldPath).default([]),
-        ip: z.enum(['keep', 'truncate', 'drop']).default('keep'),
-      })
-      .optional(),
+    redact: z.optional(
+      z.strictObject({
+        drop: z._default(z.array(fieldPath), []),
+        hash: z._default(z.array(fieldPath), []),
+        ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
+      }),
+    ),
     /** Honour `integrations: { "<integrationName>": false }` and `All: false`. */
-    honourIntegrations: z.boolean().default(true),
-    integrationName: nonEmpty.default('Amazon Kinesis'),
+    honourIntegrations: z._default(z.boolean(), true),
+    integrationName: z._default(nonEmpty, 'Amazon Kinesis'),
     /** `envelope` (docs/envelope.md) or `segment` (the Segment message as received, enriched). */
-    recordFormat: z.enum(['envelope', 'segment']).default('envelope'),
-  })
-  .prefault({});
+    recordFormat: z._default(z.enum(['envelope', 'segment']), 'envelope'),
+  }),
+  {},
+);
 
 const sourceSchema = z.strictObject({
   /** Becomes `source_id` in every envelope. */
   id: nonEmpty,
   /** Optional when the keys come from the `WRITE_KEYS_SECRET_ARN` secret instead. */
-  writeKeys: z.array(nonEmpty).min(1).optional(),
+  writeKeys: z.optional(nonEmptyList(nonEmpty)),
   /** Browser origins allowed to send this source's events; absent: the global `cors.allowedOrigins`. */
-  allowedOrigins: z.array(nonEmpty).min(1).optional(),
+  allowedOrigins: z.optional(nonEmptyList(nonEmpty)),
   /** Ids of the destinations that receive every accepted event of this source. */
-  destinations: z.array(nonEmpty).min(1),
-  partitionKey: z.enum(['user', 'event_id']).default('user'),
+  destinations: nonEmptyList(nonEmpty),
+  partitionKey: z._default(z.enum(['user', 'event_id']), 'user'),
   pipeline: pipelineSchema,
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
-  trackingPlan: z.union([nonEmpty, trackingPlanSchema]).optional(),
+  trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),
 });
 
-const runtimeConfigSchema = z
-  .strictObject({
-    sources: z.array(sourceSchema).min(1),
-    destinations: z.array(destinationSchema).min(1),
-    /** Tracking plans shared by several sources, by name (`sources[].trackingPlan: "<name>"`). */
-    trackingPlans: z.record(nonEmpty, trackingPlanSchema).default({}),
-    limits: z
-      .strictObject({
-        /** Largest envelope (UTF-8 bytes) accepted per event, as Segment's 32 KB. */
-        maxEventBytes: z
-          .int()
-          .min(1024)
-          .max(1_000_000)
-          .default(32 * 1024),
-        /** Largest request body (UTF-8 bytes, after decompression), as Segment's 500 KB per batch. */
-        maxRequestBytes: z
-          .int()
-          .min(1024)
-          .max(10 * 1024 * 1024)
-          .default(500 * 1024),
-      })
-      .prefault({}),
-    delivery: z
-      .strictObject({
-        /** Longest time spent writing one request's events, retries included. */
-        budgetMs: z.int().min(100).max(29_000).default(6_000),
-        /** Time kept back from the Lambda's remaining time to answer the client. */
-        reserveMs: z.int().min(0).max(10_000).default(500),
-        /** First retry delay; doubles per attempt, with full jitter. */
-        baseDelayMs: z.int().min(1).max(5_000).default(50),
-        maxDelayMs: z.int().min(1).max(10_000).default(1_000),
-        /** `Retry-After` seconds sent with 429/503 answers. */
-        retryAfterSeconds: z.int().min(1).max(300).default(2),
-      })
-      .prefault({}),
-    cors: z
-      .strictObject({
-        /** Origins allowed to call the collector from a browser; `*` allows every origin. */
-        allowedOrigins: z.array(nonEmpty).min(1).default(['*']),
-        maxAgeSeconds: z.int().min(1).max(86_400).default(7_200),
-      })
-      .prefault({}),
-  })
-  .superRefine((config, ctx) => {
-    const destinationIds = new Set<string>();
-    config.destinations.forEach((destination, index) => {
-      if (destinationIds.has(destination.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['destinations', index, 'id'],
-          message: `duplicate id "${destination.id}"`,
+const runtimeConfigSchema = z.pipe(
+  z
+    .strictObject({
+      sources: nonEmptyList(sourceSchema),
+      destinations: nonEmptyList(destinationSchema),
+      /** Tracking plans shared by several sources, by name (`sources[].trackingPlan: "<name>"`). */
+      trackingPlans: z._default(z.record(nonEmpty, trackingPlanSchema), {}),
+      limits: z.prefault(
+        z.strictObject({
+          /** Largest envelope (UTF-8 bytes) accepted per event, as Segment's 32 KB. */
+          maxEventBytes: intBetween(1024, 1_000_000, 32 * 1024),
+          /** Largest request body (UTF-8 bytes, after decompression), as Segment's 500 KB per batch. */
+          maxRequestBytes: intBetween(1024, 10 * 1024 * 1024, 500 * 1024),
+        }),
+        {},
+      ),
+      delivery: z.prefault(
+        z.strictObject({
+          /** Longest time spent writing one request's events, retries included. */
+          budgetMs: intBetween(100, 29_000, 6_000),
+          /** Time kept back from the Lambda's remaining time to answer the client. */
+          reserveMs: intBetween(0, 10_000, 500),
+          /** First retry delay; doubles per attempt, with full jitter. */
+          baseDelayMs: intBetween(1, 5_000, 50),
+          maxDelayMs: intBetween(1, 10_000, 1_000),
+          /** `Retry-After` seconds sent with 429/503 answers. */
+          retryAfterSeconds: intBetween(1, 300, 2),
+        }),
+        {},
+      ),
+      cors: z.prefault(
+        z.strictObject({
+          /** Origins allowed to call the collector from a browser; `*` allows every origin. */
+          allowedOrigins: z._default(nonEmptyList(nonEmpty), ['*']),
+          maxAgeSeconds: intBetween(1, 86_400, 7_200),
+        }),
+        {},
+      ),
+    })
+    .check(
+      z.superRefine((config, ctx) => {
+        const destinationIds = new Set<string>();
+        config.destinations.forEach((destination, index) => {
+          if (destinationIds.has(destination.id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', index, 'id'],
+              message: `duplicate id "${destination.id}"`,
+            });
+          }
+          destinationIds.add(destination.id);
+          if (destination.externalId !== undefined && destination.roleArn === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', index, 'externalId'],
+              message: 'an external ID is only used to assume a role: set roleArn too',
+            });
+          }
+          if (destination.stsEndpoint !== undefined && destination.roleArn === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', index, 'stsEndpoint'],
+              message: 'an STS endpoint is only used to assume a role: set roleArn too',
+            });
+          }
+          if (destination.roleArn !== undefined && destination.credentials !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['destinations', index, 'credentials'],
+              message: 'set either roleArn or static credentials, not both',
+            });
+          }
         });
-      }
-      destinationIds.add(destination.id);
-      if (destination.externalId !== undefined && destination.roleArn === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['destinations', index, 'externalId'],
-          message: 'an external ID is only used to assume a role: set roleArn too',
-        });
-      }
-      if (destination.stsEndpoint !== undefined && destination.roleArn === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['destinations', index, 'stsEndpoint'],
-          message: 'an STS endpoint is only used to assume a role: set roleArn too',
-        });
-      }
-      if (destination.roleArn !== undefined && destination.credentials !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['destinations', index, 'credentials'],
-          message: 'set either roleArn or static credentials, not both',
-        });
-      }
-    });
-    const compile = (plan: z.output<typeof trackingPlanSchema>, path: (string | number)[], owner: string) => {
-      try {
-        compiledTrackingPlan(plan);
-      } catch (error) {
-        if (!(error instanceof TrackingPlanError)) throw error;
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `the tracking plan of ${owner} is broken: ${error.message}`,
-        });
-      }
-    };
-    for (const [name, plan] of Object.entries(config.trackingPlans)) {
-      compile(plan, ['trackingPlans', name], `trackingPlans.${name}`);
-    }
-    const sourceIds = new Set<string>();
-    const writeKeys = new Set<string>();
-    config.sources.forEach((source, index) => {
-      const plan = source.trackingPlan;
-      if (typeof plan === 'string' && !Object.hasOwn(config.trackingPlans, plan)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sources', index, 'trackingPlan'],
-          message: `no tracking plan is named "${plan}"; add it to "trackingPlans" or fix the name`,
-        });
-      } else if (typeof plan === 'object') {
-        compile(plan, ['sources', index, 'trackingPlan'], `source "${source.id}"`);
-      }
-      if (sourceIds.has(source.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['sources', index, 'id'],
-          message: `duplicate id "${source.id}"`,
-        });
-      }
-      sourceIds.add(source.id);
-      source.writeKeys?.forEach((key, keyIndex) => {
-        if (writeKeys.has(key)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['sources', index, 'writeKeys', keyIndex],
-            message: 'this write key is already used by another source',
-          });
+        const compile = (
+          plan: z.output<typeof trackingPlanSchema>,
+          path: (string | number)[],
+          owner: string,
+        ) => {
+          try {
+            compiledTrackingPlan(plan);
+          } catch (error) {
+            if (!(error instanceof TrackingPlanError)) throw error;
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `the tracking plan of ${owner} is broken: ${error.message}`,
+            });
+          }
+        };
+        for (const [name, plan] of Object.entries(config.trackingPlans)) {
+          compile(plan, ['trackingPlans', name], `trackingPlans.${name}`);
         }
-        writeKeys.add(key);
-      });
-      source.destinations.forEach((id, destinationIndex) => {
-        if (!destinationIds.has(id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['sources', index, 'destinations', destinationIndex],
-            message: `no destination has id "${id}"; add it to "destinations" or fix the id`,
+        const sourceIds = new Set<string>();
+        const writeKeys = new Set<string>();
+        config.sources.forEach((source, index) => {
+          const plan = source.trackingPlan;
+          if (typeof plan === 'string' && !Object.hasOwn(config.trackingPlans, plan)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sources', index, 'trackingPlan'],
+              message: `no tracking plan is named "${plan}"; add it to "trackingPlans" or fix the name`,
+            });
+          } else if (typeof plan === 'object') {
+            compile(plan, ['sources', index, 'trackingPlan'], `source "${source.id}"`);
+          }
+          if (sourceIds.has(source.id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sources', index, 'id'],
+              message: `duplicate id "${source.id}"`,
+            });
+          }
+          sourceIds.add(source.id);
+          source.writeKeys?.forEach((key, keyIndex) => {
+            if (writeKeys.has(key)) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['sources', index, 'writeKeys', keyIndex],
+                message: 'this write key is already used by another source',
+              });
+            }
+            writeKeys.add(key);
           });
-        }
-      });
-    });
-  })
-  .transform(({ trackingPlans, ...config }) => ({
+          source.destinations.forEach((id, destinationIndex) => {
+            if (!destinationIds.has(id)) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['sources', index, 'destinations', destinationIndex],
+                message: `no destination has id "${id}"; add it to "destinations" or fix the id`,
+              });
+            }
+          });
+        });
+      }),
+    ),
+  z.transform(({ trackingPlans, ...config }) => ({
     ...config,
     // Plans by name resolved: each source holds its plan (the same object for sources sharing one).
     sources: config.sources.map(
@@ -279,7 +299,8 @@ const runtimeConfigSchema = z
         return plan === undefined ? source : { ...source, trackingPlan: plan };
       },
     ),
-  }));
+  })),
+);
 
 /** The collector's validated runtime configuration (reference: docs/configuration.md). */
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

@@ -193,6 +193,10 @@ export class CollectorFunction extends Construct {
       bundling: {
         minify: true,
         sourceMap: true,
+        // Prefer the ES module builds (`module`) of the AWS SDK and Smithy packages: esbuild can
+        // tree-shake them (unused commands, models and schemas), their CommonJS builds (`main`) not.
+        // 1.0 MB -> 0.67 MB of index.js (bench: bundle size).
+        mainFields: ['module', 'main'],
         // Bundle the AWS SDK (~500 KB instead of ~4 KB): the function then runs exactly the SDK
         // versions package-lock.json pins and the tests exercised, not whatever the runtime ships.
         externalModules: [],
