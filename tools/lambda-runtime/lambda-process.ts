@@ -243,23 +243,24 @@ export async function startLambdaProcess(options: LambdaProcessOptions): Promise
   const command = cgroup ? cgroup.wrap(node, nodeArgs) : { command: node, args: nodeArgs };
   const region = options.environment?.AWS_REGION ?? 'eu-west-1';
   const env: Record<string, string> = {
-    PATH: `${dirname(node)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
-    LAMBDA_TASK_ROOT: options.codeDir,
-    LAMBDA_RUNTIME_DIR: dirname(entry),
-    _HANDLER: options.handler ?? 'index.handler',
-    AWS_LAMBDA_RUNTIME_API: runtimeApi.address,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: 'local-function',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySizeMb),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/local-function',
     AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/29/[$LATEST]local',
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     ...options.environment,
+    // What the runtime itself owns (reserved in Lambda): the function's variables cannot change these.
+    PATH: `${dirname(node)}:/usr/local/bin:/usr/bin:/bin`,
+    LAMBDA_TASK_ROOT: options.codeDir,
+    LAMBDA_RUNTIME_DIR: dirname(entry),
+    _HANDLER: options.handler ?? 'index.handler',
+    AWS_LAMBDA_RUNTIME_API: runtimeApi.address,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySizeMb),
   };
   const spawnedAt = performance.now();
   let child: ChildProcess;
