@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { type RuntimeConfig, readRuntimeConfig } from '../../lambda/config/runtime-config';
+import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
+import { parseSince } from '../tail/tail-args';
+import { createTailClient } from '../tail/tail-client';
+import { type ReplaySummary, replayFailed } from './replay-failed';
+
+export const REPLAY_USAGE = `Usage: npm run replay-failed -- --stream FAILED_STREAM --since TIME [options]
+Re-validates each event of a failed-events stream with the current configuration and writes those
+that now pass to the main stream (idempotent by event_id), then prints what still fails and why.
+
+  --stream NAME          the failed-events stream (e.g. events-failed)
+  --since TIME           failure records from this time on: 30m, 2h, 1d or an ISO-8601 time
+  --dry-run              validate and count, write nothing
+  --config FILE          the collector's configuration document (default: COLLECTOR_CONFIG or
+                         COLLECTOR_CONFIG_FILE, else local mode's: STREAM_NAME, TRACKING_PLAN_FILE, ...)
+  --endpoint URL         a Kinesis-compatible endpoint (the local emulator)
+  --region REGION        AWS region (default: AWS_REGION, else us-east-1)
+  --profile NAME         an AWS profile
+  --role-arn ARN         a role to assume (with --external-id)
+  --external-id ID
+Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
+did not take some (run it again), 2 on bad usage.
+`;
+
+/** Bad usage: the message says what to change. */
+export class ReplayArgsError extends Error {
+  override readonly name = 'ReplayArgsError';
+}
+
+/** The configuration to validate with: `--config`, the Lambda's own variables, or local mode's. */
+function configOf(file: string | undefined, env: NodeJS.ProcessEnv): RuntimeConfig {
+  if (file !== undefined) return readRuntimeConfig({ COLLECTOR_CONFIG_FILE: file });
+  if (env.COLLECTOR_CONFIG || env.COLLECTOR_CONFIG_FILE) return readRuntimeConfig(env);
+  return localRuntimeConfig(localModeSettings(env, []));
+}
+
+/** One line of progress: counts so far. */
+export function formatProgress(summary: ReplaySummary): string {
+  const failing = Object.values(summary.stillFailing).reduce((sum, count) => sum + count, 0);
+  return `replay-failed: read ${summary.read}, replayed ${summary.replayed}, already there ${summary.alreadyThere}, filtered ${summary.filtered}, still failing ${failing}`;
+}
+
+/** The end-of-run summary: the counts, then each reason still failing with its count. */
+export function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
+  const reasons = Object.entries(summary.stillFailing).sort(([, a], [, b]) => b - a);
+  return [
+    `${formatProgress(summary)}${dryRun ? ' (dry run: nothing written)' : ''}`,
+    ...(reasons.length === 0
+      ? []
+      : ['Still failing:', ...reasons.map(([reason, count]) => `  ${count} × ${reason}`)]),
+  ].join('\n');
+}
+
+/** Runs `npm run replay-failed` with these arguments; resolves to the exit status. */
+export async function runReplayCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: { log(line: string): void; progress(line: string): void },
+): Promise<number> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new ReplayArgsError(`${(error as Error).message}. Run with --help for the options`);
+  }
+  if (values.help) {
+    out.log(REPLAY_USAGE);
+    return 0;
+  }
+  if (!values.stream) throw new ReplayArgsError('--stream NAME is required (the failed-events stream)');
+  if (!values.since) throw new ReplayArgsError('--since TIME is required (e.g. --since 1h)');
+  let since: Date;
+  try {
+    since = parseSince(values.since, new Date());
+  } catch (error) {
+    throw new ReplayArgsError((error as Error).message);
+  }
+  const config = configOf(values.config, env);
+  const region = values.region ?? (env.AWS_REGION || 'us-east-1');
+  const client = createTailClient({
+    streamName: values.stream,
+    region,
+    ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values['role-arn'] === undefined ? {} : { roleArn: values['role-arn'] }),
+    ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
+  });
+  try {
+    const destination = config.destinations.find((d) => d.failedStreamName === values.stream);
+    const writer = new KinesisRecordWriter({
+      client,
+      streamName: destination?.streamName ?? '',
+      backoff: config.delivery,
+    });
+    const summary = await replayFailed({
+      client,
+      failedStreamName: values.stream,
+      config,
+      since,
+      writer,
+      dryRun: values['dry-run'] === true,
+      onProgress: (progress) => out.progress(formatProgress(progress)),
+    });
+    out.log(formatSummary(summary, values['dry-run'] === true));
+    return 0;
+  } catch (error) {
+    out.log(`replay-failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      stream: { type: 'string' },
+      since: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      config: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      'role-arn': { type: 'string' },
+      'external-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

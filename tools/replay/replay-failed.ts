@@ -1,0 +1,171 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { DestinationConfig, RuntimeConfig } from '../../lambda/config/runtime-config';
+import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import type { FailureRecord } from '../../lambda/events/failure-record';
+import { Ingest } from '../../lambda/ingest/ingest';
+import { decodeRecord, loadDeaggregator } from '../tail/decode-record';
+import { tailStream } from '../tail/stream-tail';
+
+/** The counts of a replay run, and why the events that still fail do. */
+export interface ReplaySummary {
+  /** Failure records read from the failed-events stream. */
+  readonly read: number;
+  /** Now valid and written to the main stream (or, with `dryRun`, that would be). */
+  readonly replayed: number;
+  /** Skipped: an event with the same `event_id` is in the main stream already (or earlier in this run). */
+  readonly alreadyThere: number;
+  /** Valid, but the source's pipeline does not forward them (consent, `integrations`). */
+  readonly filtered: number;
+  /** Still refused by the current configuration, by reason. */
+  readonly stillFailing: Readonly<Record<string, number>>;
+}
+
+export interface ReplayOptions {
+  /** A client that reads both streams and writes the main one. */
+  readonly client: KinesisClient;
+  /** The failed-events stream to read. */
+  readonly failedStreamName: string;
+  /** The configuration events are validated with now (plans, limits, pipelines). */
+  readonly config: RuntimeConfig;
+  /** Failure records that arrived from this time on. */
+  readonly since: Date;
+  /** Writes the main stream's records; with `dryRun`, nothing is written. */
+  readonly writer: RecordWriter;
+  readonly dryRun?: boolean;
+  /** Time each batch may take to write, retries included. @default 30000 */
+  readonly batchBudgetMs?: number;
+  readonly onProgress?: (summary: ReplaySummary) => void;
+}
+
+/** Records are replayed (and progress reported) in batches of this many. */
+const BATCH = 500;
+
+/** Reads every record of a stream from `since` to its end, as parsed JSON objects. */
+async function readSince(
+  client: KinesisClient,
+  streamName: string,
+  since: Date,
+): Promise<Record<string, unknown>[]> {
+  const records: Record<string, unknown>[] = [];
+  const deaggregator = loadDeaggregator();
+  await tailStream({
+    client,
+    streamName,
+    start: { type: 'AT_TIMESTAMP', timestamp: since },
+    follow: false,
+    signal: new AbortController().signal,
+    pollMs: 50,
+    onRecords: (shardRecords) => {
+      for (const record of shardRecords) {
+        for (const event of decodeRecord(record, deaggregator)) {
+          if (event.kind === 'envelope') records.push(event.envelope);
+        }
+      }
+    },
+  });
+  return records;
+}
+
+/** The destination whose failed-events stream this is. */
+function destinationOf(config: RuntimeConfig, failedStreamName: string): DestinationConfig {
+  const destination = config.destinations.find((d) => d.failedStreamName === failedStreamName);
+  if (destination === undefined) {
+    throw new Error(
+      `No destination of the configuration has failedStreamName "${failedStreamName}": give the configuration the collector runs with`,
+    );
+  }
+  return destination;
+}
+
+const isFailureRecord = (
+  record: Record<string, unknown>,
+): record is Record<string, unknown> & FailureRecord =>
+  typeof record.failure === 'object' && record.failure !== null && typeof record.event_id === 'string';
+
+/**
+ * Re-validates the events of a failed-events stream with the current configuration and writes those
+ * that now pass to the main stream of the destination that owns the failed stream, through the
+ * collector's own use case (so a fixed plan, a raised limit or a corrected pipeline decide exactly as
+ * the collector would now). Idempotent by `event_id`: each event is written with the `event_id` of
+ * its failure record, and events whose `event_id` is in the main stream since `since` (or earlier in
+ * the run) are skipped, so running it twice writes nothing the second time. Bodies of unparseable
+ * requests (`raw`) cannot be replayed: they are counted as still failing.
+ */
+export async function replayFailed(options: ReplayOptions): Promise<ReplaySummary> {
+  const { config } = options;
+  const destination = destinationOf(config, options.failedStreamName);
+  const sources = new Map(config.sources.map((source) => [source.id, source]));
+  const [failures, main] = await Promise.all([
+    readSince(options.client, options.failedStreamName, options.since),
+    readSince(options.client, destination.streamName, options.since),
+  ]);
+  const present = new Set(main.map((record) => String(record.event_id ?? record.messageId ?? '')));
+  const stillFailing: Record<string, number> = {};
+  const fail = (reason: string) => {
+    stillFailing[reason] = (stillFailing[reason] ?? 0) + 1;
+  };
+  const summary = { read: 0, replayed: 0, alreadyThere: 0, filtered: 0, stillFailing };
+  const writer: RecordWriter = options.dryRun
+    ? { write: async () => ({ failed: [], calls: 0 }) }
+    : options.writer;
+  const ingest = new Ingest({
+    writers: new Map([[destination.id, writer]]),
+    maxEventBytes: config.limits.maxEventBytes,
+  });
+
+  for (let start = 0; start < failures.length; start += BATCH) {
+    const bySource = new Map<string, { payload: unknown; record: FailureRecord }[]>();
+    for (const record of failures.slice(start, start + BATCH)) {
+      summary.read++;
+      if (!isFailureRecord(record)) {
+        fail('not a failure record');
+        continue;
+      }
+      if (record.payload === undefined) {
+        fail(`request body (raw), not replayable: ${record.failure.reason}`);
+        continue;
+      }
+      if (present.has(record.event_id)) {
+        summary.alreadyThere++;
+        continue;
+      }
+      present.add(record.event_id);
+      const group = bySource.get(record.source_id) ?? [];
+      group.push({ payload: record.payload, record });
+      bySource.set(record.source_id, group);
+    }
+    for (const [sourceId, group] of bySource) {
+      const source = sources.get(sourceId);
+      if (source === undefined) {
+        for (const _ of group) fail(`source "${sourceId}" is not in the configuration`);
+        continue;
+      }
+      const messages = group.map(({ payload, record }) =>
+        typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+          ? { ...payload, messageId: record.event_id }
+          : payload,
+      );
+      const received = Date.parse(group[0]?.record.received_at ?? '') || Date.now();
+      const outcome = await ingest.ingest({
+        source: { ...source, destinations: [destination.id] },
+        messages,
+        receivedAt: received,
+        deadline: Date.now() + (options.batchBudgetMs ?? 30_000),
+      });
+      if (outcome.kind === 'undelivered') {
+        throw new Error(
+          `The main stream ${destination.streamName} did not take the replayed events (${outcome.undelivered
+            .flatMap((report) => report.errorCodes)
+            .join(', ')}); nothing is lost: run the replay again`,
+        );
+      }
+      for (const rejection of outcome.rejected) fail(rejection.reason);
+      if (outcome.kind === 'delivered') {
+        summary.replayed += outcome.accepted - (outcome.filtered ?? 0);
+        summary.filtered += outcome.filtered ?? 0;
+      }
+    }
+    options.onProgress?.({ ...summary, stillFailing: { ...stillFailing } });
+  }
+  return { ...summary, stillFailing: { ...stillFailing } };
+}
