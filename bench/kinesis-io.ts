@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -8,8 +9,6 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { OutgoingRecord } from '../lambda/delivery/record-writer';
 import { readAllRecords } from '../test/support/stream-reader';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Deletes the stream if it exists and creates it again, empty and ACTIVE. */
 export async function recreateStream(

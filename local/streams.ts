@@ -1,10 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates the stream with `shardCount` shards unless it exists, and waits until it is ACTIVE. */
 export async function ensureStream(

@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { startKinesisEmulator } from '../local/kinesis-emulator';
@@ -30,7 +31,6 @@ const CONCURRENCY = Number(values.concurrency);
 const KEYS = Array.from({ length: Number(values.keys) }, (_, i) => `soak-key-${i}`);
 const STREAM = `soak-${Date.now()}`;
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 function startCollector(config: unknown): Promise<{ url: string; pid: number; stop(): void }> {
   const child = fork(resolve(__dirname, 'soak-collector.ts'), [], {

@@ -1,3 +1,4 @@
+import { chunkIndices } from './chunk-indices';
 import type { OutgoingRecord } from './record-writer';
 
 /** PutRecords limits: 500 records and 5 MiB (data plus partition keys) per call. */
@@ -19,21 +20,10 @@ export function chunkRecords(
   maxCount = PUT_RECORDS_MAX_COUNT,
   maxBytes = PUT_RECORDS_MAX_BYTES,
 ): number[][] {
-  const chunks: number[][] = [];
-  let current: number[] = [];
-  let currentBytes = 0;
-  for (const index of indices) {
+  const sizeOf = (index: number) => {
     const record = records[index];
     if (record === undefined) throw new RangeError(`no record at index ${index}`);
-    const size = recordSize(record);
-    if (current.length > 0 && (current.length >= maxCount || currentBytes + size > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(index);
-    currentBytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+    return recordSize(record);
+  };
+  return chunkIndices(indices, sizeOf, maxCount, maxBytes);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { failEveryItem } from './retry-until-deadline';
 import type { SpillLease, SpillSource } from './spill-redrive';
 import {
   fromSpillMessage,
@@ -12,11 +13,6 @@ import {
 
 /** Spill files end with this; a file being written has `.tmp` after it until it is complete. */
 export const SPILL_FILE_SUFFIX = '.jsonl';
-
-function errorCodeOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return typeof code === 'string' ? code : 'SpillFileError';
-}
 
 /** Writes `text` to `path` and makes it durable: written, fsync'd, renamed into place, directory fsync'd. */
 async function writeDurably(directory: string, name: string, text: string): Promise<void> {
@@ -59,9 +55,13 @@ export class FileSpillStore implements SpillStore {
       return { failed: [] };
     } catch (error) {
       this.ready = undefined;
-      const errorCode = errorCodeOf(error);
-      const errorMessage = error instanceof Error ? error.message : String(error);
-      return { failed: records.map((_, index) => ({ index, errorCode, errorMessage })) };
+      const { failed } = failEveryItem(
+        records.map((_, index) => index),
+        error,
+        () => true,
+        'SpillFileError',
+      );
+      return { failed };
     }
   }
 }

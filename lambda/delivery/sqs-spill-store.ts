@@ -8,7 +8,9 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type BackoffPolicy, backoffDelay } from './backoff';
+import type { BackoffPolicy } from './backoff';
+import { chunkIndices } from './chunk-indices';
+import { type CallResult, failEveryItem, retryUntilDeadline } from './retry-until-deadline';
 import type { SpillLease, SpillSource } from './spill-redrive';
 import {
   fromSpillMessage,
@@ -37,35 +39,15 @@ export interface SqsSpillStoreOptions {
   readonly maxMessageBytes?: number;
   /** Shortest time worth starting another call with. @default 50 */
   readonly minCallMs?: number;
+  /** @default - `Date.now` */
   readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function errorCodeOf(error: unknown): string {
-  const named = error as { name?: unknown; code?: unknown };
-  if (typeof named.name === 'string' && named.name !== 'Error') return named.name;
-  return typeof named.code === 'string' ? named.code : 'UnknownError';
+  /** @default - `setTimeout` of `node:timers/promises` */
+  readonly sleep?: (ms: number) => Promise<unknown>;
 }
 
 /** Splits message indices into calls of at most 10 messages and 1 MiB of bodies, in order. */
 export function chunkMessages(sizes: readonly number[], indices: readonly number[]): number[][] {
-  const chunks: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  for (const index of indices) {
-    const size = sizes[index] ?? 0;
-    if (current.length > 0 && (current.length >= SQS_BATCH_MAX_COUNT || bytes + size > SQS_BATCH_MAX_BYTES)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(index);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkIndices(indices, (index) => sizes[index] ?? 0, SQS_BATCH_MAX_COUNT, SQS_BATCH_MAX_BYTES);
 }
 
 /**
@@ -76,25 +58,17 @@ export function chunkMessages(sizes: readonly number[], indices: readonly number
  * (`SenderFault: true`: the message itself is wrong), which no retry fixes.
  */
 export class SqsSpillStore implements SpillStore {
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly backoff: BackoffPolicy;
   private readonly maxMessageBytes: number;
-  private readonly minCallMs: number;
 
   constructor(private readonly options: SqsSpillStoreOptions) {
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
-    this.backoff = options.backoff ?? { baseDelayMs: 25, maxDelayMs: 250 };
     this.maxMessageBytes = options.maxMessageBytes ?? SQS_MESSAGE_MAX_BYTES;
-    this.minCallMs = options.minCallMs ?? 50;
   }
 
   async spill(records: readonly SpilledRecord[], deadline: number): Promise<SpillReport> {
     const bodies = records.map((record) => JSON.stringify(toSpillMessage(record)));
     const sizes = bodies.map((body) => Buffer.byteLength(body, 'utf8'));
     const failed: SpillFailure[] = [];
-    let pending: number[] = [];
+    const pending: number[] = [];
     sizes.forEach((size, index) => {
       if (size <= this.maxMessageBytes) pending.push(index);
       else
@@ -104,20 +78,16 @@ export class SqsSpillStore implements SpillStore {
           errorMessage: `spill message is ${size} bytes; the queue takes at most ${this.maxMessageBytes}`,
         });
     });
-    let retryable: SpillFailure[] = [];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const results = await Promise.all(
-        chunkMessages(sizes, pending).map((chunk) => this.send(bodies, chunk, deadline)),
-      );
-      retryable = results.flatMap((result) => result.retry);
-      failed.push(...results.flatMap((result) => result.failed));
-      pending = retryable.map((failure) => failure.index);
-      if (pending.length === 0) break;
-      const delay = backoffDelay(this.backoff, attempt, Math.random);
-      if (this.now() + delay + this.minCallMs > deadline) break;
-      await this.sleep(delay);
-    }
-    failed.push(...retryable);
+    const report = await retryUntilDeadline(pending, {
+      chunk: (indices) => chunkMessages(sizes, indices),
+      send: (chunk, signal) => this.send(bodies, chunk, signal),
+      backoff: this.options.backoff ?? { baseDelayMs: 25, maxDelayMs: 250 },
+      deadline,
+      minCallMs: this.options.minCallMs ?? 50,
+      ...(this.options.now === undefined ? {} : { now: this.options.now }),
+      ...(this.options.sleep === undefined ? {} : { sleep: this.options.sleep }),
+    });
+    failed.push(...report.failed);
     failed.sort((a, b) => a.index - b.index);
     return { failed };
   }
@@ -125,8 +95,8 @@ export class SqsSpillStore implements SpillStore {
   private async send(
     bodies: readonly string[],
     chunk: readonly number[],
-    deadline: number,
-  ): Promise<{ retry: SpillFailure[]; failed: SpillFailure[] }> {
+    signal: AbortSignal,
+  ): Promise<CallResult> {
     const entries: SendMessageBatchRequestEntry[] = chunk.map((index) => ({
       Id: String(index),
       MessageBody: bodies[index] as string,
@@ -135,16 +105,15 @@ export class SqsSpillStore implements SpillStore {
     try {
       output = await this.options.client.send(
         new SendMessageBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }),
-        { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
+        { abortSignal: signal },
       );
     } catch (error) {
-      const errorCode = errorCodeOf(error);
-      const errorMessage = error instanceof Error ? error.message : String(error);
-      return { retry: chunk.map((index) => ({ index, errorCode, errorMessage })), failed: [] };
+      // A whole call failing is never the messages' fault: send them again.
+      return failEveryItem(chunk, error, () => false);
     }
     const succeeded = new Set((output.Successful ?? []).map((entry) => entry.Id));
     const refused = new Map((output.Failed ?? []).map((entry) => [entry.Id, entry]));
-    const result = { retry: [] as SpillFailure[], failed: [] as SpillFailure[] };
+    const result: CallResult = { retry: [], failed: [] };
     for (const index of chunk) {
       if (succeeded.has(String(index))) continue;
       const entry = refused.get(String(index));

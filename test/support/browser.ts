@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, type BrowserContext, chromium, type Request } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser downloads fail here. */
@@ -37,8 +38,6 @@ export class ChromiumUnavailableError extends Error {
 const HOW_TO_INSTALL =
   'Install it with `sudo apt-get update && sudo apt-get install -y chromium` (Debian/Ubuntu), or point ' +
   'CHROMIUM_PATH at a Chromium binary. Do not run `npx playwright install`: its downloads fail here.';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function install(): void {
   const result = spawnSync(

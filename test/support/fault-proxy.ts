@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * What the proxy does to each PutRecords call (other Kinesis calls pass through untouched).
@@ -86,8 +87,6 @@ function forward(
     outgoing.end(body);
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A loopback HTTP proxy in front of kinesalite that injects the faults Kinesis shows in production

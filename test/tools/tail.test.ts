@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
@@ -11,8 +12,6 @@ import {
   REPO_ROOT,
   runTail,
 } from './tail-support';
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('npm run tail against kinesalite', () => {
   const kinesis = useTestKinesis();
