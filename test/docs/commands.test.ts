@@ -8,6 +8,7 @@ import {
   readDeployConfig,
 } from '../../lib/config';
 import { COLLECTOR_ROUTES } from '../../lib/constructs/ingest-api';
+import { FAULTS_PATH } from '../../local/faults-route';
 import { buildTestApp, PROJECT_ROOT } from '../lib/support/test-app';
 
 /**
@@ -160,6 +161,12 @@ const COVERED_ELSEWHERE: readonly {
     shows: "'--from-start', '--json', '--no-follow'",
   },
   {
+    pattern:
+      /^curl -s -X POST -d '\{"(kinesis|sts)":"[a-z]+".*\}' http:\/\/127\.0\.0\.1:8080\/_local\/faults$/,
+    test: 'test/local/faults.test.ts',
+    shows: '{"kinesis":"down"}',
+  },
+  {
     pattern: /^curl .* http:\/\/127\.0\.0\.1:8080\/v1\/track$/,
     test: 'test/local/npm-start.test.ts',
     shows: 'dev-write-key',
@@ -303,7 +310,7 @@ describe('shell commands in README.md and docs/*.md', () => {
         const { pathname } = new URL(url);
         const routeMatches = (path: string) =>
           new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname);
-        if (!COLLECTOR_ROUTES.some((route) => routeMatches(route.path))) {
+        if (pathname !== FAULTS_PATH && !COLLECTOR_ROUTES.some((route) => routeMatches(route.path))) {
           problems.push(`${where}: the collector has no route ${pathname}`);
         }
       } else {
