@@ -1,6 +1,7 @@
 import type { AggregationResult } from './aggregation';
 import type { BundleResult, LoadTiming } from './cold-start';
 import type { CostRow, PRICES } from './cost';
+import { type ColdStartResults, lambdaColdStartSection } from './lambda-cold-start';
 import type { Machine } from './machine';
 import type { MemoryResult } from './memory';
 import { type Summary, summarise } from './stats';
@@ -75,6 +76,8 @@ export interface BenchResults {
   readonly prices: typeof PRICES;
   readonly costs: readonly CostRow[];
   readonly aggregation?: readonly AggregationResult[];
+  /** Section 9: the deployed bundle under the runtime interface client, by memory size. */
+  readonly lambdaColdStart?: ColdStartResults;
 }
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -332,6 +335,10 @@ export function writeReport(results: BenchResults): string {
     '## 8. Record aggregation (optional, `destinations[].aggregate`)',
     '',
     ...aggregationSection(results),
+    '',
+    '## 9. Cold start as Lambda runs it, and memory size',
+    '',
+    ...lambdaColdStartSection(results.lambdaColdStart),
     '',
     '## Reproduce',
     '',

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the performance benchmark of issue 7, on loopback in one process tree.
  * Writes bench/results/latest.json (raw results) and docs/benchmarks.md (the report).
- * Knobs (env): BENCH_ROUNDS (5), BENCH_EVENTS (10000), BENCH_PER_EVENT (1000), BENCH_LOAD_RUNS (20).
+ * Knobs (env): BENCH_ROUNDS (5), BENCH_EVENTS (10000), BENCH_PER_EVENT (1000), BENCH_LOAD_RUNS (20),
+ * BENCH_COLD_START_RUNS (5; 0 skips section 9), BENCH_WARM_INVOCATIONS (20).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { BUNDLE_VARIANTS, bundle, timeLoads } from './cold-start';
 import { costPerMillionEvents, PRICES } from './cost';
 import { EVENT_BYTES } from './events';
 import { recreateStream } from './kinesis-io';
+import { measureLambdaColdStarts } from './lambda-cold-start';
 import { describeCommit, describeMachine } from './machine';
 import { measureMemory } from './memory';
 import { type BenchResults, writeReport } from './report';
@@ -24,6 +26,8 @@ const ROUNDS = setting('BENCH_ROUNDS', 5);
 const EVENTS = setting('BENCH_EVENTS', 10_000);
 const PER_EVENT = setting('BENCH_PER_EVENT', 1_000);
 const LOAD_RUNS = setting('BENCH_LOAD_RUNS', 20);
+const COLD_START_RUNS = setting('BENCH_COLD_START_RUNS', 5);
+const WARM_INVOCATIONS = setting('BENCH_WARM_INVOCATIONS', 20);
 const CONCURRENCY = 8;
 const SHARDS = 2;
 const MEMORY_MB = 256;
@@ -152,6 +156,17 @@ async function main(): Promise<void> {
         durationMs: durationOf('per-event PutRecord'),
       },
     ];
+    log('section 9: the cloud-assembly bundle under aws-lambda-ric on Node 24, by memory size');
+    const lambdaColdStart =
+      COLD_START_RUNS > 0
+        ? await measureLambdaColdStarts({
+            runs: COLD_START_RUNS,
+            warmInvocations: WARM_INVOCATIONS,
+            recordBytes,
+            log,
+          })
+        : undefined;
+
     const costs = costInputs.map((input) =>
       costPerMillionEvents({ ...input, memoryMb: MEMORY_MB, recordBytes }),
     );
@@ -187,6 +202,7 @@ async function main(): Promise<void> {
       prices: PRICES,
       costs,
       aggregation,
+      lambdaColdStart,
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

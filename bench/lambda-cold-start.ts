@@ -1,0 +1,278 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DeployedEnvironment, startDeployedEnvironment } from '../test/support/deployed-environment';
+import { cpuShareOf } from '../tools/lambda-runtime/cpu-quota-cgroup';
+import { startLambdaProcess } from '../tools/lambda-runtime/lambda-process';
+import { WORK_DIR } from './cold-start';
+import { costPerMillionEvents } from './cost';
+import { batchApiEvent, batchBody, trackEvents } from './events';
+import { percentile, type Summary, summarise } from './stats';
+
+const EXTERNAL_ID = 'bench-cold-start-external-id';
+/** The write key `batchApiEvent` sends. */
+const WRITE_KEY = 'bench-write-key';
+/** Events per request of the cold-start runs: a server-side SDK's batch, as in the cost table. */
+export const COLD_START_EVENTS_PER_REQUEST = 20;
+/** Memory sizes of the CPU-quota runs (the vCPU share is memory / 1,769 MB). */
+export const QUOTA_MEMORY_SIZES = [128, 256, 512, 1024] as const;
+
+/** One configuration's measurements over fresh execution environments. */
+export interface ColdStartRow {
+  readonly label: string;
+  readonly function: 'collector' | 'trivial';
+  readonly memoryMb: number;
+  /** Whether the process ran in a CPU-quota cgroup at the memory size's vCPU share. */
+  readonly cpuQuota: boolean;
+  readonly cpuShare: number;
+  /** Process start to the runtime's first `/next` (Lambda's Init Duration). */
+  readonly initMs: Summary;
+  /** The first invocation's duration. */
+  readonly firstInvocationMs: Summary;
+  /** Init + first invocation: what the first client of a new container waits for on top of its request. */
+  readonly coldStartMs: Summary;
+  /** Warm invocations of every environment, pooled. */
+  readonly warmP50Ms: number;
+  readonly warmP99Ms: number;
+  /** High-water RSS (`VmHWM`) after the warm invocations. */
+  readonly peakRssMb: Summary;
+  /** Dollars per million events at {@link COLD_START_EVENTS_PER_REQUEST} events per request (HTTP API), warm p50 billed. */
+  readonly usdPerMillionEvents?: number;
+}
+
+export interface ColdStartResults {
+  readonly bundleBytes: number;
+  readonly sourceMapBytes: number;
+  readonly runs: number;
+  readonly warmInvocations: number;
+  readonly eventsPerRequest: number;
+  readonly rows: readonly ColdStartRow[];
+  /** Collector (init + first invocation) minus the trivial handler's init, medians, without CPU quota. */
+  readonly overTrivialMs: number;
+  readonly recommendation: { readonly memoryMb: number; readonly reason: string };
+}
+
+interface Case {
+  readonly label: string;
+  readonly function: 'collector' | 'trivial';
+  readonly memoryMb: number;
+  readonly cpuQuota: boolean;
+}
+
+/** A handler that does nothing: the runtime's own start-up, the baseline of every cold start. */
+function writeTrivialFunction(): string {
+  const dir = join(WORK_DIR, 'trivial-function');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.js'), 'exports.handler = async () => ({ statusCode: 200, body: "{}" });\n');
+  return dir;
+}
+
+/**
+ * The cold-start section: the cloud-assembly `index.js` (synthesized by `npx cdk synth` as deployed)
+ * under `aws-lambda-ric` on Node 24 (tools/lambda-runtime), with the synthesized environment and local
+ * stand-ins for Kinesis, STS, Secrets Manager and SQS; each run is a fresh execution environment:
+ * init, a first `/v1/batch` of {@link COLD_START_EVENTS_PER_REQUEST} events, then warm invocations.
+ * A trivial handler runs in the same rounds (interleaved, so machine drift hits both alike), without
+ * and with the CPU quota of each memory size.
+ */
+export async function measureLambdaColdStarts(options: {
+  readonly runs: number;
+  readonly warmInvocations: number;
+  readonly recordBytes: number;
+  readonly log: (message: string) => void;
+}): Promise<ColdStartResults> {
+  const outdir = mkdtempSync(join(WORK_DIR, 'cdk-out-'));
+  let deployed: DeployedEnvironment | undefined;
+  try {
+    options.log('cold start: npx cdk synth (bundles the function as deployed)');
+    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundleInto: outdir });
+    const [source] = deployed.collectorConfig.sources;
+    deployed.secretsManager.put(
+      deployed.writeKeysSecretArn,
+      JSON.stringify({ [source?.id ?? '']: WRITE_KEY }),
+    );
+    const assetDir = deployed.assetDir as string;
+    const trivialDir = writeTrivialFunction();
+    const cases: Case[] = [
+      { label: 'trivial handler', function: 'trivial', memoryMb: 256, cpuQuota: false },
+      { label: 'collector (cloud-assembly index.js)', function: 'collector', memoryMb: 256, cpuQuota: false },
+      ...QUOTA_MEMORY_SIZES.flatMap((memoryMb) => [
+        {
+          label: `trivial handler, ${memoryMb} MB CPU share`,
+          function: 'trivial' as const,
+          memoryMb,
+          cpuQuota: true,
+        },
+        {
+          label: `collector, ${memoryMb} MB CPU share`,
+          function: 'collector' as const,
+          memoryMb,
+          cpuQuota: true,
+        },
+      ]),
+    ];
+    const samples = new Map(
+      cases.map((entry) => [
+        entry.label,
+        {
+          init: [] as number[],
+          first: [] as number[],
+          cold: [] as number[],
+          warm: [] as number[],
+          rss: [] as number[],
+        },
+      ]),
+    );
+    let requests = 0;
+    const event = () =>
+      batchApiEvent(
+        batchBody(
+          trackEvents(COLD_START_EVENTS_PER_REQUEST, 'cold-start', requests * COLD_START_EVENTS_PER_REQUEST),
+        ),
+        `cold-start-${++requests}`,
+      );
+    for (let run = 0; run < options.runs; run++) {
+      for (const entry of cases) {
+        const lambda = await startLambdaProcess({
+          codeDir: entry.function === 'collector' ? assetDir : trivialDir,
+          handler: entry.function === 'collector' ? deployed.fn.handler : 'index.handler',
+          environment: deployed.env,
+          memorySizeMb: entry.memoryMb,
+          cpuQuota: entry.cpuQuota,
+          initTimeoutMs: 120_000,
+        });
+        try {
+          const first = await lambda.invoke(event(), { timeoutMs: 30_000 });
+          assertAccepted(entry, first.outcome, first.body);
+          const warm: number[] = [];
+          for (let i = 0; i < options.warmInvocations; i++) {
+            const answer = await lambda.invoke(event(), { timeoutMs: 30_000 });
+            assertAccepted(entry, answer.outcome, answer.body);
+            warm.push(answer.durationMs);
+          }
+          const sample = samples.get(entry.label);
+          sample?.init.push(lambda.initMs);
+          sample?.first.push(first.durationMs);
+          sample?.cold.push(lambda.initMs + first.durationMs);
+          sample?.warm.push(...warm);
+          sample?.rss.push(lambda.peakRssBytes() / (1024 * 1024));
+        } finally {
+          await lambda.stop();
+        }
+      }
+      options.log(`cold start: round ${run + 1}/${options.runs}`);
+    }
+    const rows = cases.map((entry): ColdStartRow => {
+      const sample = samples.get(entry.label) ?? { init: [], first: [], cold: [], warm: [], rss: [] };
+      const warmP50Ms = percentile(sample.warm, 50);
+      return {
+        ...entry,
+        cpuShare: entry.cpuQuota ? cpuShareOf(entry.memoryMb) : Number.NaN,
+        initMs: summarise(sample.init),
+        firstInvocationMs: summarise(sample.first),
+        coldStartMs: summarise(sample.cold),
+        warmP50Ms,
+        warmP99Ms: percentile(sample.warm, 99),
+        peakRssMb: summarise(sample.rss),
+        ...(entry.function === 'collector' && entry.cpuQuota
+          ? {
+              usdPerMillionEvents: costPerMillionEvents({
+                label: entry.label,
+                front: 'http-api',
+                eventsPerRequest: COLD_START_EVENTS_PER_REQUEST,
+                durationMs: warmP50Ms,
+                memoryMb: entry.memoryMb,
+                recordBytes: options.recordBytes,
+              }).totalUsd,
+            }
+          : {}),
+      };
+    });
+    const median = (label: string, pick: (row: ColdStartRow) => Summary) =>
+      pick(rows.find((row) => row.label === label) as ColdStartRow).median;
+    return {
+      bundleBytes: statSync(join(assetDir, 'index.js')).size,
+      sourceMapBytes: statSync(join(assetDir, 'index.js.map')).size,
+      runs: options.runs,
+      warmInvocations: options.warmInvocations,
+      eventsPerRequest: COLD_START_EVENTS_PER_REQUEST,
+      rows,
+      overTrivialMs:
+        median('collector (cloud-assembly index.js)', (row) => row.coldStartMs) -
+        median('trivial handler', (row) => row.initMs),
+      recommendation: recommendMemory(rows),
+    };
+  } finally {
+    await deployed?.stop();
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function assertAccepted(entry: Case, outcome: string, body: string): void {
+  const answer = outcome === 'response' ? (JSON.parse(body) as { statusCode?: number }) : undefined;
+  if (answer?.statusCode !== 200) throw new Error(`${entry.label}: invocation answered ${outcome} ${body}`);
+}
+
+/**
+ * The smallest memory size whose cold start stays within 1.5x of the fastest size's and whose warm p99
+ * stays under 100 ms, among those within 10% of the cheapest cost per million events: the client of a
+ * cold container waits for the cold start, every client for the warm duration, and the bill for both.
+ */
+export function recommendMemory(rows: readonly ColdStartRow[]): { memoryMb: number; reason: string } {
+  const sized = rows.filter((row) => row.function === 'collector' && row.cpuQuota);
+  const cheapest = Math.min(...sized.map((row) => row.usdPerMillionEvents ?? Number.POSITIVE_INFINITY));
+  const fastestCold = Math.min(...sized.map((row) => row.coldStartMs.median));
+  const fit = sized.find(
+    (row) =>
+      (row.usdPerMillionEvents ?? Number.POSITIVE_INFINITY) <= cheapest * 1.1 &&
+      row.coldStartMs.median <= fastestCold * 1.5 &&
+      row.warmP99Ms < 100,
+  );
+  const chosen =
+    fit ?? sized.reduce((best, row) => (row.coldStartMs.median < best.coldStartMs.median ? row : best));
+  const usd = (row: ColdStartRow) => `$${(row.usdPerMillionEvents ?? Number.NaN).toFixed(3)}`;
+  const reason = fit
+    ? `the smallest size within 10% of the cheapest cost per million events (${usd(chosen)} against ${`$${cheapest.toFixed(3)}`}) whose cold start (${chosen.coldStartMs.median.toFixed(0)} ms) is within 1.5x of the fastest size's (${fastestCold.toFixed(0)} ms) and whose warm p99 is under 100 ms (${chosen.warmP99Ms.toFixed(0)} ms)`
+    : `no size met every bound (cost within 10% of the cheapest, cold start within 1.5x of the fastest, warm p99 < 100 ms); this one has the fastest cold start (${chosen.coldStartMs.median.toFixed(0)} ms) at ${usd(chosen)} per million events`;
+  return { memoryMb: chosen.memoryMb, reason };
+}
+
+const ms = (value: number) =>
+  Number.isFinite(value) ? `${Math.round(value).toLocaleString('en-US')} ms` : 'n/a';
+const medianRange = (summary: Summary) =>
+  `${ms(summary.median)} (${Math.round(summary.min)}-${Math.round(summary.max)})`;
+
+/** The report's cold-start section (docs/benchmarks.md), from {@link measureLambdaColdStarts}. */
+export function lambdaColdStartSection(results: ColdStartResults | undefined): string[] {
+  if (results === undefined) return ['Not measured in this run.'];
+  const row = (label: string) => results.rows.find((entry) => entry.label === label);
+  const trivial = row('trivial handler');
+  const collector = row('collector (cloud-assembly index.js)');
+  const lines = [
+    `The cloud-assembly \`index.js\` (${(results.bundleBytes / 1024).toFixed(1)} KB, source map ${(results.sourceMapBytes / 1024).toFixed(1)} KB) from \`npx cdk synth\`, run by`,
+    '`aws-lambda-ric` on Node 24 (tools/lambda-runtime) with the synthesized environment (so `NODE_OPTIONS`',
+    "as deployed) and the managed runtime's heap flags; Kinesis, STS, Secrets Manager and SQS are local stand-ins",
+    `(test/support/deployed-environment.ts). Each of the ${results.runs} run(s) per row is a fresh execution environment: init,`,
+    `a first \`/v1/batch\` of ${results.eventsPerRequest} events (reads the write-key secret, assumes the writer role, writes),`,
+    `then ${results.warmInvocations} warm invocations. The trivial handler runs in the same rounds, interleaved. Medians (min-max).`,
+    '',
+    '| function | memory (CPU share) | init | first invocation | init + first | warm p50 | warm p99 | peak RSS | $ / million events |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const entry of results.rows) {
+    const share = entry.cpuQuota
+      ? `${entry.memoryMb} MB (${(entry.cpuShare * 100).toFixed(1)}% vCPU)`
+      : 'whole machine';
+    lines.push(
+      `| ${entry.label} | ${share} | ${medianRange(entry.initMs)} | ${entry.function === 'trivial' ? '-' : medianRange(entry.firstInvocationMs)} | ${entry.function === 'trivial' ? '-' : medianRange(entry.coldStartMs)} | ${ms(entry.warmP50Ms)} | ${ms(entry.warmP99Ms)} | ${entry.peakRssMb.median.toFixed(1)} MB | ${entry.usdPerMillionEvents === undefined ? '-' : `$${entry.usdPerMillionEvents.toFixed(3)}`} |`,
+    );
+  }
+  lines.push(
+    '',
+    `- **Cold start over a trivial handler** (no CPU quota): ${ms(results.overTrivialMs)} = collector init + first invocation (${ms(collector?.coldStartMs.median ?? Number.NaN)}) minus the trivial handler's init (${ms(trivial?.initMs.median ?? Number.NaN)}). Goal: <= 90 ms.`,
+    `- **Recommended memory: ${results.recommendation.memoryMb} MB**: ${results.recommendation.reason}.`,
+    "- The CPU share is Lambda's (memory / 1,769 MB of one vCPU), applied as a cgroup v1 CFS quota; this machine's",
+    "  x86 cores stand in for Graviton, so compare rows with each other rather than with a deployed function's figures.",
+    `- $ / million events: HTTP API + Lambda (Arm, warm p50 billed, ${results.eventsPerRequest} events/request) + Kinesis on-demand (section 7's prices).`,
+  );
+  return lines;
+}
