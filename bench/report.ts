@@ -344,7 +344,7 @@ export function writeReport(results: BenchResults): string {
     '',
     '```sh',
     'npm install --no-audit --no-fund',
-    'npm run bench        # BENCH_ROUNDS, BENCH_EVENTS, BENCH_PER_EVENT, BENCH_LOAD_RUNS to change the sizes',
+    'npm run bench        # BENCH_ROUNDS, BENCH_EVENTS, BENCH_PER_EVENT, BENCH_LOAD_RUNS, BENCH_COLD_START_RUNS (0 skips section 9), BENCH_WARM_INVOCATIONS to change the sizes',
     '```',
     '',
     `Settings of this run: ${JSON.stringify(settings)}.`,
