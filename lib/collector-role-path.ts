@@ -24,6 +24,14 @@ export function collectorRolePath(stackPrefix: string): string {
  * `aws:PrincipalArn` is its ARN with its path, also when a session of it makes the request.
  */
 export function collectorRoleArnPattern(partition: string, accountId: string, stackPrefix?: string): string {
-  const path = stackPrefix === undefined ? COLLECTOR_ROLE_PATH_ROOT : collectorRolePath(stackPrefix);
+  return roleArnPatternUnder(
+    partition,
+    accountId,
+    stackPrefix === undefined ? COLLECTOR_ROLE_PATH_ROOT : collectorRolePath(stackPrefix),
+  );
+}
+
+/** An `ArnLike` pattern matching every role under the IAM `path` (`/a/b/`) of `accountId`. */
+export function roleArnPatternUnder(partition: string, accountId: string, path: string): string {
   return `arn:${partition}:iam::${accountId}:role${path}*`;
 }

@@ -1,7 +1,7 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { collectorRolePath } from './collector-role-path';
+import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
 import { CONTEXT_DEFAULTS, type CollectorDeployConfig } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
@@ -30,6 +30,31 @@ export interface CollectorStackProps extends StackProps {
   readonly rolePath?: string;
 }
 
+/** The longest a request runs while the stream throttles: the runtime's `delivery.budgetMs` default. */
+const WORST_CASE_REQUEST_SECONDS = 6;
+/** Lambda's default concurrency quota per account and region. */
+const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+
+/**
+ * Warns at synth when the stage's rate limit, held for a whole delivery budget (the stream
+ * throttling), needs more concurrent executions than the function may have: its reserved
+ * concurrency, or else the account's default quota, which every other function shares.
+ */
+function warnOfConcurrency(scope: Construct, config: CollectorDeployConfig): void {
+  const seconds = Math.min(config.timeoutSeconds, WORST_CASE_REQUEST_SECONDS);
+  const needed = Math.ceil(config.throttlingRateLimit * seconds);
+  const ceiling = config.reservedConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  if (needed <= ceiling) return;
+  const what =
+    config.reservedConcurrency === undefined
+      ? `the account's default concurrency quota of ${DEFAULT_ACCOUNT_CONCURRENCY}, shared with every other function (set reservedConcurrency to cap the collector, or ask for a higher quota)`
+      : `reservedConcurrency ${config.reservedConcurrency} (beyond it requests are throttled and answered 5xx, which the SDKs retry)`;
+  Annotations.of(scope).addWarningV2(
+    'kinesis-event-forwarder:concurrency',
+    `throttlingRateLimit ${config.throttlingRateLimit} requests/s for up to ${seconds} s each while the stream throttles needs up to ${needed} concurrent executions, more than ${what}; lower throttlingRateLimit to ${Math.floor(ceiling / seconds)} to stay within it (docs/security.md, flood protection).`,
+  );
+}
+
 /** The public side: the HTTP API, the collector Lambda, its write keys and its spill queue. */
 export class CollectorStack extends Stack {
   readonly api: IngestApi;
@@ -46,7 +71,16 @@ export class CollectorStack extends Stack {
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
     this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', { sourceId: config.sourceId });
-    this.spill = new SpillQueue(this, 'Spill');
+    const rolePath = props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix);
+    this.spill = new SpillQueue(this, 'Spill', {
+      removalPolicy: config.retainSpillQueues ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      customerManagedKey: config.spillEncryption === 'customer-managed',
+      // The collector's role (and an operator role under its path), plus the redrive roles named.
+      allowedPrincipalArns: [
+        roleArnPatternUnder(this.partition, this.account, rolePath),
+        ...config.redriveRoleArns,
+      ],
+    });
     this.collector = new CollectorFunction(this, 'Collector', {
       sources: [
         { id: config.sourceId, destinationIds: [config.destinationId], partitionKey: config.partitionKey },
@@ -69,8 +103,12 @@ export class CollectorStack extends Stack {
       tracing: config.tracing,
       logLevel: config.logLevel,
       logRetention,
-      rolePath: props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix),
+      rolePath,
+      ...(config.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrency: config.reservedConcurrency }),
     });
+    warnOfConcurrency(this, config);
     this.api = new IngestApi(this, 'Ingest', {
       handler: this.collector.function,
       allowedOrigins: config.allowedOrigins,
@@ -78,6 +116,7 @@ export class CollectorStack extends Stack {
       throttlingRateLimit: config.throttlingRateLimit,
       throttlingBurstLimit: config.throttlingBurstLimit,
       accessLogRetention: logRetention,
+      accessLogSourceIp: config.accessLogSourceIp,
     });
     const notifications = config.alarms.notifications;
     this.alarms = new CollectorAlarms(this, 'Alarms', {
@@ -86,7 +125,14 @@ export class CollectorStack extends Stack {
       spill: this.spill,
       ...(notifications === undefined
         ? {}
-        : { action: new AlarmTopic(this, 'AlarmTopic', { notifications }).action }),
+        : {
+            action: new AlarmTopic(this, 'AlarmTopic', {
+              notifications,
+              ...(config.alarms.topicKeyArn === undefined
+                ? {}
+                : { encryptionKeyArn: config.alarms.topicKeyArn }),
+            }).action,
+          }),
     });
     this.dashboard = new CollectorDashboard(this, 'Dashboard', {
       function: this.collector.function,

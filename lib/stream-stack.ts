@@ -50,6 +50,7 @@ export class StreamStack extends Stack {
       trustedAccountId: trustedAccount,
       trustedPrincipalArns: [
         props.collectorRoleArn ??
+          config.collectorRoleArn ??
           collectorRoleArnPattern(this.partition, trustedAccount, props.collectorStackPrefix),
       ],
       externalIds: config.externalIds,
@@ -62,7 +63,14 @@ export class StreamStack extends Stack {
         : { iteratorAgeThreshold: Duration.seconds(config.iteratorAgeAlarmSeconds) }),
       ...(notifications === undefined
         ? {}
-        : { action: new AlarmTopic(this, 'AlarmTopic', { notifications }).action }),
+        : {
+            action: new AlarmTopic(this, 'AlarmTopic', {
+              notifications,
+              ...(config.alarms.topicKeyArn === undefined
+                ? {}
+                : { encryptionKeyArn: config.alarms.topicKeyArn }),
+            }).action,
+          }),
     });
 
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });

@@ -10,8 +10,17 @@ const ALLOW_HEADERS = CORS_ALLOWED_HEADERS.join(', ');
 const EXPOSE_HEADERS = CORS_EXPOSED_HEADERS.join(', ');
 
 /**
- * A list of allowed browser origins: `*` (any origin), exact origins (`https://shop.example.com`),
- * or one-label wildcards (`https://*.example.com`, as @middy/http-cors reads them).
+ * The only wildcards API Gateway's HTTP API CORS matches: any origin, any `https://` origin, any
+ * `http://` origin. The CDK app refuses other patterns in `allowedOrigins`, and the collector reads
+ * these three exactly as API Gateway does.
+ */
+export const API_GATEWAY_ORIGIN_WILDCARDS: readonly string[] = ['*', 'https://*', 'http://*'];
+
+/**
+ * A list of allowed browser origins: `*` (any origin), `https://*` / `http://*` (any origin of that
+ * scheme, as API Gateway reads them), exact origins (`https://shop.example.com`), or one-label
+ * wildcards (`https://*.example.com`, as @middy/http-cors reads them; usable in a source's own
+ * `allowedOrigins`, which the collector enforces, not in API Gateway's CORS configuration).
  */
 export class OriginAllowlist {
   readonly any: boolean;
@@ -25,6 +34,7 @@ export class OriginAllowlist {
     this.patterns = list
       .filter((origin) => origin !== '*' && origin.includes('*'))
       .map((origin) => {
+        if (origin === 'https://*' || origin === 'http://*') return new RegExp(`^${origin.slice(0, -1)}.+$`);
         const escaped = origin.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^./:]+');
         return new RegExp(`^${escaped}$`);
       });

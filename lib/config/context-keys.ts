@@ -26,6 +26,9 @@ export const CONTEXT_DEFAULTS = {
   tracing: COLLECTOR_FUNCTION_DEFAULTS.tracing,
   logLevel: COLLECTOR_FUNCTION_DEFAULTS.logLevel,
   logRetentionDays: COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays,
+  retainSpillQueues: true,
+  spillEncryption: 'SQS_MANAGED',
+  accessLogSourceIp: false,
 } as const;
 
 /** Optional context keys without a default (docs/deploying.md lists them with the others). */
@@ -38,4 +41,8 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'alarmEmail',
   'alarmTopicArn',
   'iteratorAgeAlarmSeconds',
+  'collectorRoleArn',
+  'reservedConcurrency',
+  'redriveRoleArns',
+  'alarmTopicKeyArn',
 ] as const;

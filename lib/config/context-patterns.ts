@@ -31,3 +31,9 @@ export const ROLE_ARN_RULE =
 /** How to fix a stream ARN. */
 export const STREAM_ARN_RULE =
   'a Kinesis stream ARN; use the StreamArn output of the stream stack, like arn:aws:kinesis:eu-west-1:123456789012:stream/Name';
+/** A KMS key ARN in any partition (not an alias: CloudWatch needs the key's own policy to allow it). */
+export const KMS_KEY_ARN_PATTERN =
+  /^arn:aws[-a-z]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[-a-z]*:kms:[a-z]{2}(?:-[a-z]+)+-\d:\d{12}:key\/mrk-[0-9a-f]{32}$/;
+/** How to fix a collector role ARN. */
+export const COLLECTOR_ROLE_ARN_RULE =
+  'an IAM role ARN; use the CollectorRoleArn output of the collector stack, like arn:aws:iam::111111111111:role/kinesis-event-forwarder/KinesisEventForwarder/Name';

@@ -24,6 +24,11 @@ export interface StreamDeployConfig {
   readonly externalIds: readonly string[];
   /** The account whose principals may assume the writer role; `undefined`: this stack's own account. */
   readonly collectorAccountId?: string;
+  /**
+   * The collector's role (its `CollectorRoleArn` output), the only principal the writer role then
+   * trusts; `undefined`: every role under the collector IAM path of the trusted account.
+   */
+  readonly collectorRoleArn?: string;
   readonly capacity: StreamCapacity;
   readonly retentionHours: number;
   readonly encryption: StreamEncryptionChoice;
@@ -43,6 +48,8 @@ export type AlarmNotifications =
 export interface AlarmsDeployConfig {
   /** `undefined`: the alarms change state in CloudWatch only, nobody is notified. */
   readonly notifications?: AlarmNotifications;
+  /** A KMS key that encrypts the alarm topic the stacks create (context key `alarmTopicKeyArn`). */
+  readonly topicKeyArn?: string;
 }
 
 /** Where the collector writes when the stream lives in another account. */
@@ -72,6 +79,16 @@ export interface CollectorDeployConfig {
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
   readonly alarms: AlarmsDeployConfig;
+  /** The function's reserved concurrency; `undefined`: none (the account's unreserved pool). */
+  readonly reservedConcurrency?: number;
+  /** Keep the spill queues (and their key) when the stack is deleted or replaces them. */
+  readonly retainSpillQueues: boolean;
+  /** Encrypt the spill queues with a customer-managed key rather than the SQS-managed one. */
+  readonly spillEncryption: 'sqs-managed' | 'customer-managed';
+  /** Roles besides the collector's own that may read the spill queues (the redrive's). */
+  readonly redriveRoleArns: readonly string[];
+  /** Put the client's address (`sourceIp`) in the API access log. */
+  readonly accessLogSourceIp: boolean;
 }
 
 export interface DeployConfig {

@@ -1,4 +1,4 @@
-import { EMAIL_PATTERN, TOPIC_ARN_PATTERN } from './context-patterns';
+import { EMAIL_PATTERN, KMS_KEY_ARN_PATTERN, TOPIC_ARN_PATTERN } from './context-patterns';
 import type { ContextReader } from './context-reader';
 import type { AlarmsDeployConfig } from './deploy-config';
 
@@ -20,7 +20,18 @@ export function readAlarmsConfig(reader: ContextReader): AlarmsDeployConfig {
     );
     return {};
   }
-  if (email !== undefined) return { notifications: { kind: 'email', email } };
+  const topicKeyArn = reader.matching(
+    'alarmTopicKeyArn',
+    KMS_KEY_ARN_PATTERN,
+    'a KMS key ARN; use the ARN of a symmetric key in the region you deploy to whose policy lets cloudwatch.amazonaws.com use it (kms:GenerateDataKey*, kms:Decrypt)',
+  );
+  if (reader.has('alarmTopicKeyArn') && !reader.has('alarmEmail')) {
+    reader.problems.push(
+      'alarmTopicKeyArn: only used for the topic the stacks create for alarmEmail; encrypt a topic you bring (alarmTopicArn) yourself',
+    );
+  }
+  const key = topicKeyArn === undefined ? {} : { topicKeyArn };
+  if (email !== undefined) return { notifications: { kind: 'email', email }, ...key };
   if (topicArn !== undefined) return { notifications: { kind: 'topic', topicArn } };
   return {};
 }

@@ -1,3 +1,4 @@
+import { API_GATEWAY_ORIGIN_WILDCARDS } from '../../lambda/http/cors';
 import { INGEST_API_DEFAULTS } from './construct-defaults';
 import { CONTEXT_DEFAULTS } from './context-keys';
 import {
@@ -21,9 +22,21 @@ export function readCollectorConfig(
 ): CollectorDeployConfig {
   const origins = reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins];
   for (const origin of origins) {
-    if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.*-]+(:\d{1,5})?$/.test(origin)) {
+    if (origin.includes('*') && !API_GATEWAY_ORIGIN_WILDCARDS.includes(origin)) {
+      reader.problems.push(
+        `allowedOrigins: "${origin}" is a pattern API Gateway does not match (its CORS takes exact origins, *, https://* and http://* only, so browsers would be refused); list each site, like https://www.example.com,https://shop.example.com`,
+      );
+    } else if (origin !== '*' && !/^https?:\/\/[A-Za-z0-9.*-]+(:\d{1,5})?$/.test(origin)) {
       reader.problems.push(
         `allowedOrigins: "${origin}" is not an origin; use * or scheme://host[:port] without a path, like https://www.example.com`,
+      );
+    }
+  }
+  const redriveRoleArns = reader.list('redriveRoleArns') ?? [];
+  for (const arn of redriveRoleArns) {
+    if (!ROLE_ARN_PATTERN.test(arn)) {
+      reader.problems.push(
+        `redriveRoleArns: "${arn}" is not an IAM role ARN; use the ARN of the role that runs npm run redrive, like arn:aws:iam::111111111111:role/operations`,
       );
     }
   }
@@ -82,6 +95,19 @@ export function readCollectorConfig(
     logLevel: reader.oneOf('logLevel', CONTEXT_DEFAULTS.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR']),
     logRetentionDays: retention,
     alarms,
+    ...(reader.has('reservedConcurrency')
+      ? { reservedConcurrency: reader.integer('reservedConcurrency', 0, 1, 100_000, ' executions') }
+      : {}),
+    retainSpillQueues: reader.boolean('retainSpillQueues', CONTEXT_DEFAULTS.retainSpillQueues),
+    spillEncryption:
+      reader.oneOf('spillEncryption', CONTEXT_DEFAULTS.spillEncryption, [
+        'SQS_MANAGED',
+        'CUSTOMER_MANAGED',
+      ]) === 'CUSTOMER_MANAGED'
+        ? 'customer-managed'
+        : 'sqs-managed',
+    redriveRoleArns,
+    accessLogSourceIp: reader.boolean('accessLogSourceIp', CONTEXT_DEFAULTS.accessLogSourceIp),
   };
 }
 

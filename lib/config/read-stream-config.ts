@@ -1,5 +1,10 @@
 import { CONTEXT_DEFAULTS } from './context-keys';
-import { EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE } from './context-patterns';
+import {
+  COLLECTOR_ROLE_ARN_RULE,
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
+  ROLE_ARN_PATTERN,
+} from './context-patterns';
 import type { ContextReader } from './context-reader';
 import type { AlarmsDeployConfig, StreamDeployConfig } from './deploy-config';
 
@@ -31,9 +36,24 @@ export function readStreamConfig(
     'AWS_MANAGED',
     'CUSTOMER_MANAGED',
   ]);
+  const collectorRoleArn = reader.matching('collectorRoleArn', ROLE_ARN_PATTERN, COLLECTOR_ROLE_ARN_RULE);
+  if (reader.has('collectorRoleArn') && !reader.has('collectorAccountId')) {
+    reader.problems.push(
+      "collectorRoleArn: only used with collectorAccountId (the data owner's side); in one account the writer role trusts the collector deployed with it",
+    );
+  } else if (
+    collectorRoleArn !== undefined &&
+    collectorAccountId !== undefined &&
+    collectorRoleArn.split(':')[4] !== collectorAccountId
+  ) {
+    reader.problems.push(
+      `collectorRoleArn: ${collectorRoleArn} is not in collectorAccountId ${collectorAccountId}; use the CollectorRoleArn output of the collector stack in that account`,
+    );
+  }
   return {
     externalIds,
     ...(collectorAccountId === undefined ? {} : { collectorAccountId }),
+    ...(collectorRoleArn === undefined ? {} : { collectorRoleArn }),
     capacity: mode === 'PROVISIONED' ? { mode: 'provisioned', shardCount } : { mode: 'on-demand' },
     retentionHours: reader.integer('retentionHours', CONTEXT_DEFAULTS.retentionHours, 24, 8760, ' hours'),
     encryption: encryption === 'CUSTOMER_MANAGED' ? 'customer-managed' : 'aws-managed',

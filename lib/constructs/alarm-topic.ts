@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -9,6 +10,12 @@ import type { AlarmNotifications } from '../config';
 export interface AlarmTopicProps {
   /** An address to subscribe to a new topic, or an existing topic. */
   readonly notifications: AlarmNotifications;
+  /**
+   * A KMS key (ARN) that encrypts the new topic. Its key policy must let `cloudwatch.amazonaws.com`
+   * call `kms:GenerateDataKey*` and `kms:Decrypt`, or alarms cannot publish (docs/security.md).
+   * @default - not encrypted at rest (alarm state changes only; publishing is TLS-only)
+   */
+  readonly encryptionKeyArn?: string;
 }
 
 /**
@@ -27,16 +34,22 @@ export class AlarmTopic extends Construct {
     if (notifications.kind === 'topic') {
       this.topic = sns.Topic.fromTopicArn(this, 'Existing', notifications.topicArn);
     } else {
+      const masterKey =
+        props.encryptionKeyArn === undefined
+          ? undefined
+          : kms.Key.fromKeyArn(this, 'Key', props.encryptionKeyArn);
       const topic = new sns.Topic(this, 'Topic', {
         displayName: 'kinesis-event-forwarder alarms',
         enforceSSL: true,
+        ...(masterKey === undefined ? {} : { masterKey }),
       });
       topic.addSubscription(new subscriptions.EmailSubscription(notifications.email));
-      Validations.of(topic).acknowledge({
-        id: 'AwsSolutions-SNS2',
-        reason:
-          'The topic carries CloudWatch alarm state changes only (alarm name, metric, threshold), never events or secrets. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, so encryption would need a customer-managed key and key policy for no data worth protecting; publishing is TLS-only (enforceSSL).',
-      });
+      if (masterKey === undefined)
+        Validations.of(topic).acknowledge({
+          id: 'AwsSolutions-SNS2',
+          reason:
+            'The topic carries CloudWatch alarm state changes only (alarm name, metric, threshold), never events or secrets. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, so encryption would need a customer-managed key and key policy for no data worth protecting; publishing is TLS-only (enforceSSL).',
+        });
       this.topic = topic;
     }
     this.action = new actions.SnsAction(this.topic);

@@ -82,6 +82,15 @@ export interface CollectorFunctionProps {
    * @default - `/` (IAM's root path)
    */
   readonly rolePath?: string;
+  /**
+   * Executions reserved for the function, which are also its ceiling: a flood of requests then
+   * throttles this function (API Gateway answers 5xx, which the SDKs retry) instead of taking the
+   * account's whole concurrency from every other function. A reservation must leave the account its
+   * minimum of unreserved concurrency (100 with the default quota of 1,000), so new accounts whose
+   * quota is 10 cannot deploy with any.
+   * @default - none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: number;
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -136,6 +145,16 @@ export class CollectorFunction extends Construct {
                     resources: [props.spillQueue.queueArn],
                   }),
                 ]),
+            ...(props.spillQueue?.encryptionMasterKey === undefined
+              ? []
+              : [
+                  // SendMessage to a queue with a customer-managed key takes both (SQS's own rule).
+                  new iam.PolicyStatement({
+                    sid: 'EncryptSpilledEvents',
+                    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+                    resources: [props.spillQueue.encryptionMasterKey.keyArn],
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -175,6 +194,9 @@ export class CollectorFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? COLLECTOR_FUNCTION_DEFAULTS.memorySizeMb,
       timeout: props.timeout ?? Duration.seconds(COLLECTOR_FUNCTION_DEFAULTS.timeoutSeconds),
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
       role: this.role,
       logGroup: this.logGroup,
       tracing:

@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +7,27 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../lambda/contract/cors-headers';
 import { INGEST_API_DEFAULTS } from '../config/construct-defaults';
+
+/**
+ * One JSON object per request: what operating the API needs (request id and time, route, status,
+ * answer size, the Lambda's latency, API Gateway's own error), and never the path or query string
+ * (RudderStack's beacon sends its write key as `?writeKey=`), headers or body. `sourceIp` only when
+ * asked for.
+ */
+export function accessLogFormat(sourceIp: boolean): string {
+  const fields = [
+    '"requestId":"$context.requestId"',
+    '"requestTime":"$context.requestTimeEpoch"',
+    '"routeKey":"$context.routeKey"',
+    '"status":"$context.status"',
+    '"responseLength":"$context.responseLength"',
+    '"integrationLatency":"$context.integrationLatency"',
+    // messageString is the message already quoted and escaped, so the line stays valid JSON.
+    '"error":{"message":$context.error.messageString}',
+    ...(sourceIp ? ['"sourceIp":"$context.identity.sourceIp"'] : []),
+  ];
+  return `{${fields.join(',')}}`;
+}
 
 /**
  * Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics, and the settings
@@ -64,6 +86,12 @@ export interface IngestApiProps {
    */
   readonly accessLogRetention?: logs.RetentionDays;
   /**
+   * Put the client's address (`sourceIp`) in each access log line. Off by default: an IP address is
+   * personal data in many jurisdictions, and the other fields are enough to operate the API.
+   * @default false
+   */
+  readonly accessLogSourceIp?: boolean;
+  /**
    * Turns the generated `execute-api` URL off, so only a custom domain answers (give the API one,
    * e.g. with `IngestDomain`, or nothing reaches the collector).
    * @default - false: the `execute-api` URL answers too
@@ -117,7 +145,10 @@ export class IngestApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit, burstLimit },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogs) },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigateway.AccessLogFormat.custom(accessLogFormat(props.accessLogSourceIp ?? false)),
+      },
     });
 
     const integration = new HttpLambdaIntegration('Collector', props.handler, {

@@ -30,6 +30,26 @@ describe('the cdk-nag AwsSolutions pack', () => {
       },
     ],
     [
+      'the same-account deployment with an encrypted alarm topic, a customer-managed spill key and reserved concurrency',
+      {
+        externalIds: 'nag-check-id',
+        alarmEmail: 'ops@example.com',
+        alarmTopicKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        spillEncryption: 'CUSTOMER_MANAGED',
+        reservedConcurrency: '100',
+        redriveRoleArns: 'arn:aws:iam::111111111111:role/operations',
+      },
+    ],
+    [
+      'the stream stack pinned to one collector role, with an alarm topic',
+      {
+        collectorAccountId: '111111111111',
+        collectorRoleArn: 'arn:aws:iam::111111111111:role/kinesis-event-forwarder/Prod/Collector-AbC',
+        externalIds: 'a-1',
+        alarmEmail: 'ops@example.com',
+      },
+    ],
+    [
       'the collector stack alone with tracing on',
       {
         writerRoleArn: 'arn:aws:iam::222222222222:role/event-writer',
