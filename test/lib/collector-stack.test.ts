@@ -204,13 +204,13 @@ describe('CollectorStack', () => {
       'AWS::SQS::QueuePolicy',
       {
         PolicyDocument: {
-          Statement: [
+          Statement: Match.arrayWith([
             Match.objectLike({
               Effect: 'Deny',
               Action: 'sqs:*',
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             }),
-          ],
+          ]),
         },
       },
       2,
