@@ -27,6 +27,10 @@ export interface DebugPageOptions {
   readonly timestampOnClient?: boolean;
   /** The line under the page's title. @default - `local collector · stream "<streamName>"` */
   readonly subtitle?: string;
+  /** Trusted HTML added to the toolbar (local mode's fault switches). @default - nothing */
+  readonly controls?: string;
+  /** Scripts run after the page's own (the switches' behaviour). @default - none */
+  readonly scripts?: readonly string[];
 }
 
 export interface DebugPage {
@@ -142,6 +146,8 @@ export async function startDebugPage(options: DebugPageOptions): Promise<DebugPa
       capacity,
       eventsPath: `${DEBUG_PAGE_PATH}/events`,
       subtitle: options.subtitle ?? `local collector · stream "${options.streamName}"`,
+      ...(options.controls === undefined ? {} : { controls: options.controls }),
+      ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
     }),
   );
   return {

@@ -12,6 +12,7 @@ import {
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
+import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
 import { type HttpApiHandler, startLocalCollector } from './local-collector';
@@ -469,6 +470,8 @@ export async function startLocalMode(
           ? {}
           : { failedStreamName: pageDestination.failedStreamName }),
         secrets: config.sources.flatMap((source) => source.writeKeys ?? []),
+        controls: faultSwitchesControls(localSts !== undefined),
+        scripts: [FAULT_SWITCHES_SCRIPT],
       });
     };
     if (warnings.length === 0) await startPage();
