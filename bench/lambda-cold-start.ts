@@ -23,6 +23,8 @@ export interface ColdStartRow {
   readonly memoryMb: number;
   /** Whether the process ran in a CPU-quota cgroup at the memory size's vCPU share. */
   readonly cpuQuota: boolean;
+  /** Ran without `--enable-source-maps` (the template sets it in `NODE_OPTIONS`). */
+  readonly withoutSourceMaps: boolean;
   readonly cpuShare: number;
   /** Process start to the runtime's first `/next` (Lambda's Init Duration). */
   readonly initMs: Summary;
@@ -56,6 +58,8 @@ interface Case {
   readonly function: 'collector' | 'trivial';
   readonly memoryMb: number;
   readonly cpuQuota: boolean;
+  /** Run without the template's `NODE_OPTIONS` (`--enable-source-maps`): the source-map decision. */
+  readonly withoutSourceMaps?: boolean;
 }
 
 /** A handler that does nothing: the runtime's own start-up, the baseline of every cold start. */
@@ -95,6 +99,13 @@ export async function measureLambdaColdStarts(options: {
     const cases: Case[] = [
       { label: 'trivial handler', function: 'trivial', memoryMb: 256, cpuQuota: false },
       { label: 'collector (cloud-assembly index.js)', function: 'collector', memoryMb: 256, cpuQuota: false },
+      {
+        label: 'collector without --enable-source-maps',
+        function: 'collector',
+        memoryMb: 256,
+        cpuQuota: false,
+        withoutSourceMaps: true,
+      },
       ...QUOTA_MEMORY_SIZES.flatMap((memoryMb) => [
         {
           label: `trivial handler, ${memoryMb} MB CPU share`,
@@ -135,7 +146,7 @@ export async function measureLambdaColdStarts(options: {
         const lambda = await startLambdaProcess({
           codeDir: entry.function === 'collector' ? assetDir : trivialDir,
           handler: entry.function === 'collector' ? deployed.fn.handler : 'index.handler',
-          environment: deployed.env,
+          environment: entry.withoutSourceMaps ? { ...deployed.env, NODE_OPTIONS: '' } : deployed.env,
           memorySizeMb: entry.memoryMb,
           cpuQuota: entry.cpuQuota,
           initTimeoutMs: 120_000,
@@ -166,6 +177,7 @@ export async function measureLambdaColdStarts(options: {
       const warmP50Ms = percentile(sample.warm, 50);
       return {
         ...entry,
+        withoutSourceMaps: entry.withoutSourceMaps ?? false,
         cpuShare: entry.cpuQuota ? cpuShareOf(entry.memoryMb) : Number.NaN,
         initMs: summarise(sample.init),
         firstInvocationMs: summarise(sample.first),
@@ -269,6 +281,7 @@ export function lambdaColdStartSection(results: ColdStartResults | undefined): s
   lines.push(
     '',
     `- **Cold start over a trivial handler** (no CPU quota): ${ms(results.overTrivialMs)} = collector init + first invocation (${ms(collector?.coldStartMs.median ?? Number.NaN)}) minus the trivial handler's init (${ms(trivial?.initMs.median ?? Number.NaN)}). Goal: <= 90 ms.`,
+    `- **Source maps** (\`--enable-source-maps\`, set by the template): init + first invocation ${ms(collector?.coldStartMs.median ?? Number.NaN)} with, ${ms(row('collector without --enable-source-maps')?.coldStartMs.median ?? Number.NaN)} without; peak RSS ${collector?.peakRssMb.median.toFixed(1)} MB with, ${row('collector without --enable-source-maps')?.peakRssMb.median.toFixed(1)} MB without.`,
     `- **Recommended memory: ${results.recommendation.memoryMb} MB**: ${results.recommendation.reason}.`,
     "- The CPU share is Lambda's (memory / 1,769 MB of one vCPU), applied as a cgroup v1 CFS quota; this machine's",
     "  x86 cores stand in for Graviton, so compare rows with each other rather than with a deployed function's figures.",
