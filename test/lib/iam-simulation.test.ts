@@ -308,6 +308,49 @@ describe('IAM simulation of the cross-account deployment', () => {
         identityPolicies: collector.identityPolicies,
       });
 
+    const queuePolicyOf = (queueId: string) => {
+      const [policy] = Object.values(collectorTemplate.findResources('AWS::SQS::QueuePolicy')).filter(
+        (resource) => JSON.stringify(resource.Properties.Queues).includes(queueId),
+      );
+      return resolveIntrinsics(
+        policy?.Properties.PolicyDocument,
+        collectorAccountValues(collectorTemplate),
+      ) as IamPolicy;
+    };
+    const spillQueueId = spillQueue.split(':').pop() as string;
+    /** A principal of the collector's account whose own policy allows every SQS action on everything. */
+    const withSqsStar = (principal: string, action: string) =>
+      decide({
+        principal,
+        action,
+        resource: spillQueue,
+        resourceAccount: COLLECTOR_ACCOUNT,
+        identityPolicies: [
+          {
+            name: 'sqs-admin',
+            policy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }],
+            },
+          },
+        ],
+        resourcePolicy: queuePolicyOf(spillQueueId),
+        context: { 'aws:SecureTransport': 'true' },
+      });
+
+    it.each(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage', 'sqs:PurgeQueue'])(
+      'denies %s on the spill queue to another principal of the account, whatever its own policy allows',
+      async (action) => {
+        expect(await withSqsStar(DEVELOPER_ROLE_ARN, action)).not.toBe('Allowed');
+      },
+    );
+
+    it("lets a redrive role under the collector's IAM path receive and delete spilled events", async () => {
+      const redrive = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/kinesis-event-forwarder/KinesisEventForwarder/redrive`;
+      expect(await withSqsStar(redrive, 'sqs:ReceiveMessage')).toBe('Allowed');
+      expect(await withSqsStar(redrive, 'sqs:DeleteMessage')).toBe('Allowed');
+    });
+
     it('lets the collector role send messages to its spill queue', async () => {
       expect(await asCollector('sqs:SendMessage', spillQueue)).toBe('Allowed');
     });
