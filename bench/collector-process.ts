@@ -11,12 +11,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseRuntimeConfig } from '../lambda/config/runtime-config';
 import { createKinesisClient } from '../lambda/delivery/kinesis-client';
+import type { CollectorHandler } from '../lambda/handler';
 import { createHandler } from '../lambda/handler';
-import { type HttpApiHandler, startLocalCollector } from '../local/local-collector';
+import { startLocalCollector } from '../local/local-collector';
 import { localCollectorConfig, localModeSettings } from '../local/local-mode';
 import { PutRecordPerEventWriter } from './put-record-writer';
 
-async function loadHandler(): Promise<HttpApiHandler> {
+async function loadHandler(): Promise<CollectorHandler> {
   const settings = localModeSettings({
     STREAM_NAME: process.env.BENCH_STREAM,
     WRITE_KEY: process.env.BENCH_WRITE_KEY,
@@ -31,11 +32,11 @@ async function loadHandler(): Promise<HttpApiHandler> {
       ]),
     );
     const logger = new Logger({ serviceName: 'bench', logLevel: 'WARN' });
-    return createHandler({ config: parsed, writers, logger }) as unknown as HttpApiHandler;
+    return createHandler({ config: parsed, writers, logger });
   }
   process.env.COLLECTOR_CONFIG = JSON.stringify(config);
   const entry = await import('../lambda/index');
-  return entry.handler as unknown as HttpApiHandler;
+  return entry.handler;
 }
 
 async function main(): Promise<void> {
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const handler = await loadHandler();
   let durations: number[] = [];
   let cpuSince = process.cpuUsage();
-  const timed: HttpApiHandler = async (event: APIGatewayProxyEventV2, context: Context) => {
+  const timed: CollectorHandler = async (event: APIGatewayProxyEventV2, context: Context) => {
     const start = performance.now();
     try {
       return await handler(event, context);

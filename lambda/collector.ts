@@ -2,7 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import { SsmParameterReader } from './config/ssm-parameter-reader';
@@ -13,18 +12,15 @@ import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
 import { createSpillStore } from './delivery/spill-store-config';
 import { withSpill } from './delivery/spilling-record-writer';
-import { createHandler } from './handler';
+import { type CollectorHandler, createHandler } from './handler';
+
+export type { CollectorHandler } from './handler';
+
 import { jsonAnswer } from './http/answers';
 import { SecretWriteKeys } from './http/secret-write-keys';
 import { allObservers, deliveryMetrics } from './observability/delivery-metrics';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
-
-/** A Lambda handler of API Gateway HTTP API (payload 2.0) events. */
-export type CollectorHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyResultV2>;
 
 export interface CollectorOptions {
   /** The function's environment, read once. */
@@ -196,7 +192,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       logger,
       writeKeys,
       metrics,
-    }) as unknown as CollectorHandler;
+    });
   };
 
   let current: { config: RuntimeConfig; handler: CollectorHandler } | undefined;

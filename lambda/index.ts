@@ -1,6 +1,6 @@
 import { createCollector } from './collector';
 
-export type { CollectorHandler } from './collector';
+export type { CollectorHandler } from './handler';
 
 /**
  * The Lambda entry point. Runs once per container (cold start): the environment is read, and a

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { CollectorHandler } from '../lambda/handler';
 import { toApiGatewayEvent } from './api-gateway-event';
 
-/** A Lambda handler of HTTP API events, as `lambda/index.ts` exports it. */
-export type HttpApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyResultV2>;
+/**
+ * The handler local mode serves.
+ * @deprecated - the same type as `CollectorHandler` (`lambda/handler.ts`); use that name.
+ */
+export type HttpApiHandler = CollectorHandler;
 
 export interface LocalCollectorOptions {
-  readonly handler: HttpApiHandler;
+  readonly handler: CollectorHandler;
   readonly port: number;
   /** @default '127.0.0.1' */
   readonly host?: string;

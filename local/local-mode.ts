@@ -10,12 +10,13 @@ import {
   readRuntimeConfig,
 } from '../lambda/config/runtime-config';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
+import type { CollectorHandler } from '../lambda/handler';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
-import { type HttpApiHandler, startLocalCollector } from './local-collector';
+import { startLocalCollector } from './local-collector';
 import {
   emulatedStreams,
   emulatorCredentials,
@@ -356,7 +357,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function startLocalMode(
   settings: LocalModeSettings,
-  loadHandler: (config: RuntimeConfigInput, context: LocalHandlerContext) => Promise<HttpApiHandler>,
+  loadHandler: (config: RuntimeConfigInput, context: LocalHandlerContext) => Promise<CollectorHandler>,
   hooks: LocalModeHooks = {},
 ): Promise<LocalMode> {
   const config = localRuntimeConfig(settings);

@@ -1,4 +1,4 @@
-import type { HttpApiHandler, LocalCollector } from '../../local/local-collector';
+import type { LocalCollector } from '../../local/local-collector';
 import { startLocalCollector } from '../../local/local-collector';
 import { type CapturedOutput, captureOutput } from '../support/assume-role-collector';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
@@ -54,7 +54,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
     output = captureOutput();
     const { handler } = await import('../../lambda/index');
     collector = await startLocalCollector({
-      handler: handler as HttpApiHandler,
+      handler: handler,
       port: 0,
       timeoutMs: deployed.fn.timeoutSeconds * 1000,
     });

@@ -7,7 +7,6 @@ import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { createHandler } from '../../lambda/handler';
-import type { HttpApiHandler } from '../../local/local-collector';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
 import { launchOfflineChromium, RequestLog } from '../support/browser';
 import { startTestKinesis } from '../support/test-collector';
@@ -83,7 +82,7 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
         ),
       );
       const logger = new Logger({ serviceName: 'debug-page-test', logLevel: 'SILENT' });
-      return createHandler({ config, writers, failedWriters, logger }) as unknown as HttpApiHandler;
+      return createHandler({ config, writers, failedWriters, logger });
     });
   }, 600_000);
   afterAll(async () => {

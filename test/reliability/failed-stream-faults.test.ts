@@ -11,7 +11,7 @@ import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { redrive } from '../../lambda/delivery/spill-redrive';
 import { withSpill } from '../../lambda/delivery/spilling-record-writer';
 import { createHandler } from '../../lambda/handler';
-import { type HttpApiHandler, startLocalCollector } from '../../local/local-collector';
+import { startLocalCollector } from '../../local/local-collector';
 import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { RELIABILITY_DOC, replaceDocSection, writeDocs } from '../../reliability/doc-sections';
@@ -184,7 +184,7 @@ describe('faults on the failed-events stream: every valid event in the main stre
         writers: new Map([['d', writerOf(kinesisServer.endpoint, 'events')]]),
         failedWriters: new Map([['d', failedWriter]]),
         logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      }) as unknown as HttpApiHandler;
+      });
       const collector = await startLocalCollector({ handler, port: 0, timeoutMs: 10_000 });
       proxy.faults = scenario.faults;
       const timer =

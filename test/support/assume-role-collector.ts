@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createCollector } from '../../lambda/collector';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
-import { type HttpApiHandler, type LocalCollector, startLocalCollector } from '../../local/local-collector';
+import { type LocalCollector, startLocalCollector } from '../../local/local-collector';
 import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
@@ -121,7 +121,7 @@ export async function startAssumeRoleCollector(
     logger: new Logger({ serviceName: 'kinesis-event-forwarder', logLevel: 'INFO' }),
     metrics: new Metrics({ namespace: 'KinesisEventForwarder', serviceName: 'kinesis-event-forwarder' }),
     clientOptions: { callerCredentials: { ...LOCAL_CALLER_CREDENTIALS } },
-  }) as HttpApiHandler;
+  });
   const collector: LocalCollector = await startLocalCollector({ handler, port: 0 });
   return {
     url: collector.url,

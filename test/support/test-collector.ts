@@ -13,7 +13,7 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { createHandler } from '../../lambda/handler';
 import { createKinesalite } from '../../local/kinesalite';
-import { type HttpApiHandler, type LocalCollector, startLocalCollector } from '../../local/local-collector';
+import { type LocalCollector, startLocalCollector } from '../../local/local-collector';
 import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords, type StoredRecord } from './stream-reader';
@@ -97,7 +97,7 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
     }),
   );
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const handler = createHandler({ config, writers, logger }) as unknown as HttpApiHandler;
+  const handler = createHandler({ config, writers, logger });
   const collector: LocalCollector = await startLocalCollector({
     handler,
     port: 0,

@@ -6,7 +6,7 @@ import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../lambda/handler';
-import { type HttpApiHandler, startLocalCollector } from '../../local/local-collector';
+import { startLocalCollector } from '../../local/local-collector';
 import { emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { runReplayCli } from '../../tools/replay/replay-cli';
@@ -67,7 +67,7 @@ describe('npm run replay-failed', () => {
       writers: new Map([['d', writerOf('replay-events')]]),
       failedWriters: new Map([['d', writerOf('replay-events-failed')]]),
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    }) as unknown as HttpApiHandler;
+    });
     const collector = await startLocalCollector({ handler, port: 0 });
     const batch = [
       {
