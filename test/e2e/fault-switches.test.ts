@@ -4,7 +4,6 @@ import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../lambda/handler';
-import type { HttpApiHandler } from '../../local/local-collector';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
 import { launchOfflineChromium } from '../support/browser';
 
@@ -32,7 +31,7 @@ describe("the live events page's fault switches in Debian Chromium", () => {
         ]),
       );
       const logger = new Logger({ serviceName: 'fault-switches-test', logLevel: 'SILENT' });
-      return createHandler({ config, writers, logger }) as unknown as HttpApiHandler;
+      return createHandler({ config, writers, logger });
     });
   }, 600_000);
   afterAll(async () => {
