@@ -116,7 +116,7 @@ describe('trying failures in local mode', () => {
       expect((await track(collectorUrl, 'too-early')).status).toBe(503);
 
       await new Promise<void>((resolve) => emulator.listen(port, '127.0.0.1', resolve));
-      await waitForOutput(started, /answers now; streams late ready/);
+      await waitForOutput(started, /answers now; streams late(, late-failed)? ready/);
       expect((await track(collectorUrl, 'in-time')).status).toBe(200);
       const kinesis = emulatorClient(endpoint, 'us-east-1');
       expect((await readAllRecords(kinesis, 'late')).map((record) => record.json.event_id)).toEqual([
