@@ -7,13 +7,27 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addStacks } from '../lib/add-stacks';
-import { InvalidDeployConfigError, readDeployConfig } from '../lib/config';
+import {
+  InvalidDeployConfigError,
+  knownContextKeys,
+  readDeployConfig,
+  unknownContextKeys,
+} from '../lib/config';
 
 const app = new App();
+for (const { key, closest } of unknownContextKeys(
+  Object.keys(app.node.getAllContext()),
+  knownContextKeys(),
+)) {
+  console.warn(
+    `Warning: the context key "${key}" is not one this app reads, so it is ignored; did you mean "${closest}"? (every key: docs/deploying.md#context-keys)`,
+  );
+}
 try {
   addStacks(
     app,
-    readDeployConfig((key) => app.node.tryGetContext(key)),
+    // The CLI's deploy region, when it knows one: a certificate must be in it.
+    readDeployConfig((key) => app.node.tryGetContext(key), { region: process.env.CDK_DEFAULT_REGION }),
   );
 } catch (error) {
   if (!(error instanceof InvalidDeployConfigError)) throw error;

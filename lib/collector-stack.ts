@@ -8,6 +8,7 @@ import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
 import { IngestApi } from './constructs/ingest-api';
+import { IngestDomain } from './constructs/ingest-domain';
 import { SpillQueue } from './constructs/spill-queue';
 import { WriteKeysSecret } from './constructs/write-keys-secret';
 
@@ -58,6 +59,8 @@ function warnOfConcurrency(scope: Construct, config: CollectorDeployConfig): voi
 /** The public side: the HTTP API, the collector Lambda, its write keys and its spill queue. */
 export class CollectorStack extends Stack {
   readonly api: IngestApi;
+  /** The custom domain, when `domainName` was given. */
+  readonly domain?: IngestDomain;
   readonly collector: CollectorFunction;
   readonly writeKeys: WriteKeysSecret;
   readonly spill: SpillQueue;
@@ -117,7 +120,21 @@ export class CollectorStack extends Stack {
       throttlingBurstLimit: config.throttlingBurstLimit,
       accessLogRetention: logRetention,
       accessLogSourceIp: config.accessLogSourceIp,
+      disableExecuteApiEndpoint: config.disableExecuteApiEndpoint,
     });
+    const customDomain = config.customDomain;
+    this.domain =
+      customDomain === undefined
+        ? undefined
+        : new IngestDomain(this, 'Domain', {
+            api: this.api.api,
+            stage: this.api.stage,
+            domainName: customDomain.domainName,
+            ...(customDomain.hostedZone === undefined ? {} : { hostedZone: customDomain.hostedZone }),
+            ...(customDomain.certificateArn === undefined
+              ? {}
+              : { certificateArn: customDomain.certificateArn }),
+          });
     const notifications = config.alarms.notifications;
     this.alarms = new CollectorAlarms(this, 'Alarms', {
       function: this.collector.function,
@@ -148,9 +165,21 @@ export class CollectorStack extends Stack {
     });
 
     new CfnOutput(this, 'CollectorUrl', {
-      value: this.api.url,
+      value: this.domain?.url ?? this.api.url,
       description: 'Point analytics SDKs here (apiHost / dataPlaneUrl)',
     });
+    if (this.domain !== undefined && !config.disableExecuteApiEndpoint) {
+      new CfnOutput(this, 'ExecuteApiUrl', {
+        value: this.api.url,
+        description: 'The generated API URL, which answers too until disableExecuteApiEndpoint=true',
+      });
+    }
+    if (this.domain !== undefined && customDomain?.hostedZone === undefined) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.domain.dnsTarget,
+        description: `Point ${customDomain?.domainName} here (CNAME) at your DNS provider`,
+      });
+    }
     new CfnOutput(this, 'CollectorRoleArn', {
       value: this.collector.role.roleArn,
       description:

@@ -31,6 +31,15 @@ export const CONTEXT_DEFAULTS = {
   accessLogSourceIp: false,
 } as const;
 
+/** The context keys of the collector's custom domain. */
+export const CUSTOM_DOMAIN_CONTEXT_KEYS = [
+  'domainName',
+  'hostedZoneId',
+  'hostedZoneName',
+  'certificateArn',
+  'disableExecuteApiEndpoint',
+] as const;
+
 /** Optional context keys without a default (docs/deploying.md lists them with the others). */
 export const OPTIONAL_CONTEXT_KEYS = [
   'externalIds',
@@ -45,4 +54,10 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'reservedConcurrency',
   'redriveRoleArns',
   'alarmTopicKeyArn',
+  ...CUSTOM_DOMAIN_CONTEXT_KEYS,
 ] as const;
+
+/** Every context key the app reads (any other is reported as a probable typo). */
+export function knownContextKeys(): string[] {
+  return [...Object.keys(CONTEXT_DEFAULTS), ...OPTIONAL_CONTEXT_KEYS];
+}

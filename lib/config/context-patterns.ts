@@ -37,3 +37,18 @@ export const KMS_KEY_ARN_PATTERN =
 /** How to fix a collector role ARN. */
 export const COLLECTOR_ROLE_ARN_RULE =
   'an IAM role ARN; use the CollectorRoleArn output of the collector stack, like arn:aws:iam::111111111111:role/kinesis-event-forwarder/KinesisEventForwarder/Name';
+
+/** A lowercase DNS host name of two labels or more, no wildcard, no trailing dot. */
+export const DOMAIN_NAME_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A Route 53 hosted zone ID, as the console shows it. */
+export const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,31}$/;
+/** An ACM certificate ARN in any partition; captures the region. */
+export const CERTIFICATE_ARN_PATTERN =
+  /^arn:aws[-a-z]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How to fix a domain name. */
+export const DOMAIN_NAME_RULE =
+  "a domain name; use the collector's own host name in lowercase, without scheme, path or trailing dot, like events.example.com";
+/** How to fix a certificate ARN. */
+export const CERTIFICATE_ARN_RULE =
+  'an ACM certificate ARN; use one like arn:aws:acm:eu-west-1:123456789012:certificate/<uuid>, in the region you deploy the collector to';

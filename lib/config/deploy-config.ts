@@ -61,6 +61,22 @@ export interface ExternalDestination {
   readonly externalId: string;
 }
 
+/** What the deploy knows of its own environment before anything is deployed. */
+export interface DeployEnvironment {
+  /** The region the CLI deploys to (`CDK_DEFAULT_REGION`), when it knows it. */
+  readonly region?: string;
+}
+
+/** The collector's own host name, and how its certificate and DNS records come about. */
+export interface CustomDomainDeployConfig {
+  /** Like `events.example.com`. */
+  readonly domainName: string;
+  /** The Route 53 zone for alias records (and for validating a new certificate). */
+  readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
+  /** An existing ACM certificate; `undefined`: a new one, validated by DNS in `hostedZone`. */
+  readonly certificateArn?: string;
+}
+
 /** Settings of the collector stack (API Gateway HTTP API and Lambda). */
 export interface CollectorDeployConfig {
   /** `undefined` in the same-account topology: the destination comes from the stream stack. */
@@ -89,6 +105,10 @@ export interface CollectorDeployConfig {
   readonly redriveRoleArns: readonly string[];
   /** Put the client's address (`sourceIp`) in the API access log. */
   readonly accessLogSourceIp: boolean;
+  /** `undefined`: the collector's URL is the generated `execute-api` one. */
+  readonly customDomain?: CustomDomainDeployConfig;
+  /** Only the custom domain answers. */
+  readonly disableExecuteApiEndpoint: boolean;
 }
 
 export interface DeployConfig {

@@ -10,7 +10,8 @@
  * - `context-patterns.ts`: what a valid value looks like, and how to fix one;
  * - `context-reader.ts`: typed reads that collect every problem;
  * - `read-*-config.ts`: the keys of the stream stack, the collector stack and the alarms;
- * - `read-deploy-config.ts`: the entry point, and which stacks (topology) the keys ask for.
+ * - `read-deploy-config.ts`: the entry point, and which stacks (topology) the keys ask for;
+ * - `unknown-context-keys.ts`: context keys nobody reads, each with the closest known one.
  */
 export * from './construct-defaults';
 export * from './context-keys';
@@ -19,3 +20,4 @@ export type { ContextLookup } from './context-reader';
 export * from './deploy-config';
 export * from './invalid-deploy-config-error';
 export { readDeployConfig } from './read-deploy-config';
+export * from './unknown-context-keys';

@@ -12,12 +12,22 @@ import {
   STREAM_ARN_RULE,
 } from './context-patterns';
 import type { ContextReader } from './context-reader';
-import type { AlarmsDeployConfig, CollectorDeployConfig, ExternalDestination } from './deploy-config';
+import type {
+  AlarmsDeployConfig,
+  CollectorDeployConfig,
+  DeployEnvironment,
+  ExternalDestination,
+} from './deploy-config';
+import { readCustomDomainConfig } from './read-custom-domain-config';
 
-/** The collector stack's keys: ids, partition key, CORS, throttling, function and log settings. */
+/**
+ * The collector stack's keys: ids, partition key, CORS, throttling, function and log settings, and
+ * the custom domain.
+ */
 export function readCollectorConfig(
   reader: ContextReader,
   alarms: AlarmsDeployConfig,
+  environment: DeployEnvironment,
   destination?: ExternalDestination,
 ): CollectorDeployConfig {
   const origins = reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins];
@@ -108,6 +118,7 @@ export function readCollectorConfig(
         : 'sqs-managed',
     redriveRoleArns,
     accessLogSourceIp: reader.boolean('accessLogSourceIp', CONTEXT_DEFAULTS.accessLogSourceIp),
+    ...readCustomDomainConfig(reader, environment),
   };
 }
 

@@ -1,7 +1,7 @@
-import { CONTEXT_DEFAULTS } from './context-keys';
+import { CONTEXT_DEFAULTS, CUSTOM_DOMAIN_CONTEXT_KEYS } from './context-keys';
 import { ACCOUNT_ID_PATTERN, STACK_PREFIX_PATTERN } from './context-patterns';
 import { type ContextLookup, ContextReader } from './context-reader';
-import type { DeployConfig } from './deploy-config';
+import type { DeployConfig, DeployEnvironment } from './deploy-config';
 import { InvalidDeployConfigError } from './invalid-deploy-config-error';
 import { readAlarmsConfig } from './read-alarms-config';
 import { readCollectorConfig, readExternalDestination } from './read-collector-config';
@@ -14,7 +14,7 @@ import { readExternalIds, readStreamConfig } from './read-stream-config';
  * - `collectorAccountId` + `externalIds`: the stream stack only (the data owner's account);
  * - `writerRoleArn` + `streamArn` + `externalId`: the collector stack only.
  */
-export function readDeployConfig(lookup: ContextLookup): DeployConfig {
+export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvironment = {}): DeployConfig {
   const reader = new ContextReader(lookup);
   const stackPrefix =
     reader.matching(
@@ -41,7 +41,7 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
     config = {
       topology: 'collector-account',
       stackPrefix,
-      collector: readCollectorConfig(reader, alarms, destination),
+      collector: readCollectorConfig(reader, alarms, environment, destination),
     };
   } else {
     const externalIds = readExternalIds(reader);
@@ -56,6 +56,12 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
       'an AWS account ID; use the 12 digits of the account that runs the collector',
     );
     if (reader.has('collectorAccountId')) {
+      const domainKeys = CUSTOM_DOMAIN_CONTEXT_KEYS.filter((key) => reader.has(key));
+      if (domainKeys.length > 0) {
+        reader.problems.push(
+          `${domainKeys.join(', ')}: only used by the collector stack; set ${domainKeys.length === 1 ? 'it' : 'them'} when you deploy the collector`,
+        );
+      }
       config = {
         topology: 'stream-account',
         stackPrefix,
@@ -66,7 +72,7 @@ export function readDeployConfig(lookup: ContextLookup): DeployConfig {
         topology: 'same-account',
         stackPrefix,
         stream: readStreamConfig(reader, externalIds, alarms),
-        collector: readCollectorConfig(reader, alarms),
+        collector: readCollectorConfig(reader, alarms, environment),
       };
     }
   }

@@ -58,6 +58,16 @@ describe('the cdk-nag AwsSolutions pack', () => {
         tracing: 'true',
       },
     ],
+    [
+      'a custom domain in a Route 53 zone with the execute-api URL off',
+      {
+        externalIds: 'nag-check-id',
+        domainName: 'events.example.com',
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        hostedZoneName: 'example.com',
+        disableExecuteApiEndpoint: 'true',
+      },
+    ],
   ])('reports no unacknowledged finding for %s', (_, context) => {
     const { app } = buildTestApp(context);
 
