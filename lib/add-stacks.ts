@@ -36,6 +36,9 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
     target = {
       writerRoleArn: streamStack.writerRole.roleArn,
       streamName: streamStack.stream.streamName,
+      ...(streamStack.failedStream === undefined
+        ? {}
+        : { failedStreamName: streamStack.failedStream.streamName }),
       region: streamStack.region,
       externalId,
     };

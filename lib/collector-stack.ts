@@ -16,6 +16,8 @@ import { WriteKeysSecret } from './constructs/write-keys-secret';
 export interface WriterTarget {
   readonly writerRoleArn: string;
   readonly streamName: string;
+  /** The failed-events stream next to it, written with the same role; `undefined`: none. */
+  readonly failedStreamName?: string;
   readonly region: string;
   readonly externalId: string;
 }
@@ -92,6 +94,7 @@ export class CollectorStack extends Stack {
         {
           id: config.destinationId,
           streamName: target.streamName,
+          ...(target.failedStreamName === undefined ? {} : { failedStreamName: target.failedStreamName }),
           region: target.region,
           roleArn: target.writerRoleArn,
           externalId: target.externalId,
@@ -140,6 +143,9 @@ export class CollectorStack extends Stack {
       function: this.collector.function,
       stage: this.api.stage,
       spill: this.spill,
+      ...(config.failedRateAlarmPercent === undefined
+        ? {}
+        : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
       ...(notifications === undefined
         ? {}
         : {

@@ -31,6 +31,8 @@ export interface StreamStackProps extends StackProps {
  */
 export class StreamStack extends Stack {
   readonly stream: kinesis.Stream;
+  /** The failed-events stream (same capacity, retention and encryption), unless turned off. */
+  readonly failedStream?: kinesis.Stream;
   readonly writerRole: iam.Role;
   readonly alarms: StreamAlarms;
 
@@ -43,10 +45,19 @@ export class StreamStack extends Stack {
       customerManagedKey: config.encryption === 'customer-managed',
     });
     this.stream = events.stream;
+    const failed = config.failedEventsStream
+      ? new EventStream(this, 'FailedEvents', {
+          ...(config.capacity.mode === 'provisioned' ? { shardCount: config.capacity.shardCount } : {}),
+          retention: Duration.hours(config.retentionHours),
+          ...(events.key === undefined ? {} : { sharedKey: events.key }),
+        })
+      : undefined;
+    this.failedStream = failed?.stream;
     const trustedAccount = config.collectorAccountId ?? this.account;
     this.writerRole = new StreamWriterRole(this, 'Writer', {
       stream: events.stream,
       ...(events.key === undefined ? {} : { encryptionKey: events.key }),
+      ...(failed === undefined ? {} : { failedStream: failed.stream }),
       trustedAccountId: trustedAccount,
       trustedPrincipalArns: [
         props.collectorRoleArn ??
@@ -78,6 +89,13 @@ export class StreamStack extends Stack {
       value: this.stream.streamArn,
       description: 'Kinesis stream ARN: -c streamArn=... for the collector stack',
     });
+    if (this.failedStream !== undefined) {
+      new CfnOutput(this, 'FailedStreamName', {
+        value: this.failedStream.streamName,
+        description:
+          'Failed-events stream (refused events with their reason): -c failedStreamName=... for the collector stack',
+      });
+    }
     new CfnOutput(this, 'WriterRoleArn', {
       value: this.writerRole.roleArn,
       description:

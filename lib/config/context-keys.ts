@@ -29,6 +29,7 @@ export const CONTEXT_DEFAULTS = {
   retainSpillQueues: true,
   spillEncryption: 'SQS_MANAGED',
   accessLogSourceIp: false,
+  failedEventsStream: true,
 } as const;
 
 /** The context keys of the collector's custom domain. */
@@ -54,6 +55,8 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'reservedConcurrency',
   'redriveRoleArns',
   'alarmTopicKeyArn',
+  'failedStreamName',
+  'failedRateAlarmPercent',
   ...CUSTOM_DOMAIN_CONTEXT_KEYS,
 ] as const;
 

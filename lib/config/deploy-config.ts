@@ -34,6 +34,11 @@ export interface StreamDeployConfig {
   readonly encryption: StreamEncryptionChoice;
   /** Alarm on the stream's consumers falling behind by this many seconds; `undefined`: no such alarm. */
   readonly iteratorAgeAlarmSeconds?: number;
+  /**
+   * Create the failed-events stream next to the event stream (context key `failedEventsStream`,
+   * default true): refused events are kept there with their reason (docs/data-quality.md).
+   */
+  readonly failedEventsStream: boolean;
   readonly alarms: AlarmsDeployConfig;
 }
 
@@ -57,6 +62,8 @@ export interface ExternalDestination {
   readonly writerRoleArn: string;
   readonly streamArn: string;
   readonly streamName: string;
+  /** The failed-events stream next to it (context key `failedStreamName`); `undefined`: none. */
+  readonly failedStreamName?: string;
   readonly region: string;
   readonly externalId: string;
 }
@@ -94,6 +101,11 @@ export interface CollectorDeployConfig {
   /** The function's `POWERTOOLS_LOG_LEVEL`. */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetentionDays: number;
+  /**
+   * Alarm when more than this percentage of events (5-minute periods) went to the failed-events
+   * stream (context key `failedRateAlarmPercent`); `undefined`: no such alarm.
+   */
+  readonly failedRateAlarmPercent?: number;
   readonly alarms: AlarmsDeployConfig;
   /** The function's reserved concurrency; `undefined`: none (the account's unreserved pool). */
   readonly reservedConcurrency?: number;

@@ -104,6 +104,9 @@ export function readCollectorConfig(
     tracing: reader.boolean('tracing', CONTEXT_DEFAULTS.tracing),
     logLevel: reader.oneOf('logLevel', CONTEXT_DEFAULTS.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR']),
     logRetentionDays: retention,
+    ...(reader.has('failedRateAlarmPercent')
+      ? { failedRateAlarmPercent: reader.integer('failedRateAlarmPercent', 0, 1, 100, ' percent') }
+      : {}),
     alarms,
     ...(reader.has('reservedConcurrency')
       ? { reservedConcurrency: reader.integer('reservedConcurrency', 0, 1, 100_000, ' executions') }
@@ -142,5 +145,17 @@ export function readExternalDestination(reader: ContextReader): ExternalDestinat
     return undefined;
   }
   const [, region = '', streamName = ''] = match;
-  return { writerRoleArn, streamArn, streamName, region, externalId };
+  const failedStreamName = reader.matching(
+    'failedStreamName',
+    /^[\w.-]{1,128}$/,
+    "a Kinesis stream name (1-128 letters, digits, _ . -): the stream stack's FailedStreamName output",
+  );
+  return {
+    writerRoleArn,
+    streamArn,
+    streamName,
+    region,
+    externalId,
+    ...(failedStreamName === undefined ? {} : { failedStreamName }),
+  };
 }

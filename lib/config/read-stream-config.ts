@@ -68,6 +68,7 @@ export function readStreamConfig(
           ),
         }
       : {}),
+    failedEventsStream: reader.boolean('failedEventsStream', CONTEXT_DEFAULTS.failedEventsStream),
     alarms,
   };
 }

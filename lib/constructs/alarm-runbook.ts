@@ -13,6 +13,7 @@ export const RUNBOOK_ANCHORS = {
   lambdaErrors: 'alarm-lambda-errors',
   lambdaThrottles: 'alarm-lambda-throttles',
   api5xx: 'alarm-api-5xx',
+  failedRate: 'alarm-failed-events-rate',
 } as const;
 
 export type RunbookAnchor = (typeof RUNBOOK_ANCHORS)[keyof typeof RUNBOOK_ANCHORS];

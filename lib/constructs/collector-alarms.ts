@@ -53,6 +53,12 @@ export interface CollectorAlarmsProps {
    * @default - no action: the alarms change state in CloudWatch only
    */
   readonly action?: cloudwatch.IAlarmAction;
+  /**
+   * Alarm when more than this percentage of events went to the failed-events stream
+   * (`FailedEvents / (EventsAccepted + FailedEvents)`) in each of three 5-minute periods.
+   * @default - no failed-rate alarm (what rate is normal depends on the tracking plans)
+   */
+  readonly failedRateThresholdPercent?: number;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -75,6 +81,7 @@ export class CollectorAlarms extends Construct {
   readonly api5xx: cloudwatch.Alarm;
   readonly spillQueue?: cloudwatch.Alarm;
   readonly spillDeadLetters?: cloudwatch.Alarm;
+  readonly failedRate?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: CollectorAlarmsProps) {
     super(scope, id);
@@ -112,6 +119,29 @@ export class CollectorAlarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: NO_DATA_IS_FINE,
     });
+
+    if (props.failedRateThresholdPercent !== undefined) {
+      const percent = props.failedRateThresholdPercent;
+      this.failedRate = new cloudwatch.MathExpression({
+        expression: '100 * FILL(failed, 0) / (FILL(accepted, 0) + FILL(failed, 0))',
+        usingMetrics: {
+          failed: collectorMetric('FailedEvents'),
+          accepted: collectorMetric('EventsAccepted'),
+        },
+        period: FIVE_MINUTES,
+        label: 'Failed events (%)',
+      }).createAlarm(this, 'FailedRate', {
+        alarmDescription: alarmDescription(
+          `More than ${percent}% of the events received went to the failed-events stream (FailedEvents / (EventsAccepted + FailedEvents)) in each of the last three 5-minute periods: a tracking plan, a limit or an SDK change refuses them; nothing is lost, they wait there for a fix and npm run replay-failed.`,
+          RUNBOOK_ANCHORS.failedRate,
+        ),
+        threshold: percent,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: NO_DATA_IS_FINE,
+      });
+    }
 
     // Crashes, timeouts and out-of-memory only: the handler answers its own errors.
     this.lambdaErrors = props.function
@@ -211,6 +241,7 @@ export class CollectorAlarms extends Construct {
       this.api5xx,
       ...(this.spillQueue === undefined ? [] : [this.spillQueue]),
       ...(this.spillDeadLetters === undefined ? [] : [this.spillDeadLetters]),
+      ...(this.failedRate === undefined ? [] : [this.failedRate]),
     ];
   }
 }

@@ -14,6 +14,11 @@ import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 export interface CollectorDestination {
   readonly id: string;
   readonly streamName: string;
+  /**
+   * The failed-events stream next to `streamName` (same role): refused events are kept there.
+   * @default - none: refused events are only answered and counted
+   */
+  readonly failedStreamName?: string;
   readonly region: string;
   /** The writer role the Lambda assumes; the only role its own policy lets it assume. */
   readonly roleArn: string;
@@ -174,6 +179,9 @@ export class CollectorFunction extends Construct {
       destinations: props.destinations.map((destination) => ({
         id: destination.id,
         streamName: destination.streamName,
+        ...(destination.failedStreamName === undefined
+          ? {}
+          : { failedStreamName: destination.failedStreamName }),
         region: destination.region,
         roleArn: destination.roleArn,
         externalId: destination.externalId,

@@ -20,6 +20,12 @@ export interface EventStreamProps {
    * @default - `EVENT_STREAM_DEFAULTS.customerManagedKey` (the AWS-managed key)
    */
   readonly customerManagedKey?: boolean;
+  /**
+   * Encrypt with this customer-managed key, created elsewhere (the failed-events stream shares the
+   * event stream's key, so the writer role needs one key statement).
+   * @default - the key customerManagedKey asks for, else aws/kinesis
+   */
+  readonly sharedKey?: kms.IKey;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface EventStreamProps {
 export class EventStream extends Construct {
   readonly stream: kinesis.Stream;
   /** The customer-managed key, when one was asked for. */
-  readonly key?: kms.Key;
+  readonly key?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EventStreamProps = {}) {
     super(scope, id);
@@ -37,7 +43,9 @@ export class EventStream extends Construct {
     if (shardCount !== undefined && (!Number.isInteger(shardCount) || shardCount < 1)) {
       throw new Error(`EventStream: shardCount must be a whole number >= 1, got ${shardCount}`);
     }
-    if (props.customerManagedKey ?? EVENT_STREAM_DEFAULTS.customerManagedKey) {
+    if (props.sharedKey !== undefined) {
+      this.key = props.sharedKey;
+    } else if (props.customerManagedKey ?? EVENT_STREAM_DEFAULTS.customerManagedKey) {
       this.key = new kms.Key(this, 'Key', {
         description: 'Encrypts the collector event stream at rest',
         enableKeyRotation: true,

@@ -18,6 +18,11 @@ export interface StreamWriterRoleProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
+   * The failed-events stream next to `stream`: the role may put records there too, and nowhere else.
+   * @default - none: the role writes to `stream` only
+   */
+  readonly failedStream?: kinesis.IStream;
+  /**
    * The account whose principals may assume the role (they still need `sts:AssumeRole` in their
    * own identity policy, one of the external IDs, and an ARN in `trustedPrincipalArns`).
    */
@@ -63,9 +68,13 @@ export class StreamWriterRole extends Construct {
       new iam.PolicyStatement({
         sid: 'WriteEventsToThisStreamOnly',
         actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-        resources: [props.stream.streamArn],
+        resources: [
+          props.stream.streamArn,
+          ...(props.failedStream === undefined ? [] : [props.failedStream.streamArn]),
+        ],
       }),
     ];
+    // The failed-events stream shares the event stream's key (EventStream sharedKey).
     if (props.encryptionKey !== undefined) {
       statements.push(
         new iam.PolicyStatement({

@@ -21,6 +21,7 @@ describe('readDeployConfig', () => {
 
     expect(config.topology).toBe('same-account');
     expect(config.stream).toEqual({
+      failedEventsStream: true,
       externalIds: ['abc-123'],
       capacity: { mode: 'on-demand' },
       retentionHours: 24,

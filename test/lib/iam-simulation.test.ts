@@ -15,6 +15,7 @@ const STREAM_ACCOUNT = '222222222222';
 const COLLECTOR_ACCOUNT = '111111111111';
 const OTHER_ACCOUNT = '333333333333';
 const STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/events`;
+const FAILED_STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/events-failed`;
 const OTHER_STREAM_ARN = `arn:aws:kinesis:${REGION}:${STREAM_ACCOUNT}:stream/other-events`;
 const WRITER_ROLE_ARN = `arn:aws:iam::${STREAM_ACCOUNT}:role/event-writer`;
 const KEY_ARN = `arn:aws:kms:${REGION}:${STREAM_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -59,8 +60,18 @@ async function decide(request: Request): Promise<Decision> {
   return result.overallResult as Decision;
 }
 
+/** The event stream and (when there is one) the failed-events stream, by logical id. */
+function streamIds(template: Template): { stream: string; failed?: string } {
+  const ids = Object.keys(template.findResources('AWS::Kinesis::Stream'));
+  const failed = ids.find((id) => id.startsWith('FailedEvents'));
+  const stream = ids.find((id) => id !== failed);
+  if (stream === undefined || ids.length > 2)
+    throw new Error(`expected the event stream, found ${ids.join(', ')}`);
+  return { stream, ...(failed === undefined ? {} : { failed }) };
+}
+
 function streamAccountValues(template: Template): DeployedValues {
-  const stream = onlyLogicalId(template, 'AWS::Kinesis::Stream');
+  const { stream, failed } = streamIds(template);
   const role = onlyLogicalId(template, 'AWS::IAM::Role');
   const keys = Object.keys(template.findResources('AWS::KMS::Key'));
   return {
@@ -69,11 +80,13 @@ function streamAccountValues(template: Template): DeployedValues {
     accountId: STREAM_ACCOUNT,
     refs: {
       [stream]: 'events',
+      ...(failed === undefined ? {} : { [failed]: 'events-failed' }),
       [role]: 'event-writer',
       ...Object.fromEntries(keys.map((key) => [key, KEY_ARN])),
     },
     attributes: {
       [`${stream}.Arn`]: STREAM_ARN,
+      ...(failed === undefined ? {} : { [`${failed}.Arn`]: FAILED_STREAM_ARN }),
       [`${role}.Arn`]: WRITER_ROLE_ARN,
       ...Object.fromEntries(keys.map((key) => [`${key}.Arn`, KEY_ARN])),
     },
@@ -185,6 +198,17 @@ describe('IAM simulation of the cross-account deployment', () => {
       expect(await asWriter(action, STREAM_ARN)).toBe('Allowed');
     },
   );
+
+  it.each(['kinesis:PutRecord', 'kinesis:PutRecords'])(
+    'allows the writer role %s on its failed-events stream',
+    async (action) => {
+      expect(await asWriter(action, FAILED_STREAM_ARN)).toBe('Allowed');
+    },
+  );
+
+  it('denies the writer role reading its failed-events stream', async () => {
+    expect(await asWriter('kinesis:GetRecords', FAILED_STREAM_ARN)).not.toBe('Allowed');
+  });
 
   it.each(['kinesis:PutRecord', 'kinesis:PutRecords'])(
     'denies the writer role %s on any other stream',

@@ -108,9 +108,12 @@ describe('StreamStack', () => {
     });
   });
 
-  it('lets the writer role put records on exactly this stream and nothing else', () => {
+  it('lets the writer role put records on exactly this stream and its failed-events stream, nothing else', () => {
     const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
-    const streamArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] };
+    const streamArn = [
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] },
+      { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEventsStream'), 'Arn'] },
+    ];
 
     template.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: Match.absent(),
@@ -131,6 +134,39 @@ describe('StreamStack', () => {
       ],
     });
     template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it("creates the failed-events stream with the event stream's mode, retention and encryption, and its name as an output", () => {
+    const template = templateOf(
+      buildTestApp({ externalIds: 'ext-one', retentionHours: '48', streamEncryption: 'CUSTOMER_MANAGED' })
+        .streamStack,
+    );
+    const streams = template.findResources('AWS::Kinesis::Stream');
+    const [events, failed] = ['EventsStream', 'FailedEventsStream'].map(
+      (prefix) => Object.entries(streams).find(([id]) => id.startsWith(prefix))?.[1].Properties,
+    );
+    expect(failed).toEqual(events);
+    expect(failed).toMatchObject({ RetentionPeriodHours: 48, StreamEncryption: { EncryptionType: 'KMS' } });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasOutput('FailedStreamName', { Value: { Ref: Match.stringLikeRegexp('^FailedEventsStream') } });
+  });
+
+  it('creates no failed-events stream with failedEventsStream=false, and the role writes to the event stream only', () => {
+    const template = templateOf(
+      buildTestApp({ externalIds: 'ext-one', failedEventsStream: 'false' }).streamStack,
+    );
+
+    template.resourceCountIs('AWS::Kinesis::Stream', 1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        {
+          PolicyName: 'PutRecords',
+          PolicyDocument: {
+            Statement: [{ Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] } }],
+          },
+        },
+      ],
+    });
   });
 
   it('adds kms:GenerateDataKey on the stream key, and only that, when the key is customer-managed', () => {
