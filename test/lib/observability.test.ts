@@ -229,7 +229,11 @@ describe('CloudWatch alarms', () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)),
     );
-    const withAll = buildTestApp({ ...SAME_ACCOUNT, iteratorAgeAlarmSeconds: '600' });
+    const withAll = buildTestApp({
+      ...SAME_ACCOUNT,
+      iteratorAgeAlarmSeconds: '600',
+      failedRateAlarmPercent: '5',
+    });
     const all = [...alarms(templateOf(withAll.collectorStack)), ...alarms(templateOf(withAll.streamStack))];
 
     expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
