@@ -48,7 +48,7 @@ export class AlarmTopic extends Construct {
         Validations.of(topic).acknowledge({
           id: 'AwsSolutions-SNS2',
           reason:
-            'The topic carries CloudWatch alarm state changes only (alarm name, metric, threshold), never events or secrets. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, so encryption would need a customer-managed key and key policy for no data worth protecting; publishing is TLS-only (enforceSSL).',
+            'The topic carries CloudWatch alarm state changes only (alarm name, metric, threshold), never events or secrets. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, so encryption needs a customer-managed key whose policy lets CloudWatch use it: give one with -c alarmTopicKeyArn where policy requires it; publishing is TLS-only (enforceSSL).',
         });
       this.topic = topic;
     }
