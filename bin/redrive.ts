@@ -19,11 +19,12 @@ import { KinesisRecordWriter } from '../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../lambda/delivery/record-writer';
 import { type RedriveSummary, redrive, type SpillSource } from '../lambda/delivery/spill-redrive';
 import { SqsSpillSource } from '../lambda/delivery/sqs-spill-store';
+import { failedSpillDestinationId } from '../lambda/events/failure-record';
 
 const USAGE = `usage: npm run redrive -- (--queue-url URL | --spill-dir DIR) (--stream NAME | --config FILE)
   --queue-url URL          the spill queue (the collector stack's SpillQueueUrl output)
   --spill-dir DIR          local mode's spill directory (SPILL_DIR)
-  --stream NAME            write every spilled event to this stream
+  --stream NAME            write every spilled event to this stream (spilled failure records: to NAME-failed)
   --config FILE            a collector configuration document: each event goes to its destination's stream
   --region REGION          AWS region (default: AWS_REGION, else us-east-1)
   --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator); with --config, for
@@ -88,21 +89,36 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
             stsEndpoint: undefined,
             credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
           };
+    // Spilled failure records (`<id>#failed`) go back to their destination's failed-events stream.
     const byId = new Map(
-      config.destinations.map((destination) => [destination.id, writerOf(local(destination))]),
+      config.destinations.flatMap((destination) => [
+        [destination.id, writerOf(local(destination))] as const,
+        ...(destination.failedStreamName === undefined
+          ? []
+          : [
+              [
+                failedSpillDestinationId(destination.id),
+                writerOf(local({ ...destination, streamName: destination.failedStreamName })),
+              ] as const,
+            ]),
+      ]),
     );
     return (destinationId) => byId.get(destinationId);
   }
-  const writer = writerOf({
-    id: 'redrive',
-    streamName: options.stream as string,
-    region: options.region,
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(endpoint?.startsWith('http://')
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
-  } as DestinationConfig);
-  return () => writer;
+  const streamWriter = (streamName: string) =>
+    writerOf({
+      id: 'redrive',
+      streamName,
+      region: options.region,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(endpoint?.startsWith('http://')
+        ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
+    } as DestinationConfig);
+  const writer = streamWriter(options.stream as string);
+  // Spilled failure records never go to the main stream: to `<stream>-failed`, local mode's default.
+  const failedWriter = streamWriter(`${options.stream as string}-failed`);
+  return (destinationId) => (destinationId.endsWith('#failed') ? failedWriter : writer);
 }
 
 function source(options: Options): SpillSource {

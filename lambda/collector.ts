@@ -12,6 +12,7 @@ import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
 import { createSpillStore } from './delivery/spill-store-config';
 import { withSpill } from './delivery/spilling-record-writer';
+import { failedSpillDestinationId } from './events/failure-record';
 import { type CollectorHandler, createHandler } from './handler';
 
 export type { CollectorHandler } from './handler';
@@ -65,12 +66,6 @@ interface BuiltDestination {
   /** The writer of its failed-events stream (`failedStreamName`), same client and guarantees. */
   readonly failedWriter?: RecordWriter;
 }
-
-/**
- * The destination id spilled failure records carry: `<destination id>#failed`, so a redrive puts
- * them back into the failed-events stream, not the main one.
- */
-export const failedSpillDestinationId = (destinationId: string) => `${destinationId}#failed`;
 
 /**
  * Builds the collector of one container: the configuration source, and per configuration the

@@ -181,3 +181,9 @@ export function serialiseFailureRecord(record: FailureRecord): Uint8Array {
   }
   return Buffer.from(JSON.stringify({ ...rest, ...rawText(Buffer.from(text, 'utf8')) }), 'utf8');
 }
+
+/**
+ * The destination id spilled failure records carry: `<destination id>#failed`, so a redrive puts
+ * them back into the failed-events stream, not the main one.
+ */
+export const failedSpillDestinationId = (destinationId: string): string => `${destinationId}#failed`;

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { failedSpillDestinationId } from '../../lambda/collector';
 import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import { FileSpillSource, FileSpillStore, readSpillFiles } from '../../lambda/delivery/file-spill-store';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
@@ -10,6 +9,7 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { redrive } from '../../lambda/delivery/spill-redrive';
 import { withSpill } from '../../lambda/delivery/spilling-record-writer';
+import { failedSpillDestinationId } from '../../lambda/events/failure-record';
 import { createHandler } from '../../lambda/handler';
 import { startLocalCollector } from '../../local/local-collector';
 import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
