@@ -77,7 +77,7 @@ describe('tracking plans in the configuration document', () => {
 
     expect(second).toBe(first);
     expect(onInvalid).toHaveBeenCalledWith(expect.any(InvalidConfigError));
-    expect((onInvalid.mock.calls[0]?.[0] as Error).message).toContain(
+    expect((onInvalid.mock.calls[0] as [Error])[0].message).toContain(
       'the tracking plan of source "web" is broken: events["Order Completed"]: strict mode: unknown keyword: "requird"',
     );
   });
