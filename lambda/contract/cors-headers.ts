@@ -20,3 +20,10 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
 
 /** Answer headers a page may read: analytics-next honours `Retry-After` only when it is exposed. */
 export const CORS_EXPOSED_HEADERS: readonly string[] = ['Retry-After'];
+
+/**
+ * The only wildcards API Gateway's HTTP API CORS matches: any origin, any `https://` origin, any
+ * `http://` origin. The CDK app refuses other patterns in `allowedOrigins`, and the collector reads
+ * these three exactly as API Gateway does.
+ */
+export const API_GATEWAY_ORIGIN_WILDCARDS: readonly string[] = ['*', 'https://*', 'http://*'];

@@ -9,12 +9,6 @@ const ALLOW_HEADERS = CORS_ALLOWED_HEADERS.join(', ');
 /** `Access-Control-Expose-Headers` of every answer. */
 const EXPOSE_HEADERS = CORS_EXPOSED_HEADERS.join(', ');
 
-/**
- * The only wildcards API Gateway's HTTP API CORS matches: any origin, any `https://` origin, any
- * `http://` origin. The CDK app refuses other patterns in `allowedOrigins`, and the collector reads
- * these three exactly as API Gateway does.
- */
-export const API_GATEWAY_ORIGIN_WILDCARDS: readonly string[] = ['*', 'https://*', 'http://*'];
 
 /**
  * A list of allowed browser origins: `*` (any origin), `https://*` / `http://*` (any origin of that

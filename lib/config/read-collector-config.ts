@@ -1,4 +1,4 @@
-import { API_GATEWAY_ORIGIN_WILDCARDS } from '../../lambda/http/cors';
+import { API_GATEWAY_ORIGIN_WILDCARDS } from '../../lambda/contract/cors-headers';
 import { INGEST_API_DEFAULTS } from './construct-defaults';
 import { CONTEXT_DEFAULTS } from './context-keys';
 import {

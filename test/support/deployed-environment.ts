@@ -234,12 +234,21 @@ export async function startDeployedEnvironment(
   const sqs = await startTestSqs();
   const secretsManager = await startTestSecretsManager();
 
-  const streamId = onlyLogicalId(streamTemplate, 'AWS::Kinesis::Stream');
+  // The stream stack holds the event stream (construct id Events) and the failed-events stream (FailedEvents).
+  const streamIds = Object.keys(streamTemplate.findResources('AWS::Kinesis::Stream'));
+  const streamId = streamIds.find((id) => id.startsWith('Events'));
+  const failedStreamId = streamIds.find((id) => id.startsWith('FailedEvents'));
+  if (streamId === undefined) throw new Error(`no event stream among ${streamIds.join(', ')}`);
   const roleId = onlyLogicalId(streamTemplate, 'AWS::IAM::Role');
   const streamName = `${streamStack.stackName}-${streamId}-${run}`;
+  const failedStreamName =
+    failedStreamId === undefined ? undefined : `${streamStack.stackName}-${failedStreamId}-${run}`;
   const roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${streamStack.stackName}-${roleId}`;
   const streamValues = deployedValues(streamStack.stackName, streamTemplate, {
-    refs: { [streamId]: streamName },
+    refs: {
+      [streamId]: streamName,
+      ...(failedStreamId === undefined || failedStreamName === undefined ? {} : { [failedStreamId]: failedStreamName }),
+    },
     attributes: { [`${roleId}.Arn`]: roleArn },
   });
   const roleProperties = streamTemplate.toJSON().Resources[roleId].Properties as {
@@ -295,6 +304,7 @@ export async function startDeployedEnvironment(
   };
   const collectorConfig = JSON.parse(functionEnvironment.COLLECTOR_CONFIG ?? '{}');
   await ensureStream(kinesis, streamName, 2);
+  if (failedStreamName !== undefined) await ensureStream(kinesis, failedStreamName, 1);
 
   return {
     env,
