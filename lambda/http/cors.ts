@@ -9,7 +9,6 @@ const ALLOW_HEADERS = CORS_ALLOWED_HEADERS.join(', ');
 /** `Access-Control-Expose-Headers` of every answer. */
 const EXPOSE_HEADERS = CORS_EXPOSED_HEADERS.join(', ');
 
-
 /**
  * A list of allowed browser origins: `*` (any origin), `https://*` / `http://*` (any origin of that
  * scheme, as API Gateway reads them), exact origins (`https://shop.example.com`), or one-label

@@ -247,7 +247,9 @@ export async function startDeployedEnvironment(
   const streamValues = deployedValues(streamStack.stackName, streamTemplate, {
     refs: {
       [streamId]: streamName,
-      ...(failedStreamId === undefined || failedStreamName === undefined ? {} : { [failedStreamId]: failedStreamName }),
+      ...(failedStreamId === undefined || failedStreamName === undefined
+        ? {}
+        : { [failedStreamId]: failedStreamName }),
     },
     attributes: { [`${roleId}.Arn`]: roleArn },
   });
