@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseSince, type StartPosition, type TailConnection } from '../tail/tail-args';
+import { parseSince, type StartPosition, streamConnection, type TailConnection } from '../tail/tail-args';
 
 /** What `npm run live` was asked to do. */
 export interface LiveOptions {
@@ -74,24 +74,9 @@ export function parseLiveArgs(
   if (values['failed-stream'] === streamName) {
     throw new LiveArgsError('--failed-stream names the main stream: give the failed-events stream');
   }
-  if (values['external-id'] !== undefined && values['role-arn'] === undefined) {
-    throw new LiveArgsError('--external-id is only used with --role-arn: give the role to assume');
-  }
-  if (values.endpoint !== undefined && !/^https?:\/\/[^/]/.test(values.endpoint)) {
-    throw new LiveArgsError(`--endpoint ${values.endpoint} is not an http:// or https:// URL`);
-  }
-  const region =
-    values.region ??
-    (env.AWS_REGION || env.AWS_DEFAULT_REGION || (values.endpoint === undefined ? undefined : 'us-east-1'));
+  const connection = streamConnection(streamName, values, env, (message) => new LiveArgsError(message));
   return {
-    connection: {
-      streamName,
-      ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
-      ...(region === undefined ? {} : { region }),
-      ...(values.profile === undefined ? {} : { profile: values.profile }),
-      ...(values['role-arn'] === undefined ? {} : { roleArn: values['role-arn'] }),
-      ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
-    },
+    connection,
     ...(values['failed-stream'] === undefined ? {} : { failedStreamName: values['failed-stream'] }),
     start:
       values.since === undefined

@@ -103,6 +103,45 @@ const list = (values: readonly string[] | undefined): string[] =>
     .map((value) => value.trim())
     .filter((value) => value !== '');
 
+/** The connection flags tail and live share (`--endpoint`, `--region`, `--profile`, `--role-arn`, `--external-id`). */
+export interface ConnectionFlags {
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly 'role-arn'?: string | undefined;
+  readonly 'external-id'?: string | undefined;
+}
+
+/**
+ * Checks the connection flags and builds the stream connection; `env` supplies the region when
+ * `--region` is absent (an emulator `--endpoint` defaults to us-east-1). `fail` makes the caller's
+ * own error class, so each command's messages name its flags the same way.
+ */
+export function streamConnection(
+  streamName: string,
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  fail: (message: string) => Error,
+): TailConnection {
+  if (flags['external-id'] !== undefined && flags['role-arn'] === undefined) {
+    throw fail('--external-id is only used with --role-arn: give the role to assume');
+  }
+  if (flags.endpoint !== undefined && !/^https?:\/\/[^/]/.test(flags.endpoint)) {
+    throw fail(`--endpoint ${flags.endpoint} is not an http:// or https:// URL`);
+  }
+  const region =
+    flags.region ??
+    (env.AWS_REGION || env.AWS_DEFAULT_REGION || (flags.endpoint === undefined ? undefined : 'us-east-1'));
+  return {
+    streamName,
+    ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+    ...(region === undefined ? {} : { region }),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
+    ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
+  };
+}
+
 /**
  * Parses `npm run tail` arguments. `env` supplies the region when `--region` is absent.
  * Throws `TailArgsError` with a message naming the flag.
@@ -126,29 +165,14 @@ export function parseTailArgs(
   if (values['from-start'] && values.since !== undefined) {
     throw new TailArgsError('--from-start and --since both say where to start: give one of them');
   }
-  if (values['external-id'] !== undefined && values['role-arn'] === undefined) {
-    throw new TailArgsError('--external-id is only used with --role-arn: give the role to assume');
-  }
-  if (values.endpoint !== undefined && !/^https?:\/\/[^/]/.test(values.endpoint)) {
-    throw new TailArgsError(`--endpoint ${values.endpoint} is not an http:// or https:// URL`);
-  }
-  const region =
-    values.region ??
-    (env.AWS_REGION || env.AWS_DEFAULT_REGION || (values.endpoint === undefined ? undefined : 'us-east-1'));
+  const connection = streamConnection(streamName, values, env, (message) => new TailArgsError(message));
   const start: StartPosition = values['from-start']
     ? { type: 'TRIM_HORIZON' }
     : values.since !== undefined
       ? { type: 'AT_TIMESTAMP', timestamp: parseSince(values.since, now) }
       : { type: 'LATEST' };
   return {
-    connection: {
-      streamName,
-      ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
-      ...(region === undefined ? {} : { region }),
-      ...(values.profile === undefined ? {} : { profile: values.profile }),
-      ...(values['role-arn'] === undefined ? {} : { roleArn: values['role-arn'] }),
-      ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
-    },
+    connection,
     start,
     follow: !values['no-follow'],
     json: values.json === true,
