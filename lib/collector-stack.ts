@@ -39,6 +39,13 @@ const WORST_CASE_REQUEST_SECONDS = 6;
 const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 
 /**
+ * The id of the synth warning `warnOfConcurrency` adds. `cdk synth` prints it with "Acknowledge with
+ * 'Annotation::kinesis-event-forwarder:concurrency'": an owner who has weighed it acknowledges that
+ * id with `Validations.of(app).acknowledge(...)` and a reason, and it is no longer shown.
+ */
+export const CONCURRENCY_WARNING_ID = 'kinesis-event-forwarder:concurrency';
+
+/**
  * Warns at synth when the stage's rate limit, held for a whole delivery budget (the stream
  * throttling), needs more concurrent executions than the function may have: its reserved
  * concurrency, or else the account's default quota, which every other function shares.
@@ -53,7 +60,7 @@ function warnOfConcurrency(scope: Construct, config: CollectorDeployConfig): voi
       ? `the account's default concurrency quota of ${DEFAULT_ACCOUNT_CONCURRENCY}, shared with every other function (set reservedConcurrency to cap the collector, or ask for a higher quota)`
       : `reservedConcurrency ${config.reservedConcurrency} (beyond it requests are throttled and answered 5xx, which the SDKs retry)`;
   Annotations.of(scope).addWarningV2(
-    'kinesis-event-forwarder:concurrency',
+    CONCURRENCY_WARNING_ID,
     `throttlingRateLimit ${config.throttlingRateLimit} requests/s for up to ${seconds} s each while the stream throttles needs up to ${needed} concurrent executions, more than ${what}; lower throttlingRateLimit to ${Math.floor(ceiling / seconds)} to stay within it (docs/security.md, flood protection).`,
   );
 }

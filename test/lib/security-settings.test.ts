@@ -1,8 +1,9 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { OriginAllowlist } from '../../lambda/http/cors';
+import { CONCURRENCY_WARNING_ID } from '../../lib/collector-stack';
 import { InvalidDeployConfigError } from '../../lib/config';
 import { accessLogFormat } from '../../lib/constructs/ingest-api';
-import { buildTestApp, templateOf } from './support/test-app';
+import { buildTestApp, synthWarnings, templateOf } from './support/test-app';
 
 const collectorOf = (context: Record<string, string>) =>
   templateOf(buildTestApp({ externalIds: 'ext-one', ...context }).collectorStack);
@@ -26,15 +27,35 @@ describe('flood protection', () => {
     );
   });
 
-  it('warns at synth when the rate limit for a whole delivery budget exceeds the reserved concurrency', () => {
-    const { collectorStack } = buildTestApp({
-      externalIds: 'ext-one',
-      reservedConcurrency: '50',
-      throttlingRateLimit: '100',
-      throttlingBurstLimit: '200',
-    });
+  it("warns at synth, as cdk synth prints it, that the default rate limit for a whole delivery budget exceeds the account's default quota", () => {
+    const { collectorStack } = buildTestApp(
+      { externalIds: 'ext-one' },
+      { acknowledgeConcurrencyWarning: false },
+    );
 
-    Annotations.fromStack(collectorStack as never).hasWarning(
+    const { annotations, printed } = synthWarnings(collectorStack);
+
+    annotations.hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        "throttlingRateLimit 1000 requests/s .* needs up to 6000 concurrent executions, more than the account's default concurrency quota of 1000.*lower throttlingRateLimit to 166",
+      ),
+    );
+    expect(printed).toContain(`Acknowledge with 'Annotation::${CONCURRENCY_WARNING_ID}'`);
+  });
+
+  it('warns at synth when the rate limit for a whole delivery budget exceeds the reserved concurrency', () => {
+    const { collectorStack } = buildTestApp(
+      {
+        externalIds: 'ext-one',
+        reservedConcurrency: '50',
+        throttlingRateLimit: '100',
+        throttlingBurstLimit: '200',
+      },
+      { acknowledgeConcurrencyWarning: false },
+    );
+
+    synthWarnings(collectorStack).annotations.hasWarning(
       '*',
       Match.stringLikeRegexp(
         'throttlingRateLimit 100 requests/s .* needs up to 600 concurrent executions, more than reservedConcurrency 50.*lower throttlingRateLimit to 8',
@@ -43,17 +64,20 @@ describe('flood protection', () => {
   });
 
   it('does not warn when the reserved concurrency covers the rate limit for a whole delivery budget', () => {
-    const { collectorStack } = buildTestApp({
-      externalIds: 'ext-one',
-      reservedConcurrency: '600',
-      throttlingRateLimit: '100',
-      throttlingBurstLimit: '200',
-    });
-
-    Annotations.fromStack(collectorStack as never).hasNoWarning(
-      '*',
-      Match.stringLikeRegexp('throttlingRateLimit'),
+    const { collectorStack } = buildTestApp(
+      {
+        externalIds: 'ext-one',
+        reservedConcurrency: '600',
+        throttlingRateLimit: '100',
+        throttlingBurstLimit: '200',
+      },
+      { acknowledgeConcurrencyWarning: false },
     );
+
+    const { annotations, printed } = synthWarnings(collectorStack);
+
+    annotations.hasNoWarning('*', Match.stringLikeRegexp('throttlingRateLimit'));
+    expect(printed).toBe('');
   });
 });
 

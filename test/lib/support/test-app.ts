@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { type AddedStacks, addStacks } from '../../../lib/add-stacks';
+import { CONCURRENCY_WARNING_ID } from '../../../lib/collector-stack';
 import { type DeployConfig, readDeployConfig } from '../../../lib/config';
 
 /** The repository root (where cdk.json lives). */
@@ -21,15 +22,51 @@ export interface TestDeployment extends AddedStacks {
   readonly config: DeployConfig;
 }
 
+export interface TestAppOptions {
+  /**
+   * Acknowledge the concurrency warning (`CONCURRENCY_WARNING_ID`) as an owner would. Every default
+   * synth raises it (1,000 requests/s for 6 s each > the account's 1,000 executions), and aws-cdk-lib
+   * prints the validation report with `console.error` on each synth, so unacknowledged it would fill
+   * every test's output. Tests of the warning itself turn this off and read it with
+   * {@link synthWarnings}. cdk-nag findings are not affected: no nag rule has this id.
+   * @default true
+   */
+  readonly acknowledgeConcurrencyWarning?: boolean;
+}
+
 /**
  * Builds the app as `bin/app.ts` does, from cdk.json's context plus `context` (the `-c` flags).
  * Bundling is skipped (`aws:cdk:bundling-stacks: []`) to keep unit tests fast; the CLI synth test
  * bundles for real.
  */
-export function buildTestApp(context: Record<string, string>): TestDeployment {
+export function buildTestApp(context: Record<string, string>, options: TestAppOptions = {}): TestDeployment {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+  if (options.acknowledgeConcurrencyWarning ?? true) {
+    Validations.of(app).acknowledge({
+      id: `Annotation::${CONCURRENCY_WARNING_ID}`,
+      reason:
+        'Test apps synthesize the default stage rate limit without reserved concurrency; the warning has its own tests.',
+    });
+  }
   const config = readDeployConfig((key) => app.node.tryGetContext(key));
   return { app, config, ...addStacks(app, config) };
+}
+
+/**
+ * A stack's synth annotations, and the validation report aws-cdk-lib printed for them with
+ * `console.error` (what `cdk synth` users see), captured so the test prints nothing.
+ */
+export function synthWarnings(stack: Stack | undefined): { annotations: Annotations; printed: string } {
+  if (stack === undefined) throw new Error('this topology has no such stack');
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    printed.push(args.map(String).join(' '));
+  });
+  try {
+    return { annotations: Annotations.fromStack(stack), printed: printed.join('\n') };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 export function templateOf(stack: AddedStacks[keyof AddedStacks]): Template {
