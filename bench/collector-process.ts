@@ -13,7 +13,7 @@ import { parseRuntimeConfig } from '../lambda/config/runtime-config';
 import { createKinesisClient } from '../lambda/delivery/kinesis-client';
 import type { CollectorHandler } from '../lambda/handler';
 import { createHandler } from '../lambda/handler';
-import { startLocalCollector } from '../local/local-collector';
+import { startApiGatewayServer } from '../local/api-gateway-server';
 import { localCollectorConfig, localModeSettings } from '../local/local-mode';
 import { PutRecordPerEventWriter } from './put-record-writer';
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       durations.push(performance.now() - start);
     }
   };
-  const collector = await startLocalCollector({ handler: timed, port: 0 });
+  const collector = await startApiGatewayServer({ handler: timed, port: 0 });
   process.on('message', (message: { type?: string }) => {
     if (message.type !== 'durations') return;
     const cpu = process.cpuUsage(cpuSince);

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type DestinationConfig, parseRuntimeConfig } from '../lambda/config/runtime-config';
+import { parseRuntimeConfig, type RuntimeDestination } from '../lambda/config/runtime-config';
 import { FileSpillSource } from '../lambda/delivery/file-spill-store';
 import { createKinesisClient } from '../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../lambda/delivery/kinesis-record-writer';
@@ -68,7 +68,7 @@ type Options = ReturnType<typeof readOptions>;
 /** One writer per destination id: from the configuration document, or the one `--stream` for all. */
 function writers(options: Options): (destinationId: string) => RecordWriter | undefined {
   const backoff = { baseDelayMs: 50, maxDelayMs: 1000 };
-  const writerOf = (destination: DestinationConfig) =>
+  const writerOf = (destination: RuntimeDestination) =>
     new KinesisRecordWriter({
       client: createKinesisClient(destination),
       streamName: destination.streamName,
@@ -78,7 +78,7 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
   if (options.config !== undefined) {
     const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')));
     // As local mode runs the document: destinations without an endpoint write to the emulator.
-    const local = (destination: DestinationConfig): DestinationConfig =>
+    const local = (destination: RuntimeDestination): RuntimeDestination =>
       endpoint === undefined || destination.endpoint !== undefined
         ? destination
         : {
@@ -114,7 +114,7 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
       ...(endpoint?.startsWith('http://')
         ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
         : {}),
-    } as DestinationConfig);
+    } as RuntimeDestination);
   const writer = streamWriter(options.stream as string);
   // Spilled failure records never go to the main stream: to `<stream>-failed`, local mode's default.
   const failedWriter = streamWriter(`${options.stream as string}-failed`);

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { DestinationConfig, RuntimeConfig } from './config/runtime-config';
+import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import { SsmParameterReader } from './config/ssm-parameter-reader';
 import { AggregatingRecordWriter } from './delivery/aggregating-record-writer';
@@ -17,8 +17,8 @@ import { type CollectorHandler, createHandler } from './handler';
 
 export type { CollectorHandler } from './handler';
 
-import { jsonAnswer } from './http/answers';
-import { SecretWriteKeys } from './http/secret-write-keys';
+import { jsonResponse } from './http/json-response';
+import { SecretsManagerWriteKeys } from './http/secrets-manager-write-keys';
 import { allObservers, deliveryMetrics } from './observability/delivery-metrics';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
@@ -103,7 +103,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
   const streamWriter = (
     client: KinesisClient,
-    destination: DestinationConfig,
+    destination: RuntimeDestination,
     config: RuntimeConfig,
     spillId: string,
   ): RecordWriter => {
@@ -123,7 +123,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     });
   };
 
-  const builtFor = (destination: DestinationConfig, config: RuntimeConfig): BuiltDestination => {
+  const builtFor = (destination: RuntimeDestination, config: RuntimeConfig): BuiltDestination => {
     const key = JSON.stringify([destination, config.delivery]);
     const built = destinations.get(destination.id);
     if (built?.key === key) return built;
@@ -171,7 +171,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     const writeKeys =
       secretArn === undefined
         ? undefined
-        : new SecretWriteKeys(
+        : new SecretsManagerWriteKeys(
             config.sources,
             () => secrets().get(secretArn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' }),
             {
@@ -198,7 +198,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     } catch (error) {
       // No valid configuration yet (the first read failed): our fault, so a status the SDKs retry.
       logger.error('No collector configuration could be read; answering 503', { error: error as Error });
-      return jsonAnswer(
+      return jsonResponse(
         503,
         { error: 'The collector is not configured yet; send the request again' },
         {

@@ -1,12 +1,37 @@
 import type { App } from 'aws-cdk-lib';
 import { collectorRolePath } from './collector-role-path';
 import { CollectorStack } from './collector-stack';
-import type { DeployConfig } from './config';
+import type { CollectorDeployConfig, DeployConfig, DeployDestination, StreamDeployConfig } from './config';
 import { StreamStack } from './stream-stack';
 
 export interface AddedStacks {
   readonly streamStack?: StreamStack;
   readonly collectorStack?: CollectorStack;
+}
+
+/** The same-account destination: the stream stack's stream, writer role and first external ID. */
+function streamStackDestination(
+  streamStack: StreamStack | undefined,
+  stream: StreamDeployConfig | undefined,
+  collector: CollectorDeployConfig,
+): DeployDestination {
+  if (streamStack === undefined || stream === undefined) {
+    throw new Error(
+      'addStacks: the collector needs a destination (writerRoleArn, streamArn) or the stream stack',
+    );
+  }
+  const [externalId] = stream.externalIds;
+  if (externalId === undefined) throw new Error('addStacks: the same-account topology needs an external ID');
+  return {
+    id: collector.destinationId,
+    roleArn: streamStack.writerRole.roleArn,
+    streamName: streamStack.stream.streamName,
+    ...(streamStack.failedStream === undefined
+      ? {}
+      : { failedStreamName: streamStack.failedStream.streamName }),
+    region: streamStack.region,
+    externalId,
+  };
 }
 
 /**
@@ -25,32 +50,13 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
         });
   if (config.collector === undefined) return { ...(streamStack === undefined ? {} : { streamStack }) };
 
-  const external = config.collector.destination;
-  let target: ConstructorParameters<typeof CollectorStack>[2]['target'];
-  if (external !== undefined) {
-    target = external;
-  } else if (streamStack !== undefined && config.stream !== undefined) {
-    const [externalId] = config.stream.externalIds;
-    if (externalId === undefined)
-      throw new Error('addStacks: the same-account topology needs an external ID');
-    target = {
-      writerRoleArn: streamStack.writerRole.roleArn,
-      streamName: streamStack.stream.streamName,
-      ...(streamStack.failedStream === undefined
-        ? {}
-        : { failedStreamName: streamStack.failedStream.streamName }),
-      region: streamStack.region,
-      externalId,
-    };
-  } else {
-    throw new Error(
-      'addStacks: the collector needs a destination (writerRoleArn, streamArn) or the stream stack',
-    );
-  }
+  // Collector-account topology: another account's stream, from context; else the stream stack's.
+  const destination =
+    config.collector.destination ?? streamStackDestination(streamStack, config.stream, config.collector);
   const collectorStack = new CollectorStack(app, `${config.stackPrefix}-Collector`, {
     description: 'kinesis-event-forwarder: HTTP API and Lambda collecting Segment-compatible events',
     config: config.collector,
-    target,
+    destination,
     rolePath: collectorRolePath(config.stackPrefix),
   });
   return { ...(streamStack === undefined ? {} : { streamStack }), collectorStack };

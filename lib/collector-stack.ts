@@ -2,7 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
-import { CONTEXT_DEFAULTS, type CollectorDeployConfig } from './config';
+import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
@@ -12,19 +12,10 @@ import { IngestDomain } from './constructs/ingest-domain';
 import { SpillQueue } from './constructs/spill-queue';
 import { WriteKeysSecret } from './constructs/write-keys-secret';
 
-/** The stream the collector writes to, and the role and external ID it writes with. */
-export interface WriterTarget {
-  readonly writerRoleArn: string;
-  readonly streamName: string;
-  /** The failed-events stream next to it, written with the same role; `undefined`: none. */
-  readonly failedStreamName?: string;
-  readonly region: string;
-  readonly externalId: string;
-}
-
 export interface CollectorStackProps extends StackProps {
   readonly config: CollectorDeployConfig;
-  readonly target: WriterTarget;
+  /** The stream the collector writes to, and the role and external ID it writes with. */
+  readonly destination: DeployDestination;
   /**
    * IAM path of the collector's role: the writer role and the spill queues trust the roles under it
    * (lib/collector-role-path.ts).
@@ -78,7 +69,7 @@ export class CollectorStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
-    const { config, target } = props;
+    const { config, destination } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
@@ -97,16 +88,7 @@ export class CollectorStack extends Stack {
       sources: [
         { id: config.sourceId, destinationIds: [config.destinationId], partitionKey: config.partitionKey },
       ],
-      destinations: [
-        {
-          id: config.destinationId,
-          streamName: target.streamName,
-          ...(target.failedStreamName === undefined ? {} : { failedStreamName: target.failedStreamName }),
-          region: target.region,
-          roleArn: target.writerRoleArn,
-          externalId: target.externalId,
-        },
-      ],
+      destinations: [destination],
       writeKeysSecret: this.writeKeys.secret,
       spillQueue: this.spill.queue,
       allowedOrigins: config.allowedOrigins,
@@ -170,10 +152,10 @@ export class CollectorStack extends Stack {
       spill: this.spill,
       alarms: this.alarms.alarms,
       stream: {
-        streamName: target.streamName,
-        region: target.region,
+        streamName: destination.streamName,
+        region: destination.region,
         // The stream's account (from its ARN) when it is not this stack's.
-        ...(config.destination === undefined ? {} : { account: config.destination.streamArn.split(':')[4] }),
+        ...(destination.streamArn === undefined ? {} : { account: destination.streamArn.split(':')[4] }),
       },
     });
 

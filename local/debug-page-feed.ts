@@ -92,7 +92,7 @@ function failureOf(
   };
 }
 
-interface Answer {
+interface ResponseBody {
   readonly error?: unknown;
   readonly rejected?: unknown;
 }
@@ -102,7 +102,7 @@ interface Rejected {
   readonly reason: string;
 }
 
-function answerOf(result: APIGatewayProxyResultV2): { statusCode: number; answer: Answer } {
+function responseBodyOf(result: APIGatewayProxyResultV2): { statusCode: number; answer: ResponseBody } {
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
     return { statusCode: 200, answer: {} };
   }
@@ -118,7 +118,7 @@ function answerOf(result: APIGatewayProxyResultV2): { statusCode: number; answer
   }
 }
 
-const rejectedList = (answer: Answer): Rejected[] =>
+const rejectedList = (answer: ResponseBody): Rejected[] =>
   Array.isArray(answer.rejected)
     ? answer.rejected.filter(
         (item): item is Rejected => typeof item?.index === 'number' && typeof item?.reason === 'string',
@@ -199,7 +199,7 @@ export class DebugFeed {
     const method = event.requestContext.http.method;
     const route = resolveRoute(event.rawPath);
     if (method !== 'POST' || (route?.kind !== 'event' && route?.kind !== 'batch')) return;
-    const { statusCode, answer } = answerOf(result);
+    const { statusCode, answer } = responseBodyOf(result);
     const request = { method, path: event.rawPath, statusCode };
     const body = messagesOf(event);
     const rejected = rejectedList(answer);

@@ -83,7 +83,7 @@ export interface FaultProxy {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function answerJson(response: ServerResponse, status: number, payload: unknown): void {
+function sendJson(response: ServerResponse, status: number, payload: unknown): void {
   response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
 }
 
@@ -148,7 +148,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     if (faults.kinesis === 'throttle') {
       request.resume();
-      answerJson(response, 400, {
+      sendJson(response, 400, {
         __type: 'ProvisionedThroughputExceededException',
         message:
           'Rate exceeded for stream (local fault switch: POST /_local/faults {"kinesis":"ok"} to end it)',

@@ -11,12 +11,12 @@ import {
 } from '../lambda/config/runtime-config';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
 import type { CollectorHandler } from '../lambda/handler';
+import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
 import { type KinesisEmulator, startKinesisEmulator } from './kinesis-emulator';
-import { startLocalCollector } from './local-collector';
 import {
   emulatedStreams,
   emulatorCredentials,
@@ -215,21 +215,13 @@ function devSource(settings: LocalModeSettings): RuntimeConfigInput['sources'][n
 /** The role ARN the default configuration names when `EXTERNAL_ID` is set; the local STS plays it. */
 const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-writer';
 
-/** The writer role local mode assumes through the local STS. */
-export interface LocalWriterRole {
-  readonly roleArn: string;
-  readonly externalId: string;
-  readonly stsEndpoint: string;
-}
-
 /**
  * The collector configuration of local mode without a document: source `dev` writing to the local
- * stream, with the emulator's static keys, or through the local STS's writer role when one is given.
+ * stream with the emulator's static keys.
  */
 export function localCollectorConfig(
   settings: LocalModeSettings,
   kinesisEndpoint: string,
-  writerRole?: LocalWriterRole,
 ): RuntimeConfigInput {
   return {
     sources: [devSource(settings)],
@@ -240,7 +232,7 @@ export function localCollectorConfig(
         failedStreamName: settings.failedStreamName,
         region: settings.region,
         endpoint: kinesisEndpoint,
-        ...(writerRole === undefined ? { credentials: emulatorCredentials() } : writerRole),
+        credentials: emulatorCredentials(),
       },
     ],
   };
@@ -493,7 +485,7 @@ export async function startLocalMode(
         .end(`The live events page starts once ${kinesisEndpoint} answers.\n`);
       return true;
     };
-    const collector = await startLocalCollector({
+    const collector = await startApiGatewayServer({
       handler,
       port: settings.port,
       host: settings.host,

@@ -4,13 +4,13 @@
  * Reports its URL over IPC and exits with its parent.
  */
 import { createCollector } from '../lambda/collector';
-import { startLocalCollector } from '../local/local-collector';
+import { startApiGatewayServer } from '../local/api-gateway-server';
 
 async function main(): Promise<void> {
   const handler = createCollector({
     env: { ...process.env, COLLECTOR_CONFIG: process.env.SOAK_COLLECTOR_CONFIG },
   });
-  const collector = await startLocalCollector({ handler, port: 0 });
+  const collector = await startApiGatewayServer({ handler, port: 0 });
   process.send?.({ url: collector.url });
 }
 

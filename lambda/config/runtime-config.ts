@@ -304,8 +304,14 @@ const runtimeConfigSchema = z.pipe(
 
 /** The collector's validated runtime configuration (reference: docs/configuration.md). */
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
-export type SourceConfig = RuntimeConfig['sources'][number];
-export type DestinationConfig = RuntimeConfig['destinations'][number];
+/** One source of the runtime configuration: its write keys, destinations and pipeline. */
+export type RuntimeSource = RuntimeConfig['sources'][number];
+/**
+ * One destination as the Lambda sees it: the stream, and how to reach it (`roleArn` + `externalId`,
+ * static credentials or the function's own role). Its deploy-time counterpart is `DeployDestination`
+ * (lib/config/deploy-config.ts), which the collector function construct writes into this shape.
+ */
+export type RuntimeDestination = RuntimeConfig['destinations'][number];
 /** The configuration document as written by people: every defaulted field is optional. */
 export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DestinationConfig } from '../config/runtime-config';
+import type { RuntimeDestination } from '../config/runtime-config';
 import { METRIC_DIMENSIONS } from '../contract/collector-metrics';
 import type { MetricSink } from '../observability/metric-sink';
 import type { WriteReport } from './record-writer';
@@ -16,7 +16,7 @@ export function maskExternalId(externalId: string): string {
   return externalId.length <= 4 ? '****' : `****${externalId.slice(-4)}`;
 }
 
-type Explain = (destination: DestinationConfig) => DeliveryProblem;
+type Explain = (destination: RuntimeDestination) => DeliveryProblem;
 
 const kmsFix =
   'the stream is encrypted with a customer-managed KMS key: the writer role needs kms:GenerateDataKey on it, in its role policy and in the key policy';
@@ -77,7 +77,7 @@ const CATALOGUE: Readonly<Record<string, Explain>> = {
 /** What a destination's problem is and how to fix it; `undefined` for errors a retry can fix. */
 export function explainDeliveryError(
   errorCode: string,
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
 ): DeliveryProblem | undefined {
   return CATALOGUE[errorCode]?.(destination);
 }
@@ -107,7 +107,7 @@ export class DeliveryDiagnostics {
   constructor(private readonly options: DeliveryDiagnosticsOptions) {}
 
   /** The observer to give the record writer of `destination`. */
-  observer(destination: DestinationConfig): WriteObserver {
+  observer(destination: RuntimeDestination): WriteObserver {
     return { written: (report) => this.written(destination, report) };
   }
 
@@ -116,7 +116,7 @@ export class DeliveryDiagnostics {
     this.logged.delete(destinationId);
   }
 
-  private written(destination: DestinationConfig, report: WriteReport): void {
+  private written(destination: RuntimeDestination, report: WriteReport): void {
     if (report.failed.length === 0) {
       if (this.logged.has(destination.id)) {
         this.logged.delete(destination.id);

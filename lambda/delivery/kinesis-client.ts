@@ -1,7 +1,7 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { DestinationConfig } from '../config/runtime-config';
+import type { RuntimeDestination } from '../config/runtime-config';
 import { roleSessionName } from '../contract/iam-identifiers';
 
 export interface KinesisClientOptions {
@@ -24,7 +24,7 @@ export const ASSUMED_ROLE_SESSION_SECONDS = 3600;
  * callers sharing one pending call: one AssumeRole per credential lifetime per container, never
  * one per request); otherwise the function's own role.
  */
-function credentialsFor(destination: DestinationConfig, options: KinesisClientOptions) {
+function credentialsFor(destination: RuntimeDestination, options: KinesisClientOptions) {
   if (destination.credentials !== undefined) return { credentials: { ...destination.credentials } };
   if (destination.roleArn === undefined) return {};
   const assumeRole = fromTemporaryCredentials({
@@ -57,7 +57,7 @@ function credentialsFor(destination: DestinationConfig, options: KinesisClientOp
  * Emulator endpoints (plain `http://`) get an HTTP/1.1 handler: the default HTTP/2 one fails there.
  */
 export function createKinesisClient(
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
   options: KinesisClientOptions = {},
 ): KinesisClient {
   return new KinesisClient({

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RuntimeConfig, SourceConfig } from '../config/runtime-config';
+import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
 import type { RequestFacts } from '../events/failure-record';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
@@ -13,7 +13,6 @@ import {
   analyticsSettings,
   collectorEndpointOf,
 } from './analytics-settings';
-import { answerFor, jsonAnswer, UndeliveredError } from './answers';
 import { CorsPolicy, originOf } from './cors';
 import {
   ForbiddenOriginError,
@@ -23,6 +22,8 @@ import {
   UnauthorizedError,
   UnknownWriteKeySettingsError,
 } from './http-error';
+import { jsonResponse } from './json-response';
+import { outcomeResponse, UndeliveredError } from './outcome-response';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
@@ -102,7 +103,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const sourceOf = async (
     event: APIGatewayProxyEventV2,
     writeKey: string | undefined,
-  ): Promise<SourceConfig> => {
+  ): Promise<RuntimeSource> => {
     if (writeKey === undefined || writeKey === '') {
       throw new UnauthorizedError(
         'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
@@ -114,7 +115,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     return allowedFrom(event, source);
   };
   /** A page from an origin the source does not allow gets a 403 it can read. */
-  const allowedFrom = (event: APIGatewayProxyEventV2, source: SourceConfig): SourceConfig => {
+  const allowedFrom = (event: APIGatewayProxyEventV2, source: RuntimeSource): RuntimeSource => {
     const origin = originOf(event);
     if (origin !== undefined && !cors.allowlistOf(source).allows(origin)) {
       throw new ForbiddenOriginError(origin, source.id);
@@ -127,7 +128,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
    * Not durable: the request's own error gives way to 429/503, so the SDK sends it again.
    */
   const keepRefused = async (
-    source: SourceConfig,
+    source: RuntimeSource,
     error: HttpError,
     request: RequestFacts,
     event: APIGatewayProxyEventV2,
@@ -171,13 +172,13 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         headers: { Allow: [...allowed, 'OPTIONS'].join(', ') },
       });
     }
-    if (route.kind === 'telemetry') return jsonAnswer(200, {});
+    if (route.kind === 'telemetry') return jsonResponse(200, {});
     if (route.kind === 'analytics-settings') {
       const source = await writeKeys.sourceOf(route.writeKey);
       if (source === undefined) throw new UnknownWriteKeySettingsError();
       allowedFrom(event, source);
       const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath));
-      return jsonAnswer(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
+      return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
 
     const headers = event.headers ?? {};
@@ -185,7 +186,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
     if (route.kind === 'source-config') {
       const source = await sourceOf(event, headerKey);
-      return jsonAnswer(200, rudderStackSourceConfig(source, headerKey as string), {
+      return jsonResponse(200, rudderStackSourceConfig(source, headerKey as string), {
         'Cache-Control': 'private, max-age=300',
       });
     }
@@ -200,7 +201,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       bytes: bodyBytes(event),
     };
     /** A request refused as a whole with a valid write key: its body is kept first. */
-    const refusing = async (source: SourceConfig | undefined, error: unknown): Promise<never> => {
+    const refusing = async (source: RuntimeSource | undefined, error: unknown): Promise<never> => {
       if (source !== undefined && error instanceof HttpError) {
         await keepRefused(source, error, facts, event, receivedAt, deadline);
       }
@@ -253,6 +254,6 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       outcome: outcome.kind,
       rejected: outcome.rejected.length,
     });
-    return answerFor(outcome, config.delivery.retryAfterSeconds);
+    return outcomeResponse(outcome, config.delivery.retryAfterSeconds);
   };
 }

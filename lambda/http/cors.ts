@@ -1,6 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { SourceConfig } from '../config/runtime-config';
+import type { RuntimeSource } from '../config/runtime-config';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../contract/cors-headers';
 import { methodsOf, resolveRoute } from './routes';
 
@@ -48,13 +48,13 @@ export class OriginAllowlist {
  * A source's allowed origins: its own `allowedOrigins` when set, else the collector-wide
  * `cors.allowedOrigins`. Read defensively, so a configuration without the per-source field works.
  */
-export function allowedOriginsOf(source: SourceConfig, fallback: readonly string[]): readonly string[] {
+export function allowedOriginsOf(source: RuntimeSource, fallback: readonly string[]): readonly string[] {
   const own = (source as { readonly allowedOrigins?: unknown }).allowedOrigins;
   return Array.isArray(own) && own.every((origin) => typeof origin === 'string') ? own : fallback;
 }
 
 export interface CorsSettings {
-  readonly sources: readonly SourceConfig[];
+  readonly sources: readonly RuntimeSource[];
   readonly cors: { readonly allowedOrigins: readonly string[]; readonly maxAgeSeconds: number };
 }
 
@@ -82,7 +82,7 @@ export class CorsPolicy {
   }
 
   /** The origins allowed to send a source's events. */
-  allowlistOf(source: SourceConfig): OriginAllowlist {
+  allowlistOf(source: RuntimeSource): OriginAllowlist {
     return this.bySource.get(source.id) ?? this.anySource;
   }
 }
@@ -106,7 +106,7 @@ function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
 }
 
 /** The answer to a preflight (`OPTIONS`): no write key to check, so any source's origins count. */
-export function preflightAnswer(event: APIGatewayProxyEventV2, policy: CorsPolicy): HttpResult {
+export function preflightResponse(event: APIGatewayProxyEventV2, policy: CorsPolicy): HttpResult {
   const route = resolveRoute(event.rawPath);
   const methods = [...(route ? methodsOf(route) : ['POST']), 'OPTIONS'].join(', ');
   const allowOrigin = policy.anySource.allowOriginHeader(originOf(event));
@@ -140,7 +140,7 @@ export function httpCors(options: {
   return {
     before: async (request) => {
       if (request.event.requestContext.http.method.toUpperCase() === 'OPTIONS') {
-        return preflightAnswer(request.event, policy);
+        return preflightResponse(request.event, policy);
       }
       return undefined;
     },

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { jsonAnswer } from './answers';
 import { HttpError } from './http-error';
+import { jsonResponse } from './json-response';
 
 /**
  * The one place that turns errors into HTTP answers (register it last): an exposed `HttpError`
@@ -21,7 +21,7 @@ export function httpErrorResponse(options: {
       if (error instanceof HttpError && error.expose) {
         const log = error.statusCode >= 500 ? options.logger.warn : options.logger.debug;
         log.call(options.logger, error.message, { statusCode: error.statusCode, errorName: error.name });
-        request.response = jsonAnswer(
+        request.response = jsonResponse(
           error.statusCode,
           { error: error.message, ...error.details },
           error.headers,
@@ -29,7 +29,7 @@ export function httpErrorResponse(options: {
         return;
       }
       options.logger.error('Unhandled error', error as Error);
-      request.response = jsonAnswer(500, { error: 'Internal error; send the request again' });
+      request.response = jsonResponse(500, { error: 'Internal error; send the request again' });
     },
   };
 }

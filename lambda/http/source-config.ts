@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/runtime-config';
+import type { RuntimeSource } from '../config/runtime-config';
 
 /**
  * The smallest source configuration RudderStack's browser SDK (v3) accepts, as `GET /sourceConfig/`
@@ -29,7 +29,7 @@ export interface RudderStackSourceConfig {
 export const SOURCE_CONFIG_WORKSPACE_ID = 'kinesis-event-forwarder';
 
 /** The RudderStack source configuration of a source, for the write key the SDK asked with. */
-export function rudderStackSourceConfig(source: SourceConfig, writeKey: string): RudderStackSourceConfig {
+export function rudderStackSourceConfig(source: RuntimeSource, writeKey: string): RudderStackSourceConfig {
   return {
     isHosted: false,
     source: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SourceConfig } from '../config/runtime-config';
+import type { RuntimeSource } from '../config/runtime-config';
 import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
@@ -30,7 +30,7 @@ export interface Rejection {
 
 /** A request's messages, after routing and authentication. */
 export interface IngestRequest {
-  readonly source: SourceConfig;
+  readonly source: RuntimeSource;
   readonly messages: readonly unknown[];
   /** Set for single-event endpoints (`/v1/track`): the type every message must have. */
   readonly endpointType?: EventType;

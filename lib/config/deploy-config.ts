@@ -57,15 +57,35 @@ export interface AlarmsDeployConfig {
   readonly topicKeyArn?: string;
 }
 
-/** Where the collector writes when the stream lives in another account. */
-export interface ExternalDestination {
-  readonly writerRoleArn: string;
-  readonly streamArn: string;
+/**
+ * Where the deployed collector writes, and the role and external ID it writes with: the one
+ * deploy-time destination type (collector stack and collector function construct). The Lambda
+ * receives it as a `RuntimeDestination` (lambda/config/runtime-config.ts, same field names).
+ */
+export interface DeployDestination {
+  /** Becomes `integration_id` in every envelope written here (context key `destinationId`). */
+  readonly id: string;
   readonly streamName: string;
-  /** The failed-events stream next to it (context key `failedStreamName`); `undefined`: none. */
+  /**
+   * The failed-events stream next to `streamName`, written with the same role (context key
+   * `failedStreamName`): refused events are kept there.
+   * @default - none: refused events are only answered and counted
+   */
   readonly failedStreamName?: string;
   readonly region: string;
+  /**
+   * The writer role the Lambda assumes (context key `writerRoleArn`); the only role its own policy
+   * lets it assume.
+   */
+  readonly roleArn: string;
+  /** The external ID the writer role's trust policy requires (context key `externalId`). */
   readonly externalId: string;
+  /**
+   * The stream's ARN when it lives in another account (context key `streamArn`): the dashboard
+   * reads that account from it.
+   * @default - none: the stream is the stream stack's of the same deployment
+   */
+  readonly streamArn?: string;
 }
 
 /** What the deploy knows of its own environment before anything is deployed. */
@@ -87,7 +107,7 @@ export interface CustomDomainDeployConfig {
 /** Settings of the collector stack (API Gateway HTTP API and Lambda). */
 export interface CollectorDeployConfig {
   /** `undefined` in the same-account topology: the destination comes from the stream stack. */
-  readonly destination?: ExternalDestination;
+  readonly destination?: DeployDestination;
   readonly sourceId: string;
   readonly destinationId: string;
   readonly partitionKey: 'user' | 'event_id';

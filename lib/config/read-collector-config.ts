@@ -15,8 +15,8 @@ import type { ContextReader } from './context-reader';
 import type {
   AlarmsDeployConfig,
   CollectorDeployConfig,
+  DeployDestination,
   DeployEnvironment,
-  ExternalDestination,
 } from './deploy-config';
 import { readCustomDomainConfig } from './read-custom-domain-config';
 
@@ -28,7 +28,7 @@ export function readCollectorConfig(
   reader: ContextReader,
   alarms: AlarmsDeployConfig,
   environment: DeployEnvironment,
-  destination?: ExternalDestination,
+  destination?: Omit<DeployDestination, 'id'>,
 ): CollectorDeployConfig {
   const origins = reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins];
   for (const origin of origins) {
@@ -74,14 +74,17 @@ export function readCollectorConfig(
       `logRetentionDays: ${retention} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`,
     );
   }
+  // Read here, in the order of the keys below, so that problems are listed in that order.
+  const sourceId =
+    reader.matching('sourceId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
+    CONTEXT_DEFAULTS.sourceId;
+  const destinationId =
+    reader.matching('destinationId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
+    CONTEXT_DEFAULTS.destinationId;
   return {
-    ...(destination === undefined ? {} : { destination }),
-    sourceId:
-      reader.matching('sourceId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
-      CONTEXT_DEFAULTS.sourceId,
-    destinationId:
-      reader.matching('destinationId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
-      CONTEXT_DEFAULTS.destinationId,
+    ...(destination === undefined ? {} : { destination: { id: destinationId, ...destination } }),
+    sourceId,
+    destinationId,
     partitionKey: reader.oneOf('partitionKey', CONTEXT_DEFAULTS.partitionKey, ['user', 'event_id']),
     allowedOrigins: origins,
     corsMaxAgeSeconds: reader.integer(
@@ -127,10 +130,11 @@ export function readCollectorConfig(
 
 /**
  * `writerRoleArn`, `streamArn` and `externalId`, all three required: the stream in another account the
- * collector stack writes to when deployed alone.
+ * collector stack writes to when deployed alone (its id, `destinationId`, is read with the collector's
+ * other keys).
  */
-export function readExternalDestination(reader: ContextReader): ExternalDestination | undefined {
-  const writerRoleArn = reader.matching('writerRoleArn', ROLE_ARN_PATTERN, ROLE_ARN_RULE);
+export function readExternalDestination(reader: ContextReader): Omit<DeployDestination, 'id'> | undefined {
+  const roleArn = reader.matching('writerRoleArn', ROLE_ARN_PATTERN, ROLE_ARN_RULE);
   const streamArn = reader.matching('streamArn', STREAM_ARN_PATTERN, STREAM_ARN_RULE);
   const externalId = reader.matching('externalId', EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE);
   for (const key of ['writerRoleArn', 'streamArn', 'externalId']) {
@@ -141,7 +145,7 @@ export function readExternalDestination(reader: ContextReader): ExternalDestinat
     }
   }
   const match = streamArn === undefined ? null : STREAM_ARN_PATTERN.exec(streamArn);
-  if (writerRoleArn === undefined || streamArn === undefined || externalId === undefined || !match) {
+  if (roleArn === undefined || streamArn === undefined || externalId === undefined || !match) {
     return undefined;
   }
   const [, region = '', streamName = ''] = match;
@@ -151,7 +155,7 @@ export function readExternalDestination(reader: ContextReader): ExternalDestinat
     "a Kinesis stream name (1-128 letters, digits, _ . -): the stream stack's FailedStreamName output",
   );
   return {
-    writerRoleArn,
+    roleArn,
     streamArn,
     streamName,
     region,

@@ -9,21 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
-
-/** Where one destination's events go, and how the collector gets permission to write there. */
-export interface CollectorDestination {
-  readonly id: string;
-  readonly streamName: string;
-  /**
-   * The failed-events stream next to `streamName` (same role): refused events are kept there.
-   * @default - none: refused events are only answered and counted
-   */
-  readonly failedStreamName?: string;
-  readonly region: string;
-  /** The writer role the Lambda assumes; the only role its own policy lets it assume. */
-  readonly roleArn: string;
-  readonly externalId: string;
-}
+import type { DeployDestination } from '../config/deploy-config';
 
 export interface CollectorSource {
   readonly id: string;
@@ -37,7 +23,8 @@ export interface CollectorSource {
 
 export interface CollectorFunctionProps {
   readonly sources: readonly CollectorSource[];
-  readonly destinations: readonly CollectorDestination[];
+  /** Where events go, and how the function gets permission to write there (the role it assumes). */
+  readonly destinations: readonly DeployDestination[];
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
   readonly writeKeysSecret: secretsmanager.ISecret;
   /**

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { type LocalCollector, startLocalCollector } from '../../local/local-collector';
+import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { type LambdaProcess, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 
@@ -39,7 +39,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
   let outdir: string;
   let deployed: DeployedEnvironment;
   let lambda: LambdaProcess;
-  let collector: LocalCollector;
+  let collector: ApiGatewayServer;
   const ids: string[] = [];
 
   beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       initTimeoutMs: 60_000,
     });
     const timeoutMs = deployed.fn.timeoutSeconds * 1000;
-    collector = await startLocalCollector({
+    collector = await startApiGatewayServer({
       port: 0,
       timeoutMs,
       handler: async (event) => {

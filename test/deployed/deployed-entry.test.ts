@@ -1,5 +1,5 @@
-import type { LocalCollector } from '../../local/local-collector';
-import { startLocalCollector } from '../../local/local-collector';
+import type { ApiGatewayServer } from '../../local/api-gateway-server';
+import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { type CapturedOutput, captureOutput } from '../support/assume-role-collector';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 
@@ -38,7 +38,7 @@ async function sendBatch(url: string, key: string, batch: unknown[]) {
  */
 describe('the deployed entry (lambda/index.ts) with the environment of the synthesized template', () => {
   let deployed: DeployedEnvironment;
-  let collector: LocalCollector;
+  let collector: ApiGatewayServer;
   let output: CapturedOutput;
   const savedEnv = { ...process.env };
 
@@ -53,7 +53,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
     Object.assign(process.env, deployed.env);
     output = captureOutput();
     const { handler } = await import('../../lambda/index');
-    collector = await startLocalCollector({
+    collector = await startApiGatewayServer({
       handler: handler,
       port: 0,
       timeoutMs: deployed.fn.timeoutSeconds * 1000,

@@ -72,7 +72,8 @@ describe('readDeployConfig', () => {
     expect(config.topology).toBe('collector-account');
     expect(config.stream).toBeUndefined();
     expect(config.collector?.destination).toEqual({
-      writerRoleArn: 'arn:aws-cn:iam::222222222222:role/path/Writer',
+      id: 'kinesis',
+      roleArn: 'arn:aws-cn:iam::222222222222:role/path/Writer',
       streamArn: 'arn:aws-cn:kinesis:cn-north-1:222222222222:stream/events',
       streamName: 'events',
       region: 'cn-north-1',

@@ -7,7 +7,7 @@ import { createCollector } from '../../lambda/collector';
 import { FileSpillSource, readSpillFiles } from '../../lambda/delivery/file-spill-store';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { redrive } from '../../lambda/delivery/spill-redrive';
-import { startLocalCollector } from '../../local/local-collector';
+import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { captureOutput } from '../support/assume-role-collector';
@@ -41,7 +41,7 @@ describe('the collector entry with SPILL_DIR', () => {
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
     });
-    const collector = await startLocalCollector({ handler, port: 0 });
+    const collector = await startApiGatewayServer({ handler, port: 0 });
     // The EMF metrics Powertools prints: asserted here, kept off the test output.
     const output = captureOutput();
     try {

@@ -11,7 +11,7 @@ import { redrive } from '../../lambda/delivery/spill-redrive';
 import { withSpill } from '../../lambda/delivery/spilling-record-writer';
 import { failedSpillDestinationId } from '../../lambda/events/failure-record';
 import { createHandler } from '../../lambda/handler';
-import { startLocalCollector } from '../../local/local-collector';
+import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { RELIABILITY_DOC, replaceDocSection, writeDocs } from '../../reliability/doc-sections';
@@ -185,7 +185,7 @@ describe('faults on the failed-events stream: every valid event in the main stre
         failedWriters: new Map([['d', failedWriter]]),
         logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
       });
-      const collector = await startLocalCollector({ handler, port: 0, timeoutMs: 10_000 });
+      const collector = await startApiGatewayServer({ handler, port: 0, timeoutMs: 10_000 });
       proxy.faults = scenario.faults;
       const timer =
         scenario.forMs === undefined

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { DestinationConfig } from '../../lambda/config/runtime-config';
+import type { RuntimeDestination } from '../../lambda/config/runtime-config';
 import { FileSpillSource, FileSpillStore, readSpillFiles } from '../../lambda/delivery/file-spill-store';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
@@ -307,7 +307,7 @@ const SCENARIOS: Scenario[] = [
  * `stsEndpoint`, signed with the local caller keys.
  */
 function writerThroughSts(
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
   stsEndpoint: string,
   roleArn: string,
 ): RecordWriter {

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createCollector } from '../../lambda/collector';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
-import { type LocalCollector, startLocalCollector } from '../../local/local-collector';
+import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
@@ -122,7 +122,7 @@ export async function startAssumeRoleCollector(
     metrics: new Metrics({ namespace: 'KinesisEventForwarder', serviceName: 'kinesis-event-forwarder' }),
     clientOptions: { callerCredentials: { ...LOCAL_CALLER_CREDENTIALS } },
   });
-  const collector: LocalCollector = await startLocalCollector({ handler, port: 0 });
+  const collector: ApiGatewayServer = await startApiGatewayServer({ handler, port: 0 });
   return {
     url: collector.url,
     sts,

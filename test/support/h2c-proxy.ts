@@ -8,7 +8,7 @@ import {
 import type { AddressInfo } from 'node:net';
 
 /** What the proxy answers instead of forwarding a call: a status and an AWS JSON error. */
-export interface InjectedAnswer {
+export interface InjectedResponse {
   readonly status: number;
   readonly type: string;
   readonly message: string;
@@ -18,7 +18,7 @@ export interface H2cProxy {
   /** `http://127.0.0.1:<port>`, spoken to with HTTP/2 over cleartext (prior knowledge). */
   readonly url: string;
   /** Decides, per call (`X-Amz-Target`), whether to answer an error instead of forwarding it. */
-  inject?: (target: string) => InjectedAnswer | undefined;
+  inject?: (target: string) => InjectedResponse | undefined;
   /** Calls received, by `X-Amz-Target`. */
   readonly calls: Map<string, number>;
   /** Closes every open HTTP/2 session, as a server or load balancer drops idle connections. */

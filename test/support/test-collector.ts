@@ -3,17 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
-  type DestinationConfig,
   parseRuntimeConfig,
   type RuntimeConfigInput,
+  type RuntimeDestination,
 } from '../../lambda/config/runtime-config';
 import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-record-writer';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { createHandler } from '../../lambda/handler';
+import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { createKinesalite } from '../../local/kinesalite';
-import { type LocalCollector, startLocalCollector } from '../../local/local-collector';
 import { emulatorClient, emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords, type StoredRecord } from './stream-reader';
@@ -53,7 +53,7 @@ export interface TestCollectorOptions {
   readonly wrapWriter?: (
     writer: RecordWriter,
     destinationId: string,
-    destination: DestinationConfig,
+    destination: RuntimeDestination,
   ) => RecordWriter;
   readonly shardCount?: number;
   /** The function timeout the local API Gateway reports. */
@@ -98,7 +98,7 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
   );
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const handler = createHandler({ config, writers, logger });
-  const collector: LocalCollector = await startLocalCollector({
+  const collector: ApiGatewayServer = await startApiGatewayServer({
     handler,
     port: 0,
     timeoutMs: options.timeoutMs,

@@ -6,7 +6,7 @@ import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../lambda/handler';
-import { startLocalCollector } from '../../local/local-collector';
+import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { runReplayCli } from '../../tools/replay/replay-cli';
@@ -68,7 +68,7 @@ describe('npm run replay-failed', () => {
       failedWriters: new Map([['d', writerOf('replay-events-failed')]]),
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     });
-    const collector = await startLocalCollector({ handler, port: 0 });
+    const collector = await startApiGatewayServer({ handler, port: 0 });
     const batch = [
       {
         type: 'track',

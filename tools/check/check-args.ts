@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
-  type DestinationConfig,
   parseRuntimeConfig,
+  type RuntimeDestination,
   readRuntimeConfig,
 } from '../../lambda/config/runtime-config';
 
@@ -22,7 +22,7 @@ export class CheckUsageError extends Error {
 }
 
 /** The destinations the command line names, validated like the collector validates them. */
-export function destinationsToCheck(argv: readonly string[]): DestinationConfig[] | 'help' {
+export function destinationsToCheck(argv: readonly string[]): RuntimeDestination[] | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { DestinationConfig } from '../../lambda/config/runtime-config';
+import type { RuntimeDestination } from '../../lambda/config/runtime-config';
 
 /** Access keys, as the SDK takes them. */
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -44,7 +44,7 @@ export interface CheckOptions {
 }
 
 /** Errors of the check itself (its own credentials), not of a destination's configuration. */
-const CHECK_CATALOGUE: Readonly<Record<string, (destination: DestinationConfig) => DeliveryProblem>> = {
+const CHECK_CATALOGUE: Readonly<Record<string, (destination: RuntimeDestination) => DeliveryProblem>> = {
   CredentialsProviderError: (d) => ({
     meaning: `no AWS credentials were found to sign the ${d.roleArn === undefined ? 'PutRecord' : 'AssumeRole'} call with`,
     fix: "run with AWS credentials of the collector's account (AWS_PROFILE, aws sso login, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); against local mode (loopback --endpoint and --sts-endpoint) none are needed: paste the line npm start prints",
@@ -58,7 +58,7 @@ const CHECK_CATALOGUE: Readonly<Record<string, (destination: DestinationConfig) 
 function unexplained(
   step: CheckStep['name'],
   errorCode: string,
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
 ): DeliveryProblem {
   if (step === 'credentials') {
     const sts = destination.stsEndpoint ?? `the regional STS endpoint of ${destination.region}`;
@@ -77,7 +77,7 @@ function unexplained(
 function failed(
   step: Pick<CheckStep, 'name' | 'description'>,
   error: unknown,
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
 ): CheckStep {
   const errorCode = (error as { name?: string }).name ?? 'UnknownError';
   const problem =
@@ -101,7 +101,7 @@ function failed(
  * first step that fails and says what it means and what to change.
  */
 export async function checkDestination(
-  destination: DestinationConfig,
+  destination: RuntimeDestination,
   options: CheckOptions = {},
 ): Promise<CheckReport> {
   const steps: CheckStep[] = [];

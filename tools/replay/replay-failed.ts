@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { DestinationConfig, RuntimeConfig } from '../../lambda/config/runtime-config';
+import type { RuntimeConfig, RuntimeDestination } from '../../lambda/config/runtime-config';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import type { FailureRecord } from '../../lambda/events/failure-record';
 import { Ingest } from '../../lambda/ingest/ingest';
@@ -67,7 +67,7 @@ async function readSince(
 }
 
 /** The destination whose failed-events stream this is. */
-function destinationOf(config: RuntimeConfig, failedStreamName: string): DestinationConfig {
+function destinationOf(config: RuntimeConfig, failedStreamName: string): RuntimeDestination {
   const destination = config.destinations.find((d) => d.failedStreamName === failedStreamName);
   if (destination === undefined) {
     throw new Error(

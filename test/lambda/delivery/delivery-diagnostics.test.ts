@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DestinationConfig } from '../../../lambda/config/runtime-config';
+import type { RuntimeDestination } from '../../../lambda/config/runtime-config';
 import {
   DeliveryDiagnostics,
   explainDeliveryError,
@@ -8,7 +8,7 @@ import {
 import type { WriteReport } from '../../../lambda/delivery/record-writer';
 import { captureOutput } from '../../support/assume-role-collector';
 
-const DESTINATION: DestinationConfig = {
+const DESTINATION: RuntimeDestination = {
   id: 'warehouse',
   streamName: 'events',
   region: 'eu-west-1',

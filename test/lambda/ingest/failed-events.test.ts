@@ -1,7 +1,7 @@
-import { parseRuntimeConfig, type SourceConfig } from '../../../lambda/config/runtime-config';
+import { parseRuntimeConfig, type RuntimeSource } from '../../../lambda/config/runtime-config';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
-import { answerFor } from '../../../lambda/http/answers';
 import { HttpError } from '../../../lambda/http/http-error';
+import { outcomeResponse } from '../../../lambda/http/outcome-response';
 import { Ingest, type IngestRequest } from '../../../lambda/ingest/ingest';
 
 /** A writer that keeps what it is given, or fails every record with `failWith`. */
@@ -39,7 +39,7 @@ function setup(trackingPlan?: unknown) {
     maxEventBytes: 2048,
   });
   const request = (messages: unknown[]): IngestRequest => ({
-    source: config.sources[0] as SourceConfig,
+    source: config.sources[0] as RuntimeSource,
     messages,
     receivedAt: Date.parse('2026-11-29T12:00:00.000Z'),
     deadline: Date.now() + 1000,
@@ -90,7 +90,7 @@ describe('Ingest with a failed-events stream', () => {
       throttled: false,
       undelivered: [{ destinationId: 'd', failedStream: true, count: 1, errorCodes: ['InternalFailure'] }],
     });
-    expect(() => answerFor(outcome, 2)).toThrow(
+    expect(() => outcomeResponse(outcome, 2)).toThrow(
       expect.objectContaining({
         statusCode: 503,
         message: expect.stringMatching(
@@ -109,7 +109,7 @@ describe('Ingest with a failed-events stream', () => {
     expect(outcome).toMatchObject({ kind: 'undelivered', accepted: 0, throttled: true });
     let error: unknown;
     try {
-      answerFor(outcome, 2);
+      outcomeResponse(outcome, 2);
     } catch (thrown) {
       error = thrown;
     }

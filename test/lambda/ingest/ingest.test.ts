@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../../../lambda/config/runtime-config';
+import type { RuntimeSource } from '../../../lambda/config/runtime-config';
 import { parseRuntimeConfig } from '../../../lambda/config/runtime-config';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
 import { Ingest, type IngestOutcome } from '../../../lambda/ingest/ingest';
@@ -17,12 +17,12 @@ class CodedWriter implements RecordWriter {
 
 const THROTTLED = 'ProvisionedThroughputExceededException';
 
-function sourceWith(destinations: string[]): SourceConfig {
+function sourceWith(destinations: string[]): RuntimeSource {
   const config = parseRuntimeConfig({
     sources: [{ id: 'web', writeKeys: ['k'], destinations }],
     destinations: destinations.map((id) => ({ id, streamName: `s-${id}`, region: 'us-east-1' })),
   });
-  return config.sources[0] as SourceConfig;
+  return config.sources[0] as RuntimeSource;
 }
 
 async function ingestFour(writers: Record<string, RecordWriter>): Promise<IngestOutcome> {

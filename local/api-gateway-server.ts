@@ -4,13 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { CollectorHandler } from '../lambda/handler';
 import { toApiGatewayEvent } from './api-gateway-event';
 
-/**
- * The handler local mode serves.
- * @deprecated - the same type as `CollectorHandler` (`lambda/handler.ts`); use that name.
- */
-export type HttpApiHandler = CollectorHandler;
-
-export interface LocalCollectorOptions {
+export interface ApiGatewayServerOptions {
   readonly handler: CollectorHandler;
   readonly port: number;
   /** @default '127.0.0.1' */
@@ -26,7 +20,7 @@ export interface LocalCollectorOptions {
   readonly onExchange?: (event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2) => void;
 }
 
-export interface LocalCollector {
+export interface ApiGatewayServer {
   readonly url: string;
   readonly server: Server;
   close(): Promise<void>;
@@ -84,7 +78,7 @@ function send(response: ServerResponse, result: APIGatewayProxyResultV2): void {
  * A local stand-in for API Gateway: each request becomes the HTTP API (payload 2.0) event the
  * deployed API would send, goes through the same handler, and its answer is written back.
  */
-export function startLocalCollector(options: LocalCollectorOptions): Promise<LocalCollector> {
+export function startApiGatewayServer(options: ApiGatewayServerOptions): Promise<ApiGatewayServer> {
   const host = options.host ?? '127.0.0.1';
   const timeoutMs = options.timeoutMs ?? 10_000;
   const server = createServer(async (request, response) => {

@@ -1,42 +1,42 @@
-import { answerFor, jsonAnswer, UndeliveredError } from '../../../lambda/http/answers';
 import { HttpError, MalformedRequestError, PayloadTooLargeError } from '../../../lambda/http/http-error';
+import { outcomeResponse, UndeliveredError } from '../../../lambda/http/outcome-response';
 import type { IngestOutcome, Rejection } from '../../../lambda/ingest/ingest';
 
 const rejected: Rejection[] = [
   { index: 1, messageId: 'ajs-next-1795302924990-048d8f1d', reason: 'track requires a non-empty event' },
 ];
 
-/** The HttpError `answer` throws (the error handler turns it into the response). */
-function thrownBy(answer: () => unknown): HttpError {
+/** The HttpError `respond` throws (the error handler turns it into the response). */
+function thrownBy(respond: () => unknown): HttpError {
   try {
-    answer();
+    respond();
   } catch (error) {
     if (error instanceof HttpError) return error;
     throw error;
   }
-  throw new Error('expected an error answer');
+  throw new Error('expected an error response');
 }
 
-describe('answerFor', () => {
+describe('outcomeResponse', () => {
   it('answers 200 with the accepted count and the rejected events when every valid event is written', () => {
     // Prepare
     const outcome: IngestOutcome = { kind: 'delivered', accepted: 2, rejected };
 
     // Act
-    const answer = answerFor(outcome, 2);
+    const response = outcomeResponse(outcome, 2);
 
     // Assess
-    expect(answer.statusCode).toBe(200);
-    expect(answer.headers).toEqual({ 'Content-Type': 'application/json' });
-    expect(JSON.parse(answer.body as string)).toEqual({ accepted: 2, rejected });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toEqual({ 'Content-Type': 'application/json' });
+    expect(JSON.parse(response.body as string)).toEqual({ accepted: 2, rejected });
   });
 
   it('answers 200 with an empty rejected list when everything was accepted', () => {
     // Act
-    const answer = answerFor({ kind: 'delivered', accepted: 500, rejected: [] }, 2);
+    const response = outcomeResponse({ kind: 'delivered', accepted: 500, rejected: [] }, 2);
 
     // Assess
-    expect(JSON.parse(answer.body as string)).toEqual({ accepted: 500, rejected: [] });
+    expect(JSON.parse(response.body as string)).toEqual({ accepted: 500, rejected: [] });
   });
 
   it('answers 400 listing the reasons when no event is valid', () => {
@@ -44,7 +44,7 @@ describe('answerFor', () => {
     const outcome: IngestOutcome = { kind: 'nothing-valid', rejected, allTooLarge: false };
 
     // Act
-    const error = thrownBy(() => answerFor(outcome, 2));
+    const error = thrownBy(() => outcomeResponse(outcome, 2));
 
     // Assess
     expect(error).toBeInstanceOf(MalformedRequestError);
@@ -60,7 +60,7 @@ describe('answerFor', () => {
     const outcome: IngestOutcome = { kind: 'nothing-valid', rejected: tooLarge, allTooLarge: true };
 
     // Act
-    const error = thrownBy(() => answerFor(outcome, 2));
+    const error = thrownBy(() => outcomeResponse(outcome, 2));
 
     // Assess
     expect(error).toBeInstanceOf(PayloadTooLargeError);
@@ -81,7 +81,7 @@ describe('answerFor', () => {
     };
 
     // Act
-    const error = thrownBy(() => answerFor(outcome, 5));
+    const error = thrownBy(() => outcomeResponse(outcome, 5));
 
     // Assess
     expect(error).toBeInstanceOf(UndeliveredError);
@@ -108,7 +108,7 @@ describe('answerFor', () => {
     };
 
     // Act
-    const error = thrownBy(() => answerFor(outcome, 2));
+    const error = thrownBy(() => outcomeResponse(outcome, 2));
 
     // Assess
     expect(error.statusCode).toBe(503);
@@ -132,7 +132,7 @@ describe('answerFor', () => {
     };
 
     // Act
-    const error = thrownBy(() => answerFor(outcome, 2));
+    const error = thrownBy(() => outcomeResponse(outcome, 2));
 
     // Assess
     expect(error.statusCode).toBe(503);
@@ -140,19 +140,5 @@ describe('answerFor', () => {
       '3 of 3 valid events were not written (destination "partner": its writer role could not be assumed (STS: AccessDenied), and the spill store could not keep them either; destination "main": its stream could not take them (ECONNRESET)); send the request again',
     );
     expect(error.message).not.toContain('stream could not take them (AccessDenied');
-  });
-});
-
-describe('jsonAnswer', () => {
-  it('serialises the body as JSON and merges extra headers after the content type', () => {
-    // Act
-    const answer = jsonAnswer(202, { ok: true }, { 'Retry-After': '1' });
-
-    // Assess
-    expect(answer).toEqual({
-      statusCode: 202,
-      headers: { 'Content-Type': 'application/json', 'Retry-After': '1' },
-      body: '{"ok":true}',
-    });
   });
 });

@@ -1,8 +1,11 @@
-import type { SourceConfig } from '../../../lambda/config/runtime-config';
+import type { RuntimeSource } from '../../../lambda/config/runtime-config';
 import { HttpError } from '../../../lambda/http/http-error';
-import { SecretWriteKeys, WriteKeysUnavailableError } from '../../../lambda/http/secret-write-keys';
+import {
+  SecretsManagerWriteKeys,
+  WriteKeysUnavailableError,
+} from '../../../lambda/http/secrets-manager-write-keys';
 
-const source = (id: string, writeKeys?: string[]): SourceConfig => ({
+const source = (id: string, writeKeys?: string[]): RuntimeSource => ({
   id,
   destinations: ['main'],
   partitionKey: 'user',
@@ -28,11 +31,11 @@ function fakeSecret(initial: unknown) {
   return { state, fetchSecret };
 }
 
-describe('SecretWriteKeys', () => {
+describe('SecretsManagerWriteKeys', () => {
   it('finds the source of a key listed in an array', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ 'web-shop': ['wk_browser_probe', 'wk_browser_next'] });
-    const keys = new SecretWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const owners = [await keys.sourceOf('wk_browser_probe'), await keys.sourceOf('wk_browser_next')];
@@ -44,7 +47,7 @@ describe('SecretWriteKeys', () => {
   it('finds the source of a key given as a single string', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ backend: 'wk_node_probe' });
-    const keys = new SecretWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const owner = await keys.sourceOf('wk_node_probe');
@@ -56,7 +59,7 @@ describe('SecretWriteKeys', () => {
   it('finds no source for a key that is not in the secret', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ backend: 'wk_node_probe' });
-    const keys = new SecretWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop, backend], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const owner = await keys.sourceOf('wk_guess');
@@ -69,7 +72,7 @@ describe('SecretWriteKeys', () => {
     // Prepare
     const unknown: string[] = [];
     const { fetchSecret } = fakeSecret({ 'web-shop': 'wk_browser_probe', retired: ['wk_retired'] });
-    const keys = new SecretWriteKeys([webShop], fetchSecret, {
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, {
       retryAfterSeconds: 2,
       onUnknownSource: (id) => unknown.push(id),
     });
@@ -87,7 +90,7 @@ describe('SecretWriteKeys', () => {
   it('ignores keys that are empty or not strings', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ 'web-shop': ['', 42, null, 'wk_browser_probe'] });
-    const keys = new SecretWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const empty = await keys.sourceOf('');
@@ -102,7 +105,7 @@ describe('SecretWriteKeys', () => {
     // Prepare: the unknown-source callback runs once per rebuild
     let rebuilds = 0;
     const { state, fetchSecret } = fakeSecret({ 'web-shop': 'wk_old', stale: 'x' });
-    const keys = new SecretWriteKeys([webShop], fetchSecret, {
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, {
       retryAfterSeconds: 2,
       onUnknownSource: () => {
         rebuilds += 1;
@@ -130,7 +133,7 @@ describe('SecretWriteKeys', () => {
   it('keeps the keys written in the configuration valid', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ 'web-shop': 'wk_browser_probe' });
-    const keys = new SecretWriteKeys([webShop, legacy], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop, legacy], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const owner = await keys.sourceOf('wk_legacy_config');
@@ -143,7 +146,7 @@ describe('SecretWriteKeys', () => {
     // Prepare
     const { state, fetchSecret } = fakeSecret({ 'web-shop': 'wk_browser_probe' });
     state.failure = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    const keys = new SecretWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 7 });
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 7 });
 
     // Act
     const error = await keys.sourceOf('wk_browser_probe').catch((caught: unknown) => caught);
@@ -158,7 +161,7 @@ describe('SecretWriteKeys', () => {
     // Prepare
     const { state, fetchSecret } = fakeSecret({});
     state.failure = new Error('connect ETIMEDOUT');
-    const keys = new SecretWriteKeys([legacy], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([legacy], fetchSecret, { retryAfterSeconds: 2 });
 
     // Act
     const error = await keys.sourceOf('wk_legacy_config').catch((caught: unknown) => caught);
@@ -170,7 +173,7 @@ describe('SecretWriteKeys', () => {
   it('recovers once the secret can be fetched again', async () => {
     // Prepare
     const { state, fetchSecret } = fakeSecret({ 'web-shop': 'wk_browser_probe' });
-    const keys = new SecretWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 2 });
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 2 });
     state.failure = new Error('connect ETIMEDOUT');
     await keys.sourceOf('wk_browser_probe').catch(() => undefined);
     state.failure = undefined;
@@ -189,7 +192,7 @@ describe('SecretWriteKeys', () => {
   ])('answers 503 when the secret value is %s instead of an object', async (_, value) => {
     // Prepare
     const { fetchSecret } = fakeSecret(value);
-    const keys = new SecretWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 3 });
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, { retryAfterSeconds: 3 });
 
     // Act
     const error = await keys.sourceOf('wk_browser_probe').catch((caught: unknown) => caught);

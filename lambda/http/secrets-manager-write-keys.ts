@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/runtime-config';
+import type { RuntimeSource } from '../config/runtime-config';
 import { isJsonObject } from '../events/segment-event';
 import { HttpError } from './http-error';
 import { WriteKeyRegistry } from './write-key';
@@ -21,12 +21,12 @@ export class WriteKeysUnavailableError extends HttpError {
  * the lookup table is rebuilt only when the fetched value changes. Keys written in the
  * configuration document, if any, stay valid too.
  */
-export class SecretWriteKeys implements WriteKeyDirectory {
+export class SecretsManagerWriteKeys implements WriteKeyDirectory {
   private lastValue: unknown;
-  private registry = new WriteKeyRegistry<SourceConfig>([]);
+  private registry = new WriteKeyRegistry<RuntimeSource>([]);
 
   constructor(
-    private readonly sources: readonly SourceConfig[],
+    private readonly sources: readonly RuntimeSource[],
     private readonly fetchSecret: () => Promise<unknown>,
     private readonly options: {
       readonly retryAfterSeconds: number;
@@ -34,7 +34,7 @@ export class SecretWriteKeys implements WriteKeyDirectory {
     },
   ) {}
 
-  async sourceOf(writeKey: string): Promise<SourceConfig | undefined> {
+  async sourceOf(writeKey: string): Promise<RuntimeSource | undefined> {
     let value: unknown;
     try {
       value = await this.fetchSecret();
@@ -48,7 +48,7 @@ export class SecretWriteKeys implements WriteKeyDirectory {
     return this.registry.ownerOf(writeKey);
   }
 
-  private entries(value: unknown): [string, SourceConfig][] {
+  private entries(value: unknown): [string, RuntimeSource][] {
     if (!isJsonObject(value)) {
       throw new WriteKeysUnavailableError(
         new TypeError('the write-key secret must be a JSON object mapping source ids to keys'),
@@ -56,8 +56,8 @@ export class SecretWriteKeys implements WriteKeyDirectory {
       );
     }
     const byId = new Map(this.sources.map((source) => [source.id, source]));
-    const entries: [string, SourceConfig][] = this.sources.flatMap((source) =>
-      (source.writeKeys ?? []).map((key): [string, SourceConfig] => [key, source]),
+    const entries: [string, RuntimeSource][] = this.sources.flatMap((source) =>
+      (source.writeKeys ?? []).map((key): [string, RuntimeSource] => [key, source]),
     );
     for (const [sourceId, keys] of Object.entries(value)) {
       const source = byId.get(sourceId);

@@ -2,19 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isThrottling } from '../delivery/record-writer';
 import type { IngestOutcome, UndeliveredReport } from '../ingest/ingest';
 import { HttpError, MalformedRequestError, PayloadTooLargeError } from './http-error';
-
-/** A JSON answer. */
-export function jsonAnswer(
-  statusCode: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
-}
+import { jsonResponse } from './json-response';
 
 /** Events were accepted but not written: the SDK must send them again (it retries 429 and 503). */
 export class UndeliveredError extends HttpError {
@@ -41,7 +29,7 @@ const ROLE_ERRORS = new Set([
 ]);
 
 /**
- * Which dependency failed a destination, for the answer and the log: the writer role (STS), the
+ * Which dependency failed a destination, for the response and the log: the writer role (STS), the
  * stream (throttling or a fault), and the spill store when it was tried too. Names destination ids
  * and error codes only: never keys, external IDs or role ARNs.
  */
@@ -68,13 +56,13 @@ export function describeUndelivered(report: UndeliveredReport): string {
  * nothing in the request could ever succeed; 429/503 with `Retry-After` when valid events are not
  * yet written, so the SDK sends them again instead of dropping them.
  */
-export function answerFor(
+export function outcomeResponse(
   outcome: IngestOutcome,
   retryAfterSeconds: number,
 ): APIGatewayProxyStructuredResultV2 {
   switch (outcome.kind) {
     case 'delivered':
-      return jsonAnswer(200, {
+      return jsonResponse(200, {
         accepted: outcome.accepted,
         rejected: outcome.rejected,
         ...(outcome.filtered ? { filtered: outcome.filtered } : {}),
