@@ -130,6 +130,17 @@ export interface LoadTiming {
 }
 
 /**
+ * The name of one load-time case: the empty process (`variant` undefined) or a bundle variant with
+ * or without `--enable-source-maps`. The report looks timings up by this name.
+ */
+export function loadCase(variant: string | undefined, sourceMaps: boolean): string {
+  if (variant === undefined) return 'empty node process';
+  return sourceMaps
+    ? `${variant} + --enable-source-maps (as deployed)`
+    : `${variant}, without --enable-source-maps`;
+}
+
+/**
  * Times `runs` fresh `node` processes per case, interleaved so drift hits every case alike:
  * an empty process, each bundle with `--enable-source-maps` (the deployed function sets it in
  * NODE_OPTIONS), and the first bundle without it.
@@ -138,13 +149,13 @@ export function timeLoads(bundles: readonly BundleResult[], runs: number): LoadT
   mkdirSync(WORK_DIR, { recursive: true });
   const loader = writeLoader();
   const cases = [
-    { case: 'empty node process', args: [loader] },
+    { case: loadCase(undefined, false), args: [loader] },
     ...bundles.map((result) => ({
-      case: `${result.variant} + --enable-source-maps (as deployed)`,
+      case: loadCase(result.variant, true),
       args: ['--enable-source-maps', loader, result.path],
     })),
     ...bundles.slice(0, 1).map((result) => ({
-      case: `${result.variant}, without --enable-source-maps`,
+      case: loadCase(result.variant, false),
       args: [loader, result.path],
     })),
   ];

@@ -34,7 +34,12 @@ export const PRICES = {
   },
 } as const;
 
+/** The cost rows the report names: front door, events per request and writer. */
+export type CostId = 'http-api-1' | 'http-api-20' | 'rest-api-1' | 'rest-api-20' | 'http-api-put-record-20';
+
 export interface CostInput {
+  /** Only the rows of the cost table have one (the cold-start rows are not looked up). */
+  readonly id?: CostId;
   readonly label: string;
   readonly front: 'http-api' | 'rest-api';
   readonly eventsPerRequest: number;

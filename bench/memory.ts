@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { WORK_DIR } from './cold-start';
 
+/** The memory cases the report names: the default-limit batch and the 6 MB request with and without source maps. */
+export type MemoryCaseId = '500kb' | '6mb' | '6mb-no-source-maps';
+
 export interface MemoryCase {
+  readonly id: MemoryCaseId;
   readonly label: string;
   readonly events: number;
   /** `limits.maxRequestBytes` configured for this case. */
