@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { parseRuntimeConfig, type RuntimeDestination } from '../lambda/config/runtime-config';
+import { failedStreamNameOf } from '../lambda/contract/failed-stream-name';
 import { FileSpillSource } from '../lambda/delivery/file-spill-store';
 import { createKinesisClient } from '../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../lambda/delivery/kinesis-record-writer';
@@ -117,7 +118,7 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
     } as RuntimeDestination);
   const writer = streamWriter(options.stream as string);
   // Spilled failure records never go to the main stream: to `<stream>-failed`, local mode's default.
-  const failedWriter = streamWriter(`${options.stream as string}-failed`);
+  const failedWriter = streamWriter(failedStreamNameOf(options.stream as string));
   return (destinationId) => (destinationId.endsWith('#failed') ? failedWriter : writer);
 }
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { parseJsonBody } from '../lambda/http/request-body';
 import { resolveRoute } from '../lambda/http/routes';
-import type { TailEvent } from '../tools/tail/tail-event';
+import type { FailureRecordLike, TailEvent } from '../tools/tail/tail-event';
 
 /** What happened to one event, as the live events page shows it. */
 export type DebugStatus =
@@ -75,15 +75,11 @@ export function redact(value: unknown, secrets: readonly string[]): unknown {
   return value;
 }
 
-/** A failure record's reason, event and request, or `undefined` for any other record. */
-function failureOf(
-  record: Record<string, unknown>,
-): Pick<DebugEntry, 'reason' | 'json' | 'request' | 'source'> | undefined {
-  const failure = record.failure as { reason?: unknown } | undefined;
-  if (typeof failure !== 'object' || failure === null || typeof failure.reason !== 'string') return undefined;
+/** A failure record's reason, event and request. */
+function failureOf(record: FailureRecordLike): Pick<DebugEntry, 'reason' | 'json' | 'request' | 'source'> {
   const request = record.request as { path?: unknown } | undefined;
   return {
-    reason: failure.reason,
+    reason: record.failure.reason,
     json: 'payload' in record ? record.payload : (record.raw ?? null),
     ...(typeof record.source_id === 'string' ? { source: record.source_id } : {}),
     ...(typeof request?.path === 'string'
@@ -176,9 +172,12 @@ export class DebugFeed {
   readonly addFromStream = (events: readonly TailEvent[]): void => {
     for (const event of events) {
       const { shardId, partitionKey, sequenceNumber } = event.meta;
-      const failure = event.kind === 'envelope' ? failureOf(event.envelope) : undefined;
-      if (failure !== undefined) {
-        this.add({ status: 'failed', ...failure, shard: { shardId, partitionKey, sequenceNumber } });
+      if (event.kind === 'failure') {
+        this.add({
+          status: 'failed',
+          ...failureOf(event.record),
+          shard: { shardId, partitionKey, sequenceNumber },
+        });
         continue;
       }
       this.add({

@@ -9,6 +9,7 @@ import {
   type RuntimeConfigInput,
   readRuntimeConfig,
 } from '../lambda/config/runtime-config';
+import { failedStreamNameOf } from '../lambda/contract/failed-stream-name';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
@@ -155,7 +156,7 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     );
   }
   const streamName = env.STREAM_NAME || 'events';
-  const failedStreamName = env.FAILED_STREAM_NAME || `${streamName}-failed`;
+  const failedStreamName = env.FAILED_STREAM_NAME || failedStreamNameOf(streamName);
   if (failedStreamName === streamName) {
     throw new LocalSettingsError(
       `FAILED_STREAM_NAME=${failedStreamName} is the main stream: give the failed-events stream its own name`,

@@ -1,46 +1,27 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { parseRuntimeConfig, type RuntimeConfigInput } from '../../lambda/config/runtime-config';
-import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
-import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
-import { createHandler } from '../../lambda/handler';
-import { startApiGatewayServer } from '../../local/api-gateway-server';
-import { emulatorCredentials } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { runReplayCli } from '../../tools/replay/replay-cli';
+import {
+  basicAuth,
+  type PlanCollectorSettings,
+  planDocument,
+  startPlanCollector,
+} from '../support/plan-collector';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 
 const KEY = 'replay-key';
 
-function document(endpoint: string, required: string[]): RuntimeConfigInput {
-  return {
-    sources: [
-      {
-        id: 'shop',
-        writeKeys: [KEY],
-        destinations: ['d'],
-        trackingPlan: {
-          events: { 'Order Completed': { type: 'object', required } },
-          unplanned: 'allow',
-          violations: 'block',
-        },
-      },
-    ],
-    destinations: [
-      {
-        id: 'd',
-        streamName: 'replay-events',
-        failedStreamName: 'replay-events-failed',
-        region: 'us-east-1',
-        endpoint,
-        credentials: emulatorCredentials(),
-      },
-    ],
-  };
-}
+const settings = (endpoint: string, required: string[]): PlanCollectorSettings => ({
+  endpoint,
+  sourceId: 'shop',
+  writeKey: KEY,
+  streamName: 'replay-events',
+  failedStreamName: 'replay-events-failed',
+  required,
+});
 
 describe('npm run replay-failed', () => {
   const kinesis = useTestKinesis();
@@ -54,21 +35,7 @@ describe('npm run replay-failed', () => {
     // Prepare: a collector whose plan wants order_id; the client sends orderId instead.
     await ensureStream(kinesis.client, 'replay-events', 1);
     await ensureStream(kinesis.client, 'replay-events-failed', 1);
-    const strict = parseRuntimeConfig(document(kinesis.endpoint, ['order_id']));
-    const destination = strict.destinations[0] as (typeof strict.destinations)[number];
-    const writerOf = (streamName: string) =>
-      new KinesisRecordWriter({
-        client: createKinesisClient(destination),
-        streamName,
-        backoff: strict.delivery,
-      });
-    const handler = createHandler({
-      config: strict,
-      writers: new Map([['d', writerOf('replay-events')]]),
-      failedWriters: new Map([['d', writerOf('replay-events-failed')]]),
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    });
-    const collector = await startApiGatewayServer({ handler, port: 0 });
+    const collector = await startPlanCollector(settings(kinesis.endpoint, ['order_id']));
     const batch = [
       {
         type: 'track',
@@ -89,13 +56,13 @@ describe('npm run replay-failed', () => {
     ];
     const response = await fetch(`${collector.url}/v1/batch`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}` },
+      headers: { authorization: basicAuth(KEY) },
       body: JSON.stringify({ batch }),
     });
     await collector.close();
     expect(((await response.json()) as { accepted: number }).accepted).toBe(1);
     const fixed = join(dir, 'fixed.json');
-    await writeFile(fixed, JSON.stringify(document(kinesis.endpoint, [])));
+    await writeFile(fixed, JSON.stringify(planDocument(settings(kinesis.endpoint, []))));
     const args = [
       '--stream',
       'replay-events-failed',

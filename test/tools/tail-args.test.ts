@@ -1,3 +1,5 @@
+import { parseLiveArgs } from '../../tools/live/live-args';
+import { ReplayArgsError, runReplayCli } from '../../tools/replay/replay-cli';
 import { parseSince, parseTailArgs, TailArgsError } from '../../tools/tail/tail-args';
 
 const NOW = new Date('2026-11-21T23:15:00.000Z');
@@ -88,8 +90,30 @@ describe('parseTailArgs', () => {
     });
   });
 
+  it('reads --failed --stream NAME as the failed-events stream NAME-failed', () => {
+    expect(
+      parseTailArgs(['--failed', '--stream', 'orders', '--endpoint', 'http://127.0.0.1:4567'], {}, NOW),
+    ).toMatchObject({ connection: { streamName: 'orders-failed' }, failed: true });
+  });
+
+  it('reads --failed alone as local mode’s failed-events stream: FAILED_STREAM_NAME, else STREAM_NAME-failed, else events-failed', () => {
+    const streamOf = (env: NodeJS.ProcessEnv) => {
+      const options = parseTailArgs(['--failed'], env, NOW);
+      return options === 'help' ? 'help' : options.connection.streamName;
+    };
+    expect(streamOf({})).toBe('events-failed');
+    expect(streamOf({ STREAM_NAME: 'clicks' })).toBe('clicks-failed');
+    expect(streamOf({ STREAM_NAME: 'clicks', FAILED_STREAM_NAME: 'refused' })).toBe('refused');
+  });
+
+  it('leaves failed unset without --failed, whatever FAILED_STREAM_NAME says', () => {
+    const options = parseTailArgs(['--stream', 'events'], { FAILED_STREAM_NAME: 'refused' }, NOW);
+    expect(options).toMatchObject({ connection: { streamName: 'events' } });
+    expect(options).not.toHaveProperty('failed');
+  });
+
   it.each([
-    [[], '--stream NAME is required'],
+    [[], '--stream NAME is required (the Kinesis stream to read), or --failed'],
     [['--stream', 's', '--from-start', '--since', '1h'], '--from-start and --since'],
     [['--stream', 's', '--external-id', 'x'], '--external-id is only used with --role-arn'],
     [['--stream', 's', '--endpoint', 'localhost:4567'], 'is not an http:// or https:// URL'],
@@ -114,5 +138,33 @@ describe('parseSince', () => {
   it('refuses a time in the future and anything that is not a duration or a time', () => {
     expect(() => parseSince('2027-01-01T00:00:00Z', NOW)).toThrow('is in the future');
     expect(() => parseSince('ten minutes', NOW)).toThrow('is not a duration');
+  });
+});
+
+describe('the connection flags tail, live and replay-failed share', () => {
+  it('refuses --external-id without --role-arn with the same message in each command', async () => {
+    const message = '--external-id is only used with --role-arn: give the role to assume';
+    const flags = ['--stream', 'events-failed', '--external-id', 'x-1'];
+    expect(() => parseTailArgs(flags, {}, NOW)).toThrow(message);
+    expect(() => parseLiveArgs(flags, {}, NOW)).toThrow(message);
+    await expect(
+      runReplayCli([...flags, '--since', '1h'], {}, { log: () => undefined, progress: () => undefined }),
+    ).rejects.toThrow(message);
+  });
+
+  it('reads the same connection from the same flags in each command', async () => {
+    const flags = ['--stream', 's', '--region', 'eu-west-1', '--role-arn', 'arn:aws:iam::1:role/r'];
+    const expected = { streamName: 's', region: 'eu-west-1', roleArn: 'arn:aws:iam::1:role/r' };
+    expect(parseTailArgs(flags, {}, NOW)).toMatchObject({ connection: expected });
+    expect(parseLiveArgs(flags, {}, NOW)).toMatchObject({ connection: expected });
+  });
+
+  it('names the command’s own help for a flag none of them knows', async () => {
+    expect(() => parseLiveArgs(['--stream', 's', '--bogus'], {}, NOW)).toThrow(
+      "Unknown option '--bogus'. Run with --help for the options",
+    );
+    await expect(
+      runReplayCli(['--bogus'], {}, { log: () => undefined, progress: () => undefined }),
+    ).rejects.toThrow(ReplayArgsError);
   });
 });

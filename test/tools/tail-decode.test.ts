@@ -29,6 +29,17 @@ describe('decodeRecord', () => {
     ]);
   });
 
+  it('reads a record of a failed-events stream as a failure record, and an envelope that merely has a failure field as an envelope', () => {
+    const failure = { reason: 'userId or anonymousId is required', code: 'missing_id', stage: 'validation' };
+    const [kept] = decodeRecord(
+      record(json({ failure, event_id: 'x', payload: { type: 'track' } })),
+      undefined,
+    );
+    const [envelope] = decodeRecord(record(json({ type: 'track', failure: 'checkout' })), undefined);
+    expect(kept).toMatchObject({ kind: 'failure', record: { failure, event_id: 'x' } });
+    expect(envelope).toMatchObject({ kind: 'envelope', envelope: { failure: 'checkout' } });
+  });
+
   it('says a record is not an envelope instead of printing its bytes', () => {
     const [event] = decodeRecord(record(Buffer.from([0xff, 0x00, 0x01])), undefined);
     expect(event).toMatchObject({ kind: 'unreadable', reason: 'not a JSON envelope (3 bytes)' });

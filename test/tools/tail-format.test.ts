@@ -1,5 +1,12 @@
 import { matchesFilters } from '../../tools/tail/event-filter';
-import { colorEnabled, formatJson, formatLine, formatWarning } from '../../tools/tail/format-event';
+import {
+  colorEnabled,
+  type FailureEvent,
+  formatFailureLine,
+  formatJson,
+  formatLine,
+  formatWarning,
+} from '../../tools/tail/format-event';
 import type { TailEvent } from '../../tools/tail/tail-event';
 
 const meta = {
@@ -89,7 +96,95 @@ describe('formatLine', () => {
   });
 });
 
+const refused: FailureEvent = {
+  kind: 'failure',
+  meta,
+  record: {
+    failure: { reason: 'properties.order_id is required', code: 'plan_violation', stage: 'tracking_plan' },
+    event_id: 'm-3',
+    source_id: 'dev',
+    received_at: '2026-11-21T12:03:04.000Z',
+    request: {
+      path: '/v1/batch',
+      contentType: 'application/json',
+      contentEncoding: null,
+      bytes: 512,
+      index: 1,
+    },
+    payload: { type: 'track', messageId: 'm-3', event: 'Order Completed', userId: 'u1', properties: {} },
+  },
+};
+
+describe('formatFailureLine', () => {
+  it('leads with when, the source, the stage and the reason, then the refused event and where it was in its request', () => {
+    expect(formatFailureLine(refused, { color: false })).toBe(
+      '2026-11-21T12:03:04.000Z  dev  tracking_plan  properties.order_id is required  track "Order Completed" user=u1  /v1/batch#1',
+    );
+  });
+
+  it('shows the anonymous id, or says there is no user, when the event has no user id', () => {
+    const anonymous = {
+      ...refused,
+      record: { ...refused.record, payload: { type: 'page', name: 'Home', anonymousId: 'a-1' } },
+    };
+    const nobody = { ...refused, record: { ...refused.record, payload: { type: 'track', event: 'X' } } };
+    expect(formatFailureLine(anonymous, { color: false })).toContain('  page "Home" anon=a-1  ');
+    expect(formatFailureLine(nobody, { color: false })).toContain('  track "X" no user  ');
+  });
+
+  it('shows the body of an unparseable request by its size, on one line', () => {
+    const raw: FailureEvent = {
+      ...refused,
+      record: {
+        failure: { reason: 'The body is not valid JSON', code: 'unparseable', stage: 'request' },
+        event_id: 'r-1',
+        source_id: 'dev',
+        received_at: '2026-11-21T12:03:05.000Z',
+        request: { path: '/v1/batch', contentType: null, contentEncoding: null, bytes: 70_000, index: null },
+        raw: '{"batch": [\n',
+        raw_encoding: 'utf8',
+        raw_truncated: true,
+      },
+    };
+    expect(formatFailureLine(raw, { color: false })).toBe(
+      '2026-11-21T12:03:05.000Z  dev  request        The body is not valid JSON  raw request body (70000 bytes, kept 64 KiB)  /v1/batch',
+    );
+  });
+
+  it('keeps a record on one line whatever control characters its sender put in the event', () => {
+    const hostile = {
+      ...refused,
+      record: {
+        ...refused.record,
+        payload: { type: 'track\n', event: 'Evil\nLine', userId: 'u\u001b[31m1' },
+      },
+    };
+    const line = formatFailureLine(hostile, { color: false });
+    expect(line).not.toContain('\n');
+    expect(line).not.toContain('\u001b');
+    expect(line).toContain('track\\u000a "Evil\\nLine" user=u\\u001b[31m1');
+  });
+
+  it('colours the stage and the reason when colour is on, and the text stays the same', () => {
+    const coloured = formatFailureLine(refused, { color: true });
+    expect(coloured).toContain('\u001b[31mproperties.order_id is required\u001b[0m');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escapes
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(formatFailureLine(refused, { color: false }));
+  });
+
+  it('filters a failure record by the event it holds and its source', () => {
+    const filters = { types: ['track'], users: ['u1'], events: ['Order Completed'], sources: ['dev'] };
+    expect(matchesFilters(refused, filters)).toBe(true);
+    expect(matchesFilters(refused, { ...filters, users: ['u2'] })).toBe(false);
+    expect(matchesFilters(refused, { ...filters, sources: ['web'] })).toBe(false);
+  });
+});
+
 describe('formatJson', () => {
+  it('writes a failure record whole, as the envelope of its line', () => {
+    expect(JSON.parse(formatJson(refused))).toEqual({ meta, envelope: refused.record });
+  });
+
   it('writes the meta and the envelope untouched, as one line', () => {
     const line = formatJson(track);
     expect(line).not.toContain('\n');

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { parseSince, type StartPosition, streamConnection, type TailConnection } from '../tail/tail-args';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
+import { parseSince, type StartPosition, type TailConnection } from '../tail/tail-args';
 
 /** What `npm run live` was asked to do. */
 export interface LiveOptions {
@@ -30,10 +30,7 @@ when that stream exists. Reads like npm run tail (GetRecords, once a second per 
 Where:
   --stream NAME          the stream (required)
   --failed-stream NAME   the failed-events stream (default: NAME-failed, read only if it exists)
-  --endpoint URL         a Kinesis-compatible endpoint, e.g. the local emulator http://127.0.0.1:4567
-  --region REGION        AWS region (default: AWS_REGION, else us-east-1 with --endpoint)
-  --profile NAME         credentials from this profile of ~/.aws
-  --role-arn ARN         assume this role first (with --external-id ID if its trust policy wants one)
+${CONNECTION_USAGE}
 From:
   (default)              new records only (LATEST)
   --since 10m            records that arrived in the last 10m (s, m, h, d) or since an ISO-8601 time
@@ -51,6 +48,17 @@ function whole(value: string | undefined, flag: string, fallback: number, min: n
   return parsed;
 }
 
+/** The flags it reads. */
+const LIVE_OPTIONS = {
+  stream: { type: 'string' },
+  'failed-stream': { type: 'string' },
+  ...CONNECTION_OPTIONS,
+  since: { type: 'string' },
+  port: { type: 'string' },
+  capacity: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * Parses `npm run live` arguments (the connection options are tail's). `env` supplies the region
  * when `--region` is absent. Throws `LiveArgsError` with a message naming the flag.
@@ -60,12 +68,7 @@ export function parseLiveArgs(
   env: NodeJS.ProcessEnv = {},
   now: Date = new Date(),
 ): LiveOptions | 'help' {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new LiveArgsError(`${(error as Error).message}. Run with --help for the options`, { cause: error });
-  }
+  const values = parseFlags(argv, LIVE_OPTIONS, (message, cause) => new LiveArgsError(message, { cause }));
   if (values.help) return 'help';
   const streamName = values.stream;
   if (streamName === undefined || streamName === '') {
@@ -85,25 +88,4 @@ export function parseLiveArgs(
     port: whole(values.port, '--port', DEFAULT_LIVE_PORT, 0, 65_535),
     capacity: whole(values.capacity, '--capacity', 200, 1, 5_000),
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stream: { type: 'string' },
-      'failed-stream': { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'role-arn': { type: 'string' },
-      'external-id': { type: 'string' },
-      since: { type: 'string' },
-      port: { type: 'string' },
-      capacity: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from '../../local/debug-page';
 import { describeError, TailError } from '../tail/run-tail';
 import { createTailClient } from '../tail/tail-client';
@@ -30,7 +31,7 @@ async function findFailedStream(
   client: KinesisClient,
   options: LiveOptions,
 ): Promise<{ name: string } | { note: string }> {
-  const name = options.failedStreamName ?? `${options.connection.streamName}-failed`;
+  const name = options.failedStreamName ?? failedStreamNameOf(options.connection.streamName);
   try {
     await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
     return { name };

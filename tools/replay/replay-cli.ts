@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { type RuntimeConfig, readRuntimeConfig } from '../../lambda/config/runtime-config';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
 import { parseSince } from '../tail/tail-args';
 import { createTailClient } from '../tail/tail-client';
 import { type ReplaySummary, replayFailed } from './replay-failed';
@@ -15,11 +15,7 @@ that now pass to the main stream (idempotent by event_id), then prints what stil
   --dry-run              validate and count, write nothing
   --config FILE          the collector's configuration document (default: COLLECTOR_CONFIG or
                          COLLECTOR_CONFIG_FILE, else local mode's: STREAM_NAME, TRACKING_PLAN_FILE, ...)
-  --endpoint URL         a Kinesis-compatible endpoint (the local emulator)
-  --region REGION        AWS region (default: AWS_REGION, else us-east-1)
-  --profile NAME         an AWS profile
-  --role-arn ARN         a role to assume (with --external-id)
-  --external-id ID
+${CONNECTION_USAGE}
 Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
 did not take some (run it again), 2 on bad usage.
 `;
@@ -53,18 +49,27 @@ export function formatSummary(summary: ReplaySummary, dryRun: boolean): string {
   ].join('\n');
 }
 
+/** The flags it reads. */
+const REPLAY_OPTIONS = {
+  stream: { type: 'string' },
+  since: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  config: { type: 'string' },
+  ...CONNECTION_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Runs `npm run replay-failed` with these arguments; resolves to the exit status. */
 export async function runReplayCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   out: { log(line: string): void; progress(line: string): void },
 ): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new ReplayArgsError(`${(error as Error).message}. Run with --help for the options`);
-  }
+  const values = parseFlags(
+    argv,
+    REPLAY_OPTIONS,
+    (message, cause) => new ReplayArgsError(message, { cause }),
+  );
   if (values.help) {
     out.log(REPLAY_USAGE);
     return 0;
@@ -77,16 +82,9 @@ export async function runReplayCli(
   } catch (error) {
     throw new ReplayArgsError((error as Error).message);
   }
+  const connection = streamConnection(values.stream, values, env, (message) => new ReplayArgsError(message));
   const config = configOf(values.config, env);
-  const region = values.region ?? (env.AWS_REGION || 'us-east-1');
-  const client = createTailClient({
-    streamName: values.stream,
-    region,
-    ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
-    ...(values.profile === undefined ? {} : { profile: values.profile }),
-    ...(values['role-arn'] === undefined ? {} : { roleArn: values['role-arn'] }),
-    ...(values['external-id'] === undefined ? {} : { externalId: values['external-id'] }),
-  });
+  const client = createTailClient(connection);
   try {
     const destination = config.destinations.find((d) => d.failedStreamName === values.stream);
     const writer = new KinesisRecordWriter({
@@ -111,24 +109,4 @@ export async function runReplayCli(
   } finally {
     client.destroy();
   }
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stream: { type: 'string' },
-      since: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      config: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'role-arn': { type: 'string' },
-      'external-id': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

@@ -40,7 +40,7 @@ export interface ReplayOptions {
 /** Records are replayed (and progress reported) in batches of this many. */
 const BATCH = 500;
 
-/** Reads every record of a stream from `since` to its end, as parsed JSON objects. */
+/** Reads every record of a stream from `since` to its end, as parsed JSON objects (envelopes or failure records). */
 async function readSince(
   client: KinesisClient,
   streamName: string,
@@ -59,6 +59,7 @@ async function readSince(
       for (const record of shardRecords) {
         for (const event of decodeRecord(record, deaggregator)) {
           if (event.kind === 'envelope') records.push(event.envelope);
+          else if (event.kind === 'failure') records.push(event.record);
         }
       }
     },

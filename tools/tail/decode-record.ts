@@ -1,5 +1,5 @@
 import type { ShardRecord } from './shard-reader';
-import { type EnvelopeLike, metaOf, type TailEvent, type TailMeta } from './tail-event';
+import { type EnvelopeLike, isFailureRecord, metaOf, type TailEvent, type TailMeta } from './tail-event';
 
 /** The first bytes of a KPL-aggregated record (Kinesis Producer Library aggregation format). */
 export const KPL_MAGIC = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
@@ -51,11 +51,13 @@ function decodeJson(meta: TailMeta, data: Uint8Array): TailEvent {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { kind: 'unreadable', meta, reason: 'JSON but not an object, so not an envelope' };
   }
-  return { kind: 'envelope', meta, envelope: parsed as EnvelopeLike };
+  const object = parsed as Record<string, unknown>;
+  if (isFailureRecord(object)) return { kind: 'failure', meta, record: object };
+  return { kind: 'envelope', meta, envelope: object as EnvelopeLike };
 }
 
 /**
- * What a record holds: its envelope; for a KPL-aggregated record, the envelope of each user record
+ * What a record holds: its envelope (or, read from a failed-events stream, its failure record); for a KPL-aggregated record, the envelope of each user record
  * (with `aws-kinesis-agg`), or one `unreadable` event saying how to read it (without).
  */
 export function decodeRecord(record: ShardRecord, deaggregator: Deaggregator | undefined): TailEvent[] {

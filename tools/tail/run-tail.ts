@@ -2,7 +2,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { ArrivalOrder } from './arrival-order';
 import { decodeRecord, loadDeaggregator } from './decode-record';
 import { matchesFilters } from './event-filter';
-import { colorEnabled, formatJson, formatLine, formatWarning } from './format-event';
+import { colorEnabled, formatFailureLine, formatJson, formatLine, formatWarning } from './format-event';
 import type { ShardRecord } from './shard-reader';
 import { tailStream } from './stream-tail';
 import type { TailOptions } from './tail-args';
@@ -35,14 +35,19 @@ function where(options: Pick<TailOptions, 'connection'>): string {
 }
 
 /** An SDK error as one line that says what to do. */
-export function describeError(error: unknown, options: Pick<TailOptions, 'connection'>): TailError {
+export function describeError(
+  error: unknown,
+  options: Pick<TailOptions, 'connection' | 'failed'>,
+): TailError {
   const { name, message } = error as Error;
   const stream = options.connection.streamName;
   const code =
     (error as NodeJS.ErrnoException).code ?? (error as { cause?: NodeJS.ErrnoException }).cause?.code;
   const text =
     name === 'ResourceNotFoundException'
-      ? `stream "${stream}" not found at ${where(options)}: check --stream, and --endpoint or --region`
+      ? options.failed
+        ? `failed-events stream "${stream}" not found at ${where(options)}: --failed reads <stream>-failed (local mode's name); for a deployed stack give its FailedStreamName output as --stream NAME, without --failed`
+        : `stream "${stream}" not found at ${where(options)}: check --stream, and --endpoint or --region`
       : code === 'ECONNREFUSED'
         ? `cannot connect to ${where(options)}: is the emulator running (npm start)?`
         : name === 'AccessDeniedException' || name === 'AccessDenied'
@@ -125,7 +130,12 @@ export async function runTail(options: RunTailOptions, output: TailOutput): Prom
           warnings += `${formatWarning(event)}\n`;
         } else {
           summary.printed++;
-          lines += `${options.json ? formatJson(event) : formatLine(event, { color })}\n`;
+          const line = options.json
+            ? formatJson(event)
+            : event.kind === 'failure'
+              ? formatFailureLine(event, { color })
+              : formatLine(event, { color });
+          lines += `${line}\n`;
         }
       }
     }

@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from './connection-flags';
 
 /** Where each shard is first read from. */
 export type StartPosition =
@@ -38,6 +39,11 @@ export interface TailOptions {
   /** Keep reading (and pick up new shards) until interrupted; else stop when caught up. */
   readonly follow: boolean;
   readonly json: boolean;
+  /**
+   * `--failed`: the stream is a failed-events stream named after the main one (its records print
+   * as failure lines either way; this only shapes the messages). @default - not set
+   */
+  readonly failed?: true;
   /** Colour wanted: `false` with `--no-color`, `undefined` to decide from the terminal. */
   readonly color?: boolean;
   readonly filters: EventFilters;
@@ -49,26 +55,30 @@ export class TailArgsError extends Error {
 }
 
 export const TAIL_USAGE = `Usage: npm run tail -- --stream NAME [options]
+       npm run tail -- --failed [--stream NAME] [options]
 
-Reads every shard of a Kinesis stream and prints one line per event. Exits quietly (status 0)
-when the reader of its output goes away (| head).
+Reads every shard of a Kinesis stream and prints one line per event; records of a failed-events
+stream print one a line too, with their reason. Exits quietly (status 0) when the reader of its
+output goes away (| head).
 
 Where:
-  --stream NAME          the stream (required)
-  --endpoint URL         a Kinesis-compatible endpoint, e.g. the local emulator http://127.0.0.1:4567
-  --region REGION        AWS region (default: AWS_REGION, else us-east-1 with --endpoint)
-  --profile NAME         credentials from this profile of ~/.aws
-  --role-arn ARN         assume this role first (with --external-id ID if its trust policy wants one)
+  --stream NAME          the stream (required without --failed)
+  --failed               the failed-events stream: NAME-failed; without --stream, FAILED_STREAM_NAME,
+                         else STREAM_NAME-failed, else events-failed (local mode's names). A deployed
+                         stack's is its FailedStreamName output: give it as --stream
+${CONNECTION_USAGE}
 From:
   (default)              new records only (LATEST)
   --from-start           everything still in the stream (TRIM_HORIZON)
   --since 10m            records that arrived in the last 10m (s, m, h, d) or since an ISO-8601 time
 Output:
-  --json                 one JSON object per line: { "meta": {...}, "envelope": {...} }
+  --json                 one JSON object per line: { "meta": {...}, "envelope": {...} } (the whole
+                         record: for a failed-events stream, the failure record)
   --no-follow            stop once every shard is caught up, records of all shards in arrival
                          order (default: follow until Ctrl-C, which prints a one-line summary)
   --no-color             no ANSI colours (also off when stdout is not a terminal or NO_COLOR is set)
-Filters (repeat a flag or separate values with commas; different flags must all match):
+Filters (repeat a flag or separate values with commas; different flags must all match; a failure
+record matches by the event it holds):
   --type track,page      envelope type
   --user ID              user_id or anonymous_id
   --event NAME           track event name, or page / screen name
@@ -103,47 +113,35 @@ const list = (values: readonly string[] | undefined): string[] =>
     .map((value) => value.trim())
     .filter((value) => value !== '');
 
-/** The connection flags tail and live share (`--endpoint`, `--region`, `--profile`, `--role-arn`, `--external-id`). */
-export interface ConnectionFlags {
-  readonly endpoint?: string | undefined;
-  readonly region?: string | undefined;
-  readonly profile?: string | undefined;
-  readonly 'role-arn'?: string | undefined;
-  readonly 'external-id'?: string | undefined;
-}
+/** The flags it reads. */
+const TAIL_OPTIONS = {
+  stream: { type: 'string' },
+  failed: { type: 'boolean' },
+  ...CONNECTION_OPTIONS,
+  'from-start': { type: 'boolean' },
+  since: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-follow': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  type: { type: 'string', multiple: true },
+  user: { type: 'string', multiple: true },
+  event: { type: 'string', multiple: true },
+  source: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /**
- * Checks the connection flags and builds the stream connection; `env` supplies the region when
- * `--region` is absent (an emulator `--endpoint` defaults to us-east-1). `fail` makes the caller's
- * own error class, so each command's messages name its flags the same way.
+ * The stream `--failed` reads: `<--stream>-failed`; without `--stream`, local mode's failed-events
+ * stream (`FAILED_STREAM_NAME`, else `<STREAM_NAME>-failed`, else `events-failed`).
  */
-export function streamConnection(
-  streamName: string,
-  flags: ConnectionFlags,
-  env: NodeJS.ProcessEnv,
-  fail: (message: string) => Error,
-): TailConnection {
-  if (flags['external-id'] !== undefined && flags['role-arn'] === undefined) {
-    throw fail('--external-id is only used with --role-arn: give the role to assume');
-  }
-  if (flags.endpoint !== undefined && !/^https?:\/\/[^/]/.test(flags.endpoint)) {
-    throw fail(`--endpoint ${flags.endpoint} is not an http:// or https:// URL`);
-  }
-  const region =
-    flags.region ??
-    (env.AWS_REGION || env.AWS_DEFAULT_REGION || (flags.endpoint === undefined ? undefined : 'us-east-1'));
-  return {
-    streamName,
-    ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
-    ...(region === undefined ? {} : { region }),
-    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
-    ...(flags['role-arn'] === undefined ? {} : { roleArn: flags['role-arn'] }),
-    ...(flags['external-id'] === undefined ? {} : { externalId: flags['external-id'] }),
-  };
+function failedStreamOf(streamName: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (streamName !== undefined && streamName !== '') return failedStreamNameOf(streamName);
+  return env.FAILED_STREAM_NAME || failedStreamNameOf(env.STREAM_NAME || 'events');
 }
 
 /**
- * Parses `npm run tail` arguments. `env` supplies the region when `--region` is absent.
+ * Parses `npm run tail` arguments. `env` supplies the region when `--region` is absent, and with
+ * `--failed` alone the stream's name (`FAILED_STREAM_NAME`, `STREAM_NAME`).
  * Throws `TailArgsError` with a message naming the flag.
  */
 export function parseTailArgs(
@@ -151,16 +149,13 @@ export function parseTailArgs(
   env: NodeJS.ProcessEnv = {},
   now: Date = new Date(),
 ): TailOptions | 'help' {
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(argv).values;
-  } catch (error) {
-    throw new TailArgsError(`${(error as Error).message}. Run with --help for the options`, { cause: error });
-  }
+  const values = parseFlags(argv, TAIL_OPTIONS, (message, cause) => new TailArgsError(message, { cause }));
   if (values.help) return 'help';
-  const streamName = values.stream;
+  const streamName = values.failed ? failedStreamOf(values.stream, env) : values.stream;
   if (streamName === undefined || streamName === '') {
-    throw new TailArgsError('--stream NAME is required (the Kinesis stream to read)');
+    throw new TailArgsError(
+      '--stream NAME is required (the Kinesis stream to read), or --failed for the failed-events stream',
+    );
   }
   if (values['from-start'] && values.since !== undefined) {
     throw new TailArgsError('--from-start and --since both say where to start: give one of them');
@@ -176,6 +171,7 @@ export function parseTailArgs(
     start,
     follow: !values['no-follow'],
     json: values.json === true,
+    ...(values.failed ? { failed: true } : {}),
     ...(values['no-color'] ? { color: false } : {}),
     filters: {
       types: list(values.type),
@@ -184,30 +180,4 @@ export function parseTailArgs(
       sources: list(values.source),
     },
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      stream: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'role-arn': { type: 'string' },
-      'external-id': { type: 'string' },
-      'from-start': { type: 'boolean' },
-      since: { type: 'string' },
-      json: { type: 'boolean' },
-      'no-follow': { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      type: { type: 'string', multiple: true },
-      user: { type: 'string', multiple: true },
-      event: { type: 'string', multiple: true },
-      source: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }

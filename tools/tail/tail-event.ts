@@ -24,12 +24,42 @@ export interface EnvelopeLike {
   readonly [field: string]: unknown;
 }
 
+/**
+ * A record of a failed-events stream (docs/envelope.md#failed-events): `failure` says why, `payload`
+ * holds the refused event (or `raw` the body of a request that could not be parsed). Read from a
+ * stream, so only `failure`'s three strings are checked; the rest is passed through untouched.
+ */
+export interface FailureRecordLike {
+  readonly failure: { readonly reason: string; readonly code: string; readonly stage: string };
+  readonly event_id?: unknown;
+  readonly source_id?: unknown;
+  readonly received_at?: unknown;
+  readonly request?: unknown;
+  readonly payload?: unknown;
+  readonly raw?: unknown;
+  readonly [field: string]: unknown;
+}
+
 /** One thing tail reports per record (or per user record of an aggregated one). */
 export type TailEvent =
   /** A record holding a JSON object: an envelope. */
   | { readonly kind: 'envelope'; readonly meta: TailMeta; readonly envelope: EnvelopeLike }
+  /** A record of a failed-events stream: a refused event (or request) with its reason. */
+  | { readonly kind: 'failure'; readonly meta: TailMeta; readonly record: FailureRecordLike }
   /** A record tail cannot show as an envelope: not JSON, or KPL-aggregated without a deaggregator. */
   | { readonly kind: 'unreadable'; readonly meta: TailMeta; readonly reason: string };
+
+/** Whether a JSON object is a failure record: a `failure` with string `reason`, `code` and `stage`. */
+export function isFailureRecord(value: Readonly<Record<string, unknown>>): value is FailureRecordLike {
+  const failure = value.failure as Record<string, unknown> | null | undefined;
+  return (
+    typeof failure === 'object' &&
+    failure !== null &&
+    typeof failure.reason === 'string' &&
+    typeof failure.code === 'string' &&
+    typeof failure.stage === 'string'
+  );
+}
 
 /** The meta of a shard record. */
 export function metaOf(record: ShardRecord, subSequenceNumber?: number): TailMeta {
