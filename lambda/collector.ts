@@ -4,8 +4,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
-import { SsmParameterReader } from './config/ssm-parameter-reader';
-import { AggregatingRecordWriter } from './delivery/aggregating-record-writer';
+import type { SsmParameterReader } from './config/ssm-parameter-reader';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -14,6 +13,7 @@ import { createSpillStore } from './delivery/spill-store-config';
 import { withSpill } from './delivery/spilling-record-writer';
 import { failedSpillDestinationId } from './events/failure-record';
 import { type CollectorHandler, createHandler } from './handler';
+import { loadLazyModule } from './lazy/load-lazy-module';
 
 export type { CollectorHandler } from './handler';
 
@@ -43,15 +43,15 @@ const CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 const WRITE_KEYS_MAX_AGE_SECONDS = 300;
 
 /**
- * Where remote configuration documents are read: SSM through {@link SsmParameterReader} (its client
- * loaded only by configurations kept in SSM), Secrets Manager through the Powertools provider the
- * write keys share. Both cache each value for `maxAge`.
+ * Where remote configuration documents are read: SSM through {@link SsmParameterReader} (the lazy
+ * module `ssm-parameter-reader`, loaded only by configurations kept in SSM), Secrets Manager
+ * through the Powertools provider the write keys share. Both cache each value for `maxAge`.
  */
 function awsConfigStores(secrets: () => SecretsProvider): ConfigDocumentStores {
   let ssm: SsmParameterReader | undefined;
   return {
     parameter: (name, maxAge) => {
-      ssm ??= new SsmParameterReader();
+      ssm ??= new (loadLazyModule('ssm-parameter-reader').SsmParameterReader)();
       return ssm.get(name, maxAge);
     },
     secret: (secretId, maxAge) => secrets().get(secretId, { maxAge }),
@@ -114,7 +114,10 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       observer: allObservers(diagnostics.observer(destination), deliveryMetrics(metrics)),
     });
     // Aggregation inside the spill: what is spilled (and redriven) is events, not aggregated records.
-    const writer = destination.aggregate ? new AggregatingRecordWriter(kinesisWriter) : kinesisWriter;
+    // KPL aggregation is the lazy module `kinesis-aggregation`: loaded by the first destination that asks.
+    const writer = destination.aggregate
+      ? new (loadLazyModule('kinesis-aggregation').AggregatingRecordWriter)(kinesisWriter)
+      : kinesisWriter;
     return withSpill(writer, spillId, spillStore, {
       onSpill: (notice) => {
         metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);

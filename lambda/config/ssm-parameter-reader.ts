@@ -15,10 +15,10 @@ export interface SsmParameterReaderOptions {
 
 /**
  * Reads SSM parameters (String or SecureString, decrypted) with a per-name TTL cache; the one SSM adapter
- * of the collector. Its client is built on the first read, so a collector configured any other way
- * never builds one. Only `GetParameter` is imported, by name, so the bundler keeps that one command:
- * ~80 KB of the bundle, where the Powertools SSM provider (several commands) carried ~170 KB.
- * (A dynamic `import()` would defer loading, but esbuild cannot tree-shake a module it bundles lazily.)
+ * of the collector. Only `GetParameter` is imported, by name, so the bundler keeps that one command
+ * (~80 KB, where the Powertools SSM provider carried ~170 KB). The collector loads this reader as
+ * the lazy module `ssm-parameter-reader` (lambda/contract/lazy-modules.ts), on the first read: a
+ * collector configured any other way never loads the SSM client.
  */
 export class SsmParameterReader {
   private client: SSMClient | undefined;

@@ -1,4 +1,4 @@
-import type * as JsonSchemaCompilerModule from '../events/json-schema-compiler';
+import { createJsonSchemaCompiler } from '../events/json-schema-compiler';
 import { compileTrackingPlan, type TrackingPlan, type TrackingPlanDocument } from '../events/tracking-plan';
 
 const compiled = new WeakMap<TrackingPlanDocument, TrackingPlan>();
@@ -8,15 +8,12 @@ const compiled = new WeakMap<TrackingPlanDocument, TrackingPlan>();
  * configuration holds the plan: configuration load compiles every plan (a broken one refuses the
  * document), so events never pay for it.
  *
- * The JSON Schema compiler (Ajv, ~120 KB minified) is loaded on the first plan: configurations
- * without tracking plans never load it.
+ * The JSON Schema validator (Ajv, ~130 KB minified) is loaded on the first plan: configurations
+ * without tracking plans never load it (lambda/contract/lazy-modules.ts).
  */
 export function compiledTrackingPlan(document: TrackingPlanDocument): TrackingPlan {
   let plan = compiled.get(document);
   if (plan === undefined) {
-    // A synchronous lazy load: configurations without plans never evaluate Ajv.
-    const { createJsonSchemaCompiler } =
-      require('../events/json-schema-compiler') as typeof JsonSchemaCompilerModule;
     plan = compileTrackingPlan(document, createJsonSchemaCompiler());
     compiled.set(document, plan);
   }

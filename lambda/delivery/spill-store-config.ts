@@ -1,8 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { loadLazyModule } from '../lazy/load-lazy-module';
 import { FileSpillStore } from './file-spill-store';
-import type { SpillStore } from './spill-store';
-import { SqsSpillStore } from './sqs-spill-store';
+import type { SpilledRecord, SpillReport, SpillStore } from './spill-store';
 
 /** The spill store settings are wrong; the message names the variable and what to do. */
 export class SpillStoreConfigError extends Error {
@@ -21,9 +19,27 @@ export interface SpillStoreEnv {
 }
 
 /**
+ * The SQS spill store, built on the first spill: the SQS client (lazy module `sqs-spill-store`)
+ * is loaded only by a container whose stream refused records past the retry budget, which most
+ * never see. Loading it takes a few milliseconds out of the spill's time reserve
+ * (`SpillingRecordWriter`'s `spillReserveMs`), once per container.
+ */
+class LazySqsSpillStore implements SpillStore {
+  private store: SpillStore | undefined;
+
+  constructor(private readonly settings: { queueUrl: string; region?: string; endpoint?: string }) {}
+
+  async spill(records: readonly SpilledRecord[], deadline: number): Promise<SpillReport> {
+    this.store ??= loadLazyModule('sqs-spill-store').createSqsSpillStore(this.settings);
+    return this.store.spill(records, deadline);
+  }
+}
+
+/**
  * The spill store the environment asks for: the SQS queue of `SPILL_QUEUE_URL`, or the spill
  * files under `SPILL_DIR`, or none (records that fail after the retry budget are then answered
- * 429/503 and the client sends them again). One SQS client per container.
+ * 429/503 and the client sends them again). The settings are checked here, at cold start; the SQS
+ * client is built on the first spill, one per container.
  */
 export function createSpillStore(env: SpillStoreEnv): SpillStore | undefined {
   const queueUrl = env.SPILL_QUEUE_URL?.trim();
@@ -39,11 +55,9 @@ export function createSpillStore(env: SpillStoreEnv): SpillStore | undefined {
     );
   }
   const endpoint = env.SPILL_QUEUE_ENDPOINT?.trim() || undefined;
-  const client = new SQSClient({
-    maxAttempts: 1,
+  return new LazySqsSpillStore({
+    queueUrl,
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(endpoint?.startsWith('http://') ? { requestHandler: new NodeHttpHandler() } : {}),
   });
-  return new SqsSpillStore({ client, queueUrl });
 }

@@ -1,5 +1,5 @@
-import Ajv, { type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { default as Ajv, ErrorObject } from 'ajv';
+import { loadLazyModule } from '../lazy/load-lazy-module';
 import { type SchemaCompiler, TrackingPlanError, type Violation } from './tracking-plan';
 
 /** A JSON Pointer (`/items/0/sku`) as a dotted path under `root` (`properties.items.0.sku`). */
@@ -35,8 +35,11 @@ function violationOf(error: ErrorObject, root: string): Violation {
  * instead of being half-applied.
  *
  * One Ajv instance per compiler: build one per plan, so `$id`s of different plans never collide.
+ * Ajv itself is the lazy module `tracking-plan-validator`, loaded by the first compiler: a
+ * configuration without tracking plans never loads it.
  */
 export function createJsonSchemaCompiler(): SchemaCompiler {
+  const { Ajv, addFormats } = loadLazyModule('tracking-plan-validator');
   // Strict about what would silently be ignored (unknown keywords and formats), not about style.
   const ajv = new Ajv({
     allErrors: true,

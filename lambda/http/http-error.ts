@@ -1,8 +1,12 @@
 /**
  * An error that is also an HTTP answer (middy's convention): a status, a message that is safe to
  * show the client when `expose` is true, optional headers, and the `cause` kept for the logs.
+ *
+ * Every subclass names itself (`override readonly name = '...'`): the deployed bundle is minified
+ * without `keepNames`, so a class's own name there is a letter (`t`), and logs would say so.
  */
 export class HttpError extends Error {
+  override readonly name: string = 'HttpError';
   readonly expose: boolean;
   readonly headers: Readonly<Record<string, string>>;
   readonly details: Readonly<Record<string, unknown>>;
@@ -18,7 +22,6 @@ export class HttpError extends Error {
     } = {},
   ) {
     super(message, { cause: options.cause });
-    this.name = new.target.name;
     this.expose = options.expose ?? true;
     this.headers = options.headers ?? {};
     this.details = options.details ?? {};
@@ -27,6 +30,7 @@ export class HttpError extends Error {
 
 /** 400: the request can never succeed as sent (not JSON, not an object, no valid event). */
 export class MalformedRequestError extends HttpError {
+  override readonly name = 'MalformedRequestError';
   constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(400, message, options);
   }
@@ -34,6 +38,7 @@ export class MalformedRequestError extends HttpError {
 
 /** 401: no write key, or one no source owns. */
 export class UnauthorizedError extends HttpError {
+  override readonly name = 'UnauthorizedError';
   constructor(message: string) {
     super(401, message, { headers: { 'WWW-Authenticate': 'Basic realm="kinesis-event-forwarder"' } });
   }
@@ -44,6 +49,7 @@ export class UnauthorizedError extends HttpError {
  * SDK drops the request, which is right: it can never succeed from that site.
  */
 export class ForbiddenOriginError extends HttpError {
+  override readonly name = 'ForbiddenOriginError';
   constructor(origin: string, sourceId: string) {
     super(
       403,
@@ -54,6 +60,7 @@ export class ForbiddenOriginError extends HttpError {
 
 /** 404: not one of the collector's routes. */
 export class RouteNotFoundError extends HttpError {
+  override readonly name = 'RouteNotFoundError';
   constructor(method: string, path: string) {
     super(
       404,
@@ -67,6 +74,7 @@ export class RouteNotFoundError extends HttpError {
  * unknown key the same way). The SDK logs the message and does not load, so nothing is sent.
  */
 export class UnknownWriteKeySettingsError extends HttpError {
+  override readonly name = 'UnknownWriteKeySettingsError';
   constructor() {
     super(
       404,
@@ -77,6 +85,7 @@ export class UnknownWriteKeySettingsError extends HttpError {
 
 /** 413: the body (or, decompressed, its content) is over the request limit. */
 export class PayloadTooLargeError extends HttpError {
+  override readonly name = 'PayloadTooLargeError';
   constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
     super(413, message, options);
   }
@@ -84,6 +93,7 @@ export class PayloadTooLargeError extends HttpError {
 
 /** 415: a `Content-Encoding` the collector cannot decode. */
 export class UnsupportedEncodingError extends HttpError {
+  override readonly name = 'UnsupportedEncodingError';
   constructor(encoding: string) {
     super(415, `Content-Encoding "${encoding}" is not supported; send identity, gzip, deflate or br`);
   }

@@ -6,6 +6,7 @@ import { jsonResponse } from './json-response';
 
 /** Events were accepted but not written: the SDK must send them again (it retries 429 and 503). */
 export class UndeliveredError extends HttpError {
+  override readonly name = 'UndeliveredError';
   constructor(
     statusCode: 429 | 503,
     message: string,

@@ -6,6 +6,7 @@ import type { WriteKeyDirectory } from './write-key-directory';
 
 /** The write-key secret cannot be read: our fault, so 503 and the SDK sends the events again. */
 export class WriteKeysUnavailableError extends HttpError {
+  override readonly name = 'WriteKeysUnavailableError';
   constructor(cause: unknown, retryAfterSeconds: number) {
     super(503, 'Write keys cannot be checked right now; send the request again', {
       cause,

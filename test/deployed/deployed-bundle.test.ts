@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { type LambdaProcess, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
+import { startTestSsm } from '../support/ssm-server';
 
 const EXTERNAL_ID = 'ext-deployed-bundle-4417';
 const WRITE_KEY = 'bundle-write-key';
@@ -27,6 +29,14 @@ async function sendBatch(url: string, key: string, batch: unknown[]) {
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** A string only each lazy module's code holds (an API target, a library's own words). */
+const ONLY_IN: Record<LazyModuleName, string> = {
+  'tracking-plan-validator': 'json-schema.org/draft-07',
+  'kinesis-aggregation': 'AggregatedRecord',
+  'sqs-spill-store': 'AmazonSQS',
+  'ssm-parameter-reader': 'AmazonSSM',
+};
 
 /**
  * The closest this project gets to a deploy without an account: `index.js` from the cloud assembly
@@ -86,6 +96,24 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     expect(lambda.running).toBe(true);
   });
 
+  it('keeps index.js within 700 KB by bundling what only some configurations need into files next to it', () => {
+    // Arrange
+    const file = (name: string) => join(deployed.assetDir as string, name);
+    const main = readFileSync(file('index.js'), 'utf8');
+
+    // Assess: each lazy module is its own file (with its source map), and its code is not in index.js.
+    expect(statSync(file('index.js')).size).toBeLessThanOrEqual(700 * 1024);
+    for (const name of LAZY_MODULE_NAMES) {
+      expect([name, existsSync(file(`${name}.js`)), existsSync(file(`${name}.js.map`))]).toEqual([
+        name,
+        true,
+        true,
+      ]);
+      expect([name, readFileSync(file(`${name}.js`), 'utf8').includes(ONLY_IN[name])]).toEqual([name, true]);
+      expect([name, main.includes(ONLY_IN[name])]).toEqual([name, false]);
+    }
+  });
+
   it('answers its first invocation with the write key from the secret and lands the events through one AssumeRole', async () => {
     // Act
     const answer = await sendBatch(collector.url, WRITE_KEY, batchOf('bundle-first', 20));
@@ -130,5 +158,192 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     expect((await deployed.records()).map((record) => record.json.event_id).sort()).toEqual([...ids].sort());
     expect(lambda.running).toBe(true);
     expect(lambda.logs()).not.toMatch(/"level":"ERROR"/);
+  });
+  describe('a lazy module, on the first request of a new container that needs it', () => {
+    /** A new execution environment of the asset with `environment`, behind its own API Gateway stand-in. */
+    async function startFunction(environment: Record<string, string>) {
+      const fresh = await startLambdaProcess({
+        codeDir: deployed.assetDir as string,
+        handler: deployed.fn.handler,
+        environment,
+        memorySizeMb: deployed.fn.memorySizeMb,
+        initTimeoutMs: 60_000,
+      });
+      const timeoutMs = deployed.fn.timeoutSeconds * 1000;
+      const front = await startApiGatewayServer({
+        port: 0,
+        timeoutMs,
+        handler: async (event) => {
+          const invocation = await fresh.invoke(event, { timeoutMs });
+          if (invocation.outcome === 'error') return { statusCode: 502, body: invocation.body };
+          return JSON.parse(invocation.body) as APIGatewayProxyResultV2;
+        },
+      });
+      return {
+        lambda: fresh,
+        url: front.url,
+        close: async () => {
+          await front.close();
+          await fresh.stop();
+        },
+      };
+    }
+
+    /** The template's configuration document, changed by `change`. */
+    const configWith = (change: (config: Record<string, unknown>) => void) => {
+      const config = JSON.parse(deployed.env.COLLECTOR_CONFIG as string) as Record<string, unknown>;
+      change(config);
+      return JSON.stringify(config);
+    };
+    const eventIds = async (prefix: string) =>
+      (await deployed.records())
+        .map((record) => String(record.json.event_id))
+        .filter((id) => id.startsWith(prefix))
+        .sort();
+
+    it('checks the first request against a source tracking plan (tracking-plan-validator.js)', async () => {
+      // Prepare: the source's plan wants a numeric total on Order Completed, and flags violations.
+      const fn = await startFunction({
+        ...deployed.env,
+        COLLECTOR_CONFIG: configWith((config) => {
+          const [source] = config.sources as Record<string, unknown>[];
+          (source as Record<string, unknown>).trackingPlan = {
+            events: {
+              'Order Completed': {
+                type: 'object',
+                required: ['total'],
+                properties: { total: { type: 'number' } },
+              },
+            },
+            unplanned: 'allow',
+            violations: 'flag',
+          };
+        }),
+      });
+      try {
+        const batch = [
+          {
+            type: 'track',
+            event: 'Order Completed',
+            userId: 'u1',
+            messageId: 'plan-ok',
+            properties: { total: 5 },
+          },
+          {
+            type: 'track',
+            event: 'Order Completed',
+            userId: 'u1',
+            messageId: 'plan-bad',
+            properties: { total: 'five' },
+          },
+        ];
+
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, batch);
+
+        // Assess
+        expect([answer.status, answer.body.accepted]).toEqual([200, 2]);
+        const records = (await deployed.records()).filter((record) =>
+          String(record.json.event_id).startsWith('plan-'),
+        );
+        expect(
+          records.map((record) => [record.json.event_id, record.json.violations ?? null]).sort(),
+        ).toEqual([
+          [
+            'plan-bad',
+            [{ path: 'properties.total', rule: 'type', message: 'properties.total must be number' }],
+          ],
+          ['plan-ok', null],
+        ]);
+        expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"/);
+      } finally {
+        await fn.close();
+      }
+    });
+
+    it('aggregates the first request of a destination with aggregate: true (kinesis-aggregation.js)', async () => {
+      // Prepare
+      const fn = await startFunction({
+        ...deployed.env,
+        COLLECTOR_CONFIG: configWith((config) => {
+          const [destination] = config.destinations as Record<string, unknown>[];
+          (destination as Record<string, unknown>).aggregate = true;
+        }),
+      });
+      const rawBefore = (await deployed.rawRecords()).length;
+      try {
+        // Act: 20 events of 5 users.
+        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-agg', 20));
+
+        // Assess: every event landed, in one aggregated record per user.
+        expect([answer.status, answer.body.accepted]).toEqual([200, 20]);
+        expect(await eventIds('bundle-agg')).toEqual(
+          batchOf('bundle-agg', 20)
+            .map((e) => e.messageId)
+            .sort(),
+        );
+        expect((await deployed.rawRecords()).length - rawBefore).toBe(5);
+        expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"/);
+      } finally {
+        await fn.close();
+      }
+    });
+
+    it('spills the first request to the queue of SPILL_QUEUE_URL when the stream refuses it (sqs-spill-store.js)', async () => {
+      // Prepare: a new container whose stream refuses every PutRecords call.
+      const fn = await startFunction(deployed.env);
+      deployed.kinesisFront.inject = (target) =>
+        target.endsWith('.PutRecords')
+          ? { status: 400, type: 'AccessDeniedException', message: 'not authorized (injected)' }
+          : undefined;
+      try {
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-spill', 3));
+
+        // Assess
+        expect(answer.status).toBe(200);
+        const spilled = deployed.sqs
+          .bodies(deployed.spillQueueName)
+          .map((body) => JSON.parse(body) as { eventId: string; errorCode: string })
+          .filter((message) => message.eventId.startsWith('bundle-spill'));
+        expect(spilled.map((message) => [message.eventId, message.errorCode]).sort()).toEqual([
+          ['bundle-spill-0', 'AccessDeniedException'],
+          ['bundle-spill-1', 'AccessDeniedException'],
+          ['bundle-spill-2', 'AccessDeniedException'],
+        ]);
+        expect(fn.lambda.logs()).toMatch(/Events the stream refused after the retry budget were spilled/);
+      } finally {
+        deployed.kinesisFront.inject = undefined;
+        await fn.close();
+      }
+    });
+
+    it('reads its configuration from the SSM parameter of COLLECTOR_CONFIG_PARAMETER (ssm-parameter-reader.js)', async () => {
+      // Prepare: the template's document kept in SSM instead of the environment.
+      const ssm = await startTestSsm();
+      ssm.put('/collector/config', deployed.env.COLLECTOR_CONFIG as string, 'SecureString');
+      const { COLLECTOR_CONFIG: _inline, ...environment } = deployed.env;
+      const fn = await startFunction({
+        ...environment,
+        COLLECTOR_CONFIG_PARAMETER: '/collector/config',
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+      });
+      try {
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-ssm', 4));
+
+        // Assess
+        expect([answer.status, answer.body.accepted]).toEqual([200, 4]);
+        expect(await eventIds('bundle-ssm')).toEqual(
+          batchOf('bundle-ssm', 4)
+            .map((e) => e.messageId)
+            .sort(),
+        );
+        expect(ssm.reads).toEqual([{ name: '/collector/config', withDecryption: true }]);
+      } finally {
+        await fn.close();
+        await ssm.stop();
+      }
+    });
   });
 });

@@ -18,7 +18,7 @@ import { buildTestApp, PROJECT_ROOT, templateOf } from '../lib/support/test-app'
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
 import { startTestSqs, type TestSqs } from './sqs-server';
-import { readAllRecords, type StoredRecord } from './stream-reader';
+import { type RawRecord, readAllRecords, readRawRecords, type StoredRecord } from './stream-reader';
 import { startTestKinesis } from './test-collector';
 
 const REGION = 'us-east-1';
@@ -124,6 +124,8 @@ export interface DeployedEnvironment {
   /** The collector function's bundled asset directory in the cloud assembly (with `bundleInto`). */
   readonly assetDir?: string;
   records(): Promise<StoredRecord[]>;
+  /** The stream's Kinesis records as stored (KPL aggregated ones not unpacked). */
+  rawRecords(): Promise<RawRecord[]>;
   stop(): Promise<void>;
 }
 
@@ -322,6 +324,7 @@ export async function startDeployedEnvironment(
     writeKeysSecretArn,
     ...(assetDir === undefined ? {} : { assetDir }),
     records: () => readAllRecords(kinesis, streamName),
+    rawRecords: () => readRawRecords(kinesis, streamName),
     stop: async () => {
       await kinesisFront.stop();
       await sts.stop();

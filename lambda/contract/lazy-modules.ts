@@ -1,0 +1,24 @@
+/**
+ * The parts of the collector that only some configurations need, each bundled as its own file next
+ * to `index.js` (lib/constructs/collector-function.ts builds them after the main bundle) and loaded
+ * with `require` the first time a configuration needs it (lambda/lazy/load-lazy-module.ts). A
+ * configuration without them never reads, parses or evaluates their code: cold start and
+ * `index.js` stay what the common configuration needs.
+ *
+ * Each name is both the entry point `lambda/lazy/<name>.ts` and the bundled `<name>.js`.
+ */
+export const LAZY_MODULE_NAMES = [
+  /** Ajv and ajv-formats: sources with a tracking plan. */
+  'tracking-plan-validator',
+  /** aws-kinesis-agg (protobufjs): destinations with `aggregate: true`. */
+  'kinesis-aggregation',
+  /** The SQS client and the spill store on it: the first spill to `SPILL_QUEUE_URL`. */
+  'sqs-spill-store',
+  /** The SSM client: a configuration read from `COLLECTOR_CONFIG_PARAMETER`. */
+  'ssm-parameter-reader',
+] as const;
+
+export type LazyModuleName = (typeof LAZY_MODULE_NAMES)[number];
+
+/** Where the entry points of {@link LAZY_MODULE_NAMES} are, relative to the project root. */
+export const LAZY_MODULE_SOURCE_DIR = 'lambda/lazy';
