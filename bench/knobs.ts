@@ -11,6 +11,7 @@ export const BENCH_SECTIONS = {
   memory: { needs: [], what: 'section 6: peak RSS of the deployed bundle' },
   cost: { needs: ['throughput', 'latency'], what: 'section 7: cost per million events' },
   'cold-start': { needs: ['throughput'], what: 'section 9: the cloud-assembly bundle under aws-lambda-ric' },
+  'plan-validation': { needs: [], what: 'section 10: tracking-plan validation cost per event' },
 } as const satisfies Record<string, { readonly needs: readonly string[]; readonly what: string }>;
 
 export type BenchSection = keyof typeof BENCH_SECTIONS;

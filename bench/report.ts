@@ -13,6 +13,7 @@ import { knobsMarkdown } from './knobs';
 import type { ColdStartResults, ColdStartRow } from './lambda-cold-start';
 import type { Machine } from './machine';
 import type { MemoryCaseId, MemoryResult } from './memory';
+import type { PlanCaseId, PlanValidationResult } from './plan-validation';
 import { renderTemplate, type SectionValues } from './render-template';
 import { type Summary, summarise } from './stats';
 import type { LatencyResult, RunResult, ScenarioId } from './throughput';
@@ -65,6 +66,8 @@ export interface BenchResults {
   readonly aggregation?: readonly AggregationResult[];
   /** Section 9: the deployed bundle under the runtime interface client, by memory size. */
   readonly lambdaColdStart?: ColdStartResults;
+  /** Section 10: what a tracking plan costs per event (issue 14). */
+  readonly planValidation?: PlanValidationResult;
 }
 
 /** Where the report's prose lives. */
@@ -495,6 +498,57 @@ function coldStartSection(results: BenchResults): SectionValues {
   };
 }
 
+/** Rows of section 10: case, what runs, and whether it compares with the no-plan ingest. */
+const PLAN_ROWS: readonly (readonly [PlanCaseId, string])[] = [
+  ['no-plan', 'ingest use case, valid events, source without a plan (baseline)'],
+  ['plan-valid', 'ingest use case, valid events, plan with `violations: block`'],
+  ['plan-flagged', 'ingest use case, violating events, `violations: flag` (written with `violations`)'],
+  [
+    'plan-blocked',
+    'ingest use case, violating events, `violations: block` (refused, failure records to the failed-events stream)',
+  ],
+  ['check-valid', 'part: `plan.check(event)` alone, valid event'],
+  ['check-violating', 'part: `plan.check(event)` alone, violating event'],
+];
+
+function planValidationSection(results: BenchResults): SectionValues {
+  const plan = results.planValidation;
+  if (plan === undefined) return undefined;
+  const get = (id: PlanCaseId) => summarise(plan.microsPerEvent[id]);
+  const baseline = get('no-plan').median;
+  // Samples are taken round-robin: compare each with the no-plan sample of the same round.
+  const over = (id: PlanCaseId) =>
+    summarise(
+      plan.microsPerEvent[id].map(
+        (value, round) => value - (plan.microsPerEvent['no-plan'][round] ?? Number.NaN),
+      ),
+    ).median;
+  const signed = (value: number) => `${value >= 0 ? '+' : ''}${fixed(value, 1)}`;
+  return {
+    batch: String(plan.batch),
+    plannedEvents: String(plan.plannedEvents),
+    plannedProperties: String(plan.plannedProperties),
+    violationsPerEvent: String(plan.violationsPerEvent),
+    table: table(
+      '| what (500-event batch of ~1 KB "Product Viewed" events, writes stubbed) | us/event median | min-max | over no plan (median of rounds) |',
+      '|---|---:|---:|---:|',
+      PLAN_ROWS.map(([id, label]) => {
+        const summary = get(id);
+        const versus = id.startsWith('check-') || id === 'no-plan' ? '-' : `${signed(over(id))} us`;
+        return `| ${label} | ${fixed(summary.median, 1)} | ${range(summary, (value) => fixed(value, 1))} | ${versus} |`;
+      }),
+    ),
+    validOver: signed(over('plan-valid')),
+    validShare: `${int((over('plan-valid') / baseline) * 100)}%`,
+    checkValid: fixed(get('check-valid').median, 1),
+    checkViolating: fixed(get('check-violating').median, 1),
+    flaggedOver: signed(over('plan-flagged')),
+    blockedOver: signed(over('plan-blocked')),
+    firstLoad: fixed(plan.firstLoadWithPlanMs - plan.loadWithoutPlanMs, 0),
+    compile: fixed(summarise(plan.compileMs).median, 1),
+  };
+}
+
 function reproduceSection(results: BenchResults): SectionValues {
   return { knobs: knobsMarkdown(), settings: JSON.stringify(results.settings) };
 }
@@ -515,6 +569,7 @@ export function reportSections(results: BenchResults): Record<string, SectionVal
     cost: costSection(results),
     aggregation: aggregationSection(results),
     'cold-start': coldStartSection(results),
+    'plan-validation': planValidationSection(results),
     reproduce: reproduceSection(results),
   };
 }

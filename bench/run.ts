@@ -20,6 +20,7 @@ import { type BenchSection, readKnobs, selectSections } from './knobs';
 import { measureLambdaColdStarts } from './lambda-cold-start';
 import { describeCommit, describeMachine } from './machine';
 import { measureMemory } from './memory';
+import { measurePlanValidation } from './plan-validation';
 import { type BenchResults, writeReport } from './report';
 import { startRig } from './rig';
 import { summarise } from './stats';
@@ -242,6 +243,12 @@ async function main(): Promise<void> {
       });
     }
 
+    let planValidation: BenchResults['planValidation'];
+    if (selected('plan-validation')) {
+      log('section 10: tracking-plan validation cost per event (fresh process)');
+      planValidation = await measurePlanValidation();
+    }
+
     const defaults = parseRuntimeConfig(localCollectorConfig(localModeSettings({}), 'http://127.0.0.1:9'));
     const results: BenchResults = {
       command: ONLY === undefined ? 'npm run bench' : `BENCH_ONLY=${ONLY.join(',')} npm run bench`,
@@ -276,6 +283,7 @@ async function main(): Promise<void> {
           : undefined,
       aggregation,
       lambdaColdStart,
+      planValidation,
     };
     const out = ONLY === undefined ? PUBLISHED : { results: PARTIAL, report: PARTIAL };
     mkdirSync(out.results, { recursive: true });

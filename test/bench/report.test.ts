@@ -38,6 +38,37 @@ describe('the benchmark report', () => {
     expect(report.match(/Not measured in this run\./g)?.length).toBeGreaterThanOrEqual(7);
   });
 
+  it('reports the tracking-plan cost per event as the median of same-round differences to no plan', () => {
+    const report = writeReport({
+      ...latest,
+      planValidation: {
+        batch: 500,
+        plannedEvents: 4,
+        plannedProperties: 20,
+        violationsPerEvent: 2,
+        microsPerEvent: {
+          'no-plan': [10, 30, 20],
+          'plan-valid': [12, 31, 30],
+          'plan-flagged': [20, 40, 30],
+          'plan-blocked': [15, 35, 25],
+          'check-valid': [1, 1, 1],
+          'check-violating': [3, 3, 3],
+        },
+        firstLoadWithPlanMs: 150,
+        loadWithoutPlanMs: 20,
+        compileMs: [40, 50, 60],
+      },
+    });
+    expect(report).toContain('## 10. Tracking-plan validation cost per event\n\nWhat a tracking plan');
+    expect(report).toContain(
+      '- Valid events cost +2.0 us/event with the plan (10% of the ingest use case without one)',
+    );
+    expect(report).toContain(
+      '- Tracking plan (section 10): +2.0 us/event to check valid events against a 4-event plan.',
+    );
+    expect(report).toContain('loading Ajv and compiling the plan took 130 ms');
+  });
+
   it('names a missing result instead of reporting a wrong one', () => {
     const withoutSixMb: BenchResults = {
       ...latest,
