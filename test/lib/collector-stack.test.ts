@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CORS_ALLOWED_HEADERS } from '../../lambda/contract/cors-headers';
 import { COLLECTOR_ROUTES } from '../../lib/constructs/ingest-api';
+import { lambdaEnvironment, propertiesOf } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
 const CROSS_ACCOUNT = {
@@ -11,12 +12,6 @@ const CROSS_ACCOUNT = {
 
 function collectorTemplate(context: Record<string, string> = {}): Template {
   return templateOf(buildTestApp({ ...CROSS_ACCOUNT, ...context }).collectorStack);
-}
-
-function lambdaEnvironment(template: Template): Record<string, unknown> {
-  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-  expect(functions).toHaveLength(1);
-  return functions[0]?.Properties.Environment.Variables;
 }
 
 describe('CollectorStack', () => {
@@ -108,9 +103,7 @@ describe('CollectorStack', () => {
   });
 
   it('routes every Segment and RudderStack endpoint to the Lambda with payload format 2.0', () => {
-    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
-      (route) => route.Properties.RouteKey,
-    );
+    const routeKeys = propertiesOf(template, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
 
     expect(routeKeys.sort()).toEqual(
       [
@@ -184,15 +177,15 @@ describe('CollectorStack', () => {
   });
 
   it('creates an encrypted, TLS-only spill queue with 14-day retention and its own dead-letter queue', () => {
-    const queues = template.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
-    for (const queue of Object.values(queues)) {
-      expect(queue.Properties).toMatchObject({
+    const queues = propertiesOf(template, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(2);
+    for (const queue of queues) {
+      expect(queue).toMatchObject({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 14 * 24 * 3600,
         MaximumMessageSize: 1_048_576,
       });
-      expect(queue.Properties.QueueName).toBeUndefined();
+      expect(queue.QueueName).toBeUndefined();
     }
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: {

@@ -3,11 +3,11 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   type DeployedValues,
   type IamPolicy,
-  onlyLogicalId,
   policiesOfRole,
   resolvedOutputs,
   resolveIntrinsics,
 } from './support/resolve-intrinsics';
+import { onlyLogicalId } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
 const REGION = 'eu-west-1';
@@ -112,12 +112,6 @@ function collectorAccountValues(template: Template, outputs?: Record<string, str
     },
     ...(outputs === undefined ? {} : { outputs }),
   };
-}
-
-function onlyId(resources: Record<string, unknown>): string {
-  const ids = Object.keys(resources);
-  if (ids.length !== 1) throw new Error(`expected one resource, found ${ids.length}`);
-  return ids[0] as string;
 }
 
 function collectorRoleId(template: Template): string {
@@ -312,16 +306,10 @@ describe('IAM simulation of the cross-account deployment', () => {
 
   describe('on the spill queue', () => {
     const spillQueue = queueArn(
-      onlyId(
-        collectorTemplate.findResources('AWS::SQS::Queue', {
-          Properties: { RedrivePolicy: Match.anyValue() },
-        }),
-      ),
+      onlyLogicalId(collectorTemplate, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }),
     );
     const deadLetters = queueArn(
-      onlyId(
-        collectorTemplate.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.absent() } }),
-      ),
+      onlyLogicalId(collectorTemplate, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() }),
     );
     const asCollector = (action: string, resource: string) =>
       decide({

@@ -4,6 +4,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { RUNBOOK, RUNBOOK_ANCHORS } from '../../lib/constructs/alarm-runbook';
+import { alarmLinking, alarmsOf, dashboardBody } from './support/template-assertions';
 import { buildTestApp, PROJECT_ROOT, templateOf } from './support/test-app';
 
 const SAME_ACCOUNT = { externalIds: 'obs-test-id' };
@@ -14,20 +15,8 @@ const CROSS_ACCOUNT = {
 };
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111111111111:ops-alarms';
 
-type Resource = { Properties: Record<string, unknown> };
-
-function alarms(template: Template): Resource[] {
-  return Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-}
-
 /** The alarm whose description links this runbook section. */
-function alarmFor(template: Template, anchor: string): Resource {
-  const found = alarms(template).filter((alarm) =>
-    String(alarm.Properties.AlarmDescription).endsWith(`${RUNBOOK}#${anchor}`),
-  );
-  expect(found).toHaveLength(1);
-  return found[0] as Resource;
-}
+const alarmFor = (template: Template, anchor: string) => alarmLinking(template, `${RUNBOOK}#${anchor}`);
 
 /** GitHub's anchor of a Markdown heading. */
 function slug(heading: string): string {
@@ -44,7 +33,7 @@ describe('CloudWatch alarms', () => {
   const stream = templateOf(deployment.streamStack);
 
   it('alarms on stream write throttles sustained for three 5-minute periods in the stream stack', () => {
-    expect(alarmFor(stream, RUNBOOK_ANCHORS.streamWriteThrottles).Properties).toMatchObject({
+    expect(alarmFor(stream, RUNBOOK_ANCHORS.streamWriteThrottles)).toMatchObject({
       Namespace: 'AWS/Kinesis',
       MetricName: 'WriteProvisionedThroughputExceeded',
       Dimensions: [{ Name: 'StreamName', Value: { Ref: expect.stringMatching(/^EventsStream/) } }],
@@ -64,7 +53,7 @@ describe('CloudWatch alarms', () => {
   ])(
     'alarms on the collector metric %s by its service dimension',
     (metricName, anchor, threshold, periods) => {
-      expect(alarmFor(collector, anchor).Properties).toMatchObject({
+      expect(alarmFor(collector, anchor)).toMatchObject({
         Namespace: 'KinesisEventForwarder',
         MetricName: metricName,
         Dimensions: [{ Name: 'service', Value: 'kinesis-event-forwarder' }],
@@ -79,7 +68,7 @@ describe('CloudWatch alarms', () => {
   );
 
   it('alarms on DeliveryErrors of every errorCode with a Metrics Insights query', () => {
-    expect(alarmFor(collector, RUNBOOK_ANCHORS.deliveryErrors).Properties).toMatchObject({
+    expect(alarmFor(collector, RUNBOOK_ANCHORS.deliveryErrors)).toMatchObject({
       Metrics: [
         {
           Expression:
@@ -98,7 +87,7 @@ describe('CloudWatch alarms', () => {
     ['Errors', RUNBOOK_ANCHORS.lambdaErrors, 5],
     ['Throttles', RUNBOOK_ANCHORS.lambdaThrottles, 1],
   ])('alarms on the collector Lambda %s', (metricName, anchor, threshold) => {
-    expect(alarmFor(collector, anchor).Properties).toMatchObject({
+    expect(alarmFor(collector, anchor)).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: metricName,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^CollectorFunction/) } }],
@@ -114,7 +103,7 @@ describe('CloudWatch alarms', () => {
       { Name: 'ApiId', Value: { Ref: expect.stringMatching(/^IngestApi/) } },
       { Name: 'Stage', Value: '$default' },
     ];
-    expect(alarmFor(collector, RUNBOOK_ANCHORS.api5xx).Properties).toMatchObject({
+    expect(alarmFor(collector, RUNBOOK_ANCHORS.api5xx)).toMatchObject({
       Metrics: [
         { Expression: 'IF(requests > 0, 100 * serverErrors / requests, 0)', ReturnData: true },
         {
@@ -144,7 +133,7 @@ describe('CloudWatch alarms', () => {
     [RUNBOOK_ANCHORS.spillQueue, /^SpillQueue/],
     [RUNBOOK_ANCHORS.spillDeadLetters, /^SpillDeadLetters/],
   ])('alarms as soon as a message is visible in the queue of %s', (anchor, queue) => {
-    expect(alarmFor(collector, anchor).Properties).toMatchObject({
+    expect(alarmFor(collector, anchor)).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [
@@ -158,11 +147,11 @@ describe('CloudWatch alarms', () => {
   });
 
   it('has no iterator-age alarm and no actions unless configured', () => {
-    expect(alarms(stream)).toHaveLength(1);
-    expect(alarms(collector)).toHaveLength(8);
-    for (const alarm of [...alarms(stream), ...alarms(collector)]) {
-      expect(alarm.Properties.AlarmActions).toBeUndefined();
-      expect(alarm.Properties.OKActions).toBeUndefined();
+    expect(alarmsOf(stream)).toHaveLength(1);
+    expect(alarmsOf(collector)).toHaveLength(8);
+    for (const alarm of [...alarmsOf(stream), ...alarmsOf(collector)]) {
+      expect(alarm.AlarmActions).toBeUndefined();
+      expect(alarm.OKActions).toBeUndefined();
     }
     collector.resourceCountIs('AWS::SNS::Topic', 0);
     stream.resourceCountIs('AWS::SNS::Topic', 0);
@@ -173,7 +162,7 @@ describe('CloudWatch alarms', () => {
       buildTestApp({ ...SAME_ACCOUNT, iteratorAgeAlarmSeconds: '900' }).streamStack,
     );
 
-    expect(alarmFor(template, RUNBOOK_ANCHORS.iteratorAge).Properties).toMatchObject({
+    expect(alarmFor(template, RUNBOOK_ANCHORS.iteratorAge)).toMatchObject({
       Namespace: 'AWS/Kinesis',
       MetricName: 'GetRecords.IteratorAgeMilliseconds',
       Statistic: 'Maximum',
@@ -206,9 +195,9 @@ describe('CloudWatch alarms', () => {
           ]),
         },
       });
-      for (const alarm of alarms(template)) {
-        expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
-        expect(alarm.Properties.OKActions).toEqual([{ Ref: topic }]);
+      for (const alarm of alarmsOf(template)) {
+        expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+        expect(alarm.OKActions).toEqual([{ Ref: topic }]);
       }
     }
   });
@@ -217,10 +206,10 @@ describe('CloudWatch alarms', () => {
     const template = templateOf(buildTestApp({ ...CROSS_ACCOUNT, alarmTopicArn: TOPIC_ARN }).collectorStack);
 
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    expect(alarms(template)).toHaveLength(8);
-    for (const alarm of alarms(template)) {
-      expect(alarm.Properties.AlarmActions).toEqual([TOPIC_ARN]);
-      expect(alarm.Properties.OKActions).toEqual([TOPIC_ARN]);
+    expect(alarmsOf(template)).toHaveLength(8);
+    for (const alarm of alarmsOf(template)) {
+      expect(alarm.AlarmActions).toEqual([TOPIC_ARN]);
+      expect(alarm.OKActions).toEqual([TOPIC_ARN]);
     }
   });
 
@@ -234,23 +223,20 @@ describe('CloudWatch alarms', () => {
       iteratorAgeAlarmSeconds: '600',
       failedRateAlarmPercent: '5',
     });
-    const all = [...alarms(templateOf(withAll.collectorStack)), ...alarms(templateOf(withAll.streamStack))];
+    const all = [
+      ...alarmsOf(templateOf(withAll.collectorStack)),
+      ...alarmsOf(templateOf(withAll.streamStack)),
+    ];
 
     expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
     for (const alarm of all) {
-      const anchor = /#([\w-]+)$/.exec(String(alarm.Properties.AlarmDescription))?.[1];
+      const anchor = /#([\w-]+)$/.exec(String(alarm.AlarmDescription))?.[1];
       expect(anchors).toContain(anchor);
     }
   });
 });
 
 describe('the collector dashboard', () => {
-  function dashboardBody(template: Template): string {
-    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
-    expect(dashboards).toHaveLength(1);
-    return JSON.stringify(dashboards[0]?.Properties.DashboardBody);
-  }
-
   it('graphs ingest, delivery, Lambda, API and stream metrics', () => {
     const body = dashboardBody(templateOf(buildTestApp(SAME_ACCOUNT).collectorStack));
 

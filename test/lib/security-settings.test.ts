@@ -1,8 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { OriginAllowlist } from '../../lambda/http/cors';
 import { CONCURRENCY_WARNING_ID } from '../../lib/collector-stack';
 import { InvalidDeployConfigError } from '../../lib/config';
 import { accessLogFormat } from '../../lib/constructs/ingest-api';
+import { propertiesOf, resourcesOf, statementWithSid } from './support/template-assertions';
 import { buildTestApp, synthWarnings, templateOf } from './support/test-app';
 
 const collectorOf = (context: Record<string, string>) =>
@@ -83,11 +84,11 @@ describe('flood protection', () => {
 
 describe('the spill queues', () => {
   it('are retained with the stack by default, and destroyed with it when retainSpillQueues=false', () => {
-    const retained = collectorOf({}).findResources('AWS::SQS::Queue');
-    const destroyed = collectorOf({ retainSpillQueues: 'false' }).findResources('AWS::SQS::Queue');
+    const deletionPolicies = (template: Template) =>
+      Object.values(resourcesOf(template, 'AWS::SQS::Queue')).map((queue) => queue.DeletionPolicy);
 
-    expect(Object.values(retained).map((queue) => queue.DeletionPolicy)).toEqual(['Retain', 'Retain']);
-    expect(Object.values(destroyed).map((queue) => queue.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+    expect(deletionPolicies(collectorOf({}))).toEqual(['Retain', 'Retain']);
+    expect(deletionPolicies(collectorOf({ retainSpillQueues: 'false' }))).toEqual(['Delete', 'Delete']);
   });
 
   it('use a rotated customer-managed key, kept with the stack, that the collector role may use to spill', () => {
@@ -100,27 +101,19 @@ describe('the spill queues', () => {
     template.allResourcesProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Role')).flatMap((role) =>
-      (role.Properties.Policies ?? []).flatMap(
-        (policy: { PolicyDocument: { Statement: { Sid?: string; Action: unknown }[] } }) =>
-          policy.PolicyDocument.Statement,
-      ),
-    );
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Sid: 'EncryptSpilledEvents',
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      }),
-    );
+    expect(statementWithSid(template, 'EncryptSpilledEvents').Action).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
   });
 
   it('deny message actions to every principal but the collector path and the redrive roles named', () => {
     const template = collectorOf({ redriveRoleArns: 'arn:aws:iam::111111111111:role/operations' });
 
-    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    const policies = propertiesOf(template, 'AWS::SQS::QueuePolicy');
     expect(policies).toHaveLength(2);
     for (const policy of policies) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect(policy.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
           Effect: 'Deny',
           Principal: { AWS: '*' },

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { logicalIdStartingWith, resourcesOf } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
 describe('StreamStack', () => {
@@ -141,9 +142,9 @@ describe('StreamStack', () => {
       buildTestApp({ externalIds: 'ext-one', retentionHours: '48', streamEncryption: 'CUSTOMER_MANAGED' })
         .streamStack,
     );
-    const streams = template.findResources('AWS::Kinesis::Stream');
+    const streams = resourcesOf(template, 'AWS::Kinesis::Stream');
     const [events, failed] = ['EventsStream', 'FailedEventsStream'].map(
-      (prefix) => Object.entries(streams).find(([id]) => id.startsWith(prefix))?.[1].Properties,
+      (prefix) => streams[logicalIdStartingWith(template, 'AWS::Kinesis::Stream', prefix)]?.Properties,
     );
     expect(failed).toEqual(events);
     expect(failed).toMatchObject({ RetentionPeriodHours: 48, StreamEncryption: { EncryptionType: 'KMS' } });

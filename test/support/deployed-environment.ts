@@ -8,12 +8,8 @@ import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
 import { LOCAL_ACCOUNT_ID, type PolicyDocument, type SynthesizedWriterRole } from '../../local/trust-policy';
-import {
-  type DeployedValues,
-  onlyLogicalId,
-  resolvedOutputs,
-  resolveIntrinsics,
-} from '../lib/support/resolve-intrinsics';
+import { type DeployedValues, resolvedOutputs, resolveIntrinsics } from '../lib/support/resolve-intrinsics';
+import { onlyLogicalId } from '../lib/support/template-assertions';
 import { buildTestApp, PROJECT_ROOT, templateOf } from '../lib/support/test-app';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';

@@ -98,13 +98,6 @@ export function resolvedOutputs(template: Template, values: DeployedValues): Rec
   );
 }
 
-/** The logical id of the only resource of a type in a template. */
-export function onlyLogicalId(template: Template, type: string): string {
-  const ids = Object.keys(template.findResources(type));
-  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`expected one ${type}, found ${ids.length}`);
-  return ids[0];
-}
-
 export interface IamPolicy {
   readonly Version?: string;
   readonly Statement: readonly Record<string, unknown>[];
