@@ -44,6 +44,12 @@ export interface FailureRecord {
   readonly request: RequestFacts & {
     /** The event's position in its batch (0 for single-event endpoints); `null` for a whole request. */
     readonly index: number | null;
+    /**
+     * The request's own `sentAt` (the batch's, else RudderStack's `SentAt` header), which corrects
+     * the timestamp of an event without its own: kept so a replay corrects it the same way. `null`
+     * when the request had none; absent for a whole request (and in records of earlier versions).
+     */
+    readonly sentAt?: string | null;
   };
   /** The event exactly as received (before the batch's `context` is merged in). */
   readonly payload?: unknown;
@@ -110,6 +116,8 @@ export interface EventFailure {
   readonly sourceId: string;
   readonly receivedAtIso: string;
   readonly request: RequestFacts;
+  /** The request's `sentAt` (batch or header), when it had one. */
+  readonly sentAt?: string | undefined;
 }
 
 /** A message without its `writeKey`: failure records never hold credentials. */
@@ -126,7 +134,7 @@ export function eventFailureRecord(refused: EventFailure): FailureRecord {
     event_id: idOf(refused.message, 'messageId') ?? randomUUID(),
     source_id: refused.sourceId,
     received_at: refused.receivedAtIso,
-    request: { ...refused.request, index: refused.index },
+    request: { ...refused.request, index: refused.index, sentAt: refused.sentAt ?? null },
     payload: withoutWriteKey(refused.message),
   };
 }

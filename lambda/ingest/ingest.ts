@@ -242,6 +242,7 @@ export class Ingest {
             sourceId: source.id,
             receivedAtIso: receipt.receivedAtIso as string,
             request: request.request ?? NO_REQUEST_FACTS,
+            sentAt: request.sentAt,
           });
           failureRecords.push({
             data: serialiseFailureRecord(record),

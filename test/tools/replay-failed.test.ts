@@ -14,12 +14,16 @@ import { useTestKinesis } from '../support/test-collector';
 
 const KEY = 'replay-key';
 
-const settings = (endpoint: string, required: string[]): PlanCollectorSettings => ({
+const settings = (
+  endpoint: string,
+  required: string[],
+  streamName = 'replay-events',
+): PlanCollectorSettings => ({
   endpoint,
   sourceId: 'shop',
   writeKey: KEY,
-  streamName: 'replay-events',
-  failedStreamName: 'replay-events-failed',
+  streamName,
+  failedStreamName: `${streamName}-failed`,
   required,
 });
 
@@ -111,6 +115,68 @@ describe('npm run replay-failed', () => {
       properties: { orderId: 'b' },
       received_at: failed[0]?.json.received_at,
     });
+  });
+
+  it('corrects a replayed event’s timestamp with its batch’s sentAt, as the ingest did for its valid neighbour, and gives a /v1/track event its type', async () => {
+    // Prepare: a client whose clock is an hour ahead; one batch of a valid and a violating event
+    // with the same timestamp (no sentAt of their own), and a violating /v1/track call without type.
+    const stream = 'replay-sent-at';
+    await ensureStream(kinesis.client, stream, 1);
+    await ensureStream(kinesis.client, `${stream}-failed`, 1);
+    const collector = await startPlanCollector(settings(kinesis.endpoint, ['order_id'], stream));
+    const clientNow = Date.now() + 3_600_000;
+    const timestamp = new Date(clientNow - 2_000).toISOString();
+    const order = { type: 'track', event: 'Order Completed', timestamp };
+    const post = (path: string, body: unknown) =>
+      fetch(`${collector.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: basicAuth(KEY) },
+        body: JSON.stringify(body),
+      });
+    const batch = await post('/v1/batch', {
+      sentAt: new Date(clientNow).toISOString(),
+      batch: [
+        { ...order, messageId: 'valid', userId: 'u1', properties: { order_id: 'a' } },
+        { ...order, messageId: 'skewed', userId: 'u1', properties: { orderId: 'b' } },
+      ],
+    });
+    const track = await post('/v1/track', {
+      messageId: 'untyped',
+      userId: 'u2',
+      event: 'Order Completed',
+      properties: { orderId: 'c' },
+    });
+    await collector.close();
+    expect([batch.status, track.status]).toEqual([200, 400]);
+    const fixed = join(dir, 'fixed-sent-at.json');
+    await writeFile(fixed, JSON.stringify(planDocument(settings(kinesis.endpoint, [], stream))));
+
+    // Act
+    const lines: string[] = [];
+    const code = await runReplayCli(
+      ['--stream', `${stream}-failed`, '--since', '1h', '--config', fixed, '--endpoint', kinesis.endpoint],
+      {},
+      { log: (line) => lines.push(line), progress: () => undefined },
+    );
+
+    // Assess
+    expect({ code, output: lines.join('\n') }).toMatchObject({
+      code: 0,
+      output: expect.stringContaining('read 2, replayed 2, already there 0, filtered 0, still failing 0'),
+    });
+    const main = new Map(
+      (await readAllRecords(kinesis.client, stream)).map((record) => [record.json.event_id, record.json]),
+    );
+    const valid = main.get('valid');
+    const skewed = main.get('skewed');
+    expect(valid?.timestamp).not.toBe(timestamp);
+    expect(skewed).toMatchObject({
+      timestamp: valid?.timestamp,
+      original_timestamp: timestamp,
+      sent_at: valid?.sent_at,
+      received_at: valid?.received_at,
+    });
+    expect(main.get('untyped')).toMatchObject({ type: 'track', event: 'Order Completed', user_id: 'u2' });
   });
 
   it('refuses to run without --since, with exit status 2 from the command', async () => {

@@ -2,6 +2,8 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { RuntimeConfig, RuntimeDestination } from '../../lambda/config/runtime-config';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import type { FailureRecord } from '../../lambda/events/failure-record';
+import type { EventType } from '../../lambda/events/segment-event';
+import { resolveRoute } from '../../lambda/http/routes';
 import { Ingest } from '../../lambda/ingest/ingest';
 import { decodeRecord, loadDeaggregator } from '../tail/decode-record';
 import { tailStream } from '../tail/stream-tail';
@@ -83,14 +85,43 @@ const isFailureRecord = (
 ): record is Record<string, unknown> & FailureRecord =>
   typeof record.failure === 'object' && record.failure !== null && typeof record.event_id === 'string';
 
+/** What the ingest of a refused event was told about its request, read back from its failure record. */
+interface OriginalRequest {
+  /** Events of one request share it, so they are replayed together. */
+  readonly key: string;
+  readonly sourceId: string;
+  readonly receivedAt: number;
+  /** The batch's (or `SentAt` header's) `sentAt`: it corrects timestamps of events without their own. */
+  readonly sentAt?: string;
+  /** The type a single-event endpoint (`/v1/track`) gives events that do not say theirs. */
+  readonly endpointType?: EventType;
+}
+
+/** The original request of a failure record; records written before `request.sentAt` existed have none. */
+function originalRequestOf(record: FailureRecord): OriginalRequest {
+  const receivedAt = Date.parse(record.received_at);
+  const sentAt = typeof record.request?.sentAt === 'string' ? record.request.sentAt : undefined;
+  const route = typeof record.request?.path === 'string' ? resolveRoute(record.request.path) : undefined;
+  const endpointType = route?.kind === 'event' ? route.type : undefined;
+  return {
+    key: JSON.stringify([record.source_id, record.received_at, sentAt ?? null, endpointType ?? null]),
+    sourceId: record.source_id,
+    receivedAt: Number.isNaN(receivedAt) ? Date.now() : receivedAt,
+    ...(sentAt === undefined ? {} : { sentAt }),
+    ...(endpointType === undefined ? {} : { endpointType }),
+  };
+}
+
 /**
  * Re-validates the events of a failed-events stream with the current configuration and writes those
  * that now pass to the main stream of the destination that owns the failed stream, through the
  * collector's own use case (so a fixed plan, a raised limit or a corrected pipeline decide exactly as
- * the collector would now). Idempotent by `event_id`: each event is written with the `event_id` of
- * its failure record, and events whose `event_id` is in the main stream since `since` (or earlier in
- * the run) are skipped, so running it twice writes nothing the second time. Bodies of unparseable
- * requests (`raw`) cannot be replayed: they are counted as still failing.
+ * the collector would now), given what the original request gave it: its `received_at`, its
+ * `sentAt` (the timestamp correction) and the type a single-event endpoint implies. Idempotent by
+ * `event_id`: each event is written with the `event_id` of its failure record, and events whose
+ * `event_id` is in the main stream since `since` (or earlier in the run) are skipped, so running it
+ * twice writes nothing the second time. Bodies of unparseable requests (`raw`) cannot be replayed:
+ * they are counted as still failing.
  */
 export async function replayFailed(options: ReplayOptions): Promise<ReplaySummary> {
   const { config } = options;
@@ -115,7 +146,7 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
   });
 
   for (let start = 0; start < failures.length; start += BATCH) {
-    const bySource = new Map<string, { payload: unknown; record: FailureRecord }[]>();
+    const byRequest = new Map<string, { request: OriginalRequest; records: FailureRecord[] }>();
     for (const record of failures.slice(start, start + BATCH)) {
       summary.read++;
       if (!isFailureRecord(record)) {
@@ -131,26 +162,28 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
         continue;
       }
       present.add(record.event_id);
-      const group = bySource.get(record.source_id) ?? [];
-      group.push({ payload: record.payload, record });
-      bySource.set(record.source_id, group);
+      const request = originalRequestOf(record);
+      const group = byRequest.get(request.key) ?? { request, records: [] };
+      group.records.push(record);
+      byRequest.set(request.key, group);
     }
-    for (const [sourceId, group] of bySource) {
-      const source = sources.get(sourceId);
+    for (const { request, records } of byRequest.values()) {
+      const source = sources.get(request.sourceId);
       if (source === undefined) {
-        for (const _ of group) fail(`source "${sourceId}" is not in the configuration`);
+        for (const _ of records) fail(`source "${request.sourceId}" is not in the configuration`);
         continue;
       }
-      const messages = group.map(({ payload, record }) =>
+      const messages = records.map(({ payload, event_id }) =>
         typeof payload === 'object' && payload !== null && !Array.isArray(payload)
-          ? { ...payload, messageId: record.event_id }
+          ? { ...payload, messageId: event_id }
           : payload,
       );
-      const received = Date.parse(group[0]?.record.received_at ?? '') || Date.now();
       const outcome = await ingest.ingest({
         source: { ...source, destinations: [destination.id] },
         messages,
-        receivedAt: received,
+        receivedAt: request.receivedAt,
+        ...(request.sentAt === undefined ? {} : { sentAt: request.sentAt }),
+        ...(request.endpointType === undefined ? {} : { endpointType: request.endpointType }),
         deadline: Date.now() + (options.batchBudgetMs ?? 30_000),
       });
       if (outcome.kind === 'undelivered') {

@@ -3,6 +3,7 @@ import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/
 import { HttpError } from '../../../lambda/http/http-error';
 import { outcomeResponse } from '../../../lambda/http/outcome-response';
 import { Ingest, type IngestRequest } from '../../../lambda/ingest/ingest';
+import { failureRecordSchemaErrors } from '../../support/envelope-schema';
 
 /** A writer that keeps what it is given, or fails every record with `failWith`. */
 class MemoryWriter implements RecordWriter {
@@ -71,11 +72,29 @@ describe('Ingest with a failed-events stream', () => {
       event_id: 'no-ids',
       source_id: 'web',
       received_at: '2026-11-29T12:00:00.000Z',
-      request: { path: '/v1/batch', contentType: 'text/plain', contentEncoding: null, bytes: 123, index: 1 },
+      request: {
+        path: '/v1/batch',
+        contentType: 'text/plain',
+        contentEncoding: null,
+        bytes: 123,
+        index: 1,
+        sentAt: null,
+      },
       payload: { type: 'track', messageId: 'no-ids', event: 'Signed Up' },
     });
+    expect(failureRecordSchemaErrors(missing)).toEqual([]);
     expect(tooLarge).toMatchObject({ failure: { code: 'too_large', stage: 'size' }, request: { index: 2 } });
     expect(failed.records[1]?.partitionKey).toBe('u2');
+  });
+
+  it('keeps the request’s sentAt with each refused event, so a replay corrects its timestamp as the ingest would have', async () => {
+    const { failed, ingest, request } = setup();
+
+    await ingest.ingest({ ...request([valid, noIds]), sentAt: '2026-11-29T11:59:58.000Z' });
+
+    const [record] = failed.json();
+    expect(record).toMatchObject({ request: { index: 1, sentAt: '2026-11-29T11:59:58.000Z' } });
+    expect(failureRecordSchemaErrors(record)).toEqual([]);
   });
 
   it('answers 503, not 200, when the valid events are written but a refused one cannot be kept', async () => {
