@@ -239,6 +239,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       sourceIp: event.requestContext.http.sourceIp || undefined,
       deadline,
       request: facts,
+      // Nothing here reads the parsed messages again: they are freed as their records are written.
+      releaseMessages: true,
     };
     const outcome = await ingest.ingest(request);
     if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, Buffer.byteLength(event.body ?? ''));

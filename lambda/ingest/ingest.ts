@@ -44,6 +44,12 @@ export interface IngestRequest {
   readonly deadline: number;
   /** The HTTP request as failure records describe it. @default path "", sizes unknown */
   readonly request?: RequestFacts;
+  /**
+   * The caller hands `messages` over: each slot is cleared once its message is prepared, so the
+   * parsed events of a large request are freed as their windows are written rather than at the
+   * end. @default false: `messages` is left as it is
+   */
+  readonly releaseMessages?: boolean;
 }
 
 /** A destination's records that did not reach it. */
@@ -100,7 +106,27 @@ export interface IngestDependencies {
    * @default none
    */
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
+  /** @default {@link DEFAULT_INGEST_WINDOW} */
+  readonly window?: IngestWindow;
 }
+
+/**
+ * How much of a request is prepared before it is written: a request is written in windows of at
+ * most `events` messages and `bytes` of records, `inFlight` windows at a time, so a 6 MB request's
+ * serialised records never all exist at once (and its parsed messages, when the request lets them
+ * go, are freed as they are written).
+ */
+export interface IngestWindow {
+  /** Messages per window: one PutRecords call's worth. */
+  readonly events: number;
+  /** Bytes of records (every destination's, and failure records) per window. */
+  readonly bytes: number;
+  /** Windows being written at once; the next one is prepared meanwhile. */
+  readonly inFlight: number;
+}
+
+/** 500 messages (one PutRecords call), 1 MiB, 4 at once (as many calls as one write makes at once). */
+export const DEFAULT_INGEST_WINDOW: IngestWindow = { events: 500, bytes: 1024 * 1024, inFlight: 4 };
 
 /** What became of the failure record of a request that could not be parsed. */
 export type RefusedRequestOutcome =
@@ -188,6 +214,105 @@ function undeliveredOf(
   });
 }
 
+/** The records of one window: each destination's (by position) and the failure records. */
+class Window {
+  readonly records: OutgoingRecord[][];
+  readonly failures: OutgoingRecord[] = [];
+  private messages = 0;
+  private bytes = 0;
+
+  constructor(destinations: number) {
+    this.records = Array.from({ length: destinations }, () => []);
+  }
+
+  add(data: readonly (Uint8Array | undefined)[], partitionKey: string): void {
+    data.forEach((bytes, position) => {
+      if (bytes === undefined) return;
+      this.records[position]?.push({ data: bytes, partitionKey });
+      this.bytes += bytes.byteLength;
+    });
+    this.messages++;
+  }
+
+  addFailure(record: OutgoingRecord): void {
+    this.failures.push(record);
+    this.bytes += record.data.byteLength;
+    this.messages++;
+  }
+
+  isFull(limits: IngestWindow): boolean {
+    return this.messages >= limits.events || this.bytes >= limits.bytes;
+  }
+
+  isEmpty(): boolean {
+    return this.messages === 0;
+  }
+}
+
+/** What the writes of one window reported: per destination (none if it had no records) and failed stream. */
+interface WindowReports {
+  readonly reports: readonly (WriteReport | undefined)[];
+  readonly failedReports: readonly WriteReport[];
+}
+
+/** Reports of several writes to one destination, as one: their failures together. */
+function mergeReport(
+  into: WriteReport | undefined,
+  report: WriteReport | undefined,
+): WriteReport | undefined {
+  if (report === undefined) return into;
+  if (into === undefined) return report;
+  return { failed: [...into.failed, ...report.failed], calls: into.calls + report.calls };
+}
+
+/**
+ * The windows of a request being written: at most `limit` at once (adding one waits while that many
+ * are in flight), their reports merged per destination. A write that throws fails the request once
+ * every other write is over, so no write outlives the invocation.
+ */
+class WindowWrites {
+  private readonly inFlight = new Set<Promise<void>>();
+  private reports: (WriteReport | undefined)[] = [];
+  private failedReports: (WriteReport | undefined)[] = [];
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  async add(write: () => Promise<WindowReports>): Promise<void> {
+    const settled: Promise<void> = write()
+      .then(
+        (window) => {
+          this.reports = window.reports.map((report, position) =>
+            mergeReport(this.reports[position], report),
+          );
+          window.failedReports.forEach((report, position) => {
+            this.failedReports[position] = mergeReport(this.failedReports[position], report);
+          });
+        },
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      )
+      .finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
+    if (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+  }
+
+  /** Waits for every write in flight, whatever its outcome. */
+  async settled(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  /** Waits for every write; the merged reports (one per destination that was written to). */
+  async all(): Promise<{ reports: WriteReport[]; failedReports: WriteReport[] }> {
+    await Promise.all(this.inFlight);
+    if (this.failure !== undefined) throw this.failure.error;
+    const written = (reports: (WriteReport | undefined)[]) =>
+      reports.map((report) => report ?? { failed: [], calls: 0 });
+    return { reports: written(this.reports), failedReports: written(this.failedReports) };
+  }
+}
+
 const unserialisable = (messageId: string | null, reason: string): Prepared => ({
   kind: 'rejected',
   code: 'unserialisable',
@@ -207,7 +332,7 @@ export class Ingest {
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
     const { source } = request;
     const destinations = source.destinations;
-    const records: OutgoingRecord[][] = destinations.map(() => []);
+    const { messages } = request;
     const rejected: Rejection[] = [];
     const receipt: IngestReceipt = {
       receivedAt: request.receivedAt,
@@ -217,63 +342,72 @@ export class Ingest {
       sourceIp: request.sourceIp,
     };
     const failedDestinations = this.failedDestinationsOf(source);
-    const failureRecords: OutgoingRecord[] = [];
+    const windowLimits = this.deps.window ?? DEFAULT_INGEST_WINDOW;
+    const written = new WindowWrites(windowLimits.inFlight);
+    let window = new Window(destinations.length);
+    const send = async () => {
+      const full = window;
+      window = new Window(destinations.length);
+      await written.add(() => this.writeWindow(full, destinations, failedDestinations, request.deadline));
+    };
 
     let tooLarge = 0;
     let filtered = 0;
+    let keptFailures = 0;
     const rejectionCodes: Record<string, number> = Object.create(null);
 
-    request.messages.forEach((message, index) => {
-      const prepared = this.prepare(message, request, receipt);
-      if (prepared.kind === 'filtered') {
-        filtered++;
-        return;
-      }
-      if (prepared.kind === 'rejected') {
-        if (prepared.tooLarge) tooLarge++;
-        rejectionCodes[prepared.code] = (rejectionCodes[prepared.code] ?? 0) + 1;
-        rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
-        if (failedDestinations.length > 0) {
-          const failure: Failure = { reason: prepared.reason, code: prepared.code, stage: prepared.stage };
-          const record = eventFailureRecord({
-            failure,
-            message,
-            index,
-            sourceId: source.id,
-            receivedAtIso: receipt.receivedAtIso as string,
-            request: request.request ?? NO_REQUEST_FACTS,
-            sentAt: request.sentAt,
-          });
-          failureRecords.push({
-            data: serialiseFailureRecord(record),
-            partitionKey: failurePartitionKey(message),
-          });
+    const count = messages.length;
+    try {
+      for (let index = 0; index < count; index++) {
+        const message = messages[index];
+        // The parsed message is not needed once its records are built: a 6 MB request's events
+        // are freed as they are written, instead of living until the last write is over.
+        if (request.releaseMessages === true) (messages as unknown[])[index] = undefined;
+        const prepared = this.prepare(message, request, receipt);
+        if (prepared.kind === 'filtered') {
+          filtered++;
+          continue;
         }
-        return;
+        if (prepared.kind === 'rejected') {
+          if (prepared.tooLarge) tooLarge++;
+          rejectionCodes[prepared.code] = (rejectionCodes[prepared.code] ?? 0) + 1;
+          rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
+          if (failedDestinations.length > 0) {
+            const failure: Failure = { reason: prepared.reason, code: prepared.code, stage: prepared.stage };
+            const record = eventFailureRecord({
+              failure,
+              message,
+              index,
+              sourceId: source.id,
+              receivedAtIso: receipt.receivedAtIso as string,
+              request: request.request ?? NO_REQUEST_FACTS,
+              sentAt: request.sentAt,
+            });
+            window.addFailure({
+              data: serialiseFailureRecord(record),
+              partitionKey: failurePartitionKey(message),
+            });
+            keptFailures++;
+          }
+        } else {
+          window.add(prepared.data, prepared.partitionKey);
+        }
+        if (window.isFull(windowLimits)) await send();
       }
-      prepared.data.forEach((data, position) => {
-        if (data !== undefined) records[position]?.push({ data, partitionKey: prepared.partitionKey });
-      });
-    });
+      if (!window.isEmpty()) await send();
+    } catch (error) {
+      // No write outlives the invocation, even one whose request fails.
+      await written.settled();
+      throw error;
+    }
+    const { reports, failedReports } = await written.all();
 
-    const accepted = request.messages.length - rejected.length;
-    // Refused events are kept in the failed-events streams while the valid ones are written.
-    const [reports, failedReports] = await Promise.all([
-      accepted === 0
-        ? []
-        : Promise.all(
-            destinations.map((destinationId, position) =>
-              this.write(destinationId, records[position] ?? [], request.deadline),
-            ),
-          ),
-      this.writeFailed(failedDestinations, failureRecords, request.deadline),
-    ]);
+    const accepted = count - rejected.length;
     const undelivered = [
       ...undeliveredOf(reports, destinations, false),
       ...undeliveredOf(failedReports, failedDestinations, true),
     ];
-    const keptInFailedStream =
-      failureRecords.length > 0 && undelivered.every((report) => !report.failedStream);
+    const keptInFailedStream = keptFailures > 0 && undelivered.every((report) => !report.failedStream);
     const base = { rejected, rejectionCodes, ...(keptInFailedStream ? { keptInFailedStream } : {}) };
     if (undelivered.length === 0) {
       if (accepted === 0)
@@ -282,6 +416,34 @@ export class Ingest {
     }
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
     return { kind: 'undelivered', accepted, ...base, undelivered, throttled };
+  }
+
+  /**
+   * Writes one window: each destination's records and the failure records, all at once. A write
+   * that throws fails the window once the window's other writes are over.
+   */
+  private async writeWindow(
+    window: Window,
+    destinations: readonly string[],
+    failedDestinations: readonly string[],
+    deadline: number,
+  ): Promise<WindowReports> {
+    const [reports, failedReports] = await Promise.all([
+      Promise.allSettled(
+        destinations.map(async (destinationId, position) => {
+          const records = window.records[position] ?? [];
+          return records.length === 0 ? undefined : this.write(destinationId, records, deadline);
+        }),
+      ),
+      Promise.allSettled([this.writeFailed(failedDestinations, window.failures, deadline)]),
+    ]);
+    for (const report of [...reports, ...failedReports]) {
+      if (report.status === 'rejected') throw report.reason;
+    }
+    return {
+      reports: reports.map((report) => (report.status === 'fulfilled' ? report.value : undefined)),
+      failedReports: failedReports[0]?.status === 'fulfilled' ? failedReports[0].value : [],
+    };
   }
 
   /**

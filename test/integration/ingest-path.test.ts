@@ -297,6 +297,24 @@ describe('the ingest path, from HTTP request to Kinesis record', () => {
     expectExactlyOnce(await collector.records(), ['m-track', 'm-identify']);
   });
 
+  it('writes every event of a batch larger than one write window exactly once, and lists the refused ones by their index', async () => {
+    const batch = Array.from({ length: 1234 }, (_, i) =>
+      i % 400 === 7
+        ? { type: 'track', messageId: `refused-${i}`, event: 'No Ids' }
+        : { type: 'track', messageId: `big-${i}`, userId: `u-${i % 50}`, event: 'Item Viewed' },
+    );
+    const answer = await post(collector, '/v1/batch', { batch });
+    expect(answer.status).toBe(200);
+    expect(answer.json.accepted).toBe(1230);
+    expect((answer.json.rejected as { index: number }[]).map((rejection) => rejection.index)).toEqual([
+      7, 407, 807, 1207,
+    ]);
+    expectExactlyOnce(
+      await collector.records(),
+      batch.flatMap((event) => (event.messageId.startsWith('big-') ? [event.messageId] : [])),
+    );
+  });
+
   it('refuses oversized events alone and keeps the rest of the batch', async () => {
     const big = { ...every.track, messageId: 'big', properties: { blob: 'x'.repeat(40 * 1024) } };
     const answer = await post(collector, '/v1/batch', { batch: [big, every.identify] });
