@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseRuntimeConfig, type SourceConfig } from '../../../lambda/config/runtime-config';
+import { parseRuntimeConfig, type RuntimeSource } from '../../../lambda/config/runtime-config';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
 import { DEFAULT_INGEST_WINDOW, Ingest, type IngestWindow } from '../../../lambda/ingest/ingest';
 
@@ -53,7 +53,7 @@ function setup(window: IngestWindow, writer: SlowWriter, failed?: SlowWriter) {
     maxEventBytes: 32 * 1024,
     window,
   });
-  const source = config.sources[0] as SourceConfig;
+  const source = config.sources[0] as RuntimeSource;
   return (messages: unknown[], releaseMessages?: boolean) =>
     ingest.ingest({
       source,
@@ -187,7 +187,7 @@ describe('Ingest writes a large request in windows', () => {
 
     // Act
     const result = ingest.ingest({
-      source: config.sources[0] as SourceConfig,
+      source: config.sources[0] as RuntimeSource,
       messages: Array.from({ length: 12 }, (_, i) => track(i)),
       receivedAt: Date.now(),
       deadline: Date.now() + 5000,
