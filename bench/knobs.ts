@@ -32,6 +32,12 @@ export const BENCH_KNOBS = [
     what: 'fresh execution environments per cold-start row (0 skips section 9)',
   },
   { name: 'BENCH_WARM_INVOCATIONS', fallback: 20, what: 'warm invocations after each cold start' },
+  {
+    name: 'BENCH_CPU_SAMPLES',
+    fallback: 9,
+    what: 'samples per case of sections 4 and 10 (read by their child processes)',
+  },
+  { name: 'BENCH_CPU_ITERATIONS', fallback: 20, what: '500-event batches per sample of sections 4 and 10' },
 ] as const;
 
 export type BenchKnob = (typeof BENCH_KNOBS)[number]['name'];
