@@ -46,8 +46,13 @@ const PERIOD = Duration.minutes(1);
 const WIDTH = 8;
 const HEIGHT = 6;
 
-function graph(title: string, left: cloudwatch.IMetric[], right: cloudwatch.IMetric[] = []) {
-  return new cloudwatch.GraphWidget({ title, left, right, width: WIDTH, height: HEIGHT });
+function graph(
+  title: string,
+  left: cloudwatch.IMetric[],
+  right: cloudwatch.IMetric[] = [],
+  width: number = WIDTH,
+) {
+  return new cloudwatch.GraphWidget({ title, left, right, width, height: HEIGHT });
 }
 
 function sum(metricName: ServiceMetricName): cloudwatch.Metric {
@@ -66,7 +71,8 @@ function byDimension(metricName: keyof typeof METRIC_DIMENSIONS): cloudwatch.Mat
 
 /**
  * One CloudWatch dashboard per collector stack: alarm states; requests and ingest (API count, 4xx,
- * 5xx, latency; events accepted, rejected by reason, filtered; request size); delivery (PutRecords
+ * 5xx, latency; events accepted, rejected by reason, filtered; failed events (kept in the
+ * failed-events stream) by code and in total; request size); delivery (PutRecords
  * latency p50/p99, calls, retries, throttled records, undelivered and spilled events, AssumeRole
  * calls, errors by code, spill queue depth); the Lambda (duration, errors, throttles, concurrency);
  * and the stream (incoming records and bytes, write throttles).
@@ -118,14 +124,23 @@ export class CollectorDashboard extends Construct {
         collectorMetric('RequestBytes', { statistic: 'Maximum', period: PERIOD, label: 'RequestBytes max' }),
       ]),
     );
+    // Four to this row: what became of the events, including those kept in the failed-events stream.
+    const quarter = 24 / 4;
     this.dashboard.addWidgets(
-      graph('Events accepted, filtered, undelivered', [
-        sum('EventsAccepted'),
-        sum('EventsFiltered'),
-        sum('EventsUndelivered'),
-      ]),
-      graph('Events rejected, by reason', [byDimension('EventsRejected')]),
-      graph('Delivery errors, by errorCode', [byDimension('DeliveryErrors')]),
+      graph(
+        'Events accepted, filtered, undelivered',
+        [sum('EventsAccepted'), sum('EventsFiltered'), sum('EventsUndelivered')],
+        [],
+        quarter,
+      ),
+      graph('Events rejected, by reason', [byDimension('EventsRejected')], [], quarter),
+      graph(
+        'Failed events (kept in the failed-events stream), by code',
+        [byDimension('FailedEvents')],
+        [sum('FailedEvents')],
+        quarter,
+      ),
+      graph('Delivery errors, by errorCode', [byDimension('DeliveryErrors')], [], quarter),
     );
     this.dashboard.addWidgets(
       graph('PutRecords latency (ms)', [

@@ -38,6 +38,20 @@ const dashboardTemplate = (options: Options = {}): Template =>
     });
   });
 
+interface Widget {
+  readonly properties: { readonly title?: string; readonly metrics?: unknown[] };
+}
+
+/** A widget of the dashboard by its title, read from the body CloudWatch receives (tokens as `TOKEN`). */
+function widgetTitled(template: Template, title: string): Widget {
+  const parts = (JSON.parse(dashboardBody(template)) as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const body = parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  const widgets = (JSON.parse(body) as { widgets: Widget[] }).widgets;
+  const widget = widgets.find((candidate) => candidate.properties.title === title);
+  if (widget === undefined) throw new Error(`no widget titled ${title}`);
+  return widget;
+}
+
 describe('CollectorDashboard on its own', () => {
   describe('by default', () => {
     const body = dashboardBody(dashboardTemplate());
@@ -47,6 +61,30 @@ describe('CollectorDashboard on its own', () => {
         expect(body).toContain(`\\"${metricName}\\"`);
       }
       expect(body).toContain('\\"FunctionName\\",\\"collector\\"');
+    });
+
+    it('graphs the events kept in the failed-events stream by code, with their total', () => {
+      const widget = widgetTitled(
+        dashboardTemplate(),
+        'Failed events (kept in the failed-events stream), by code',
+      );
+
+      expect(widget.properties.metrics).toEqual([
+        [
+          {
+            expression:
+              'SEARCH(\'{KinesisEventForwarder,code,service} MetricName="FailedEvents" service="kinesis-event-forwarder"\', \'Sum\', 60)',
+            period: 60,
+          },
+        ],
+        [
+          'KinesisEventForwarder',
+          'FailedEvents',
+          'service',
+          'kinesis-event-forwarder',
+          { label: 'FailedEvents', period: 60, stat: 'Sum', yAxis: 'right' },
+        ],
+      ]);
     });
 
     it('has no alarm status widget', () => {
