@@ -1,10 +1,11 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSpillStore, readSpillFiles, rewriteSpillFile } from '../../../lambda/delivery/file-spill-store';
+import { FileSpillStore } from '../../../lambda/delivery/file-spill-store';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
 import type { SpilledRecord, SpillReport, SpillStore } from '../../../lambda/delivery/spill-store';
 import { SpillingRecordWriter, withSpill } from '../../../lambda/delivery/spilling-record-writer';
+import { readSpillFiles, rewriteSpillFile } from '../../../tools/redrive/file-spill-source';
 
 const records: OutgoingRecord[] = [0, 1, 2, 3].map((n) => ({
   data: Buffer.from(JSON.stringify({ event_id: `e-${n}` })),

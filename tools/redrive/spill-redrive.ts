@@ -1,5 +1,5 @@
-import type { RecordWriter } from './record-writer';
-import type { SpilledRecord } from './spill-store';
+import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import type { SpilledRecord } from '../../lambda/delivery/spill-store';
 
 /** Some spilled records on loan from a spill source, until `settle` says which are done. */
 export interface SpillLease {
