@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { min as renderSnippet } from '@segment/snippet';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEST_WRITE_KEY } from '../support/test-collector';
@@ -18,7 +19,7 @@ const LATER_MS = 5 * 60_000;
  */
 async function runClockAhead(page: Page): Promise<void> {
   await page.clock.runFor(LATER_MS);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await sleep(500);
 }
 
 function replaceOnce(text: string, search: string, replacement: string): string {

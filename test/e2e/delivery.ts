@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
 import type { RecordWriter, WriteReport } from '../../lambda/delivery/record-writer';
 import type { StoredRecord } from '../support/stream-reader';
@@ -109,7 +110,7 @@ export async function waitUntil(
       const state = options.state ? `\nState: ${JSON.stringify(options.state(), null, 2)}` : '';
       throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}${state}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AssumeRoleCollector,
   type CapturedOutput,
@@ -21,8 +22,6 @@ function sendBatch(url: string, writeKey: string, prefix: string, count: number)
     body: JSON.stringify({ batch }),
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends a batch as an SDK does: again after a 429 or 503 (Retry-After scaled down to 200 ms), so a

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import { FileSpillStore } from '../../lambda/delivery/file-spill-store';
@@ -22,7 +23,6 @@ import { startTestKinesis } from '../support/test-collector';
 
 const KEY = 'failed-faults-key';
 const basic = `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Planned {
   readonly body: string;

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { RuntimeDestination } from '../../lambda/config/runtime-config';
 import { FileSpillStore } from '../../lambda/delivery/file-spill-store';
@@ -25,7 +26,6 @@ import { startTestCollector, TEST_DESTINATION_ID } from '../support/test-collect
 const WRITE_KEYS = ['wk-a', 'wk-b', 'wk-c', 'wk-d'];
 const EXTERNAL_ID = 'ext-fault-matrix-5150';
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PlannedRequest {
   readonly path: string;

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -43,7 +44,7 @@ export async function waitForOutput(
     const match = pattern.exec(started.output());
     if (match) return match;
     if (started.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`"${pattern}" not printed; output so far:\n${started.output()}`);
 }

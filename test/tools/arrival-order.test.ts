@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ArrivalOrder } from '../../tools/tail/arrival-order';
 import type { ShardRecord } from '../../tools/tail/shard-reader';
 
@@ -23,7 +24,7 @@ describe('ArrivalOrder', () => {
 
     // Act: shard a's page comes first; nothing may pass while b has not answered.
     const aDone = order.push([record('a', 1, 'a1'), record('a', 4, 'a4'), record('a', 6, 'a6')]);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
     const passedBeforeB = [...passed];
     const bDone = order.push([record('b', 2, 'b2'), record('b', 3, 'b3'), record('b', 5, 'b5')]);
     await bDone;

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CpuQuotaCgroup } from './cpu-quota-cgroup';
 import { type Invocation, type InvokeOptions, RuntimeApiServer } from './runtime-api-server';
 
@@ -164,7 +165,7 @@ export class LambdaProcess {
    */
   async freeze(ms: number): Promise<void> {
     this.child.kill('SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(ms);
     this.child.kill('SIGCONT');
   }
 

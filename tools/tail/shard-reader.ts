@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import {
   type _Record,
   GetRecordsCommand,
@@ -44,16 +45,8 @@ const MIN_CALL_INTERVAL_MS = 200;
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
+  // Aborting rejects with an AbortError: the only way this wait can fail, and an expected one.
+  return sleepFor(ms, undefined, { signal }).catch(() => undefined);
 }
 
 function iteratorParams(options: ShardReadOptions, lastSequenceNumber: string | undefined) {

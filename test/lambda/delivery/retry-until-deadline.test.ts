@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CallResult,
   deadlineSignal,
@@ -163,7 +164,7 @@ describe('retryUntilDeadline', () => {
     );
 
     expect(signal?.aborted).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await sleep(80);
     expect(signal?.aborted).toBe(true);
   });
 });
