@@ -214,6 +214,16 @@ function devSource(settings: LocalModeSettings): RuntimeConfigInput['sources'][n
   };
 }
 
+/** The local stream as the destination of source `dev` (how it is reached is up to the caller). */
+function devDestination(settings: LocalModeSettings): RuntimeConfigInput['destinations'][number] {
+  return {
+    id: 'local-kinesis',
+    streamName: settings.streamName,
+    failedStreamName: settings.failedStreamName,
+    region: settings.region,
+  };
+}
+
 /** The role ARN the default configuration names when `EXTERNAL_ID` is set; the local STS plays it. */
 const DEFAULT_ROLE_ARN = 'arn:aws:iam::000000000000:role/local-writer';
 
@@ -228,14 +238,7 @@ export function localCollectorConfig(
   return {
     sources: [devSource(settings)],
     destinations: [
-      {
-        id: 'local-kinesis',
-        streamName: settings.streamName,
-        failedStreamName: settings.failedStreamName,
-        region: settings.region,
-        endpoint: kinesisEndpoint,
-        credentials: emulatorCredentials(),
-      },
+      { ...devDestination(settings), endpoint: kinesisEndpoint, credentials: emulatorCredentials() },
     ],
   };
 }
@@ -257,10 +260,7 @@ export function localRuntimeConfig(settings: LocalModeSettings): RuntimeConfig {
     sources: [devSource(settings)],
     destinations: [
       {
-        id: 'local-kinesis',
-        streamName: settings.streamName,
-        failedStreamName: settings.failedStreamName,
-        region: settings.region,
+        ...devDestination(settings),
         ...(settings.externalId === undefined
           ? {}
           : { roleArn: DEFAULT_ROLE_ARN, externalId: settings.externalId }),
