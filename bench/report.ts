@@ -68,6 +68,8 @@ export interface BenchResults {
   readonly lambdaColdStart?: ColdStartResults;
   /** Section 10: what a tracking plan costs per event (issue 14). */
   readonly planValidation?: PlanValidationResult;
+  /** Seconds each section's measurement took (bundling and the emulator's start not included). */
+  readonly sectionSeconds?: Readonly<Record<string, number>>;
 }
 
 /** Where the report's prose lives. */
@@ -336,7 +338,7 @@ function bundlesSection(results: BenchResults): SectionValues {
       '|---|---:|---:|---:|---:|',
       loads.map(
         (entry) =>
-          `| ${entry.case} | ${fixed(entry.wallMs.median, 0)} | ${range(entry.wallMs)} | ${fixed(entry.requireMs.median, 0)} | ${range(entry.requireMs)} |`,
+          `| ${entry.case} | ${int(entry.wallMs.median)} | ${range(entry.wallMs)} | ${int(entry.requireMs.median)} | ${range(entry.requireMs)} |`,
       ),
     ),
     sdkBytes: kb(deployed.bytes - bundle('aws-sdk-external').bytes),
@@ -550,7 +552,15 @@ function planValidationSection(results: BenchResults): SectionValues {
 }
 
 function reproduceSection(results: BenchResults): SectionValues {
-  return { knobs: knobsMarkdown(), settings: JSON.stringify(results.settings) };
+  const seconds = Object.entries(results.sectionSeconds ?? {});
+  return {
+    knobs: knobsMarkdown(),
+    settings: JSON.stringify(results.settings),
+    timing:
+      seconds.length === 0
+        ? ''
+        : `Time each section took in this run: ${seconds.map(([section, value]) => `${section} ${int(value)} s`).join(', ')}; ${int(results.durationSeconds)} s in all.\n`,
+  };
 }
 
 /**

@@ -176,6 +176,23 @@ async function main(): Promise<void> {
   log(`machine: ${machineBefore.nproc} CPUs, load ${machineBefore.loadAverage.join(' ')}`);
   if (ONLY !== undefined) log(`partial run: ${ONLY.join(', ')} (written under .bench/partial/)`);
 
+  const sectionSeconds: Record<string, number> = {};
+  /** Runs one section's measurement when it is selected, logging what it does and timing it. */
+  async function measure<T>(
+    section: BenchSection,
+    what: string,
+    task: () => Promise<T> | T,
+  ): Promise<T | undefined> {
+    if (!selected(section)) return undefined;
+    log(what);
+    const start = Date.now();
+    try {
+      return await task();
+    } finally {
+      sectionSeconds[section] = (sectionSeconds[section] ?? 0) + (Date.now() - start) / 1000;
+    }
+  }
+
   let bundles: BundleResult[] | undefined;
   if (selected('bundles') || selected('memory')) {
     log('section 5: bundling lambda/index.ts as NodejsFunction does');
@@ -186,68 +203,64 @@ async function main(): Promise<void> {
   const needsRig = (['throughput', 'latency', 'aggregation', 'memory'] as const).some(selected);
   const rig = needsRig ? await startRig({ concurrency: CONCURRENCY, shards: SHARDS }) : undefined;
   try {
-    let throughput: Awaited<ReturnType<typeof measureThroughput>> | undefined;
-    if (rig && selected('throughput')) throughput = await measureThroughput(rig);
-
-    let latency: Awaited<ReturnType<typeof measureLatencies>> | undefined;
-    if (rig && selected('latency')) {
-      log('handler durations, one request at a time');
-      latency = await measureLatencies(rig);
-    }
-
-    let cpu: BenchResults['cpu'];
-    if (selected('cpu')) {
-      log('section 4: handler CPU per event (fresh process)');
+    const throughput =
+      rig && (await measure('throughput', 'sections 1-3: throughput', () => measureThroughput(rig)));
+    const latency =
+      rig &&
+      (await measure('latency', 'handler durations, one request at a time', () => measureLatencies(rig)));
+    const cpu = await measure('cpu', 'section 4: handler CPU per event (fresh process)', async () => {
       const cpuChild = forkBenchChild('handler-cpu.ts');
       const measured = await cpuChild.next<{ results: Record<string, number[]>; bodyBytes: number }>(
         'result',
       );
       await cpuChild.stop();
-      cpu = { bodyBytes: measured.bodyBytes, microsPerEvent: measured.results };
-    }
-
-    let aggregation: BenchResults['aggregation'];
-    if (rig && selected('aggregation')) {
-      log('section 8: record aggregation (plain vs KPL aggregated, same events)');
-      aggregation = await measureAggregation({
-        endpoint: rig.endpoint,
-        client: rig.client,
-        events: EVENTS,
-        shards: SHARDS,
-        concurrency: CONCURRENCY,
-      });
-    }
-
-    let loads: BenchResults['loads'];
-    if (bundles && selected('bundles')) {
-      log('section 5: load times (fresh node processes)');
-      loads = timeLoads(bundles, LOAD_RUNS);
-    }
-
-    let memory: BenchResults['memory'];
-    if (rig && bundles && selected('memory')) {
-      log('section 6: peak RSS (fresh node processes)');
-      const deployed = bundles.find((entry) => entry.variant === 'all-bundled') as BundleResult;
-      memory = await measureMemories(rig, deployed);
-    }
-
+      return { bodyBytes: measured.bodyBytes, microsPerEvent: measured.results };
+    });
+    const aggregation =
+      rig &&
+      (await measure(
+        'aggregation',
+        'section 8: record aggregation (plain vs KPL aggregated, same events)',
+        () =>
+          measureAggregation({
+            endpoint: rig.endpoint,
+            client: rig.client,
+            events: EVENTS,
+            shards: SHARDS,
+            concurrency: CONCURRENCY,
+          }),
+      ));
+    const loads =
+      bundles &&
+      (await measure('bundles', 'section 5: load times (fresh node processes)', () =>
+        timeLoads(bundles, LOAD_RUNS),
+      ));
+    const memory =
+      rig &&
+      bundles &&
+      (await measure('memory', 'section 6: peak RSS (fresh node processes)', () =>
+        measureMemories(rig, bundles.find((entry) => entry.variant === 'all-bundled') as BundleResult),
+      ));
     const recordBytes = throughput?.recordBytes;
-    let lambdaColdStart: BenchResults['lambdaColdStart'];
-    if (selected('cold-start') && recordBytes !== undefined) {
-      log('section 9: the cloud-assembly bundle under aws-lambda-ric on Node 24, by memory size');
-      lambdaColdStart = await measureLambdaColdStarts({
-        runs: COLD_START_RUNS,
-        warmInvocations: WARM_INVOCATIONS,
-        recordBytes,
-        log,
-      });
-    }
-
-    let planValidation: BenchResults['planValidation'];
-    if (selected('plan-validation')) {
-      log('section 10: tracking-plan validation cost per event (fresh process)');
-      planValidation = await measurePlanValidation();
-    }
+    const lambdaColdStart =
+      recordBytes === undefined
+        ? undefined
+        : await measure(
+            'cold-start',
+            'section 9: the cloud-assembly bundle under aws-lambda-ric on Node 24, by memory size',
+            () =>
+              measureLambdaColdStarts({
+                runs: COLD_START_RUNS,
+                warmInvocations: WARM_INVOCATIONS,
+                recordBytes,
+                log,
+              }),
+          );
+    const planValidation = await measure(
+      'plan-validation',
+      'section 10: tracking-plan validation cost per event (fresh process)',
+      measurePlanValidation,
+    );
 
     const defaults = parseRuntimeConfig(localCollectorConfig(localModeSettings({}), 'http://127.0.0.1:9'));
     const results: BenchResults = {
@@ -284,6 +297,7 @@ async function main(): Promise<void> {
       aggregation,
       lambdaColdStart,
       planValidation,
+      sectionSeconds,
     };
     const out = ONLY === undefined ? PUBLISHED : { results: PARTIAL, report: PARTIAL };
     mkdirSync(out.results, { recursive: true });
