@@ -88,6 +88,21 @@ export interface DeployDestination {
   readonly streamArn?: string;
 }
 
+/**
+ * A source of the deployed collector (the collector function construct's `sources`): its events go
+ * to these destinations. The Lambda receives it as a `RuntimeSource`; its write keys live in the
+ * write-keys secret, never here.
+ */
+export interface DeploySource {
+  readonly id: string;
+  readonly destinationIds: readonly string[];
+  /**
+   * What the partition key is made of: the user (`userId || anonymousId`) or the event (`messageId`).
+   * @default - `COLLECTOR_FUNCTION_DEFAULTS.partitionKey` ('user')
+   */
+  readonly partitionKey?: 'user' | 'event_id';
+}
+
 /** What the deploy knows of its own environment before anything is deployed. */
 export interface DeployEnvironment {
   /** The region the CLI deploys to (`CDK_DEFAULT_REGION`), when it knows it. */

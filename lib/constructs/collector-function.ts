@@ -10,20 +10,11 @@ import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
-import type { DeployDestination } from '../config/deploy-config';
-
-export interface CollectorSource {
-  readonly id: string;
-  readonly destinationIds: readonly string[];
-  /**
-   * What the partition key is made of: the user (`userId || anonymousId`) or the event (`messageId`).
-   * @default - `COLLECTOR_FUNCTION_DEFAULTS.partitionKey` ('user')
-   */
-  readonly partitionKey?: 'user' | 'event_id';
-}
+import type { DeployDestination, DeploySource } from '../config/deploy-config';
 
 export interface CollectorFunctionProps {
-  readonly sources: readonly CollectorSource[];
+  /** The sources whose events the function takes, each with its destinations. */
+  readonly sources: readonly DeploySource[];
   /** Where events go, and how the function gets permission to write there (the role it assumes). */
   readonly destinations: readonly DeployDestination[];
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
