@@ -10,6 +10,10 @@ export const BENCH_SECTIONS = {
   bundles: { needs: [], what: 'section 5: bundle sizes and load times' },
   memory: { needs: [], what: 'section 6: peak RSS of the deployed bundle' },
   cost: { needs: ['throughput', 'latency'], what: 'section 7: cost per million events' },
+  'typical-events': {
+    needs: ['latency'],
+    what: 'section 7: record size and cost of the events real SDKs send (bench/fixtures/typical-events.json)',
+  },
   'cold-start': { needs: ['throughput'], what: 'section 9: the cloud-assembly bundle under aws-lambda-ric' },
   'plan-validation': { needs: [], what: 'section 10: tracking-plan validation cost per event' },
 } as const satisfies Record<string, { readonly needs: readonly string[]; readonly what: string }>;

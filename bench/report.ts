@@ -17,6 +17,7 @@ import type { PlanCaseId, PlanValidationResult } from './plan-validation';
 import { renderTemplate, type SectionValues } from './render-template';
 import { type Summary, summarise } from './stats';
 import type { LatencyResult, RunResult, ScenarioId } from './throughput';
+import type { TypicalEventCost, TypicalEventId } from './typical-events';
 
 /** What the report reads besides the measurements: the run's sizes and knobs. */
 export interface BenchSettings {
@@ -63,6 +64,8 @@ export interface BenchResults {
   readonly recordBytes?: number;
   readonly prices: typeof PRICES;
   readonly costs?: readonly CostRow[];
+  /** Section 7: the events real SDKs send, their records and what Kinesis bills for them. */
+  readonly typicalEvents?: readonly TypicalEventCost[];
   readonly aggregation?: readonly AggregationResult[];
   /** Section 9: the deployed bundle under the runtime interface client, by memory size. */
   readonly lambdaColdStart?: ColdStartResults;
@@ -567,6 +570,36 @@ function reproduceSection(results: BenchResults): SectionValues {
  * The sections of the report by the name the template uses (`{{#name}}`, `{{name.value}}`); each
  * computes its values from the results, or `undefined` when it was not measured.
  */
+function typicalEventsSection(results: BenchResults): SectionValues {
+  const rows = results.typicalEvents;
+  if (rows === undefined) return undefined;
+  const row = (id: TypicalEventId) => named(rows, (entry) => entry.id, id, 'typical event');
+  const under = (entry: TypicalEventCost) => entry.cost.totalUsd < 0.2;
+  const browserTrack = row('analytics-next-track');
+  const browserPage = row('analytics-next-page');
+  const over1Kb = rows.filter((entry) => entry.billedKb > 1);
+  const movedUnder = over1Kb.filter((entry) => entry.withoutNullsBilledKb === 1);
+  return {
+    eventsPerRequest: String(browserTrack.cost.eventsPerRequest),
+    durationMs: fixed(browserTrack.cost.durationMs),
+    table: table(
+      '| event | event bytes | envelope bytes | envelope overhead | Kinesis billing units (KB) | per million events | without `null` fields: bytes | billing units | per million events |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      rows.map(
+        (entry) =>
+          `| ${entry.label} | ${int(entry.eventBytes)} | ${int(entry.envelopeBytes)} | ${entry.envelopeBytes >= entry.eventBytes ? '+' : ''}${int(entry.envelopeBytes - entry.eventBytes)} | ${entry.billedKb} | **${usd(entry.cost.totalUsd)}** | ${int(entry.withoutNullsBytes)} | ${entry.withoutNullsBilledKb} | ${usd(entry.withoutNullsCost.totalUsd)} |`,
+      ),
+    ),
+    goal: rows
+      .map((entry) => `${entry.id} ${metOrMissed(under(entry))} (${usd(entry.cost.totalUsd)})`)
+      .join(', '),
+    overOneKb:
+      over1Kb.length === 0
+        ? 'no typical event is billed more than 1 KB'
+        : `${over1Kb.map((entry) => entry.id).join(', ')} ${over1Kb.length === 1 ? 'is' : 'are'} billed 2 KB or more; without its \`null\` fields ${movedUnder.length === 0 ? 'none of them' : movedUnder.map((entry) => entry.id).join(', ')} would drop to 1 KB (${browserTrack.id}: ${int(browserTrack.withoutNullsBytes)} bytes, ${browserPage.id}: ${int(browserPage.withoutNullsBytes)} bytes)`,
+  };
+}
+
 export function reportSections(results: BenchResults): Record<string, SectionValues> {
   return {
     run: runSection(results),
@@ -577,6 +610,7 @@ export function reportSections(results: BenchResults): Record<string, SectionVal
     bundles: bundlesSection(results),
     memory: memorySection(results),
     cost: costSection(results),
+    'typical-events': typicalEventsSection(results),
     aggregation: aggregationSection(results),
     'cold-start': coldStartSection(results),
     'plan-validation': planValidationSection(results),

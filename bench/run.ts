@@ -25,6 +25,7 @@ import { type BenchResults, writeReport } from './report';
 import { startRig } from './rig';
 import { summarise } from './stats';
 import { measureLatency, type Rig, type RunResult, runScenario, scenarios } from './throughput';
+import { measureTypicalEvents, typicalEventCosts } from './typical-events';
 
 const ROOT = resolve(__dirname, '..');
 const PUBLISHED = { results: join(ROOT, 'bench', 'results'), report: join(ROOT, 'docs') };
@@ -242,6 +243,21 @@ async function main(): Promise<void> {
         measureMemories(rig, bundles.find((entry) => entry.variant === 'all-bundled') as BundleResult),
       ));
     const recordBytes = throughput?.recordBytes;
+    const typicalEvents =
+      latency === undefined
+        ? undefined
+        : await measure(
+            'typical-events',
+            'section 7: typical SDK events through the ingest use case',
+            async () =>
+              typicalEventCosts(await measureTypicalEvents(), {
+                eventsPerRequest: 20,
+                durationMs:
+                  latency.find((entry) => entry.label.startsWith('ours, 20 events'))?.handlerMs.p50 ??
+                  Number.NaN,
+                memoryMb: MEMORY_MB,
+              }),
+          );
     const lambdaColdStart =
       recordBytes === undefined
         ? undefined
@@ -294,6 +310,7 @@ async function main(): Promise<void> {
         selected('cost') && latency !== undefined && recordBytes !== undefined
           ? costs(latency, recordBytes)
           : undefined,
+      typicalEvents,
       aggregation,
       lambdaColdStart,
       planValidation,
