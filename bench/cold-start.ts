@@ -47,7 +47,7 @@ function packageOf(input: string): string {
 
 /**
  * Bundles lambda/index.ts the way NodejsFunction does for this construct (aws-cdk-lib
- * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node --minify --sourcemap --main-fields=module,main`,
+ * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node --minify --sourcemap --sources-content=false --main-fields=module,main`,
  * CommonJS `index.js`, the variant's `--external:` list).
  */
 export async function bundle(variant: BundleVariant): Promise<BundleResult> {
@@ -60,6 +60,7 @@ export async function bundle(variant: BundleVariant): Promise<BundleResult> {
     outfile,
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     external: [...variant.external],
     metafile: true,
@@ -136,14 +137,14 @@ export interface LoadTiming {
 export function loadCase(variant: string | undefined, sourceMaps: boolean): string {
   if (variant === undefined) return 'empty node process';
   return sourceMaps
-    ? `${variant} + --enable-source-maps (as deployed)`
-    : `${variant}, without --enable-source-maps`;
+    ? `${variant} + --enable-source-maps`
+    : `${variant}, without --enable-source-maps (as deployed)`;
 }
 
 /**
  * Times `runs` fresh `node` processes per case, interleaved so drift hits every case alike:
- * an empty process, each bundle with `--enable-source-maps` (the deployed function sets it in
- * NODE_OPTIONS), and the first bundle without it.
+ * an empty process, each bundle with `--enable-source-maps` (which the deployed function leaves
+ * out: lib/constructs/collector-function.ts), and the first bundle without it, as deployed.
  */
 export function timeLoads(bundles: readonly BundleResult[], runs: number): LoadTiming[] {
   mkdirSync(WORK_DIR, { recursive: true });

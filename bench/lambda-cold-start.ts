@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LAZY_MODULE_NAMES } from '../lambda/contract/lazy-modules';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../test/support/deployed-environment';
 import { cpuShareOf } from '../tools/lambda-runtime/cpu-quota-cgroup';
 import { startLambdaProcess } from '../tools/lambda-runtime/lambda-process';
@@ -23,8 +24,8 @@ export interface ColdStartRow {
   readonly memoryMb: number;
   /** Whether the process ran in a CPU-quota cgroup at the memory size's vCPU share. */
   readonly cpuQuota: boolean;
-  /** Ran without `--enable-source-maps` (the template sets it in `NODE_OPTIONS`). */
-  readonly withoutSourceMaps: boolean;
+  /** Ran with `NODE_OPTIONS=--enable-source-maps` (the template does not set it). */
+  readonly withSourceMaps: boolean;
   readonly cpuShare: number;
   /** Process start to the runtime's first `/next` (Lambda's Init Duration). */
   readonly initMs: Summary;
@@ -37,6 +38,13 @@ export interface ColdStartRow {
   readonly warmP99Ms: number;
   /** High-water RSS (`VmHWM`) after the warm invocations. */
   readonly peakRssMb: Summary;
+  /**
+   * Rows without CPU quota only: one more invocation whose event makes the handler fail (logged
+   * with its stack trace, answered 500), the first stack a container formats: its duration, and the
+   * high-water RSS after it. With `--enable-source-maps`, that is when Node reads the map.
+   */
+  readonly firstErrorMs?: Summary;
+  readonly peakRssAfterErrorMb?: Summary;
   /** Dollars per million events at {@link COLD_START_EVENTS_PER_REQUEST} events per request (HTTP API), warm p50 billed. */
   readonly usdPerMillionEvents?: number;
 }
@@ -44,6 +52,10 @@ export interface ColdStartRow {
 export interface ColdStartResults {
   readonly bundleBytes: number;
   readonly sourceMapBytes: number;
+  /** Every file of the asset directory (what is zipped and deployed): index.js, lazy modules, maps. */
+  readonly assetBytes: number;
+  /** Each lazy module's bundle (lambda/contract/lazy-modules.ts), loaded only when needed. */
+  readonly lazyModules: readonly { readonly name: string; readonly bytes: number }[];
   readonly runs: number;
   readonly warmInvocations: number;
   readonly eventsPerRequest: number;
@@ -58,8 +70,8 @@ interface Case {
   readonly function: 'collector' | 'trivial';
   readonly memoryMb: number;
   readonly cpuQuota: boolean;
-  /** Run without the template's `NODE_OPTIONS` (`--enable-source-maps`): the source-map decision. */
-  readonly withoutSourceMaps?: boolean;
+  /** Run with `NODE_OPTIONS=--enable-source-maps`, which the template leaves out: the source-map decision. */
+  readonly withSourceMaps?: boolean;
 }
 
 /** A handler that does nothing: the runtime's own start-up, the baseline of every cold start. */
@@ -100,11 +112,11 @@ export async function measureLambdaColdStarts(options: {
       { label: 'trivial handler', function: 'trivial', memoryMb: 256, cpuQuota: false },
       { label: 'collector (cloud-assembly index.js)', function: 'collector', memoryMb: 256, cpuQuota: false },
       {
-        label: 'collector without --enable-source-maps',
+        label: 'collector with --enable-source-maps',
         function: 'collector',
         memoryMb: 256,
         cpuQuota: false,
-        withoutSourceMaps: true,
+        withSourceMaps: true,
       },
       ...QUOTA_MEMORY_SIZES.flatMap((memoryMb) => [
         {
@@ -130,6 +142,8 @@ export async function measureLambdaColdStarts(options: {
           cold: [] as number[],
           warm: [] as number[],
           rss: [] as number[],
+          error: [] as number[],
+          rssAfterError: [] as number[],
         },
       ]),
     );
@@ -146,7 +160,9 @@ export async function measureLambdaColdStarts(options: {
         const lambda = await startLambdaProcess({
           codeDir: entry.function === 'collector' ? assetDir : trivialDir,
           handler: entry.function === 'collector' ? deployed.fn.handler : 'index.handler',
-          environment: entry.withoutSourceMaps ? { ...deployed.env, NODE_OPTIONS: '' } : deployed.env,
+          environment: entry.withSourceMaps
+            ? { ...deployed.env, NODE_OPTIONS: '--enable-source-maps' }
+            : deployed.env,
           memorySizeMb: entry.memoryMb,
           cpuQuota: entry.cpuQuota,
           initTimeoutMs: 120_000,
@@ -166,6 +182,12 @@ export async function measureLambdaColdStarts(options: {
           sample?.cold.push(lambda.initMs + first.durationMs);
           sample?.warm.push(...warm);
           sample?.rss.push(lambda.peakRssBytes() / (1024 * 1024));
+          if (entry.function === 'collector' && !entry.cpuQuota) {
+            const failed = await lambda.invoke(FAILING_EVENT, { timeoutMs: 30_000 });
+            assertStatus(entry, 500, failed.outcome, failed.body);
+            sample?.error.push(failed.durationMs);
+            sample?.rssAfterError.push(lambda.peakRssBytes() / (1024 * 1024));
+          }
         } finally {
           await lambda.stop();
         }
@@ -173,11 +195,19 @@ export async function measureLambdaColdStarts(options: {
       options.log(`cold start: round ${run + 1}/${options.runs}`);
     }
     const rows = cases.map((entry): ColdStartRow => {
-      const sample = samples.get(entry.label) ?? { init: [], first: [], cold: [], warm: [], rss: [] };
+      const sample = samples.get(entry.label) ?? {
+        init: [],
+        first: [],
+        cold: [],
+        warm: [],
+        rss: [],
+        error: [],
+        rssAfterError: [],
+      };
       const warmP50Ms = percentile(sample.warm, 50);
       return {
         ...entry,
-        withoutSourceMaps: entry.withoutSourceMaps ?? false,
+        withSourceMaps: entry.withSourceMaps ?? false,
         cpuShare: entry.cpuQuota ? cpuShareOf(entry.memoryMb) : Number.NaN,
         initMs: summarise(sample.init),
         firstInvocationMs: summarise(sample.first),
@@ -185,6 +215,9 @@ export async function measureLambdaColdStarts(options: {
         warmP50Ms,
         warmP99Ms: percentile(sample.warm, 99),
         peakRssMb: summarise(sample.rss),
+        ...(sample.error.length === 0
+          ? {}
+          : { firstErrorMs: summarise(sample.error), peakRssAfterErrorMb: summarise(sample.rssAfterError) }),
         ...(entry.function === 'collector' && entry.cpuQuota
           ? {
               usdPerMillionEvents: costPerMillionEvents({
@@ -204,6 +237,11 @@ export async function measureLambdaColdStarts(options: {
     return {
       bundleBytes: statSync(join(assetDir, 'index.js')).size,
       sourceMapBytes: statSync(join(assetDir, 'index.js.map')).size,
+      assetBytes: readdirSync(assetDir).reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0),
+      lazyModules: LAZY_MODULE_NAMES.map((name) => ({
+        name,
+        bytes: statSync(join(assetDir, `${name}.js`)).size,
+      })),
       runs: options.runs,
       warmInvocations: options.warmInvocations,
       eventsPerRequest: COLD_START_EVENTS_PER_REQUEST,
@@ -219,9 +257,20 @@ export async function measureLambdaColdStarts(options: {
   }
 }
 
-function assertAccepted(entry: Case, outcome: string, body: string): void {
+/**
+ * An HTTP API event without its `requestContext`: the handler fails on it, logs the error with its
+ * stack trace and answers 500, as it would for any bug.
+ */
+const FAILING_EVENT = { version: '2.0', routeKey: '$default', rawPath: '/v1/batch', headers: {} };
+
+function assertStatus(entry: Case, status: number, outcome: string, body: string): void {
   const answer = outcome === 'response' ? (JSON.parse(body) as { statusCode?: number }) : undefined;
-  if (answer?.statusCode !== 200) throw new Error(`${entry.label}: invocation answered ${outcome} ${body}`);
+  if (answer?.statusCode !== status)
+    throw new Error(`${entry.label}: invocation answered ${outcome} ${body}`);
+}
+
+function assertAccepted(entry: Case, outcome: string, body: string): void {
+  assertStatus(entry, 200, outcome, body);
 }
 
 /**

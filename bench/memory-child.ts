@@ -1,5 +1,5 @@
 /**
- * Child-process entry of item 6, run by plain `node --enable-source-maps` (as deployed) after
+ * Child-process entry of item 6, run by plain `node` (with `--enable-source-maps` where the case says) after
  * esbuild turns it into JavaScript: loads the deployed bundle (`BENCH_BUNDLE`) with the
  * configuration in the environment, handles one `/v1/batch` request of `BENCH_EVENTS` events
  * against the emulator, and reports the peak resident set size.

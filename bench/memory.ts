@@ -12,7 +12,7 @@ export interface MemoryCase {
   readonly events: number;
   /** `limits.maxRequestBytes` configured for this case. */
   readonly maxRequestBytes: number;
-  /** Run with `--enable-source-maps`, as the deployed function's NODE_OPTIONS sets it. */
+  /** Run with `--enable-source-maps` (the deployed function runs without: lib/constructs/collector-function.ts). */
   readonly sourceMaps: boolean;
 }
 

@@ -93,10 +93,18 @@ const RUNTIME = lambda.Runtime.NODEJS_24_X;
  * - `mainFields: module, main`: the ES module builds of the AWS SDK and Smithy packages, which
  *   esbuild can tree-shake (unused commands, models and schemas), their CommonJS builds (`main`)
  *   not: 1.0 MB -> 0.67 MB of `index.js` when it was measured.
+ * - `sourceMap` on, without `sourcesContent`, and no `--enable-source-maps` at run time: the maps
+ *   (mappings only, 0.8 MB for `index.js` instead of 2.4 MB) ship in the asset, so a stack trace
+ *   from the logs (`index.js:52:42288`) can be turned back into `lambda/...ts:line` offline
+ *   (`npm run decode-stack`, docs/architecture.md). Node 24 reads a map only when it first formats
+ *   a stack trace, and that first time cost the function ~0.5 s (whole machine; ~7x that at 256 MB's
+ *   CPU share) and ~30 MB of RSS, typically in the middle of an outage, when errors are logged: too
+ *   much for a 256 MB function, whose logs already name each error (`name`) and its message.
  */
 const ESBUILD_SETTINGS = {
   minify: true,
   sourceMap: true,
+  sourcesContent: false,
   keepNames: false,
   mainFields: ['module', 'main'],
 } as const;
@@ -127,6 +135,7 @@ export function lazyModulesBundlingCommand(inputDir: string, outputDir: string):
     `--target=${target}`,
     ...(ESBUILD_SETTINGS.minify ? ['--minify'] : []),
     ...(ESBUILD_SETTINGS.sourceMap ? ['--sourcemap'] : []),
+    ...(ESBUILD_SETTINGS.sourcesContent ? [] : ['--sources-content=false']),
     ...(ESBUILD_SETTINGS.keepNames ? ['--keep-names'] : []),
     `--main-fields=${ESBUILD_SETTINGS.mainFields.join(',')}`,
     '--log-level=warning',
@@ -249,12 +258,12 @@ export class CollectorFunction extends Construct {
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? COLLECTOR_FUNCTION_DEFAULTS.logLevel,
-        // Stack traces point into lambda/*.ts through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No NODE_OPTIONS=--enable-source-maps: see ESBUILD_SETTINGS (the maps are decoded offline).
       },
       bundling: {
         minify: ESBUILD_SETTINGS.minify,
         sourceMap: ESBUILD_SETTINGS.sourceMap,
+        sourcesContent: ESBUILD_SETTINGS.sourcesContent,
         keepNames: ESBUILD_SETTINGS.keepNames,
         mainFields: [...ESBUILD_SETTINGS.mainFields],
         commandHooks: {

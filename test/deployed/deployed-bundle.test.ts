@@ -40,7 +40,7 @@ const ONLY_IN: Record<LazyModuleName, string> = {
 
 /**
  * The closest this project gets to a deploy without an account: `index.js` from the cloud assembly
- * (esbuild bundle, SDK included, source maps on) run by the npm `aws-lambda-ric` on Node 24 against a
+ * (esbuild bundle, SDK included, lazy modules next to it) run by the npm `aws-lambda-ric` on Node 24 against a
  * local Runtime API, with the environment of the synthesized template and every AWS service it calls
  * at a local stand-in (`AWS_ENDPOINT_URL_<SERVICE>`). API Gateway is the local stand-in, invoking the
  * function through the Runtime API one event at a time, as Lambda does.
@@ -159,7 +159,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     expect(lambda.running).toBe(true);
     expect(lambda.logs()).not.toMatch(/"level":"ERROR"/);
   });
-  describe('a lazy module, on the first request of a new container that needs it', () => {
+  describe('a new container, on its first request (lazy modules: the first that needs each)', () => {
     /** A new execution environment of the asset with `environment`, behind its own API Gateway stand-in. */
     async function startFunction(environment: Record<string, string>) {
       const fresh = await startLambdaProcess({
@@ -343,6 +343,27 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       } finally {
         await fn.close();
         await ssm.stop();
+      }
+    });
+    it('logs an error of the minified bundle by its class name: the write keys cannot be read', async () => {
+      // Prepare: a container whose write-key secret does not exist.
+      const fn = await startFunction({
+        ...deployed.env,
+        WRITE_KEYS_SECRET_ARN: `${deployed.writeKeysSecretArn}-missing`,
+      });
+      try {
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-no-keys', 1));
+
+        // Assess
+        expect(answer.status).toBe(503);
+        const warning = fn.lambda
+          .logs()
+          .split('\n')
+          .find((line) => line.includes('"statusCode":503'));
+        expect(warning).toMatch(/"errorName":"WriteKeysUnavailableError"/);
+      } finally {
+        await fn.close();
       }
     });
   });
