@@ -12,8 +12,9 @@ export type DebugStatus =
   /** Valid but not written (the collector answered 429/503): the SDK sends it again. */
   | 'undelivered'
   /**
-   * Refused, and kept in the failed-events stream (read back from it) with its reason: the
-   * `rejected` entry of the same event says what the client was told; this one that it was kept.
+   * A record of the failed-events stream that no answer of this page's collector accounts for
+   * (`npm run live`, or a refusal by another collector). A refusal this page saw answered stays
+   * `rejected`, marked with `failedStream` once its record is read back: one entry per event.
    */
   | 'failed'
   /** In the stream, but not an envelope the page can show. */
@@ -41,6 +42,12 @@ export interface DebugEntry {
   };
   /** The request that carried a refused event. */
   readonly request?: { readonly method: string; readonly path: string; readonly statusCode: number };
+  /** Where the failed-events stream keeps a refused event: it was written there (read back). */
+  readonly failedStream?: {
+    readonly shardId: string;
+    readonly partitionKey: string;
+    readonly sequenceNumber: string;
+  };
 }
 
 export interface DebugFeedOptions {
@@ -73,6 +80,25 @@ export function redact(value: unknown, secrets: readonly string[]): unknown {
     );
   }
   return value;
+}
+
+/**
+ * What pairs a refusal in an answer with its failure record: the request path, the event's position
+ * in it (`null`: the whole request), the reason and the event's `messageId`.
+ */
+const pairKey = (path: string, index: number | null, reason: string, messageId: unknown): string =>
+  JSON.stringify([path, index, reason, typeof messageId === 'string' ? messageId : null]);
+
+/** The pair key of a failure record. */
+function failurePairKey(record: FailureRecordLike): string {
+  const request = (record.request ?? {}) as { path?: unknown; index?: unknown };
+  const payload = record.payload as { messageId?: unknown } | null | undefined;
+  return pairKey(
+    typeof request.path === 'string' ? request.path : '',
+    typeof request.index === 'number' ? request.index : null,
+    record.failure.reason,
+    typeof payload === 'object' && payload !== null ? payload.messageId : undefined,
+  );
 }
 
 /** A failure record's reason, event and request. */
@@ -143,11 +169,15 @@ function messagesOf(event: APIGatewayProxyEventV2): { messages: unknown[] } | { 
 /**
  * The live events page's memory: the last `capacity` entries, in order, and whoever listens for
  * new ones. Accepted events come from the stream (`addFromStream`); refused and undelivered ones
- * from the collector's answers (`recordExchange`). Write keys never get in.
+ * from the collector's answers (`recordExchange`). A refused event shows once: the refusal of the
+ * answer and its record read back from the failed-events stream (same path, position, reason and
+ * `messageId`), whichever comes first, make one entry marked with `failedStream`. Write keys never get in.
  */
 export class DebugFeed {
   private readonly entries: DebugEntry[] = [];
   private readonly listeners = new Set<(entry: DebugEntry) => void>();
+  /** Entries waiting for their other half (a refusal for its failure record, or the reverse), by id. */
+  private readonly waiting = new Map<number, string>();
   private nextId = 1;
   private readonly capacity: number;
   private readonly now: () => Date;
@@ -162,7 +192,10 @@ export class DebugFeed {
     return [...this.entries];
   }
 
-  /** Calls `listener` with each new entry until the returned function is called. */
+  /**
+   * Calls `listener` with each new entry, and again with an entry that changed (same `id`: a
+   * refusal marked as written to the failed stream), until the returned function is called.
+   */
   subscribe(listener: (entry: DebugEntry) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -173,11 +206,11 @@ export class DebugFeed {
     for (const event of events) {
       const { shardId, partitionKey, sequenceNumber } = event.meta;
       if (event.kind === 'failure') {
-        this.add({
-          status: 'failed',
-          ...failureOf(event.record),
-          shard: { shardId, partitionKey, sequenceNumber },
-        });
+        const where = { shardId, partitionKey, sequenceNumber };
+        const key = failurePairKey(event.record);
+        if (!this.markKept(key, where, event.record.source_id)) {
+          this.add({ status: 'failed', ...failureOf(event.record), shard: where }, key);
+        }
         continue;
       }
       this.add({
@@ -204,11 +237,17 @@ export class DebugFeed {
     const rejected = rejectedList(answer);
     const error = typeof answer.error === 'string' ? answer.error : `HTTP ${statusCode}`;
     if ('unparsed' in body) {
-      if (statusCode >= 400) this.add({ status: 'rejected', reason: error, json: null, request });
+      if (statusCode >= 400)
+        this.refuse({ reason: error, json: null, request }, pairKey(request.path, null, error, null));
       return;
     }
     for (const item of rejected) {
-      this.add({ status: 'rejected', reason: item.reason, json: body.messages[item.index] ?? null, request });
+      const json = body.messages[item.index] ?? null;
+      const messageId = (json as { messageId?: unknown } | null)?.messageId;
+      this.refuse(
+        { reason: item.reason, json, request },
+        pairKey(request.path, item.index, item.reason, messageId),
+      );
     }
     if (statusCode < 400) return;
     const refusedIndexes = new Set(rejected.map((item) => item.index));
@@ -217,17 +256,67 @@ export class DebugFeed {
       for (const message of rest) this.add({ status: 'undelivered', reason: error, json: message, request });
     } else if (rejected.length === 0) {
       const json = body.messages.length === 1 ? body.messages[0] : { batch: body.messages };
-      this.add({ status: 'rejected', reason: error, json, request });
+      this.refuse({ reason: error, json, request }, pairKey(request.path, null, error, null));
     }
   };
 
-  private add(entry: Omit<DebugEntry, 'id' | 'at'>): void {
+  /**
+   * A refusal from an answer: marks the entry of its failure record when that was read first (the
+   * entry becomes this refusal, marked as written to the failed stream), else adds it and waits
+   * for the record.
+   */
+  private refuse(entry: Pick<DebugEntry, 'reason' | 'json' | 'request'>, key: string): void {
+    const waiting = this.takeWaiting('failed', key);
+    if (waiting === undefined) {
+      this.add({ status: 'rejected', ...entry }, key);
+      return;
+    }
+    const { shard, ...failed } = waiting;
+    this.replace({
+      ...failed,
+      status: 'rejected',
+      ...entry,
+      ...(shard === undefined ? {} : { failedStream: shard }),
+    });
+  }
+
+  /** Marks the refusal waiting for this failure record as written to the failed stream; false when none waits. */
+  private markKept(key: string, where: NonNullable<DebugEntry['failedStream']>, source: unknown): boolean {
+    const waiting = this.takeWaiting('rejected', key);
+    if (waiting === undefined) return false;
+    this.replace({ ...waiting, ...(typeof source === 'string' ? { source } : {}), failedStream: where });
+    return true;
+  }
+
+  /** The oldest kept entry of this status waiting for its other half under `key`, no longer waiting. */
+  private takeWaiting(status: DebugStatus, key: string): DebugEntry | undefined {
+    const found = this.entries.find((entry) => entry.status === status && this.waiting.get(entry.id) === key);
+    if (found !== undefined) this.waiting.delete(found.id);
+    return found;
+  }
+
+  /** An entry changed (same id): kept in place, and sent again to the listeners. */
+  private replace(entry: DebugEntry): void {
+    const full = redact(entry, this.options.secrets) as DebugEntry;
+    const at = this.entries.findIndex((kept) => kept.id === entry.id);
+    if (at === -1) return;
+    this.entries[at] = full;
+    for (const listener of this.listeners) listener(full);
+  }
+
+  /** Adds an entry; with `pairKey`, it waits for its other half (answer or failure record). */
+  private add(entry: Omit<DebugEntry, 'id' | 'at'>, pairKey?: string): void {
     const full = redact(
       { id: this.nextId++, at: this.now().toISOString(), ...entry },
       this.options.secrets,
     ) as DebugEntry;
     this.entries.push(full);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    if (pairKey !== undefined) this.waiting.set(full.id, pairKey);
+    if (this.entries.length > this.capacity) {
+      for (const dropped of this.entries.splice(0, this.entries.length - this.capacity)) {
+        this.waiting.delete(dropped.id);
+      }
+    }
     for (const listener of this.listeners) listener(full);
   }
 }

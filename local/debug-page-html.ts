@@ -71,6 +71,8 @@ const STYLE = `
   .entry[data-status="rejected"] .status, .where.reason { color: var(--rejected); }
   .entry[data-status="failed"] .status { color: var(--failed); }
   .entry[data-status="undelivered"] .status { color: var(--undelivered); }
+  .kept { display: inline-block; padding: 0 5px; border-radius: 3px; background: var(--failed); color: #fff; font-size: 11px; font-weight: 600; }
+  .entry[data-kept="true"] { box-shadow: inset 3px 0 0 var(--failed); }
   .name { font-weight: 600; }
   .none { color: #a0a7b3; font-weight: normal; }
   .detail { border-top: 1px solid #eef0f3; padding: 6px 10px 10px; }

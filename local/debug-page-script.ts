@@ -22,6 +22,8 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   const newCount = $('new-count');
   const shown = $('shown');
   const LABELS = { rejected: 'refused' };
+  /** The mark of a refused event written to the failed-events stream. */
+  const KEPT = 'failed stream';
   /** Chips always offered; any other status gets one when it first shows up. */
   const STATUS_ORDER = ['accepted', 'rejected', 'filtered', 'failed', 'undelivered', 'unreadable'];
   const ALWAYS = ['accepted', 'rejected', 'failed'];
@@ -35,6 +37,8 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   const statusCounts = new Map();
   const types = new Set();
   let arrivals = [];
+  /** Each entry received, by id, so one sent again updates its row instead of adding one. */
+  const arrivalsById = new Map();
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -93,6 +97,12 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     time.title = entry.at;
     const where = fields.reason ? cell('where reason', fields.reason) : cell('where', fields.where);
     where.title = fields.reason || (entry.shard ? entry.shard.shardId + ' · ' + entry.shard.sequenceNumber : '');
+    if (entry.failedStream) {
+      item.dataset.kept = 'true';
+      const kept = el('span', 'kept', KEPT);
+      kept.title = 'written to the failed-events stream: ' + entry.failedStream.shardId + ' · ' + entry.failedStream.sequenceNumber;
+      where.prepend(kept, ' ');
+    }
     row.append(time, cell('status', label(entry.status)), cell('type', fields.type), cell('name', fields.name),
       cell('user', fields.user), cell('source', fields.source), where);
     const detail = el('div', 'detail');
@@ -101,7 +111,7 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     item.append(row, detail);
     entries.set(item, entry);
     const request = entry.request ? entry.request.method + ' ' + entry.request.path + ' ' + entry.request.statusCode : '';
-    haystacks.set(item, [row.textContent, label(entry.status), fields.reason, fields.eventId, request,
+    haystacks.set(item, [row.textContent, label(entry.status), entry.failedStream ? KEPT : '', fields.reason, fields.eventId, request,
       entry.shard ? entry.shard.shardId + ' ' + entry.shard.partitionKey : '',
       JSON.stringify(entry.json)].join('\n').toLowerCase());
     return item;
@@ -152,6 +162,9 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     copy.addEventListener('click', () => copyText(text, copy));
     const meta = [];
     if (entry.shard) meta.push(entry.shard.shardId, 'pk ' + entry.shard.partitionKey, 'seq ' + entry.shard.sequenceNumber);
+    if (entry.failedStream) {
+      meta.push('written to the failed-events stream: ' + entry.failedStream.shardId + ', seq ' + entry.failedStream.sequenceNumber);
+    }
     if (entry.request) {
       meta.push(entry.request.method + ' ' + entry.request.path + (entry.request.statusCode ? ' → ' + entry.request.statusCode : ''));
     }
@@ -175,8 +188,11 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     detail.hidden = !open;
   };
 
+  /** The status chips an entry counts under: its status, and failed when it was written to the failed stream. */
+  const chipsOf = (entry) => (entry.failedStream && entry.status !== 'failed' ? [entry.status, 'failed'] : [entry.status]);
+
   const matches = (item) =>
-    (state.statuses.size === 0 || state.statuses.has(item.dataset.status)) &&
+    (state.statuses.size === 0 || chipsOf(entries.get(item)).some((status) => state.statuses.has(status))) &&
     (state.type === '' || item.dataset.type === state.type) &&
     state.terms.every((term) => haystacks.get(item).includes(term));
 
@@ -207,8 +223,8 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     chips.insertBefore(button, before || null);
     return button;
   };
-  const countStatus = (status) => {
-    statusCounts.set(status, (statusCounts.get(status) || 0) + 1);
+  const countStatus = (status, by) => {
+    statusCounts.set(status, (statusCounts.get(status) || 0) + (by || 1));
     chip(status).lastElementChild.textContent = String(statusCounts.get(status));
   };
 
@@ -260,10 +276,12 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     const all = new Array(BUCKETS).fill(0);
     const bad = new Array(BUCKETS).fill(0);
     for (const arrival of arrivals) {
-      if (arrival.time > now - 60000 && arrival.status in minute) minute[arrival.status]++;
+      if (arrival.time > now - 60000) {
+        for (const status of chipsOf(arrival.entry)) if (status in minute) minute[status]++;
+      }
       const bucket = BUCKETS - 1 - Math.min(BUCKETS - 1, Math.max(0, Math.floor((now - arrival.time) / BUCKET_MS)));
       all[bucket]++;
-      if (arrival.status !== 'accepted') bad[bucket]++;
+      if (arrival.entry.status !== 'accepted') bad[bucket]++;
     }
     for (const status of Object.keys(minute)) $('rate-' + status).textContent = String(minute[status]);
     const top = Math.max(1, ...all);
@@ -280,10 +298,35 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     setTimeout(() => { ratesQueued = false; drawRates(); }, 200);
   };
 
+  /** An entry the server sends again with the same id (a refusal marked as written to the failed stream). */
+  const update = (entry, arrival) => {
+    const before = chipsOf(arrival.entry);
+    const after = chipsOf(entry);
+    for (const status of before) if (!after.includes(status)) countStatus(status, -1);
+    for (const status of after) if (!before.includes(status)) countStatus(status);
+    arrival.entry = entry;
+    queueRates();
+    const held = state.pending.findIndex((pending) => pending.id === entry.id);
+    if (held !== -1) state.pending[held] = entry;
+    const shownItem = list.querySelector('.entry[data-id="' + Number(entry.id) + '"]');
+    if (!shownItem) return;
+    const open = shownItem.firstElementChild.getAttribute('aria-expanded') === 'true';
+    const item = render(entry);
+    item.hidden = !matches(item);
+    shownItem.replaceWith(item);
+    if (open) toggle(item);
+    updateShown();
+  };
+
   const receive = (entry) => {
+    const known = arrivalsById.get(entry.id);
+    if (known) return update(entry, known);
     const time = Date.parse(entry.at);
-    arrivals.push({ time: Number.isNaN(time) ? Date.now() : time, status: entry.status });
-    countStatus(entry.status);
+    const arrival = { time: Number.isNaN(time) ? Date.now() : time, entry };
+    arrivals.push(arrival);
+    arrivalsById.set(entry.id, arrival);
+    if (arrivalsById.size > 4 * MAX) arrivalsById.delete(arrivalsById.keys().next().value);
+    for (const status of chipsOf(entry)) countStatus(status);
     addType(fieldsOf(entry).type);
     queueRates();
     if (state.paused) {
@@ -300,6 +343,7 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   const reset = () => {
     list.replaceChildren();
     arrivals = [];
+    arrivalsById.clear();
     state.pending = [];
     state.missed = 0;
     statusCounts.clear();

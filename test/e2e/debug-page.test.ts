@@ -150,10 +150,15 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(invalid.status).toBe(400);
     const reason = answer.rejected[0]?.reason as string;
     expect(reason).toEqual(expect.any(String));
+    // Shown at once from the answer, then marked (same row) once read back from the failed-events stream.
     const rejected = debug.locator('.entry[data-status="rejected"][data-event-id="invalid-1"]');
     await rejected.waitFor({ timeout: SHOWN_WITHIN_MS });
+    await debug
+      .locator('.entry[data-status="rejected"][data-kept="true"][data-event-id="invalid-1"]')
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
     expect(await rejected.locator('.status').textContent()).toBe('refused');
-    expect(await rejected.locator('.where.reason').textContent()).toBe(reason);
+    expect(await rejected.locator('.where.reason').textContent()).toBe(`failed stream ${reason}`);
+    expect(await debug.locator('.entry[data-event-id="invalid-1"]').count()).toBe(1);
     await rejected.locator('.row').click();
     expect(JSON.parse((await rejected.locator('pre.json').textContent()) ?? 'null')).toEqual({
       messageId: 'invalid-1',
@@ -231,9 +236,12 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     for (const id of ['checkout', 'pricing', 'identify']) {
       await entry(id).waitFor({ timeout: SHOWN_WITHIN_MS });
     }
-    // The refused event: at once from the collector's answer, then read back from the failed-events stream.
+    // The refused event: at once from the collector's answer, then marked once its record is read
+    // back from the failed-events stream (the same row, not a second one).
     await entry('refused', 'rejected').waitFor({ timeout: SHOWN_WITHIN_MS });
-    await entry('refused', 'failed').waitFor({ timeout: SHOWN_WITHIN_MS });
+    await page
+      .locator(`.entry[data-status="rejected"][data-kept="true"][data-event-id="${run}-refused"]`)
+      .waitFor({ timeout: SHOWN_WITHIN_MS });
 
     // Assess: compact collapsed rows, and no more of them than the page keeps.
     await waitUntil(
@@ -257,9 +265,13 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(await entry('pricing').locator('.name').textContent()).toBe('Pricing');
     expect(await entry('refused', 'rejected').locator('.status').textContent()).toBe('refused');
     const reason = (answer.body as { rejected: { reason: string }[] }).rejected[0]?.reason;
-    expect(await entry('refused', 'rejected').locator('.where.reason').textContent()).toBe(reason);
-    expect(await entry('refused', 'failed').locator('.status').textContent()).toBe('failed');
-    expect(await entry('refused', 'failed').locator('.where.reason').textContent()).toBe(reason);
+    expect(await entry('refused', 'rejected').locator('.where.reason').textContent()).toBe(
+      `failed stream ${reason}`,
+    );
+    expect(await entry('refused', 'rejected').locator('.kept').getAttribute('title')).toMatch(
+      /^written to the failed-events stream: shardId-\d+ · \d+$/,
+    );
+    expect(await page.locator(`.entry[data-event-id="${run}-refused"]`).count()).toBe(1);
     expect(await checkout.locator('.row').getAttribute('aria-expanded')).toBe('false');
     expect(await checkout.locator('.detail').isHidden()).toBe(true);
     const listed = await page.locator('main').textContent();
