@@ -11,23 +11,22 @@ const ENTRY = resolve(__dirname, '..', 'lambda', 'index.ts');
 
 export interface BundleVariant {
   readonly id: string;
-  readonly description: string;
   readonly external: readonly string[];
 }
 
 /**
- * lib/constructs/collector-function.ts bundles with `externalModules: []` (everything bundled);
- * without that line, aws-cdk-lib would make `@aws-sdk/*` and, with the
- * `sdkV3ExcludeSmithyPackages` flag this app sets in cdk.json, `@smithy/*` external too.
+ * lib/constructs/collector-function.ts bundles with `externalModules: []` (everything bundled into
+ * `index.js` but the lazily loaded modules, which lambda/lazy/load-lazy-module.ts requires by a
+ * computed path that esbuild leaves alone); without that line, aws-cdk-lib would make `@aws-sdk/*`
+ * and, with the `sdkV3ExcludeSmithyPackages` flag this app sets in cdk.json, `@smithy/*` external too.
  */
 export const BUNDLE_VARIANTS: readonly BundleVariant[] = [
-  { id: 'all-bundled', description: 'everything bundled (lib/constructs today)', external: [] },
-  { id: 'aws-sdk-external', description: '`@aws-sdk/*` external (runtime SDK)', external: ['@aws-sdk/*'] },
-  {
-    id: 'aws-sdk-smithy-external',
-    description: "`@aws-sdk/*` and `@smithy/*` external (CDK default with this app's feature flags)",
-    external: ['@aws-sdk/*', '@smithy/*'],
-  },
+  /** As deployed. */
+  { id: 'all-bundled', external: [] },
+  /** The SDK from the runtime. */
+  { id: 'aws-sdk-external', external: ['@aws-sdk/*'] },
+  /** CDK's default with this app's feature flags. */
+  { id: 'aws-sdk-smithy-external', external: ['@aws-sdk/*', '@smithy/*'] },
 ];
 
 export interface BundleResult {
