@@ -12,8 +12,6 @@ export const LAZY_MODULE_NAMES = [
   'tracking-plan-validator',
   /** aws-kinesis-agg (protobufjs): destinations with `aggregate: true`. */
   'kinesis-aggregation',
-  /** The SQS client and the spill store on it: the first spill to `SPILL_QUEUE_URL`. */
-  'sqs-spill-store',
   /** The SSM client: a configuration read from `COLLECTOR_CONFIG_PARAMETER`. */
   'ssm-parameter-reader',
 ] as const;

@@ -1,6 +1,8 @@
-import { loadLazyModule } from '../lazy/load-lazy-module';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { FileSpillStore } from './file-spill-store';
-import type { SpilledRecord, SpillReport, SpillStore } from './spill-store';
+import type { SpillStore } from './spill-store';
+import { SqsSpillStore } from './sqs-spill-store';
 
 /** The spill store settings are wrong; the message names the variable and what to do. */
 export class SpillStoreConfigError extends Error {
@@ -19,27 +21,28 @@ export interface SpillStoreEnv {
 }
 
 /**
- * The SQS spill store, built on the first spill: the SQS client (lazy module `sqs-spill-store`)
- * is loaded only by a container whose stream refused records past the retry budget, which most
- * never see. Loading it takes a few milliseconds out of the spill's time reserve
- * (`SpillingRecordWriter`'s `spillReserveMs`), once per container.
+ * The SQS spill store of `SPILL_QUEUE_URL`. It is part of `index.js`, not a lazy module: the
+ * deployed stack always sets `SPILL_QUEUE_URL`, and the first spill comes in an outage, when
+ * loading a 321 KB file at a small function's CPU share (90-220 ms on a loaded machine, several
+ * times that at 256 MB) would come out of the spill's 1 s time reserve. In `index.js` the SQS
+ * client costs 29 KB, which it shares with the Kinesis client's SDK core.
  */
-class LazySqsSpillStore implements SpillStore {
-  private store: SpillStore | undefined;
-
-  constructor(private readonly settings: { queueUrl: string; region?: string; endpoint?: string }) {}
-
-  async spill(records: readonly SpilledRecord[], deadline: number): Promise<SpillReport> {
-    this.store ??= loadLazyModule('sqs-spill-store').createSqsSpillStore(this.settings);
-    return this.store.spill(records, deadline);
-  }
+function createSqsSpillStore(settings: { queueUrl: string; region?: string; endpoint?: string }): SpillStore {
+  const { endpoint } = settings;
+  const client = new SQSClient({
+    maxAttempts: 1,
+    ...(settings.region === undefined ? {} : { region: settings.region }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(endpoint?.startsWith('http://') ? { requestHandler: new NodeHttpHandler() } : {}),
+  });
+  return new SqsSpillStore({ client, queueUrl: settings.queueUrl });
 }
 
 /**
  * The spill store the environment asks for: the SQS queue of `SPILL_QUEUE_URL`, or the spill
  * files under `SPILL_DIR`, or none (records that fail after the retry budget are then answered
  * 429/503 and the client sends them again). The settings are checked here, at cold start; the SQS
- * client is built on the first spill, one per container.
+ * client is built here, one per container.
  */
 export function createSpillStore(env: SpillStoreEnv): SpillStore | undefined {
   const queueUrl = env.SPILL_QUEUE_URL?.trim();
@@ -55,7 +58,7 @@ export function createSpillStore(env: SpillStoreEnv): SpillStore | undefined {
     );
   }
   const endpoint = env.SPILL_QUEUE_ENDPOINT?.trim() || undefined;
-  return new LazySqsSpillStore({
+  return createSqsSpillStore({
     queueUrl,
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(endpoint === undefined ? {} : { endpoint }),

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { LazyModuleName } from '../contract/lazy-modules';
 import type * as KinesisAggregation from './kinesis-aggregation';
-import type * as SqsSpillStore from './sqs-spill-store';
 import type * as SsmParameterReader from './ssm-parameter-reader';
 import type * as TrackingPlanValidator from './tracking-plan-validator';
 
@@ -9,7 +8,6 @@ import type * as TrackingPlanValidator from './tracking-plan-validator';
 export interface LazyModules {
   readonly 'tracking-plan-validator': typeof TrackingPlanValidator;
   readonly 'kinesis-aggregation': typeof KinesisAggregation;
-  readonly 'sqs-spill-store': typeof SqsSpillStore;
   readonly 'ssm-parameter-reader': typeof SsmParameterReader;
 }
 

@@ -117,7 +117,7 @@ const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
  * or in Docker): esbuild bundles each lazy module (lambda/contract/lazy-modules.ts) into
  * `<name>.js` next to `index.js`, with the same settings, where `loadLazyModule` requires it from.
  * Each is self-contained (CommonJS output cannot share chunks): the AWS SDK core is in
- * `sqs-spill-store.js` and `ssm-parameter-reader.js` again, which costs asset bytes, not
+ * `ssm-parameter-reader.js` again, which costs asset bytes, not
  * cold-start time, since a container only loads them when it needs them.
  */
 export function lazyModulesBundlingCommand(inputDir: string, outputDir: string): string {

@@ -34,7 +34,6 @@ async function sendBatch(url: string, key: string, batch: unknown[]) {
 const ONLY_IN: Record<LazyModuleName, string> = {
   'tracking-plan-validator': 'json-schema.org/draft-07',
   'kinesis-aggregation': 'AggregatedRecord',
-  'sqs-spill-store': 'AmazonSQS',
   'ssm-parameter-reader': 'AmazonSSM',
 };
 
@@ -289,7 +288,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       }
     });
 
-    it('spills the first request to the queue of SPILL_QUEUE_URL when the stream refuses it (sqs-spill-store.js)', async () => {
+    it('spills the first request to the queue of SPILL_QUEUE_URL when the stream refuses it (the SQS client is in index.js)', async () => {
       // Prepare: a new container whose stream refuses every PutRecords call.
       const fn = await startFunction(deployed.env);
       deployed.kinesisFront.inject = (target) =>
