@@ -46,8 +46,10 @@ export interface CostInput {
   /** Handler duration per request (ms), before Lambda's 1 ms rounding. */
   readonly durationMs: number;
   readonly memoryMb: number;
-  /** Bytes of one Kinesis record (the envelope). */
+  /** Bytes of one Kinesis record (the envelope, or a KPL aggregated record of `eventsPerRecord`). */
   readonly recordBytes: number;
+  /** Events one record carries (KPL aggregation packs a user's events into one). @default 1 */
+  readonly eventsPerRecord?: number;
 }
 
 export interface CostRow extends CostInput {
@@ -66,7 +68,7 @@ export function costPerMillionEvents(input: CostInput): CostRow {
   const lambdaUsd =
     (requests / 1_000_000) * PRICES.lambdaRequestsPerMillion.usd +
     requests * billedSeconds * (input.memoryMb / 1024) * PRICES.lambdaArmGbSecond.usd;
-  const billedKb = Math.ceil(input.recordBytes / 1024);
+  const billedKb = Math.ceil(input.recordBytes / 1024) / (input.eventsPerRecord ?? 1);
   const kinesisUsd = ((1_000_000 * billedKb) / (1024 * 1024)) * PRICES.kinesisOnDemandIngestPerGb.usd;
   return { ...input, frontUsd, lambdaUsd, kinesisUsd, totalUsd: frontUsd + lambdaUsd + kinesisUsd };
 }

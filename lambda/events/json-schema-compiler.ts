@@ -30,7 +30,7 @@ function violationOf(error: ErrorObject, root: string): Violation {
  * The JSON Schema compiler of tracking plans: Ajv (draft-07 and 2019-09 keywords, every error
  * reported, `format` checked with ajv-formats). Ajv turns each schema into a JavaScript function
  * once, at configuration load, which makes checking an event a plain function call (cost per
- * event: docs/benchmarks.md). Strict about what would be silently ignored: a schema with an
+ * event: docs/benchmarks.md, section 10). Strict about what would be silently ignored: a schema with an
  * unknown keyword or format, or one that is not a valid JSON Schema, is refused with its path
  * instead of being half-applied.
  *
