@@ -1,9 +1,10 @@
+import type { StreamConnection } from '../tail/connection-flags';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
-import { parseSince, type StartPosition, type TailConnection } from '../tail/tail-args';
+import { parseSince, type StartPosition } from '../tail/tail-args';
 
 /** What `npm run live` was asked to do. */
 export interface LiveOptions {
-  readonly connection: TailConnection;
+  readonly connection: StreamConnection;
   /** The failed-events stream; when not given, `<stream>-failed` is read if it exists. */
   readonly failedStreamName?: string;
   readonly start: StartPosition;

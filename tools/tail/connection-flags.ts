@@ -1,5 +1,17 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { TailConnection } from './tail-args';
+
+/** How tail, live and replay-failed reach a stream. */
+export interface StreamConnection {
+  readonly streamName: string;
+  /** A Kinesis-compatible endpoint (an emulator); dummy credentials unless a profile or role is given. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** A profile of `~/.aws/credentials` / `~/.aws/config`. */
+  readonly profile?: string;
+  /** A role to assume (e.g. the consumer role of another account). */
+  readonly roleArn?: string;
+  readonly externalId?: string;
+}
 
 /**
  * The connection flags of every tool that reads a stream (`npm run tail`, `live`, `replay-failed`),
@@ -54,7 +66,7 @@ export function streamConnection(
   flags: ConnectionFlags,
   env: NodeJS.ProcessEnv,
   fail: (message: string) => Error,
-): TailConnection {
+): StreamConnection {
   if (flags['external-id'] !== undefined && flags['role-arn'] === undefined) {
     throw fail('--external-id is only used with --role-arn: give the role to assume');
   }

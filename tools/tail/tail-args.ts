@@ -1,5 +1,11 @@
 import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from './connection-flags';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  parseFlags,
+  type StreamConnection,
+  streamConnection,
+} from './connection-flags';
 
 /** Where each shard is first read from. */
 export type StartPosition =
@@ -19,22 +25,9 @@ export interface EventFilters {
   readonly sources: readonly string[];
 }
 
-/** How to reach the stream. */
-export interface TailConnection {
-  readonly streamName: string;
-  /** A Kinesis-compatible endpoint (an emulator); dummy credentials unless a profile or role is given. */
-  readonly endpoint?: string;
-  readonly region?: string;
-  /** A profile of `~/.aws/credentials` / `~/.aws/config`. */
-  readonly profile?: string;
-  /** A role to assume (e.g. the consumer role of another account). */
-  readonly roleArn?: string;
-  readonly externalId?: string;
-}
-
 /** What `npm run tail` was asked to do. */
 export interface TailOptions {
-  readonly connection: TailConnection;
+  readonly connection: StreamConnection;
   readonly start: StartPosition;
   /** Keep reading (and pick up new shards) until interrupted; else stop when caught up. */
   readonly follow: boolean;

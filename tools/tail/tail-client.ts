@@ -1,7 +1,7 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { TailConnection } from './tail-args';
+import type { StreamConnection } from './connection-flags';
 
 /** Keys an emulator accepts; the SDK needs some to sign with. */
 const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -9,7 +9,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } 
 /** `RoleSessionName` of tail's assumed-role sessions, as it shows in the stream owner's CloudTrail. */
 export const TAIL_ROLE_SESSION_NAME = 'kinesis-event-forwarder-tail';
 
-function credentialsFor(connection: TailConnection) {
+function credentialsFor(connection: StreamConnection) {
   const profile = connection.profile === undefined ? undefined : fromIni({ profile: connection.profile });
   if (connection.roleArn !== undefined) {
     return fromTemporaryCredentials({
@@ -31,7 +31,7 @@ function credentialsFor(connection: TailConnection) {
  * (`fromIni`) or an assumed role (`fromTemporaryCredentials`, with the external ID); an emulator
  * endpoint over HTTP/1.1 (emulators do not speak the SDK's default HTTP/2) with dummy keys.
  */
-export function createTailClient(connection: TailConnection): KinesisClient {
+export function createTailClient(connection: StreamConnection): KinesisClient {
   const credentials = credentialsFor(connection);
   return new KinesisClient({
     ...(connection.region === undefined ? {} : { region: connection.region }),
