@@ -5,30 +5,12 @@ import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { type LambdaProcess, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
+import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 import { startTestSsm } from '../support/ssm-server';
 
 const EXTERNAL_ID = 'ext-deployed-bundle-4417';
 const WRITE_KEY = 'bundle-write-key';
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-
-function batchOf(prefix: string, count: number) {
-  return Array.from({ length: count }, (_, index) => ({
-    type: 'track',
-    event: 'Order Completed',
-    userId: `user-${index % 5}`,
-    messageId: `${prefix}-${index}`,
-  }));
-}
-
-async function sendBatch(url: string, key: string, batch: unknown[]) {
-  const response = await fetch(`${url}/v1/batch`, {
-    method: 'POST',
-    headers: { authorization: basic(key), 'content-type': 'application/json' },
-    body: JSON.stringify({ batch }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** A string only each lazy module's code holds (an API target, a library's own words). */
 const ONLY_IN: Record<LazyModuleName, string> = {
@@ -54,11 +36,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'deployed-bundle-'));
     deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundleInto: outdir });
-    const [source] = deployed.collectorConfig.sources;
-    deployed.secretsManager.put(
-      deployed.writeKeysSecretArn,
-      JSON.stringify({ [source?.id ?? '']: WRITE_KEY }),
-    );
+    deployed.putWriteKeys(WRITE_KEY);
     lambda = await startLambdaProcess({
       codeDir: deployed.assetDir as string,
       handler: deployed.fn.handler,
@@ -115,8 +93,8 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
 
   it('answers its first invocation with the write key from the secret and lands the events through one AssumeRole', async () => {
     // Act
-    const answer = await sendBatch(collector.url, WRITE_KEY, batchOf('bundle-first', 20));
-    ids.push(...batchOf('bundle-first', 20).map((event) => event.messageId));
+    const answer = await sendBatch(collector.url, WRITE_KEY, trackBatch('bundle-first', 20));
+    ids.push(...trackBatch('bundle-first', 20).map((event) => event.messageId));
 
     // Assess
     expect([answer.status, answer.body.accepted]).toEqual([200, 20]);
@@ -132,9 +110,10 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     // Act
     const answers = [];
     for (let i = 0; i < 3; i++)
-      answers.push(await sendBatch(collector.url, WRITE_KEY, batchOf(`bundle-warm-${i}`, 5)));
-    for (let i = 0; i < 3; i++) ids.push(...batchOf(`bundle-warm-${i}`, 5).map((event) => event.messageId));
-    const unknown = await sendBatch(collector.url, 'not-a-key', batchOf('bundle-unknown', 1));
+      answers.push(await sendBatch(collector.url, WRITE_KEY, trackBatch(`bundle-warm-${i}`, 5)));
+    for (let i = 0; i < 3; i++)
+      ids.push(...trackBatch(`bundle-warm-${i}`, 5).map((event) => event.messageId));
+    const unknown = await sendBatch(collector.url, 'not-a-key', trackBatch('bundle-unknown', 1));
 
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
@@ -149,8 +128,8 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     const freeze = lambda.freeze(2_000);
     deployed.kinesisFront.dropConnections();
     await freeze;
-    const answer = await sendBatch(collector.url, WRITE_KEY, batchOf('bundle-thawed', 10));
-    ids.push(...batchOf('bundle-thawed', 10).map((event) => event.messageId));
+    const answer = await sendBatch(collector.url, WRITE_KEY, trackBatch('bundle-thawed', 10));
+    ids.push(...trackBatch('bundle-thawed', 10).map((event) => event.messageId));
 
     // Assess
     expect([answer.status, answer.body.accepted]).toEqual([200, 10]);
@@ -272,12 +251,12 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       const rawBefore = (await deployed.rawRecords()).length;
       try {
         // Act: 20 events of 5 users.
-        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-agg', 20));
+        const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-agg', 20));
 
         // Assess: every event landed, in one aggregated record per user.
         expect([answer.status, answer.body.accepted]).toEqual([200, 20]);
         expect(await eventIds('bundle-agg')).toEqual(
-          batchOf('bundle-agg', 20)
+          trackBatch('bundle-agg', 20)
             .map((e) => e.messageId)
             .sort(),
         );
@@ -297,7 +276,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
           : undefined;
       try {
         // Act
-        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-spill', 3));
+        const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-spill', 3));
 
         // Assess
         expect(answer.status).toBe(200);
@@ -329,12 +308,12 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       });
       try {
         // Act
-        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-ssm', 4));
+        const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-ssm', 4));
 
         // Assess
         expect([answer.status, answer.body.accepted]).toEqual([200, 4]);
         expect(await eventIds('bundle-ssm')).toEqual(
-          batchOf('bundle-ssm', 4)
+          trackBatch('bundle-ssm', 4)
             .map((e) => e.messageId)
             .sort(),
         );

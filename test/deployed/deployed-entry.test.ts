@@ -1,33 +1,11 @@
 import type { ApiGatewayServer } from '../../local/api-gateway-server';
 import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { type CapturedOutput, captureOutput } from '../support/assume-role-collector';
+import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 
 const EXTERNAL_ID = 'ext-deployed-entry-7731';
 const WRITE_KEY = 'deployed-write-key';
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
-
-function batchOf(prefix: string, count: number) {
-  return Array.from({ length: count }, (_, index) => ({
-    type: 'track',
-    event: 'Order Completed',
-    userId: `user-${index % 7}`,
-    messageId: `${prefix}-${index}`,
-  }));
-}
-
-async function sendBatch(url: string, key: string, batch: unknown[]) {
-  const response = await fetch(`${url}/v1/batch`, {
-    method: 'POST',
-    headers: { authorization: basic(key), 'content-type': 'application/json' },
-    body: JSON.stringify({ batch }),
-  });
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json()) as Record<string, unknown>,
-  };
-}
 
 /**
  * `lambda/index.ts` exactly as deployed: its `handler` is built at import from `process.env`, which
@@ -44,11 +22,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
 
   beforeAll(async () => {
     deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID });
-    const [source] = deployed.collectorConfig.sources;
-    deployed.secretsManager.put(
-      deployed.writeKeysSecretArn,
-      JSON.stringify({ [source?.id ?? '']: [WRITE_KEY] }),
-    );
+    deployed.putWriteKeys([WRITE_KEY]);
     for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
     Object.assign(process.env, deployed.env);
     output = captureOutput();
@@ -84,14 +58,16 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
 
   it('answers 200 to a write key from the secret and lands the events through one AssumeRole over HTTP/2', async () => {
     // Act: two requests from the same container.
-    const first = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-a', 25));
-    const second = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-b', 5));
+    const first = await sendBatch(collector.url, WRITE_KEY, trackBatch('entry-a', 25));
+    const second = await sendBatch(collector.url, WRITE_KEY, trackBatch('entry-b', 5));
 
     // Assess
     expect([first.status, first.body.accepted]).toEqual([200, 25]);
     expect([second.status, second.body.accepted]).toEqual([200, 5]);
     const ids = (await deployed.records()).map((record) => record.json.event_id).sort();
-    expect(ids).toEqual([...batchOf('entry-a', 25), ...batchOf('entry-b', 5)].map((e) => e.messageId).sort());
+    expect(ids).toEqual(
+      [...trackBatch('entry-a', 25), ...trackBatch('entry-b', 5)].map((e) => e.messageId).sort(),
+    );
     expect(deployed.sts.calls().map((call) => [call.externalId, call.allowed])).toEqual([
       [EXTERNAL_ID, true],
     ]);
@@ -102,7 +78,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
 
   it('answers 401 to a write key the secret does not hold', async () => {
     // Act
-    const answer = await sendBatch(collector.url, 'not-in-the-secret', batchOf('entry-unknown', 1));
+    const answer = await sendBatch(collector.url, 'not-in-the-secret', trackBatch('entry-unknown', 1));
 
     // Assess
     expect(answer.status).toBe(401);
@@ -117,7 +93,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
         : undefined;
     try {
       // Act
-      const answer = await sendBatch(collector.url, WRITE_KEY, batchOf('entry-spill', 3));
+      const answer = await sendBatch(collector.url, WRITE_KEY, trackBatch('entry-spill', 3));
 
       // Assess
       expect(answer.status).toBe(200);

@@ -117,6 +117,11 @@ export interface DeployedEnvironment {
   readonly spillQueueName: string;
   readonly secretsManager: TestSecretsManager;
   readonly writeKeysSecretArn: string;
+  /**
+   * Stores the write key(s) of the template's first source in the write-keys secret, as an operator
+   * would: `{ "<sourceId>": "<key>" }`, or an array of keys (the rotation form).
+   */
+  putWriteKeys(keys: string | readonly string[]): void;
   /** The collector function's bundled asset directory in the cloud assembly (with `bundleInto`). */
   readonly assetDir?: string;
   records(): Promise<StoredRecord[]>;
@@ -318,6 +323,11 @@ export async function startDeployedEnvironment(
     spillQueueName,
     secretsManager,
     writeKeysSecretArn,
+    putWriteKeys: (keys) => {
+      const [source] = (collectorConfig as DeployedEnvironment['collectorConfig']).sources;
+      if (source === undefined) throw new Error('the synthesized COLLECTOR_CONFIG names no source');
+      secretsManager.put(writeKeysSecretArn, JSON.stringify({ [source.id]: keys }));
+    },
     ...(assetDir === undefined ? {} : { assetDir }),
     records: () => readAllRecords(kinesis, streamName),
     rawRecords: () => readRawRecords(kinesis, streamName),
