@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startAwsJsonServer } from './aws-json-server';
 
 /**
  * A minimal Secrets Manager for tests: the AWS JSON 1.1 protocol the v3 SDK speaks
@@ -17,67 +16,48 @@ export interface TestSecretsManager {
   stop(): Promise<void>;
 }
 
-function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
 export async function startTestSecretsManager(): Promise<TestSecretsManager> {
   const secrets = new Map<string, { value: string; versionId: string }>();
   const reads = new Map<string, number>();
-  const server = createServer(async (request, response) => {
-    const answer = (status: number, payload: unknown) =>
-      response
-        .writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() })
-        .end(JSON.stringify(payload));
-    try {
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const input = await readJson(request);
+  const server = await startAwsJsonServer({
+    contentType: 'application/x-amz-json-1.1',
+    internalErrorType: 'InternalServiceError',
+    answer: ({ target, input }) => {
       if (target !== 'secretsmanager.GetSecretValue') {
-        answer(400, { __type: 'InvalidRequestException', message: `${target} is not supported here` });
-        return;
+        return {
+          status: 400,
+          body: { __type: 'InvalidRequestException', message: `${target} is not supported here` },
+        };
       }
       const secretId = String(input.SecretId ?? '');
       reads.set(secretId, (reads.get(secretId) ?? 0) + 1);
       const secret = secrets.get(secretId);
       if (secret === undefined) {
-        answer(400, {
-          __type: 'ResourceNotFoundException',
-          message: "Secrets Manager can't find the specified secret.",
-        });
-        return;
+        return {
+          status: 400,
+          body: {
+            __type: 'ResourceNotFoundException',
+            message: "Secrets Manager can't find the specified secret.",
+          },
+        };
       }
-      answer(200, {
-        ARN: secretId,
-        Name: secretId.split(':').pop(),
-        SecretString: secret.value,
-        VersionId: secret.versionId,
-        VersionStages: ['AWSCURRENT'],
-        CreatedDate: Date.now() / 1000,
-      });
-    } catch (error) {
-      answer(500, { __type: 'InternalServiceError', message: (error as Error).message });
-    }
+      return {
+        status: 200,
+        body: {
+          ARN: secretId,
+          Name: secretId.split(':').pop(),
+          SecretString: secret.value,
+          VersionId: secret.versionId,
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: Date.now() / 1000,
+        },
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: server.endpoint,
     put: (secretId, value) => secrets.set(secretId, { value, versionId: randomUUID() }),
     reads,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: server.stop,
   };
 }

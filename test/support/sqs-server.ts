@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startAwsJsonServer } from './aws-json-server';
 
 /**
  * A minimal SQS for tests: the AWS JSON 1.0 protocol the v3 SDK speaks (`X-Amz-Target:
@@ -34,21 +33,6 @@ interface StoredMessage {
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
-function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    request.on('error', reject);
-  });
-}
-
 export async function startTestSqs(): Promise<TestSqs> {
   const queues = new Map<string, StoredMessage[]>();
   const queueOf = (url: unknown) => {
@@ -61,7 +45,6 @@ export async function startTestSqs(): Promise<TestSqs> {
     return queue;
   };
   const calls = new Map<string, number>();
-  let endpoint = '';
 
   const handlers: Record<string, (input: Record<string, unknown>) => unknown> = {
     SendMessageBatch: (input) => {
@@ -121,42 +104,33 @@ export async function startTestSqs(): Promise<TestSqs> {
     }),
   };
 
-  const server: Server = createServer(async (request, response) => {
-    const action = String(request.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '');
-    calls.set(action, (calls.get(action) ?? 0) + 1);
-    const input = await readJson(request);
-    const answer = (status: number, body: unknown, type?: string) => {
-      response.writeHead(status, {
-        'content-type': 'application/x-amz-json-1.0',
-        ...(type ? { 'x-amzn-query-error': `${type};Sender` } : {}),
-      });
-      response.end(JSON.stringify(body));
-    };
-    const status = testSqs.callFault?.(action);
-    if (status !== undefined) {
-      answer(status, { __type: 'com.amazonaws.sqs#InternalError', message: 'injected fault' });
-      return;
-    }
-    const handler = handlers[action];
-    if (handler === undefined) {
-      answer(400, { __type: 'com.amazonaws.sqs#InvalidAction', message: `${action} is not supported here` });
-      return;
-    }
-    answer(200, handler(input));
+  const server = await startAwsJsonServer({
+    contentType: 'application/x-amz-json-1.0',
+    answer: ({ target, input }) => {
+      const action = target.replace(/^AmazonSQS\./, '');
+      calls.set(action, (calls.get(action) ?? 0) + 1);
+      const status = testSqs.callFault?.(action);
+      if (status !== undefined) {
+        return { status, body: { __type: 'com.amazonaws.sqs#InternalError', message: 'injected fault' } };
+      }
+      const handler = handlers[action];
+      if (handler === undefined) {
+        return {
+          status: 400,
+          body: { __type: 'com.amazonaws.sqs#InvalidAction', message: `${action} is not supported here` },
+        };
+      }
+      return { status: 200, body: handler(input) };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { endpoint } = server;
 
   const testSqs: TestSqs = {
     endpoint,
     queueUrl: (name) => `${endpoint}/000000000000/${name}`,
     bodies: (name) => (queues.get(`/000000000000/${name}`) ?? []).map((message) => message.body),
     calls,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: server.stop,
   };
   return testSqs;
 }
