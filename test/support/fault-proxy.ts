@@ -1,6 +1,7 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forwardRequest, readBody } from './forward-request';
 
 /**
  * What the proxy does to each PutRecords call (other Kinesis calls pass through untouched).
@@ -48,44 +49,18 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-/** Sends the request on to the emulator and returns its answer. */
-function forward(
+/** Sends the request on to the emulator and returns its answer (JSON 1.1 unless it says otherwise). */
+async function forward(
   upstream: string,
   request: IncomingMessage,
   body: Buffer,
 ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...request.headers, 'content-length': String(body.length) };
-    delete headers.host;
-    const outgoing = httpRequest(
-      new URL(request.url ?? '/', upstream),
-      { method: request.method, headers },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () =>
-          resolve({
-            status: answer.statusCode ?? 500,
-            headers: {
-              'content-type': String(answer.headers['content-type'] ?? 'application/x-amz-json-1.1'),
-            },
-            body: Buffer.concat(chunks),
-          }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+  const answer = await forwardRequest(upstream, request, body);
+  return {
+    status: answer.status,
+    headers: { 'content-type': answer.contentType ?? 'application/x-amz-json-1.1' },
+    body: answer.body,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest, readBody } from './forward-request';
 
 /** What the front does with each STS call: pass it on, refuse it as IAM would, or fail it as an outage. */
 export type StsFrontMode = 'pass' | 'refuse' | 'fail';
@@ -14,15 +15,6 @@ export interface StsFaultFront {
   /** Calls answered per mode. */
   readonly counts: Record<StsFrontMode, number>;
   stop(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 const errorXml = (type: string, code: string, message: string) =>
@@ -52,18 +44,17 @@ export async function startStsFaultFront(upstream: string): Promise<StsFaultFron
       response.end(errorXml('Receiver', 'InternalFailure', 'STS is unavailable (injected)'));
       return;
     }
-    const headers = { ...request.headers, 'content-length': String(body.length) };
-    delete headers.host;
-    const outgoing = httpRequest(
-      new URL(request.url ?? '/', upstream),
-      { method: request.method, headers },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 500, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    outgoing.on('error', () => response.destroy());
-    outgoing.end(body);
+    try {
+      const answer = await forwardRequest(upstream, request, body);
+      response
+        .writeHead(
+          answer.status,
+          answer.contentType === undefined ? {} : { 'content-type': answer.contentType },
+        )
+        .end(answer.body);
+    } catch {
+      response.destroy();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const front: StsFaultFront = {
