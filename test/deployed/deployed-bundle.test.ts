@@ -331,7 +331,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       });
       try {
         // Act
-        const answer = await sendBatch(fn.url, WRITE_KEY, batchOf('bundle-no-keys', 1));
+        const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-no-keys', 1));
 
         // Assess
         expect(answer.status).toBe(503);
