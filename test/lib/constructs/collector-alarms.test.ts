@@ -1,5 +1,4 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RUNBOOK, RUNBOOK_ANCHORS } from '../../../lib/constructs/alarm-runbook';
 import { CollectorAlarms, type CollectorAlarmsProps } from '../../../lib/constructs/collector-alarms';
-import { alarmLinking, alarmsOf, templateWith } from '../support/template-assertions';
+import { alarmLinking, alarmsOf, minimalHttpStage, templateWith } from '../support/template-assertions';
 
 /** An existing function, by a literal ARN, so its name appears in metric dimensions as it is. */
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:collector';
@@ -24,8 +23,7 @@ interface Options extends Pick<CollectorAlarmsProps, 'failedRateThresholdPercent
 /** The alarms on a bare stack, watching an imported function and a minimal HTTP API stage. */
 const alarmsTemplate = (options: Options = {}): Template =>
   templateWith((stack) => {
-    const api = new apigwv2.HttpApi(stack, 'Api', { createDefaultStage: false });
-    const stage = new apigwv2.HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
+    const { stage } = minimalHttpStage(stack);
     const action: cloudwatch.IAlarmAction | undefined = options.notify
       ? new SnsAction(sns.Topic.fromTopicArn(stack, 'Topic', TOPIC_ARN))
       : undefined;

@@ -1,9 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CollectorDashboard, type DashboardStream } from '../../../lib/constructs/collector-dashboard';
-import { dashboardBody, templateWith } from '../support/template-assertions';
+import { dashboardBody, minimalHttpStage, templateWith } from '../support/template-assertions';
 
 /** An existing function, by a literal ARN, so its name appears in metric dimensions as it is. */
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:collector';
@@ -17,8 +16,7 @@ interface Options {
 /** The dashboard on a bare stack, for an imported function and a minimal HTTP API stage. */
 const dashboardTemplate = (options: Options = {}): Template =>
   templateWith((stack) => {
-    const api = new apigwv2.HttpApi(stack, 'Api', { createDefaultStage: false });
-    const stage = new apigwv2.HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
+    const { stage } = minimalHttpStage(stack);
     const fn = lambda.Function.fromFunctionArn(stack, 'Collector', FUNCTION_ARN);
     new CollectorDashboard(stack, 'Dashboard', {
       function: fn,

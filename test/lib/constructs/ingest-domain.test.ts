@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { IngestDomain, type IngestDomainProps } from '../../../lib/constructs/ingest-domain';
+import { minimalHttpStage } from '../support/template-assertions';
 import { cdkJsonContext } from '../support/test-app';
 
 const ZONE = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' };
@@ -10,8 +10,7 @@ const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c
 /** The construct on a bare stack with a minimal HTTP API. */
 function domainStack(props: Omit<IngestDomainProps, 'api' | 'stage'>) {
   const stack = new Stack(new App({ context: cdkJsonContext() }), 'Test');
-  const api = new apigwv2.HttpApi(stack, 'Api', { createDefaultStage: false });
-  const stage = new apigwv2.HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
+  const { api, stage } = minimalHttpStage(stack);
   const domain = new IngestDomain(stack, 'Domain', { api, stage, ...props });
   return { stack, domain, template: Template.fromStack(stack) };
 }

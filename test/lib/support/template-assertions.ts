@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { cdkJsonContext } from './test-app';
 
 /**
@@ -38,6 +39,16 @@ export interface PolicyStatement {
 export function bareStack(context: Record<string, unknown> = {}): Stack {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   return new Stack(app, 'Test');
+}
+
+/**
+ * A minimal HTTP API and its `$default` stage on `stack`, for the constructs that watch or map a
+ * stage (alarms, dashboard, custom domain) without building the whole `IngestApi`.
+ */
+export function minimalHttpStage(stack: Stack): { api: apigwv2.HttpApi; stage: apigwv2.HttpStage } {
+  const api = new apigwv2.HttpApi(stack, 'Api', { createDefaultStage: false });
+  const stage = new apigwv2.HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
+  return { api, stage };
 }
 
 /** Synthesizes a bare stack after `build` added the construct(s) under test to it. */
