@@ -63,6 +63,8 @@ describe('writing through the writer role the CDK app synthesizes', () => {
         { id: 'app', writeKey: 'app-key', destinations: ['warehouse', 'audit'] },
       ],
     });
+    // The collector's metric lines (Powertools writes them to stdout itself) stay out of the test output.
+    output = captureOutput();
     const { url } = collector;
 
     // Act: 100 requests of 100 events, 10 at a time, half per source.
@@ -107,6 +109,8 @@ describe('writing through the writer role the CDK app synthesizes', () => {
       sources: [{ id: 'web', writeKey: 'web-key', destinations: ['warehouse'] }],
       credentialSeconds: 305,
     });
+    // The collector's metric lines (Powertools writes them to stdout itself) stay out of the test output.
+    output = captureOutput();
     const { url } = collector;
     const burst = async (prefix: string) =>
       (
