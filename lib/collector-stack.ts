@@ -3,7 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
 import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
-import { AlarmTopic } from './constructs/alarm-topic';
+import { alarmTopicAction } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
@@ -127,7 +127,7 @@ export class CollectorStack extends Stack {
               ? {}
               : { certificateArn: customDomain.certificateArn }),
           });
-    const notifications = config.alarms.notifications;
+    const action = alarmTopicAction(this, config.alarms);
     this.alarms = new CollectorAlarms(this, 'Alarms', {
       function: this.collector.function,
       stage: this.api.stage,
@@ -135,16 +135,7 @@ export class CollectorStack extends Stack {
       ...(config.failedRateAlarmPercent === undefined
         ? {}
         : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
-      ...(notifications === undefined
-        ? {}
-        : {
-            action: new AlarmTopic(this, 'AlarmTopic', {
-              notifications,
-              ...(config.alarms.topicKeyArn === undefined
-                ? {}
-                : { encryptionKeyArn: config.alarms.topicKeyArn }),
-            }).action,
-          }),
+      ...(action === undefined ? {} : { action }),
     });
     this.dashboard = new CollectorDashboard(this, 'Dashboard', {
       function: this.collector.function,

@@ -4,7 +4,7 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { collectorRoleArnPattern } from './collector-role-path';
 import type { StreamDeployConfig } from './config';
-import { AlarmTopic } from './constructs/alarm-topic';
+import { alarmTopicAction } from './constructs/alarm-topic';
 import { EventStream } from './constructs/event-stream';
 import { StreamAlarms } from './constructs/stream-alarms';
 import { StreamWriterRole } from './constructs/stream-writer-role';
@@ -66,22 +66,13 @@ export class StreamStack extends Stack {
       ],
       externalIds: config.externalIds,
     }).role;
-    const notifications = config.alarms.notifications;
+    const action = alarmTopicAction(this, config.alarms);
     this.alarms = new StreamAlarms(this, 'Alarms', {
       stream: this.stream,
       ...(config.iteratorAgeAlarmSeconds === undefined
         ? {}
         : { iteratorAgeThreshold: Duration.seconds(config.iteratorAgeAlarmSeconds) }),
-      ...(notifications === undefined
-        ? {}
-        : {
-            action: new AlarmTopic(this, 'AlarmTopic', {
-              notifications,
-              ...(config.alarms.topicKeyArn === undefined
-                ? {}
-                : { encryptionKeyArn: config.alarms.topicKeyArn }),
-            }).action,
-          }),
+      ...(action === undefined ? {} : { action }),
     });
 
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });

@@ -71,6 +71,12 @@ const destinationSchema = z.strictObject({
 
 const planAction = z.enum(['allow', 'flag', 'block']);
 
+/** Destination fields that only mean something with a `roleArn`, and how the message names them. */
+const ROLE_ONLY_FIELDS = [
+  ['externalId', 'an external ID'],
+  ['stsEndpoint', 'an STS endpoint'],
+] as const;
+
 /** A tracking plan as configured, defaults filled in (`TrackingPlanDocument` of the domain). */
 export interface TrackingPlanConfig extends TrackingPlanDocument {
   readonly events: Record<string, Record<string, unknown> | boolean>;
@@ -201,19 +207,15 @@ const runtimeConfigSchema = z.pipe(
             });
           }
           destinationIds.add(destination.id);
-          if (destination.externalId !== undefined && destination.roleArn === undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['destinations', index, 'externalId'],
-              message: 'an external ID is only used to assume a role: set roleArn too',
-            });
-          }
-          if (destination.stsEndpoint !== undefined && destination.roleArn === undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['destinations', index, 'stsEndpoint'],
-              message: 'an STS endpoint is only used to assume a role: set roleArn too',
-            });
+          if (destination.roleArn === undefined) {
+            for (const [field, what] of ROLE_ONLY_FIELDS) {
+              if (destination[field] === undefined) continue;
+              ctx.addIssue({
+                code: 'custom',
+                path: ['destinations', index, field],
+                message: `${what} is only used to assume a role: set roleArn too`,
+              });
+            }
           }
           if (destination.roleArn !== undefined && destination.credentials !== undefined) {
             ctx.addIssue({

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { AlarmNotifications } from '../config';
+import type { AlarmNotifications, AlarmsDeployConfig } from '../config';
 
 export interface AlarmTopicProps {
   /** An address to subscribe to a new topic, or an existing topic. */
@@ -54,4 +54,20 @@ export class AlarmTopic extends Construct {
     }
     this.action = new actions.SnsAction(this.topic);
   }
+}
+
+/**
+ * The alarm action a stack's alarms settings ask for: an {@link AlarmTopic} (id `AlarmTopic`) in
+ * `scope`, or `undefined` when nobody is to be notified. Both stacks build their alarm action here.
+ */
+export function alarmTopicAction(
+  scope: Construct,
+  alarms: AlarmsDeployConfig,
+): cloudwatch.IAlarmAction | undefined {
+  const { notifications } = alarms;
+  if (notifications === undefined) return undefined;
+  return new AlarmTopic(scope, 'AlarmTopic', {
+    notifications,
+    ...(alarms.topicKeyArn === undefined ? {} : { encryptionKeyArn: alarms.topicKeyArn }),
+  }).action;
 }
