@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { Prefetch, reuseOr } from './cold-start/prefetch';
 import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
@@ -126,7 +127,18 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     });
   };
 
-  const builtFor = (destination: RuntimeDestination, config: RuntimeConfig): BuiltDestination => {
+  /** Reports a prefetch that failed: once, at debug level, as the request that needs it asks again. */
+  const prefetchFailed = (what: string, error: unknown, destinationId?: string) =>
+    logger.debug(`Prefetching ${what} at cold start failed; the first request that needs it asks again`, {
+      ...(destinationId === undefined ? {} : { destinationId }),
+      error: error as Error,
+    });
+
+  const builtFor = (
+    destination: RuntimeDestination,
+    config: RuntimeConfig,
+    prefetch: boolean,
+  ): BuiltDestination => {
     const key = JSON.stringify([destination, config.delivery]);
     const built = destinations.get(destination.id);
     if (built?.key === key) return built;
@@ -138,6 +150,13 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     const client = createKinesisClient(destination, {
       ...options.clientOptions,
       onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
+      ...(prefetch
+        ? {
+            prefetchCredentials: {
+              onError: (id, error) => prefetchFailed('the writer role credentials', error, id),
+            },
+          }
+        : {}),
     });
     const writer = streamWriter(client, destination, config, destination.id);
     const { failedStreamName } = destination;
@@ -157,8 +176,16 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     return fresh;
   };
 
-  const build = (config: RuntimeConfig): CollectorHandler => {
-    const built = config.destinations.map((d) => [d.id, builtFor(d, config)] as const);
+  /** The write-key secret as the provider caches it (rotation delay), or the prefetch still in flight. */
+  let writeKeysPrefetch: Prefetch<unknown> | undefined;
+  const readWriteKeys = (arn: string) =>
+    secrets().get(arn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' });
+  const writeKeySecret = (arn: string) => () =>
+    reuseOr(writeKeysPrefetch?.inFlight(), () => readWriteKeys(arn));
+
+  /** The handler of `config`; with `prefetch`, each destination's client starts its AssumeRole now. */
+  const build = (config: RuntimeConfig, prefetch = false): CollectorHandler => {
+    const built = config.destinations.map((d) => [d.id, builtFor(d, config, prefetch)] as const);
     const writers = new Map(built.map(([id, { writer }]) => [id, writer]));
     const failedWriters = new Map(
       built.flatMap(([id, { failedWriter }]) =>
@@ -174,15 +201,11 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     const writeKeys =
       secretArn === undefined
         ? undefined
-        : new SecretsManagerWriteKeys(
-            config.sources,
-            () => secrets().get(secretArn, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS, transform: 'json' }),
-            {
-              retryAfterSeconds: config.delivery.retryAfterSeconds,
-              onUnknownSource: (sourceId) =>
-                logger.warn('Write-key secret names an unknown source', { sourceId }),
-            },
-          );
+        : new SecretsManagerWriteKeys(config.sources, writeKeySecret(secretArn), {
+            retryAfterSeconds: config.delivery.retryAfterSeconds,
+            onUnknownSource: (sourceId) =>
+              logger.warn('Write-key secret names an unknown source', { sourceId }),
+          });
     return createHandler({
       config,
       writers,
@@ -194,6 +217,20 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   };
 
   let current: { config: RuntimeConfig; handler: CollectorHandler } | undefined;
+  const { fixed } = source;
+  if (fixed !== undefined) {
+    // Cold start with the configuration known (COLLECTOR_CONFIG, COLLECTOR_CONFIG_FILE): the handler is
+    // built now, and the write-key secret read and each writer role's AssumeRole start now, side by
+    // side, without being awaited: the first request takes what they fetched instead of waiting for
+    // them one after the other (see Prefetch for what it takes and when it calls again).
+    if (secretArn !== undefined) {
+      writeKeysPrefetch = new Prefetch(
+        () => readWriteKeys(secretArn),
+        (error) => prefetchFailed('the write keys', error),
+      );
+    }
+    current = { config: fixed, handler: build(fixed, true) };
+  }
   return async (event, context) => {
     let config: RuntimeConfig;
     try {

@@ -26,6 +26,12 @@ export interface ConfigSourceEvents {
 export interface RuntimeConfigSource {
   /** Where the document comes from, for logs: `SSM parameter /name`, `COLLECTOR_CONFIG`, ... */
   readonly origin: string;
+  /**
+   * The configuration when it is fixed for the container's life and known without I/O
+   * (`COLLECTOR_CONFIG`, `COLLECTOR_CONFIG_FILE`): what the collector can build at cold start.
+   * Undefined for a document read from a store.
+   */
+  readonly fixed?: RuntimeConfig;
   current(): Promise<RuntimeConfig>;
 }
 
@@ -154,6 +160,7 @@ export function runtimeConfigSource(
   const config = readRuntimeConfig(env);
   return {
     origin: env.COLLECTOR_CONFIG ? 'COLLECTOR_CONFIG' : `file ${env.COLLECTOR_CONFIG_FILE}`,
+    fixed: config,
     current: async () => config,
   };
 }
