@@ -7,6 +7,7 @@ import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-ga
 import { type LambdaProcess, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
+import { startHoldingFront } from '../support/holding-front';
 import { startTestSsm } from '../support/ssm-server';
 
 const EXTERNAL_ID = 'ext-deployed-bundle-4417';
@@ -323,6 +324,40 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
         await ssm.stop();
       }
     });
+    it('answers a first request after a freeze right after init, without waiting on the secret read and AssumeRole started at init', async () => {
+      // Prepare: the first GetSecretValue and AssumeRole (the ones init starts) never get their answer.
+      const hold = (arrival: number) => (arrival === 1 ? 'hold' : 'pass');
+      const secretsManager = await startHoldingFront(deployed.secretsManager.endpoint, hold);
+      const sts = await startHoldingFront(deployed.sts.endpoint, hold);
+      const fn = await startFunction({
+        ...deployed.env,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+        AWS_ENDPOINT_URL_STS: sts.url,
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'provisioned-concurrency',
+      });
+      try {
+        await Promise.all([secretsManager.arrived(1), sts.arrived(1)]);
+
+        // Act: frozen (SIGSTOP) with both calls in flight, thawed 2.5 s later, then invoked.
+        await fn.lambda.freeze(2_500);
+        const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-frozen-init', 3));
+
+        // Assess: answered through calls of its own while those of init still hang.
+        expect([answer.status, answer.body.accepted]).toEqual([200, 3]);
+        expect([secretsManager.arrivals, sts.arrivals]).toEqual([2, 2]);
+        expect(await eventIds('bundle-frozen-init')).toEqual(
+          trackBatch('bundle-frozen-init', 3)
+            .map((e) => e.messageId)
+            .sort(),
+        );
+        expect(fn.lambda.logs()).not.toMatch(/"level":"(ERROR|WARN)"/);
+      } finally {
+        await fn.close();
+        await secretsManager.stop();
+        await sts.stop();
+      }
+    });
+
     it('logs an error of the minified bundle by its class name: the write keys cannot be read', async () => {
       // Prepare: a container whose write-key secret does not exist.
       const fn = await startFunction({
