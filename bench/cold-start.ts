@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { ESBUILD_SETTINGS } from '../lib/constructs/collector-function';
 import { type Summary, summarise } from './stats';
 
 /** Where bundles and generated scripts go (git-ignored, Biome-ignored). */
 export const WORK_DIR = resolve(__dirname, '..', '.bench');
-const ENTRY = resolve(__dirname, '..', 'lambda', 'index.ts');
+const ROOT = resolve(__dirname, '..');
+const ENTRY = join(ROOT, 'lambda', 'index.ts');
 
 export interface BundleVariant {
   readonly id: string;
@@ -44,9 +46,24 @@ function packageOf(input: string): string {
   return input.split('/')[0] ?? input;
 }
 
+/** The construct's esbuild settings (lib/constructs/collector-function.ts) as esbuild API options. */
+export function collectorBuildOptions(): BuildOptions {
+  return {
+    minify: ESBUILD_SETTINGS.minify,
+    sourcemap: ESBUILD_SETTINGS.sourceMap,
+    sourcesContent: ESBUILD_SETTINGS.sourcesContent,
+    keepNames: ESBUILD_SETTINGS.keepNames,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    supported: { ...ESBUILD_SETTINGS.supported },
+    alias: Object.fromEntries(
+      Object.entries(ESBUILD_SETTINGS.alias).map(([module, file]) => [module, join(ROOT, file)]),
+    ),
+  };
+}
+
 /**
  * Bundles lambda/index.ts the way NodejsFunction does for this construct (aws-cdk-lib
- * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node --minify --sourcemap --sources-content=false --main-fields=module,main`,
+ * aws-lambda-nodejs Bundling: `--bundle --target=node24 --platform=node` and the construct's {@link ESBUILD_SETTINGS},
  * CommonJS `index.js`, the variant's `--external:` list).
  */
 export async function bundle(variant: BundleVariant): Promise<BundleResult> {
@@ -57,10 +74,7 @@ export async function bundle(variant: BundleVariant): Promise<BundleResult> {
     target: 'node24',
     platform: 'node',
     outfile,
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
+    ...collectorBuildOptions(),
     external: [...variant.external],
     metafile: true,
     logLevel: 'silent',

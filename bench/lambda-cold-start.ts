@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { LAZY_MODULE_NAMES } from '../lambda/contract/lazy-modules';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../test/support/deployed-environment';
 import { cpuShareOf } from '../tools/lambda-runtime/cpu-quota-cgroup';
 import { startLambdaProcess } from '../tools/lambda-runtime/lambda-process';
-import { WORK_DIR } from './cold-start';
+import { collectorBuildOptions, WORK_DIR } from './cold-start';
 import { costPerMillionEvents } from './cost';
 import { batchApiEvent, batchBody, trackEvents } from './events';
 import { percentile, type Summary, summarise } from './stats';
@@ -20,7 +21,7 @@ export const QUOTA_MEMORY_SIZES = [128, 256, 512, 1024] as const;
 /** One configuration's measurements over fresh execution environments. */
 export interface ColdStartRow {
   readonly label: string;
-  readonly function: 'collector' | 'trivial';
+  readonly function: FunctionKind;
   readonly memoryMb: number;
   /** Whether the process ran in a CPU-quota cgroup at the memory size's vCPU share. */
   readonly cpuQuota: boolean;
@@ -65,14 +66,45 @@ export interface ColdStartResults {
   readonly recommendation: { readonly memoryMb: number; readonly reason: string };
 }
 
+/**
+ * What a row runs: the trivial handler (the baseline: the managed runtime alone, started as AWS starts
+ * it), the cloud-assembly collector, or the SDK floor (bench/sdk-floor-handler.ts).
+ */
+export type FunctionKind = 'collector' | 'trivial' | 'sdk-floor';
+
 interface Case {
   readonly label: string;
-  readonly function: 'collector' | 'trivial';
+  readonly function: FunctionKind;
   readonly memoryMb: number;
   readonly cpuQuota: boolean;
   /** Run with `NODE_OPTIONS=--enable-source-maps`, which the template leaves out: the source-map decision. */
   readonly withSourceMaps?: boolean;
+  /** Started as the managed runtime starts Node, without the asset's exec wrapper (`AWS_LAMBDA_EXEC_WRAPPER`). */
+  readonly withoutExecWrapper?: boolean;
 }
+
+/**
+ * The SDK floor's function directory: bench/sdk-floor-handler.ts bundled with the construct's esbuild
+ * settings, started through the collector asset's exec wrapper, as the collector is.
+ */
+async function writeSdkFloorFunction(assetDir: string): Promise<string> {
+  const dir = join(WORK_DIR, 'sdk-floor-function');
+  await build({
+    entryPoints: [join(__dirname, 'sdk-floor-handler.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    outfile: join(dir, 'index.js'),
+    logLevel: 'silent',
+    ...collectorBuildOptions(),
+  });
+  copyFileSync(join(assetDir, EXEC_WRAPPER_FILE), join(dir, EXEC_WRAPPER_FILE));
+  return dir;
+}
+
+/** The variable naming the asset's exec wrapper, and the wrapper's file in the asset. */
+const EXEC_WRAPPER_VARIABLE = 'AWS_LAMBDA_EXEC_WRAPPER';
+const EXEC_WRAPPER_FILE = 'exec-wrapper.sh';
 
 /** A handler that does nothing: the runtime's own start-up, the baseline of every cold start. */
 function writeTrivialFunction(): string {
@@ -108,6 +140,22 @@ export async function measureLambdaColdStarts(options: {
     );
     const assetDir = deployed.assetDir as string;
     const trivialDir = writeTrivialFunction();
+    const sdkFloorDir = await writeSdkFloorFunction(assetDir);
+    const withWrapper = deployed.env;
+    const { [EXEC_WRAPPER_VARIABLE]: execWrapper, ...withoutWrapper } = withWrapper;
+    if (execWrapper !== `/var/task/${EXEC_WRAPPER_FILE}`)
+      throw new Error(
+        `the template sets ${EXEC_WRAPPER_VARIABLE}=${execWrapper}, not /var/task/${EXEC_WRAPPER_FILE}`,
+      );
+    const codeDirs: Record<FunctionKind, string> = {
+      collector: assetDir,
+      trivial: trivialDir,
+      'sdk-floor': sdkFloorDir,
+    };
+    const environmentOf = (entry: Case): Record<string, string> => {
+      const base = entry.function === 'trivial' || entry.withoutExecWrapper ? withoutWrapper : withWrapper;
+      return entry.withSourceMaps ? { ...base, NODE_OPTIONS: '--enable-source-maps' } : base;
+    };
     const cases: Case[] = [
       { label: 'trivial handler', function: 'trivial', memoryMb: 256, cpuQuota: false },
       { label: 'collector (cloud-assembly index.js)', function: 'collector', memoryMb: 256, cpuQuota: false },
@@ -117,6 +165,19 @@ export async function measureLambdaColdStarts(options: {
         memoryMb: 256,
         cpuQuota: false,
         withSourceMaps: true,
+      },
+      {
+        label: 'collector without its exec wrapper (Node started with --expose-gc)',
+        function: 'collector',
+        memoryMb: 256,
+        cpuQuota: false,
+        withoutExecWrapper: true,
+      },
+      {
+        label: "SDK floor: the first request's three AWS calls alone",
+        function: 'sdk-floor',
+        memoryMb: 256,
+        cpuQuota: false,
       },
       ...QUOTA_MEMORY_SIZES.flatMap((memoryMb) => [
         {
@@ -158,11 +219,9 @@ export async function measureLambdaColdStarts(options: {
     for (let run = 0; run < options.runs; run++) {
       for (const entry of cases) {
         const lambda = await startLambdaProcess({
-          codeDir: entry.function === 'collector' ? assetDir : trivialDir,
+          codeDir: codeDirs[entry.function],
           handler: entry.function === 'collector' ? deployed.fn.handler : 'index.handler',
-          environment: entry.withSourceMaps
-            ? { ...deployed.env, NODE_OPTIONS: '--enable-source-maps' }
-            : deployed.env,
+          environment: environmentOf(entry),
           memorySizeMb: entry.memoryMb,
           cpuQuota: entry.cpuQuota,
           initTimeoutMs: 120_000,

@@ -473,6 +473,8 @@ function coldStartSection(results: BenchResults): SectionValues {
   const trivial = row('trivial handler');
   const collector = row('collector (cloud-assembly index.js)');
   const withMaps = row('collector with --enable-source-maps');
+  const withoutWrapper = row('collector without its exec wrapper (Node started with --expose-gc)');
+  const sdkFloor = row("SDK floor: the first request's three AWS calls alone");
   const errorCost = (entry: ColdStartRow) =>
     entry.firstErrorMs === undefined || entry.peakRssAfterErrorMb === undefined
       ? 'n/a'
@@ -502,6 +504,11 @@ function coldStartSection(results: BenchResults): SectionValues {
     collectorCold: ms(collector.coldStartMs.median),
     trivialInit: ms(trivial.initMs.median),
     withMapsCold: ms(withMaps.coldStartMs.median),
+    withoutWrapperCold: ms(withoutWrapper.coldStartMs.median),
+    withoutWrapperOver: ms(withoutWrapper.coldStartMs.median - trivial.initMs.median),
+    sdkFloorCold: ms(sdkFloor.coldStartMs.median),
+    sdkFloorOver: ms(sdkFloor.coldStartMs.median - trivial.initMs.median),
+    collectorOverFloor: ms(collector.coldStartMs.median - sdkFloor.coldStartMs.median),
     withoutMapsRss: `${collector.peakRssMb.median.toFixed(1)} MB`,
     withMapsRss: `${withMaps.peakRssMb.median.toFixed(1)} MB`,
     withoutMapsError: errorCost(collector),

@@ -100,14 +100,51 @@ const RUNTIME = lambda.Runtime.NODEJS_24_X;
  *   a stack trace, and that first time cost the function ~0.5 s (whole machine; ~7x that at 256 MB's
  *   CPU share) and ~30 MB of RSS, typically in the middle of an outage, when errors are logged: too
  *   much for a 256 MB function, whose logs already name each error (`name`) and its message.
+ * - `supported: dynamic-import=false`: the SDK's HTTP handler loads `node:http` / `node:https` with
+ *   `import()`; kept as `import()` in a CommonJS bundle, Node builds an ES module facade of the built-in,
+ *   which reads every export, and one of them lazily loads Node's bundled undici: ~30 ms of the first
+ *   invocation. As `require()` (what esbuild writes instead) it costs nothing extra.
+ * - `alias: @aws-sdk/credential-provider-node`: lambda/runtime/env-credentials.ts, the environment only
+ *   (where Lambda puts the function's credentials) instead of the SDK's whole default chain: ~100 KB less
+ *   of `index.js` to compile at every cold start.
  */
-const ESBUILD_SETTINGS = {
+export const ESBUILD_SETTINGS = {
   minify: true,
   sourceMap: true,
   sourcesContent: false,
   keepNames: false,
   mainFields: ['module', 'main'],
+  supported: { 'dynamic-import': false },
+  alias: { '@aws-sdk/credential-provider-node': 'lambda/runtime/env-credentials.ts' },
 } as const;
+
+/**
+ * The function's exec wrapper, copied next to `index.js` and named by `AWS_LAMBDA_EXEC_WRAPPER`: it
+ * starts the runtime without `--expose-gc`, so Node uses the code cache it embeds for its built-in
+ * modules (why in the script).
+ */
+const EXEC_WRAPPER = { source: 'lambda/runtime/exec-wrapper.sh', file: 'exec-wrapper.sh' } as const;
+
+/**
+ * esbuild's flags for {@link ESBUILD_SETTINGS}' `supported` and `alias`, alias paths under `projectRoot`
+ * (`.`: esbuild's working directory, which is the project root where NodejsFunction runs it).
+ */
+function esbuildFlags(projectRoot: string): Record<string, string> {
+  return {
+    ...Object.fromEntries(
+      Object.entries(ESBUILD_SETTINGS.supported).map(([feature, on]) => [
+        `--supported:${feature}`,
+        String(on),
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(ESBUILD_SETTINGS.alias).map(([module, file]) => [
+        `--alias:${module}`,
+        projectRoot === '.' ? `./${file}` : path.posix.join(projectRoot, file),
+      ]),
+    ),
+  };
+}
 
 /** A string as one POSIX shell word. */
 const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -138,8 +175,15 @@ export function lazyModulesBundlingCommand(inputDir: string, outputDir: string):
     ...(ESBUILD_SETTINGS.sourcesContent ? [] : ['--sources-content=false']),
     ...(ESBUILD_SETTINGS.keepNames ? ['--keep-names'] : []),
     `--main-fields=${ESBUILD_SETTINGS.mainFields.join(',')}`,
+    ...Object.entries(esbuildFlags(inputDir)).map(([flag, value]) => shellWord(`${flag}=${value}`)),
     '--log-level=warning',
   ].join(' ');
+}
+
+/** The shell command that copies {@link EXEC_WRAPPER} next to `index.js`, executable (the zip keeps the mode). */
+export function execWrapperCommand(inputDir: string, outputDir: string): string {
+  const target = shellWord(path.posix.join(outputDir, EXEC_WRAPPER.file));
+  return `cp ${shellWord(path.posix.join(inputDir, EXEC_WRAPPER.source))} ${target} && chmod 755 ${target}`;
 }
 
 /**
@@ -259,6 +303,7 @@ export class CollectorFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? COLLECTOR_FUNCTION_DEFAULTS.logLevel,
         // No NODE_OPTIONS=--enable-source-maps: see ESBUILD_SETTINGS (the maps are decoded offline).
+        AWS_LAMBDA_EXEC_WRAPPER: `/var/task/${EXEC_WRAPPER.file}`,
       },
       bundling: {
         minify: ESBUILD_SETTINGS.minify,
@@ -266,10 +311,14 @@ export class CollectorFunction extends Construct {
         sourcesContent: ESBUILD_SETTINGS.sourcesContent,
         keepNames: ESBUILD_SETTINGS.keepNames,
         mainFields: [...ESBUILD_SETTINGS.mainFields],
+        esbuildArgs: esbuildFlags('.'),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [lazyModulesBundlingCommand(inputDir, outputDir)],
+          afterBundling: (inputDir, outputDir) => [
+            lazyModulesBundlingCommand(inputDir, outputDir),
+            execWrapperCommand(inputDir, outputDir),
+          ],
         },
         // Bundle the AWS SDK (~500 KB instead of ~4 KB): the function then runs exactly the SDK
         // versions package-lock.json pins and the tests exercised, not whatever the runtime ships.

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
-import { type LambdaProcess, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
+import {
+  type LambdaProcess,
+  node24Binary,
+  runtimeInterfaceClientEntry,
+  runtimeNodeFlags,
+  startLambdaProcess,
+} from '../../tools/lambda-runtime/lambda-process';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 import { startHoldingFront } from '../support/holding-front';
@@ -89,6 +95,39 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       ]);
       expect([name, readFileSync(file(`${name}.js`), 'utf8').includes(ONLY_IN[name])]).toEqual([name, true]);
       expect([name, main.includes(ONLY_IN[name])]).toEqual([name, false]);
+    }
+  });
+
+  it("starts Node through the asset's exec wrapper: without --expose-gc, with the runtime's other flags", () => {
+    // Arrange: the wrapper execs Node, so the process keeps its pid and shows Node's command line.
+    const wrapper = join(deployed.assetDir as string, 'exec-wrapper.sh');
+    const commandLine = readFileSync(`/proc/${lambda.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+    // Assess
+    expect(deployed.env.AWS_LAMBDA_EXEC_WRAPPER).toBe('/var/task/exec-wrapper.sh');
+    expect(statSync(wrapper).mode & 0o111).not.toBe(0);
+    expect(commandLine).toEqual([
+      node24Binary(),
+      ...runtimeNodeFlags(deployed.fn.memorySizeMb).filter((flag) => flag !== '--expose-gc'),
+      runtimeInterfaceClientEntry(),
+    ]);
+  });
+
+  it("leaves the SDK's profile, SSO, login and web-identity credential providers out of the bundle: the environment's credentials only", () => {
+    // Arrange: each provider logs its own name at debug level, words minification keeps.
+    const asset = (name: string) => readFileSync(join(deployed.assetDir as string, name), 'utf8');
+    const bundles = ['index.js', ...LAZY_MODULE_NAMES.map((name) => `${name}.js`)].map(asset).join('\n');
+
+    // Assess
+    expect(asset('index.js')).toContain('@aws-sdk/credential-provider-env - fromEnv');
+    for (const provider of [
+      '@aws-sdk/credential-provider-ini - fromIni',
+      '@aws-sdk/credential-provider-sso - fromSSO',
+      '@aws-sdk/credential-provider-web-identity - fromTokenFile',
+      '@aws-sdk/credential-provider-process - fromProcess',
+      '@aws-sdk/credential-provider-node - defaultProvider',
+    ]) {
+      expect([provider, bundles.includes(provider)]).toEqual([provider, false]);
     }
   });
 

@@ -1,8 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuShareOf } from '../../tools/lambda-runtime/cpu-quota-cgroup';
-import { LambdaInitError, startLambdaProcess } from '../../tools/lambda-runtime/lambda-process';
+import {
+  LambdaInitError,
+  node24Binary,
+  runtimeInterfaceClientEntry,
+  runtimeNodeFlags,
+  startLambdaProcess,
+} from '../../tools/lambda-runtime/lambda-process';
 
 /** A function that counts its invocations in module state, so warm and cold containers can be told apart. */
 const FUNCTION_SOURCE = `
@@ -125,6 +131,46 @@ describe('the Lambda runtime harness (aws-lambda-ric on Node 24 against a local 
     // Assess
     await expect(started).rejects.toBeInstanceOf(LambdaInitError);
     await expect(started).rejects.toThrow(/broken at load time/);
+  }, 60_000);
+
+  it("starts the runtime through the function's AWS_LAMBDA_EXEC_WRAPPER with Node's path and arguments, as the managed runtime does", async () => {
+    // Prepare: a wrapper that writes down what it was started with, then starts it.
+    const argsFile = join(codeDir, 'wrapper-args.txt');
+    writeFileSync(
+      join(codeDir, 'record-args.sh'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nexec "$@"\n`,
+      { mode: 0o755 },
+    );
+    const lambda = await startLambdaProcess({
+      codeDir,
+      environment: { AWS_LAMBDA_EXEC_WRAPPER: '/var/task/record-args.sh' },
+    });
+    try {
+      // Act
+      const answer = await lambda.invoke({ n: 1 });
+
+      // Assess
+      expect(answer.outcome).toBe('response');
+      const args = readFileSync(argsFile, 'utf8').trim().split('\n');
+      expect(args[0]).toBe(node24Binary());
+      expect(args.slice(1, -1)).toEqual(runtimeNodeFlags(256));
+      expect(args.at(-1)).toBe(runtimeInterfaceClientEntry());
+    } finally {
+      await lambda.stop();
+    }
+  }, 60_000);
+
+  it('fails start-up when AWS_LAMBDA_EXEC_WRAPPER names no executable file, as the managed runtime does', async () => {
+    // Act
+    const started = startLambdaProcess({
+      codeDir,
+      environment: { AWS_LAMBDA_EXEC_WRAPPER: '/var/task/no-such-wrapper.sh' },
+    });
+
+    // Assess
+    await expect(started).rejects.toThrow(
+      /AWS_LAMBDA_EXEC_WRAPPER \/var\/task\/no-such-wrapper.sh .* is missing or not executable/,
+    );
   }, 60_000);
 
   it('runs the process under the CPU quota of its memory size when asked', async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -230,18 +230,45 @@ export class LambdaProcess {
 }
 
 /**
+ * How the managed runtime's bootstrap starts Node: directly, or, when the function's environment sets
+ * `AWS_LAMBDA_EXEC_WRAPPER`, through that wrapper with Node's path and arguments as its arguments (a
+ * path under `/var/task/` is the function's code directory here). Like the bootstrap, a wrapper that
+ * is missing or not executable fails the start.
+ */
+export function bootstrapCommand(
+  node: string,
+  nodeArgs: readonly string[],
+  options: Pick<LambdaProcessOptions, 'codeDir' | 'environment'>,
+): { command: string; args: string[] } {
+  const wrapper = options.environment?.AWS_LAMBDA_EXEC_WRAPPER;
+  if (wrapper === undefined || wrapper === '') return { command: node, args: [...nodeArgs] };
+  const path = wrapper.startsWith('/var/task/')
+    ? join(options.codeDir, wrapper.slice('/var/task/'.length))
+    : wrapper;
+  try {
+    accessSync(path, constants.X_OK);
+  } catch (error) {
+    throw new Error(`AWS_LAMBDA_EXEC_WRAPPER ${wrapper} (${path}) is missing or not executable`, {
+      cause: error,
+    });
+  }
+  return { command: path, args: [node, ...nodeArgs] };
+}
+
+/**
  * Starts a runtime API server and one execution environment for the function, and resolves once the
  * runtime has initialised (asked for its first event). Rejects with {@link LambdaInitError} if it fails
  * to. Always {@link LambdaProcess.stop} it.
  */
 export async function startLambdaProcess(options: LambdaProcessOptions): Promise<LambdaProcess> {
   const memorySizeMb = options.memorySizeMb ?? 256;
-  const runtimeApi = await new RuntimeApiServer().start();
   const entry = runtimeInterfaceClientEntry();
   const node = options.nodeBinary ?? node24Binary();
-  const cgroup = options.cpuQuota ? CpuQuotaCgroup.create(memorySizeMb) : undefined;
   const nodeArgs = [...runtimeNodeFlags(memorySizeMb), entry];
-  const command = cgroup ? cgroup.wrap(node, nodeArgs) : { command: node, args: nodeArgs };
+  const bootstrap = bootstrapCommand(node, nodeArgs, options);
+  const runtimeApi = await new RuntimeApiServer().start();
+  const cgroup = options.cpuQuota ? CpuQuotaCgroup.create(memorySizeMb) : undefined;
+  const command = cgroup ? cgroup.wrap(bootstrap.command, bootstrap.args) : bootstrap;
   const region = options.environment?.AWS_REGION ?? 'eu-west-1';
   const env: Record<string, string> = {
     LANG: 'en_US.UTF-8',

@@ -126,6 +126,10 @@ describe('CollectorFunction on its own', () => {
       });
       // The maps ship in the asset for npm run decode-stack; Node does not read them (lib/constructs/collector-function.ts).
       expect(lambdaEnvironment(defaults)).not.toHaveProperty('NODE_OPTIONS');
+      // Node starts without --expose-gc, through the wrapper afterBundling copies next to index.js.
+      expect(lambdaEnvironment(defaults)).toMatchObject({
+        AWS_LAMBDA_EXEC_WRAPPER: '/var/task/exec-wrapper.sh',
+      });
       expect(runtimeConfigOf(defaults).destinations).toEqual([DESTINATION]);
     });
 
