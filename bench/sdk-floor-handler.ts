@@ -1,15 +1,17 @@
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { roleSessionName } from '../lambda/contract/iam-identifiers';
 
 /**
  * The benchmark's SDK floor (section 9): a handler that makes only the AWS calls of the collector's
  * first request -- GetSecretValue of `WRITE_KEYS_SECRET_ARN`, AssumeRole of the first destination's
- * writer role (with its external ID) and one PutRecords of the request's events -- with the same SDK
+ * writer role (with its external ID and the session name its trust policy asks for) and one PutRecords of the request's events -- with the same SDK
  * clients and bundle settings, and nothing else: no validation, envelope, logging or metrics. What
  * the collector's cold start costs beyond this is its own.
  */
 interface Destination {
+  readonly id: string;
   readonly streamName: string;
   readonly region: string;
   readonly roleArn: string;
@@ -26,7 +28,8 @@ const kinesis = new KinesisClient({
   credentials: fromTemporaryCredentials({
     params: {
       RoleArn: destination.roleArn,
-      RoleSessionName: 'sdk-floor',
+      // The session name the writer role's trust policy asks for (lambda/contract/iam-identifiers.ts).
+      RoleSessionName: roleSessionName(destination.id),
       DurationSeconds: 3600,
       ...(destination.externalId === undefined ? {} : { ExternalId: destination.externalId }),
     },
