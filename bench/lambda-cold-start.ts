@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { LAZY_MODULE_NAMES } from '../lambda/contract/lazy-modules';
@@ -105,6 +114,17 @@ async function writeSdkFloorFunction(assetDir: string): Promise<string> {
 /** The variable naming the asset's exec wrapper, and the wrapper's file in the asset. */
 const EXEC_WRAPPER_VARIABLE = 'AWS_LAMBDA_EXEC_WRAPPER';
 const EXEC_WRAPPER_FILE = 'exec-wrapper.sh';
+
+/**
+ * The cases in the order of round `run`: the rows without CPU quota rotated by one place per round,
+ * so that no row always runs first (the first process after the CPU-quota rows was measured slower,
+ * whichever it was), then the CPU-quota rows in their order.
+ */
+export function roundOrder<T extends { readonly cpuQuota: boolean }>(cases: readonly T[], run: number): T[] {
+  const free = cases.filter((entry) => !entry.cpuQuota);
+  const shift = free.length === 0 ? 0 : run % free.length;
+  return [...free.slice(shift), ...free.slice(0, shift), ...cases.filter((entry) => entry.cpuQuota)];
+}
 
 /** A handler that does nothing: the runtime's own start-up, the baseline of every cold start. */
 function writeTrivialFunction(): string {
@@ -217,7 +237,7 @@ export async function measureLambdaColdStarts(options: {
         `cold-start-${++requests}`,
       );
     for (let run = 0; run < options.runs; run++) {
-      for (const entry of cases) {
+      for (const entry of roundOrder(cases, run)) {
         const lambda = await startLambdaProcess({
           codeDir: codeDirs[entry.function],
           handler: entry.function === 'collector' ? deployed.fn.handler : 'index.handler',
@@ -227,6 +247,7 @@ export async function measureLambdaColdStarts(options: {
           initTimeoutMs: 120_000,
         });
         try {
+          assertStartedAsMeant(entry, lambda.pid);
           const first = await lambda.invoke(event(), { timeoutMs: 30_000 });
           assertAccepted(entry, first.outcome, first.body);
           const warm: number[] = [];
@@ -326,6 +347,16 @@ function assertStatus(entry: Case, status: number, outcome: string, body: string
   const answer = outcome === 'response' ? (JSON.parse(body) as { statusCode?: number }) : undefined;
   if (answer?.statusCode !== status)
     throw new Error(`${entry.label}: invocation answered ${outcome} ${body}`);
+}
+
+/** The row's Node runs with `--expose-gc` exactly when it runs as the managed runtime starts it (no exec wrapper). */
+function assertStartedAsMeant(entry: Case, pid: number): void {
+  const exposed = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--expose-gc');
+  const meant = entry.function === 'trivial' || entry.withoutExecWrapper === true;
+  if (exposed !== meant)
+    throw new Error(
+      `${entry.label}: Node runs ${exposed ? 'with' : 'without'} --expose-gc, not as the row means`,
+    );
 }
 
 function assertAccepted(entry: Case, outcome: string, body: string): void {

@@ -113,6 +113,20 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     ]);
   });
 
+  it('loads built-in modules with require(), not import(): no ES module facade of node:http that would load undici on the first request', () => {
+    // Arrange: the SDK's HTTP handler writes import("node:http"); esbuild's supported dynamic-import=false rewrites it.
+    const bundles = ['index.js', ...LAZY_MODULE_NAMES.map((name) => `${name}.js`)].map((name) => [
+      name,
+      readFileSync(join(deployed.assetDir as string, name), 'utf8'),
+    ]);
+
+    // Assess
+    for (const [name, code] of bundles) {
+      expect([name, code?.match(/\bimport\(\s*["'](?:node:)?[a-z_/]+["']\s*\)/g) ?? []]).toEqual([name, []]);
+    }
+    expect(bundles[0]?.[1]).toContain('require("node:http")');
+  });
+
   it("leaves the SDK's profile, SSO, login and web-identity credential providers out of the bundle: the environment's credentials only", () => {
     // Arrange: each provider logs its own name at debug level, words minification keeps.
     const asset = (name: string) => readFileSync(join(deployed.assetDir as string, name), 'utf8');

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CpuQuotaCgroup } from './cpu-quota-cgroup';
@@ -243,7 +243,7 @@ export function bootstrapCommand(
   const wrapper = options.environment?.AWS_LAMBDA_EXEC_WRAPPER;
   if (wrapper === undefined || wrapper === '') return { command: node, args: [...nodeArgs] };
   const path = wrapper.startsWith('/var/task/')
-    ? join(options.codeDir, wrapper.slice('/var/task/'.length))
+    ? resolve(options.codeDir, wrapper.slice('/var/task/'.length))
     : wrapper;
   try {
     accessSync(path, constants.X_OK);
