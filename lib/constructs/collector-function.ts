@@ -104,7 +104,7 @@ const RUNTIME = lambda.Runtime.NODEJS_24_X;
  *   `import()`; kept as `import()` in a CommonJS bundle, Node builds an ES module facade of the built-in,
  *   which reads every export, and one of them lazily loads Node's bundled undici: ~30 ms of the first
  *   invocation. As `require()` (what esbuild writes instead) it costs nothing extra.
- * - `alias: @aws-sdk/credential-provider-node`: lambda/runtime/env-credentials.ts, the environment only
+ * - `alias: @aws-sdk/credential-provider-node`: lambda/cold-start/env-credentials.ts, the environment only
  *   (where Lambda puts the function's credentials) instead of the SDK's whole default chain: ~100 KB less
  *   of `index.js` to compile at every cold start.
  */
@@ -115,7 +115,7 @@ export const ESBUILD_SETTINGS = {
   keepNames: false,
   mainFields: ['module', 'main'],
   supported: { 'dynamic-import': false },
-  alias: { '@aws-sdk/credential-provider-node': 'lambda/runtime/env-credentials.ts' },
+  alias: { '@aws-sdk/credential-provider-node': 'lambda/cold-start/env-credentials.ts' },
 } as const;
 
 /**
@@ -123,7 +123,7 @@ export const ESBUILD_SETTINGS = {
  * starts the runtime without `--expose-gc`, so Node uses the code cache it embeds for its built-in
  * modules (why in the script).
  */
-const EXEC_WRAPPER = { source: 'lambda/runtime/exec-wrapper.sh', file: 'exec-wrapper.sh' } as const;
+const EXEC_WRAPPER = { source: 'lambda/cold-start/exec-wrapper.sh', file: 'exec-wrapper.sh' } as const;
 
 /**
  * esbuild's flags for {@link ESBUILD_SETTINGS}' `supported` and `alias`, alias paths under `projectRoot`

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const WRAPPER = join(__dirname, '..', '..', '..', 'lambda', 'runtime', 'exec-wrapper.sh');
+const WRAPPER = join(__dirname, '..', '..', '..', 'lambda', 'cold-start', 'exec-wrapper.sh');
 
 /** Runs the wrapper as Lambda does (`wrapper <command> <args...>`), with printf as the command. */
 function argumentsPassedOn(args: readonly string[]): string[] {
@@ -11,7 +11,7 @@ function argumentsPassedOn(args: readonly string[]): string[] {
   return run.stdout.trim().split('\n');
 }
 
-describe('lambda/runtime/exec-wrapper.sh (AWS_LAMBDA_EXEC_WRAPPER)', () => {
+describe('lambda/cold-start/exec-wrapper.sh (AWS_LAMBDA_EXEC_WRAPPER)', () => {
   it('starts the command it is given without --expose-gc, keeping every other argument in order', () => {
     expect(
       argumentsPassedOn([
