@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** The whole body of a request a test server received. */
 export async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -47,4 +47,30 @@ export function forwardRequest(
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+/**
+ * Forwards a request (see {@link forwardRequest}) and answers the front's own client with what the
+ * upstream answered; resolves whether it was passed back. If the upstream cannot be reached, the
+ * client's connection is destroyed, as a dead upstream would leave it.
+ */
+export async function relayRequest(
+  upstream: string,
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+): Promise<boolean> {
+  try {
+    const answer = await forwardRequest(upstream, request, body);
+    response
+      .writeHead(
+        answer.status,
+        answer.contentType === undefined ? {} : { 'content-type': answer.contentType },
+      )
+      .end(answer.body);
+    return true;
+  } catch {
+    response.destroy();
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forwardRequest, readBody } from './forward-request';
+import { readBody, relayRequest } from './forward-request';
 
 /** What the front does with one call, decided when it arrives. */
 export type HoldingFrontAnswer = 'pass' | 'hold';
@@ -55,18 +55,9 @@ export async function startHoldingFront(
     const answer = decide(arrivals);
     wake();
     if (answer === 'hold') await new Promise<void>((resolve) => held.push(resolve));
-    try {
-      const forwarded = await forwardRequest(upstream, request, body);
-      response
-        .writeHead(
-          forwarded.status,
-          forwarded.contentType === undefined ? {} : { 'content-type': forwarded.contentType },
-        )
-        .end(forwarded.body);
+    if (await relayRequest(upstream, request, body, response)) {
       answers++;
       wake();
-    } catch {
-      response.destroy();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forwardRequest, readBody } from './forward-request';
+import { readBody, relayRequest } from './forward-request';
 
 /** What the front does with each STS call: pass it on, refuse it as IAM would, or fail it as an outage. */
 export type StsFrontMode = 'pass' | 'refuse' | 'fail';
@@ -44,17 +44,7 @@ export async function startStsFaultFront(upstream: string): Promise<StsFaultFron
       response.end(errorXml('Receiver', 'InternalFailure', 'STS is unavailable (injected)'));
       return;
     }
-    try {
-      const answer = await forwardRequest(upstream, request, body);
-      response
-        .writeHead(
-          answer.status,
-          answer.contentType === undefined ? {} : { 'content-type': answer.contentType },
-        )
-        .end(answer.body);
-    } catch {
-      response.destroy();
-    }
+    await relayRequest(upstream, request, body, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const front: StsFaultFront = {
