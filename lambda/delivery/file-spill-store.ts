@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failEveryItem } from './retry-until-deadline';
-import { type SpilledRecord, type SpillReport, type SpillStore, toSpillMessage } from './spill-store';
+import { type SpilledRecord, type SpillReport, type SpillStore, spillMessageBody } from './spill-store';
 
 /** Spill files end with this; a file being written has `.tmp` after it until it is complete. */
 export const SPILL_FILE_SUFFIX = '.jsonl';
@@ -13,6 +13,11 @@ export const SPILL_FILE_SUFFIX = '.jsonl';
  */
 export function newSpillFileName(): string {
   return `spill-${Date.now()}-${randomUUID()}${SPILL_FILE_SUFFIX}`;
+}
+
+/** The text of a spill file holding `lines`: spill message bodies, one per line (JSON Lines). */
+export function spillFileText(lines: readonly string[]): string {
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /**
@@ -51,7 +56,7 @@ export class FileSpillStore implements SpillStore {
 
   async spill(records: readonly SpilledRecord[], _deadline: number): Promise<SpillReport> {
     if (records.length === 0) return { failed: [] };
-    const text = records.map((record) => `${JSON.stringify(toSpillMessage(record))}\n`).join('');
+    const text = spillFileText(records.map(spillMessageBody));
     const name = newSpillFileName();
     try {
       this.ready ??= mkdir(this.directory, { recursive: true });

@@ -60,6 +60,11 @@ export function toSpillMessage(record: SpilledRecord): SpillMessage {
   };
 }
 
+/** A record as the body of its spill message (an SQS message, a line of a spill file): {@link fromSpillMessage} reads it back. */
+export function spillMessageBody(record: SpilledRecord): string {
+  return JSON.stringify(toSpillMessage(record));
+}
+
 /** A spill message cannot be read back (not JSON, a field missing or of the wrong type). */
 export class InvalidSpillMessageError extends Error {
   override readonly name = 'InvalidSpillMessageError';

@@ -12,7 +12,7 @@ import {
   type SpillFailure,
   type SpillReport,
   type SpillStore,
-  toSpillMessage,
+  spillMessageBody,
 } from './spill-store';
 
 /** SendMessageBatch limits: 10 messages per call. */
@@ -59,7 +59,7 @@ export class SqsSpillStore implements SpillStore {
   }
 
   async spill(records: readonly SpilledRecord[], deadline: number): Promise<SpillReport> {
-    const bodies = records.map((record) => JSON.stringify(toSpillMessage(record)));
+    const bodies = records.map(spillMessageBody);
     const sizes = bodies.map((body) => Buffer.byteLength(body, 'utf8'));
     const failed: SpillFailure[] = [];
     const pending: number[] = [];

@@ -1,7 +1,12 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { newSpillFileName, SPILL_FILE_SUFFIX, writeDurably } from '../../lambda/delivery/file-spill-store';
-import { fromSpillMessage, type SpilledRecord, toSpillMessage } from '../../lambda/delivery/spill-store';
+import {
+  newSpillFileName,
+  SPILL_FILE_SUFFIX,
+  spillFileText,
+  writeDurably,
+} from '../../lambda/delivery/file-spill-store';
+import { fromSpillMessage, type SpilledRecord, spillMessageBody } from '../../lambda/delivery/spill-store';
 import type { SpillLease, SpillSource } from './spill-redrive';
 
 /** One complete spill file and its records, in order. */
@@ -10,38 +15,45 @@ export interface SpillFile {
   readonly records: readonly SpilledRecord[];
 }
 
-/** The complete spill files in `directory`, oldest first (none if it does not exist). */
-export async function readSpillFiles(directory: string): Promise<SpillFile[]> {
-  let names: string[];
+/** The names of the complete spill files in `directory`, oldest first (none if it does not exist). */
+async function spillFileNames(directory: string): Promise<string[]> {
   try {
-    names = await readdir(directory);
+    return (await readdir(directory)).filter((name) => name.endsWith(SPILL_FILE_SUFFIX)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** The non-blank lines of one spill file: one spill message body each. */
+async function spillFileLines(directory: string, name: string): Promise<string[]> {
+  const text = await readFile(join(directory, name), 'utf8');
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** The complete spill files in `directory`, oldest first (none if it does not exist). */
+export async function readSpillFiles(directory: string): Promise<SpillFile[]> {
   const files: SpillFile[] = [];
-  for (const name of names.filter((entry) => entry.endsWith(SPILL_FILE_SUFFIX)).sort()) {
-    const text = await readFile(join(directory, name), 'utf8');
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    files.push({ name, records: lines.map(fromSpillMessage) });
+  for (const name of await spillFileNames(directory)) {
+    files.push({ name, records: (await spillFileLines(directory, name)).map(fromSpillMessage) });
   }
   return files;
 }
 
 /**
- * Replaces a spill file by the records still to keep: deleted when none are left, else a new
- * complete file is written first and only then the old one removed (a crash in between leaves
- * both, and the redrive skips the duplicates by event id).
+ * Replaces a spill file by the records still to keep, and the lines that could not be read (kept
+ * byte for byte, for a person to look at): deleted when nothing is left, else a new complete file is
+ * written first and only then the old one removed (a crash in between leaves both, and the redrive
+ * skips the duplicates by event id).
  */
 export async function rewriteSpillFile(
   directory: string,
   name: string,
   keep: readonly SpilledRecord[],
+  unreadableLines: readonly string[] = [],
 ): Promise<void> {
-  if (keep.length > 0) {
-    const text = keep.map((record) => `${JSON.stringify(toSpillMessage(record))}\n`).join('');
-    await writeDurably(directory, newSpillFileName(), text);
-  }
+  const lines = [...keep.map(spillMessageBody), ...unreadableLines];
+  if (lines.length > 0) await writeDurably(directory, newSpillFileName(), spillFileText(lines));
   await unlink(join(directory, name));
 }
 
@@ -57,18 +69,10 @@ export class FileSpillSource implements SpillSource {
   }
 
   async next(): Promise<SpillLease | undefined> {
-    this.files ??= readdir(this.directory).then(
-      (names) => names.filter((name) => name.endsWith(SPILL_FILE_SUFFIX)).sort(),
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return [];
-        throw error;
-      },
-    );
+    this.files ??= spillFileNames(this.directory);
     const name = (await this.files).shift();
     if (name === undefined) return undefined;
-    const lines = (await readFile(join(this.directory, name), 'utf8'))
-      .split('\n')
-      .filter((line) => line.trim() !== '');
+    const lines = await spillFileLines(this.directory, name);
     const records: SpilledRecord[] = [];
     const unreadableLines: string[] = [];
     for (const line of lines) {
@@ -84,16 +88,7 @@ export class FileSpillSource implements SpillSource {
       settle: async (done) => {
         const finished = new Set(done);
         const keep = records.filter((_, index) => !finished.has(index));
-        if (unreadableLines.length === 0) {
-          await rewriteSpillFile(this.directory, name, keep);
-          return;
-        }
-        // Unreadable lines stay, byte for byte, for a person to look at.
-        const text = [...keep.map((record) => JSON.stringify(toSpillMessage(record))), ...unreadableLines]
-          .map((line) => `${line}\n`)
-          .join('');
-        await writeDurably(this.directory, newSpillFileName(), text);
-        await unlink(join(this.directory, name));
+        await rewriteSpillFile(this.directory, name, keep, unreadableLines);
       },
     };
   }
