@@ -13,6 +13,7 @@ import {
 } from '../../tools/lambda-runtime/lambda-process';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
+import { refusePutRecords } from '../support/h2c-proxy';
 import { startHoldingFront } from '../support/holding-front';
 import { startTestSsm } from '../support/ssm-server';
 
@@ -324,10 +325,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     it('spills the first request to the queue of SPILL_QUEUE_URL when the stream refuses it (the SQS client is in index.js)', async () => {
       // Prepare: a new container whose stream refuses every PutRecords call.
       const fn = await startFunction(deployed.env);
-      deployed.kinesisFront.inject = (target) =>
-        target.endsWith('.PutRecords')
-          ? { status: 400, type: 'AccessDeniedException', message: 'not authorized (injected)' }
-          : undefined;
+      deployed.kinesisFront.inject = refusePutRecords;
       try {
         // Act
         const answer = await sendBatch(fn.url, WRITE_KEY, trackBatch('bundle-spill', 3));

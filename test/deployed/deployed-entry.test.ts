@@ -3,6 +3,7 @@ import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { type CapturedOutput, captureOutput } from '../support/assume-role-collector';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
+import { refusePutRecords } from '../support/h2c-proxy';
 
 const EXTERNAL_ID = 'ext-deployed-entry-7731';
 const WRITE_KEY = 'deployed-write-key';
@@ -87,10 +88,7 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
 
   it('spills to the SQS queue of SPILL_QUEUE_URL and answers 200 when the stream refuses the write', async () => {
     // Prepare: the stream refuses every PutRecords call (the writer role lost its permission).
-    deployed.kinesisFront.inject = (target) =>
-      target.endsWith('.PutRecords')
-        ? { status: 400, type: 'AccessDeniedException', message: 'not authorized (injected)' }
-        : undefined;
+    deployed.kinesisFront.inject = refusePutRecords;
     try {
       // Act
       const answer = await sendBatch(collector.url, WRITE_KEY, trackBatch('entry-spill', 3));

@@ -14,6 +14,16 @@ export interface InjectedResponse {
   readonly message: string;
 }
 
+/**
+ * An {@link H2cProxy.inject} that refuses every PutRecords call with `AccessDeniedException`, as
+ * Kinesis does when the writer role has lost its permission: a permanent fault, so the collector spills.
+ */
+export function refusePutRecords(target: string): InjectedResponse | undefined {
+  return target.endsWith('.PutRecords')
+    ? { status: 400, type: 'AccessDeniedException', message: 'not authorized (injected)' }
+    : undefined;
+}
+
 export interface H2cProxy {
   /** `http://127.0.0.1:<port>`, spoken to with HTTP/2 over cleartext (prior knowledge). */
   readonly url: string;
