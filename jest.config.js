@@ -8,4 +8,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 30000,
+  // Every run writes each test file's duration to test-durations.json and prints the slowest ten
+  // (the 240 s budget of issue 32; test/README.md).
+  reporters: ['default', '<rootDir>/test/support/durations-reporter.js'],
 };
