@@ -7,6 +7,9 @@ module.exports = {
   // @middy/* 6.x ships ESM only: let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // One CDK synth per topology per run, shared through a temporary directory (test/support/synth-cache.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   // Every run writes each test file's duration to test-durations.json and prints the slowest ten
   // (the 240 s budget of issue 32; test/README.md).

@@ -10,11 +10,12 @@ import { ensureStream } from '../../local/streams';
 import { LOCAL_ACCOUNT_ID, type PolicyDocument, type SynthesizedWriterRole } from '../../local/trust-policy';
 import { type DeployedValues, resolvedOutputs, resolveIntrinsics } from '../lib/support/resolve-intrinsics';
 import { onlyLogicalId } from '../lib/support/template-assertions';
-import { buildTestApp, PROJECT_ROOT, templateOf } from '../lib/support/test-app';
+import { PROJECT_ROOT } from '../lib/support/test-app';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
 import { startTestSqs, type TestSqs } from './sqs-server';
 import { type RawRecord, readAllRecords, readRawRecords, type StoredRecord } from './stream-reader';
+import { topologyTemplates } from './synth-cache';
 import { startTestKinesis } from './test-collector';
 
 const REGION = 'us-east-1';
@@ -154,16 +155,15 @@ interface Synthesized {
 /** The same-account topology, from cdk.json's context plus the external ID, as `cdk synth` builds it. */
 async function synthesize(options: DeployedEnvironmentOptions): Promise<Synthesized> {
   if (options.bundleInto === undefined) {
-    const deployment = buildTestApp({ externalIds: options.externalId });
-    const { streamStack, collectorStack } = deployment;
-    if (streamStack === undefined || collectorStack === undefined) {
+    const { stream, collector } = topologyTemplates({ externalIds: options.externalId });
+    if (stream === undefined || collector === undefined) {
       throw new Error('the same-account topology synthesized no stream or collector stack');
     }
     return {
-      streamStack,
-      collectorStack,
-      streamTemplate: templateOf(streamStack),
-      collectorTemplate: templateOf(collectorStack),
+      streamStack: { stackName: stream.stackName },
+      collectorStack: { stackName: collector.stackName },
+      streamTemplate: stream.template,
+      collectorTemplate: collector.template,
     };
   }
   return synthesizeWithCli(options.externalId, options.bundleInto);
