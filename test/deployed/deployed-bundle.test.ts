@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
@@ -11,13 +10,15 @@ import {
   runtimeNodeFlags,
   startLambdaProcess,
 } from '../../tools/lambda-runtime/lambda-process';
+import { SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 import { refusePutRecords } from '../support/h2c-proxy';
 import { startHoldingFront } from '../support/holding-front';
 import { startTestSsm } from '../support/ssm-server';
 
-const EXTERNAL_ID = 'ext-deployed-bundle-4417';
+/** The external ID of the CLI synth this file shares with test/lib/cdk-synth-cli.test.ts (one per run). */
+const EXTERNAL_ID = SHARED_CLI_EXTERNAL_ID;
 const WRITE_KEY = 'bundle-write-key';
 
 /** A string only each lazy module's code holds (an API target, a library's own words). */
@@ -35,15 +36,13 @@ const ONLY_IN: Record<LazyModuleName, string> = {
  * function through the Runtime API one event at a time, as Lambda does.
  */
 describe('the bundled asset under the Lambda runtime interface client on Node 24', () => {
-  let outdir: string;
   let deployed: DeployedEnvironment;
   let lambda: LambdaProcess;
   let collector: ApiGatewayServer;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), 'deployed-bundle-'));
-    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundleInto: outdir });
+    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundled: true });
     deployed.putWriteKeys(WRITE_KEY);
     lambda = await startLambdaProcess({
       codeDir: deployed.assetDir as string,
@@ -68,7 +67,6 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     await collector?.close();
     await lambda?.stop();
     await deployed?.stop();
-    if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
   });
 
   it('initialises the cloud-assembly bundle on Node 24 and asks for its first event', () => {
