@@ -1,10 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { SYNTH_CACHE_DIR_ENV } from './synth-cache-dir';
+import { oncePerRun } from './once-per-run';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 
@@ -62,33 +59,16 @@ function run(context: Record<string, string>, outdir: string): Promise<Omit<CliS
 
 /**
  * `npx cdk synth` with `context` as CI and a deploy run it (the pinned CLI, cdk.json's app and
- * context, esbuild bundling, cdk-nag), once per context per jest run: the first test file asking
- * runs it into the run's cache directory (test/support/synth-cache.ts), a file asking meanwhile in
- * another worker waits for that run, later ones read its result. The cloud assembly is shared:
- * read it, do not write into it. `dir` (the caller's, e.g. a benchmark's work directory) wins;
- * outside jest's global setup and without `dir`, each call synthesizes into a new temporary directory.
+ * context, esbuild bundling, cdk-nag), once per context per jest run (test/support/once-per-run.ts):
+ * the first test file asking runs it, a file asking meanwhile in another worker waits for that run,
+ * later ones read its result. The cloud assembly is shared: read it, do not write into it. `dir`
+ * (the caller's, e.g. a benchmark's work directory) wins; outside jest's global setup and without
+ * `dir`, each call synthesizes into a new temporary directory.
  */
-export async function cliSynth(context: Record<string, string>, dir?: string): Promise<CliSynth> {
-  const into = dir ?? process.env[SYNTH_CACHE_DIR_ENV] ?? mkdtempSync(join(tmpdir(), 'kef-cli-synth-'));
-  const key = keyOf(context);
-  const outdir = join(into, `cli-${key}`);
-  const resultFile = join(into, `cli-${key}.json`);
-  const lock = join(into, `cli-${key}.lock`);
-  const deadline = Date.now() + CLI_SYNTH_TIMEOUT_MS + 30_000;
-  while (!existsSync(resultFile)) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Another worker is running this synth: wait for its result.
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for another worker's cdk synth (${lock})`);
-      await sleep(250);
-      continue;
-    }
-    const result = await run(context, outdir);
-    // Written whole under another name, then renamed: a waiting worker never reads half a file.
-    writeFileSync(`${resultFile}.partial`, JSON.stringify(result));
-    renameSync(`${resultFile}.partial`, resultFile);
-  }
-  return { outdir, ...(JSON.parse(readFileSync(resultFile, 'utf8')) as Omit<CliSynth, 'outdir'>) };
+export function cliSynth(context: Record<string, string>, dir?: string): Promise<CliSynth> {
+  return oncePerRun(
+    `cli-synth-${keyOf(context)}`,
+    async (outdir) => ({ outdir, ...(await run(context, outdir)) }),
+    { waitMs: CLI_SYNTH_TIMEOUT_MS + 30_000, ...(dir === undefined ? {} : { dir }) },
+  );
 }
