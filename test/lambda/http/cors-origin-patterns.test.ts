@@ -1,9 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parseRuntimeConfig } from '../../../lambda/config/runtime-config';
-import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
+import { KinesisRecordWriter } from '../../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../../lambda/handler';
 import { OriginAllowlist } from '../../../lambda/http/cors';
+import { ensureStream } from '../../../local/streams';
+import { readAllRecords } from '../../support/stream-reader';
+import { useTestKinesis } from '../../support/test-collector';
 
 const PATTERN = 'https://*.example.com';
 
@@ -42,32 +45,38 @@ describe('an allowed origin pattern against hostile origins', () => {
   });
 });
 
-/** A writer that keeps what it is given. */
-class KeptRecords implements RecordWriter {
-  readonly records: OutgoingRecord[] = [];
-  async write(records: readonly OutgoingRecord[]): Promise<WriteReport> {
-    this.records.push(...records);
-    return { failed: [], calls: 1 };
-  }
-}
-
 describe('the collector refuses a hostile origin a source’s pattern does not allow', () => {
-  const writer = new KeptRecords();
-  const handler = createHandler({
-    config: parseRuntimeConfig({
-      sources: [
-        { id: 'shop', writeKeys: ['shop-key'], destinations: ['d'], allowedOrigins: [PATTERN] },
-        {
-          id: 'blog',
-          writeKeys: ['blog-key'],
-          destinations: ['d'],
-          allowedOrigins: ['https://blog.example.net'],
-        },
-      ],
-      destinations: [{ id: 'd', streamName: 'events', region: 'us-east-1' }],
-    }),
-    writers: new Map([['d', writer]]),
-    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  const kinesis = useTestKinesis();
+  const STREAM = 'cors-events';
+  const written = async () => (await readAllRecords(kinesis.client, STREAM)).length;
+  let handler: ReturnType<typeof createHandler>;
+  beforeAll(async () => {
+    await ensureStream(kinesis.client, STREAM, 1);
+    handler = createHandler({
+      config: parseRuntimeConfig({
+        sources: [
+          { id: 'shop', writeKeys: ['shop-key'], destinations: ['d'], allowedOrigins: [PATTERN] },
+          {
+            id: 'blog',
+            writeKeys: ['blog-key'],
+            destinations: ['d'],
+            allowedOrigins: ['https://blog.example.net'],
+          },
+        ],
+        destinations: [{ id: 'd', streamName: STREAM, region: 'us-east-1' }],
+      }),
+      writers: new Map([
+        [
+          'd',
+          new KinesisRecordWriter({
+            client: kinesis.client,
+            streamName: STREAM,
+            backoff: { baseDelayMs: 10, maxDelayMs: 100 },
+          }),
+        ],
+      ]),
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    });
   });
   const send = async (key: string, origin: string) =>
     (await handler(
@@ -91,7 +100,7 @@ describe('the collector refuses a hostile origin a source’s pattern does not a
     )) as APIGatewayProxyStructuredResultV2;
 
   it('answers 403 and writes nothing for a suffix trick, an extra label or the other scheme', async () => {
-    const before = writer.records.length;
+    const before = await written();
     const answers = [];
     for (const origin of [
       'https://shop.example.com.evil.net',
@@ -102,11 +111,14 @@ describe('the collector refuses a hostile origin a source’s pattern does not a
     }
 
     expect(answers).toEqual([403, 403, 403]);
-    expect(writer.records.length).toBe(before);
+    expect(await written()).toBe(before);
   });
 
-  it('answers 200 to an origin the pattern allows', async () => {
+  it('answers 200 to an origin the pattern allows, and writes the event', async () => {
+    const before = await written();
+
     expect((await send('shop-key', 'https://shop.example.com')).statusCode).toBe(200);
+    expect(await written()).toBe(before + 1);
   });
 
   it('answers 403 to an origin another source allows, not this one', async () => {

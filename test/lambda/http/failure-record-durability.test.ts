@@ -1,22 +1,27 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { parseRuntimeConfig, type RuntimeSource } from '../../../lambda/config/runtime-config';
+import { KinesisRecordWriter } from '../../../lambda/delivery/kinesis-record-writer';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
 import { createCollectorApi } from '../../../lambda/http/collector-api';
 import { outcomeResponse } from '../../../lambda/http/outcome-response';
 import { Ingest } from '../../../lambda/ingest/ingest';
 import type { DimensionedMetricSink, MetricSink } from '../../../lambda/observability/metric-sink';
+import { ensureStream } from '../../../local/streams';
+import { readAllRecords } from '../../support/stream-reader';
+import { useTestKinesis } from '../../support/test-collector';
 
 const KEY = 'durability-key';
 const CONTEXT = { getRemainingTimeInMillis: () => 10_000, awsRequestId: 'durability' } as unknown as Context;
 
+const kinesis = useTestKinesis();
+let streams = 0;
+
 /**
- * A stream double: keeps what it is given, unless told to refuse (per call, with an error code),
- * throw, or hold every write until released. Only here to force faults; the happy path is tested
- * against kinesalite elsewhere.
+ * A kinesalite stream's writer with faults to force: it refuses (per call, with an error code),
+ * throws, or holds every write until released when told to, and writes to the stream otherwise.
  */
-class StreamDouble implements RecordWriter {
-  readonly records: OutgoingRecord[] = [];
+class FaultyStream implements RecordWriter {
   calls = 0;
   refuse: (call: number) => string | undefined = () => undefined;
   throwOn: (call: number) => Error | undefined = () => undefined;
@@ -33,7 +38,9 @@ class StreamDouble implements RecordWriter {
     this.releaseHeld();
   }
 
-  async write(records: readonly OutgoingRecord[]): Promise<WriteReport> {
+  constructor(readonly streamName: string) {}
+
+  async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
     const call = ++this.calls;
     await this.held;
     const error = this.throwOn(call);
@@ -45,12 +52,16 @@ class StreamDouble implements RecordWriter {
         calls: 1,
       };
     }
-    this.records.push(...records);
-    return { failed: [], calls: 1 };
+    return new KinesisRecordWriter({
+      client: kinesis.client,
+      streamName: this.streamName,
+      backoff: { baseDelayMs: 10, maxDelayMs: 100 },
+    }).write(records, deadline);
   }
 
-  json(): Record<string, unknown>[] {
-    return this.records.map((record) => JSON.parse(Buffer.from(record.data).toString('utf8')));
+  /** What the stream holds. */
+  async json(): Promise<Record<string, unknown>[]> {
+    return (await readAllRecords(kinesis.client, this.streamName)).map((record) => record.json);
   }
 }
 
@@ -76,19 +87,31 @@ class RecordingSink implements MetricSink {
   }
 }
 
-/** A collector whose source writes to `destinations` (ids `a`, `b`, ...), each with a failed-events stream. */
-function collector(destinationIds: readonly string[] = ['a']) {
+/**
+ * A collector whose source writes to `destinations` (ids `a`, `b`, ...), each a fresh one-shard
+ * stream of kinesalite with its failed-events stream.
+ */
+async function collector(destinationIds: readonly string[] = ['a']) {
+  const prefix = `durability-${++streams}`;
   const config = parseRuntimeConfig({
     sources: [{ id: 'web', writeKeys: [KEY], destinations: [...destinationIds] }],
     destinations: destinationIds.map((id) => ({
       id,
-      streamName: `${id}-events`,
+      streamName: `${prefix}-${id}`,
       region: 'us-east-1',
-      failedStreamName: `${id}-events-failed`,
+      failedStreamName: `${prefix}-${id}-failed`,
     })),
   });
-  const main = new Map(destinationIds.map((id) => [id, new StreamDouble()]));
-  const failed = new Map(destinationIds.map((id) => [id, new StreamDouble()]));
+  const stream = async (name: string) => {
+    await ensureStream(kinesis.client, name, 1);
+    return new FaultyStream(name);
+  };
+  const main = new Map<string, FaultyStream>();
+  const failed = new Map<string, FaultyStream>();
+  for (const { id, streamName, failedStreamName } of config.destinations) {
+    main.set(id, await stream(streamName));
+    failed.set(id, await stream(failedStreamName as string));
+  }
   const metrics = new RecordingSink();
   const api = createCollectorApi({
     config,
@@ -120,8 +143,8 @@ function collector(destinationIds: readonly string[] = ['a']) {
     post,
     metrics,
     source: config.sources[0] as RuntimeSource,
-    main: (id = 'a') => main.get(id) as StreamDouble,
-    failed: (id = 'a') => failed.get(id) as StreamDouble,
+    main: (id = 'a') => main.get(id) as FaultyStream,
+    failed: (id = 'a') => failed.get(id) as FaultyStream,
   };
 }
 
@@ -157,7 +180,7 @@ const noIds = { type: 'track', messageId: 'no-ids', event: 'Signed Up' };
 describe('the failure record of a request that cannot be parsed (sent with a valid write key)', () => {
   it('answers 400 only once the body is durably in the failed-events stream, never before', async () => {
     // Prepare
-    const c = collector();
+    const c = await collector();
     c.failed().hold();
 
     // Act
@@ -168,7 +191,7 @@ describe('the failure record of a request that cannot be parsed (sent with a val
     // Assess
     expect(pendingWhileWriting).toBe(true);
     expect(await answer).toBe(400);
-    expect(c.failed().json()).toEqual([
+    expect(await c.failed().json()).toEqual([
       expect.objectContaining({
         raw: UNPARSEABLE,
         failure: expect.objectContaining({ code: 'unparseable' }),
@@ -177,21 +200,21 @@ describe('the failure record of a request that cannot be parsed (sent with a val
   });
 
   it('answers 503, not 400, when the failed-events stream refuses the body, so the SDK sends it again', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().refuse = () => 'InternalFailure';
 
     expect(await statusOf(c.post(UNPARSEABLE))).toBe(503);
   });
 
   it('answers 429 when the failed-events stream throttles the body', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().refuse = () => 'ProvisionedThroughputExceededException';
 
     expect(await statusOf(c.post(UNPARSEABLE))).toBe(429);
   });
 
   it('fails the request with the writer’s error, not a 400, when the failed-stream writer throws', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().throwOn = () => new Error('failed-stream writer broke');
 
     expect(await statusOf(c.post(UNPARSEABLE))).toBe('thrown: failed-stream writer broke');
@@ -199,8 +222,8 @@ describe('the failure record of a request that cannot be parsed (sent with a val
 
   it('keeps the body in the failed-events stream of every destination, and answers 503 when the second refuses it', async () => {
     // Prepare
-    const kept = collector(['a', 'b']);
-    const refusedBySecond = collector(['a', 'b']);
+    const kept = await collector(['a', 'b']);
+    const refusedBySecond = await collector(['a', 'b']);
     refusedBySecond.failed('b').refuse = () => 'InternalFailure';
 
     // Act
@@ -209,25 +232,15 @@ describe('the failure record of a request that cannot be parsed (sent with a val
 
     // Assess
     expect(keptStatus).toBe(400);
-    expect(
-      kept
-        .failed('a')
-        .json()
-        .map((r) => r.raw),
-    ).toEqual([UNPARSEABLE]);
-    expect(
-      kept
-        .failed('b')
-        .json()
-        .map((r) => r.raw),
-    ).toEqual([UNPARSEABLE]);
+    expect((await kept.failed('a').json()).map((r) => r.raw)).toEqual([UNPARSEABLE]);
+    expect((await kept.failed('b').json()).map((r) => r.raw)).toEqual([UNPARSEABLE]);
     expect(refusedStatus).toBe(503);
   });
 });
 
 describe('the failure records of refused events', () => {
   it('answers only once the refused event is durably in the failed-events stream, never before', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().hold();
 
     const answer = statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })));
@@ -236,65 +249,40 @@ describe('the failure records of refused events', () => {
 
     expect(pendingWhileWriting).toBe(true);
     expect(await answer).toBe(200);
-    expect(
-      c
-        .failed()
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['no-ids']);
+    expect((await c.failed().json()).map((r) => r.event_id)).toEqual(['no-ids']);
   });
 
   it('fails the request with the writer’s error, never a 200, when the failed-stream writer throws', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().throwOn = () => new Error('failed-stream writer broke');
 
     expect(await statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })))).toBe(
       'thrown: failed-stream writer broke',
     );
-    expect(
-      c
-        .main()
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['ok']);
+    expect((await c.main().json()).map((r) => r.event_id)).toEqual(['ok']);
   });
 
   it('writes each refused event to the failed-events stream of every destination of its source', async () => {
-    const c = collector(['a', 'b']);
+    const c = await collector(['a', 'b']);
 
     const status = await statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })));
 
     expect(status).toBe(200);
-    expect(
-      c
-        .failed('a')
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['no-ids']);
-    expect(
-      c
-        .failed('b')
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['no-ids']);
-    expect(
-      c
-        .main('b')
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['ok']);
+    expect((await c.failed('a').json()).map((r) => r.event_id)).toEqual(['no-ids']);
+    expect((await c.failed('b').json()).map((r) => r.event_id)).toEqual(['no-ids']);
+    expect((await c.main('b').json()).map((r) => r.event_id)).toEqual(['ok']);
   });
 
   it('answers 503 when the second destination’s failed-events stream refuses, though the first kept it', async () => {
-    const c = collector(['a', 'b']);
+    const c = await collector(['a', 'b']);
     c.failed('b').refuse = () => 'InternalFailure';
 
     expect(await statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })))).toBe(503);
-    expect(c.failed('a').json()).toHaveLength(1);
+    expect(await c.failed('a').json()).toHaveLength(1);
   });
 
   it('answers 503 when the first destination’s failed-events stream refuses, though the second kept it', async () => {
-    const c = collector(['a', 'b']);
+    const c = await collector(['a', 'b']);
     c.failed('a').refuse = () => 'InternalFailure';
 
     expect(await statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })))).toBe(503);
@@ -304,7 +292,7 @@ describe('the failure records of refused events', () => {
 describe('failure records in a request written in several ingest windows', () => {
   /** Ingest in windows of 2 messages, one at a time; a batch of 6 with a refused event in each window. */
   async function windows(refuseOnCall: number) {
-    const c = collector();
+    const c = await collector();
     c.failed().refuse = (call) => (call === refuseOnCall ? 'InternalFailure' : undefined);
     const ingest = new Ingest({
       writers: new Map([['a', c.main()]]),
@@ -339,17 +327,12 @@ describe('failure records in a request written in several ingest windows', () =>
   it('answers 503 when the first window’s failure record is refused and the later ones are kept', async () => {
     const { c, outcome } = await windows(1);
 
-    expect(
-      c
-        .failed()
-        .json()
-        .map((r) => r.event_id),
-    ).toEqual(['no-ids-1', 'no-ids-2']);
+    expect((await c.failed().json()).map((r) => r.event_id)).toEqual(['no-ids-1', 'no-ids-2']);
     expect(outcome).toMatchObject({ kind: 'undelivered', undelivered: [{ failedStream: true, count: 1 }] });
   });
 
   it('fails the request when the failed-stream writer throws in a later window', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().throwOn = (call) => (call === 2 ? new Error('broke in window 2') : undefined);
     const ingest = new Ingest({
       writers: new Map([['a', c.main()]]),
@@ -371,7 +354,7 @@ describe('failure records in a request written in several ingest windows', () =>
 
 describe('the FailedEvents metric (what the failed-rate alarm divides by EventsAccepted)', () => {
   it('is published in total and by code once refused events are durably kept', async () => {
-    const c = collector();
+    const c = await collector();
     const tooLarge = { ...valid, messageId: 'big', properties: { blob: 'x'.repeat(40_000) } };
 
     await statusOf(
@@ -389,7 +372,7 @@ describe('the FailedEvents metric (what the failed-rate alarm divides by EventsA
   });
 
   it('is published for a kept unparseable request, with code unparseable', async () => {
-    const c = collector();
+    const c = await collector();
 
     await statusOf(c.post(UNPARSEABLE));
 
@@ -400,7 +383,7 @@ describe('the FailedEvents metric (what the failed-rate alarm divides by EventsA
   });
 
   it('is not published when the failure records are not durable (the client sends them again)', async () => {
-    const c = collector();
+    const c = await collector();
     c.failed().refuse = () => 'InternalFailure';
 
     await statusOf(c.post(JSON.stringify({ batch: [valid, noIds] })));

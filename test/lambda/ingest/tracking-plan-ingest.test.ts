@@ -1,41 +1,44 @@
 import { createHash } from 'node:crypto';
 import { parseRuntimeConfig, type RuntimeSource } from '../../../lambda/config/runtime-config';
-import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
+import { KinesisRecordWriter } from '../../../lambda/delivery/kinesis-record-writer';
 import { Ingest, type IngestOutcome } from '../../../lambda/ingest/ingest';
+import { ensureStream } from '../../../local/streams';
+import { readAllRecords } from '../../support/stream-reader';
+import { useTestKinesis } from '../../support/test-collector';
 
-/** A writer that keeps what it is given (the stream itself is tested against kinesalite elsewhere). */
-class KeptRecords implements RecordWriter {
-  readonly records: OutgoingRecord[] = [];
-  async write(records: readonly OutgoingRecord[]): Promise<WriteReport> {
-    this.records.push(...records);
-    return { failed: [], calls: 1 };
-  }
-  json(): Record<string, unknown>[] {
-    return this.records.map((record) => JSON.parse(Buffer.from(record.data).toString('utf8')));
-  }
-}
+const kinesis = useTestKinesis();
+let streams = 0;
 
-/** A source as the configuration document gives it (parsed, defaults filled in), and one ingest. */
+/**
+ * A source as the configuration document gives it (parsed, defaults filled in), and one ingest
+ * written to kinesalite over HTTP: a fresh one-shard stream and its failed-events stream.
+ */
 async function ingestWith(source: Record<string, unknown>, messages: unknown[], sourceIp?: string) {
+  const stream = `plan-${++streams}`;
+  await ensureStream(kinesis.client, stream, 1);
+  await ensureStream(kinesis.client, `${stream}-failed`, 1);
   const config = parseRuntimeConfig({
     sources: [{ id: 'web', writeKeys: ['k'], destinations: ['d'], ...source }],
-    destinations: [{ id: 'd', streamName: 'events', region: 'us-east-1', failedStreamName: 'events-failed' }],
+    destinations: [
+      { id: 'd', streamName: stream, region: 'us-east-1', failedStreamName: `${stream}-failed` },
+    ],
   });
-  const main = new KeptRecords();
-  const failed = new KeptRecords();
+  const writer = (streamName: string) =>
+    new KinesisRecordWriter({ client: kinesis.client, streamName, backoff: config.delivery });
   const ingest = new Ingest({
-    writers: new Map([['d', main]]),
-    failedWriters: new Map([['d', failed]]),
+    writers: new Map([['d', writer(stream)]]),
+    failedWriters: new Map([['d', writer(`${stream}-failed`)]]),
     maxEventBytes: 32 * 1024,
   });
   const outcome: IngestOutcome = await ingest.ingest({
     source: config.sources[0] as RuntimeSource,
     messages,
     receivedAt: Date.parse('2026-12-06T12:00:00.000Z'),
-    deadline: Date.now() + 1000,
+    deadline: Date.now() + 5000,
     ...(sourceIp === undefined ? {} : { sourceIp }),
   });
-  return { outcome, main: main.json(), failed: failed.json() };
+  const read = async (name: string) => (await readAllRecords(kinesis.client, name)).map((r) => r.json);
+  return { outcome, main: await read(stream), failed: await read(`${stream}-failed`) };
 }
 
 const PLANNED = { 'Order Completed': { type: 'object', required: ['order_id'] } };
