@@ -22,11 +22,20 @@ let streams = 0;
  * throws, or holds every write until released when told to, and writes to the stream otherwise.
  */
 class FaultyStream implements RecordWriter {
+  private readonly stream: KinesisRecordWriter;
   calls = 0;
   refuse: (call: number) => string | undefined = () => undefined;
   throwOn: (call: number) => Error | undefined = () => undefined;
   private held: Promise<void> | undefined;
   private releaseHeld: () => void = () => undefined;
+
+  constructor(readonly streamName: string) {
+    this.stream = new KinesisRecordWriter({
+      client: kinesis.client,
+      streamName,
+      backoff: { baseDelayMs: 10, maxDelayMs: 100 },
+    });
+  }
 
   hold(): void {
     this.held = new Promise((resolve) => {
@@ -37,8 +46,6 @@ class FaultyStream implements RecordWriter {
   release(): void {
     this.releaseHeld();
   }
-
-  constructor(readonly streamName: string) {}
 
   async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
     const call = ++this.calls;
@@ -52,11 +59,7 @@ class FaultyStream implements RecordWriter {
         calls: 1,
       };
     }
-    return new KinesisRecordWriter({
-      client: kinesis.client,
-      streamName: this.streamName,
-      backoff: { baseDelayMs: 10, maxDelayMs: 100 },
-    }).write(records, deadline);
+    return this.stream.write(records, deadline);
   }
 
   /** What the stream holds. */
