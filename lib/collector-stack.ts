@@ -73,7 +73,10 @@ export class CollectorStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
-    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', { sourceId: config.sourceId });
+    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', {
+      sourceIds: [config.sourceId],
+      removalPolicy: config.retainWriteKeys ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     const rolePath = props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix);
     this.spill = new SpillQueue(this, 'Spill', {
       removalPolicy: config.retainSpillQueues ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

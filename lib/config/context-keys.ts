@@ -27,6 +27,7 @@ export const CONTEXT_DEFAULTS = {
   logLevel: COLLECTOR_FUNCTION_DEFAULTS.logLevel,
   logRetentionDays: COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays,
   retainSpillQueues: true,
+  retainWriteKeys: true,
   spillEncryption: 'SQS_MANAGED',
   accessLogSourceIp: false,
   failedEventsStream: true,

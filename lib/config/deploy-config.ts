@@ -146,6 +146,11 @@ export interface CollectorDeployConfig {
   readonly reservedConcurrency?: number;
   /** Keep the spill queues (and their key) when the stack is deleted or replaces them. */
   readonly retainSpillQueues: boolean;
+  /**
+   * Keep the write-keys secret when the stack is deleted or stops defining it (context key
+   * `retainWriteKeys`, default true): deleting it ends every SDK's key.
+   */
+  readonly retainWriteKeys: boolean;
   /** Encrypt the spill queues with a customer-managed key rather than the SQS-managed one. */
   readonly spillEncryption: 'sqs-managed' | 'customer-managed';
   /** Roles besides the collector's own that may read the spill queues (the redrive's). */
