@@ -11,6 +11,7 @@ import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
+import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
 
 export interface CollectorFunctionProps {
   /** The sources whose events the function takes, each with its destinations. */
@@ -326,6 +327,12 @@ export class CollectorFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    this.function.node.addValidation(
+      new LambdaEnvironmentSizeValidation(
+        this.function,
+        `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`,
+      ),
+    );
 
     if (props.tracing) {
       Validations.of(this.role).acknowledge({
