@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
@@ -129,6 +130,8 @@ export class CollectorStack extends Stack {
             ...(customDomain.certificateArn === undefined
               ? {}
               : { certificateArn: customDomain.certificateArn }),
+            ipAddressType:
+              customDomain.ipAddressType === 'ipv4' ? IpAddressType.IPV4 : IpAddressType.DUAL_STACK,
           });
     const action = alarmTopicAction(this, config.alarms);
     this.alarms = new CollectorAlarms(this, 'Alarms', {

@@ -40,6 +40,7 @@ export const CUSTOM_DOMAIN_CONTEXT_KEYS = [
   'hostedZoneName',
   'certificateArn',
   'disableExecuteApiEndpoint',
+  'ipAddressType',
 ] as const;
 
 /** Optional context keys without a default (docs/deploying.md lists them with the others). */

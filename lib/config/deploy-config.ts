@@ -117,6 +117,11 @@ export interface CustomDomainDeployConfig {
   readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
   /** An existing ACM certificate; `undefined`: a new one, validated by DNS in `hostedZone`. */
   readonly certificateArn?: string;
+  /**
+   * Who reaches the domain (context key `ipAddressType`): IPv4 and IPv6 (`dualstack`, with `A` and
+   * `AAAA` records) or IPv4 only (`ipv4`, `A` record only).
+   */
+  readonly ipAddressType: 'dualstack' | 'ipv4';
 }
 
 /** Settings of the collector stack (API Gateway HTTP API and Lambda). */

@@ -78,6 +78,7 @@ const CHANGES: Record<string, readonly [Record<string, string>, Record<string, s
     },
   ],
   disableExecuteApiEndpoint: [SAME_ACCOUNT, { ...DOMAIN, disableExecuteApiEndpoint: 'true' }],
+  ipAddressType: [SAME_ACCOUNT, { ...DOMAIN, ipAddressType: 'ipv4' }],
 };
 
 /** The secret's generation settings and logical id, as CloudFormation would receive them. */
