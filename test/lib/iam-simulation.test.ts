@@ -120,8 +120,9 @@ function collectorRoleId(template: Template): string {
       AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
     },
   });
-  const [id] = Object.keys(roles);
-  if (id === undefined) throw new Error('no Lambda role in the collector template');
+  // The collector function's role; the write-keys provisioner has a Lambda role too.
+  const [id] = Object.keys(roles).filter((roleId) => roleId.startsWith('CollectorRole'));
+  if (id === undefined) throw new Error('no collector function role in the collector template');
   return id;
 }
 
