@@ -35,6 +35,13 @@ export const WRITE_KEYS_PROVISIONER_ENTRY = path.join(
 );
 
 /**
+ * How the provisioner is bundled (esbuild, locally): minified, with the AWS SDK the Node.js runtime
+ * ships left out, since two Secrets Manager calls need no pinned copy; the bundle is a few KB
+ * (test/deployed/write-keys-provisioner-bundle.test.ts runs it).
+ */
+export const PROVISIONER_BUNDLING = { minify: true, externalModules: ['@aws-sdk/*'] } as const;
+
+/**
  * CloudFormation generates the secret's value once, with these settings. None may ever depend on a
  * context value: CloudFormation generates a new value, overwriting every key operators rotated in,
  * whenever one of them changes (test/lib/write-keys-secret-stability.test.ts compares them across
@@ -120,9 +127,8 @@ export class WriteKeysSecret extends Construct {
       role,
       logGroup,
       bundling: {
-        minify: true,
-        // The runtime's AWS SDK: two Secrets Manager calls need no pinned copy, and the bundle stays a few KB.
-        externalModules: ['@aws-sdk/*'],
+        minify: PROVISIONER_BUNDLING.minify,
+        externalModules: [...PROVISIONER_BUNDLING.externalModules],
         forceDockerBundling: false,
       },
     });

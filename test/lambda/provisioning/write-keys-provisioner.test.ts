@@ -1,33 +1,12 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sendCloudFormationResponse } from '../../../lambda/provisioning/cloudformation-response';
 import { SecretsManagerSecretStore } from '../../../lambda/provisioning/secrets-manager-secret-store';
 import { createWriteKeysProvisioner } from '../../../lambda/provisioning/write-keys-provisioner';
+import { startTestResponseUrl, type TestResponseUrl } from '../../support/cloudformation-response-url';
 import { startTestSecretsManager, type TestSecretsManager } from '../../support/secrets-manager-server';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:WriteKeys-AbCdEf';
-
-/** CloudFormation's side: a loopback URL that records each response PUT to it. */
-async function startResponseUrl() {
-  const responses: { contentType: string | undefined; body: CloudFormationCustomResourceResponse }[] = [];
-  const server = createServer(async (request, answer) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    responses.push({
-      contentType: request.headers['content-type'],
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-    });
-    answer.writeHead(200).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/response?signature=x`,
-    responses,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 function requestOf(
   requestType: 'Create' | 'Update' | 'Delete',
@@ -58,7 +37,7 @@ function requestOf(
 
 describe('the write-keys provisioner against Secrets Manager over HTTP', () => {
   let secrets: TestSecretsManager;
-  let cloudFormation: Awaited<ReturnType<typeof startResponseUrl>>;
+  let cloudFormation: TestResponseUrl;
   let client: SecretsManagerClient;
   const budget = { getRemainingTimeInMillis: () => 30_000 };
   let keyNumber = 0;
@@ -71,7 +50,7 @@ describe('the write-keys provisioner against Secrets Manager over HTTP', () => {
     });
 
   beforeAll(async () => {
-    [secrets, cloudFormation] = await Promise.all([startTestSecretsManager(), startResponseUrl()]);
+    [secrets, cloudFormation] = await Promise.all([startTestSecretsManager(), startTestResponseUrl()]);
     client = new SecretsManagerClient({
       endpoint: secrets.endpoint,
       region: 'eu-west-1',
