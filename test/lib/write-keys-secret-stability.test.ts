@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { knownContextKeys } from '../../lib/config';
-import { buildTestApp } from './support/test-app';
+import { buildTestApp, templateOf } from './support/test-app';
 
 /**
  * CloudFormation generates a new secret value, overwriting every key rotated in by hand, whenever
@@ -101,6 +101,19 @@ describe("the write-keys secret's generated value", () => {
   it('has a change here for every context key a collector stack reads', () => {
     const covered = [...Object.keys(CHANGES), ...STREAM_ACCOUNT_ONLY].sort();
     expect(covered).toEqual([...knownContextKeys()].sort());
+  });
+
+  it('is resolved here as the synthesized template holds it', () => {
+    const { collectorStack } = buildTestApp(SAME_ACCOUNT);
+    const template = templateOf(collectorStack).toJSON().Resources;
+    const { logicalId, generateSecretString } = bases.get(SAME_ACCOUNT) ?? {};
+
+    expect(template[logicalId].Properties.GenerateSecretString).toEqual({
+      SecretStringTemplate: generateSecretString.secretStringTemplate,
+      GenerateStringKey: generateSecretString.generateStringKey,
+      ExcludePunctuation: generateSecretString.excludePunctuation,
+      PasswordLength: generateSecretString.passwordLength,
+    });
   });
 
   it('is generated with the same settings in both topologies', () => {
