@@ -1,6 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { WriteKeysSecret } from '../../../lib/constructs/write-keys-secret';
+import { WRITE_KEYS_GENERATION, WriteKeysSecret } from '../../../lib/constructs/write-keys-secret';
 import { type IamPolicy, policiesOfRole, resolveIntrinsics } from '../support/resolve-intrinsics';
 import { logicalIdStartingWith, onlyResource, templateWith } from '../support/template-assertions';
 
@@ -22,6 +22,12 @@ describe('WriteKeysSecret on its own', () => {
 
   describe('by default', () => {
     it('generates one 40-character key without punctuation under the constant entry "default", whatever the sources', () => {
+      expect(WRITE_KEYS_GENERATION).toEqual({
+        secretStringTemplate: '{}',
+        generateStringKey: 'default',
+        excludePunctuation: true,
+        passwordLength: 40,
+      });
       expect(secret.Properties.GenerateSecretString).toEqual({
         SecretStringTemplate: '{}',
         GenerateStringKey: 'default',
