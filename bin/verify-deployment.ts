@@ -4,15 +4,13 @@
  * it means and how to fix it. Exit 0: no step failed (some may be "not checked"); 1: a step
  * failed; 2: the command line is wrong.
  */
-import { isLoopbackUrl } from '../local/local-config';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { emulatorCredentials, isLoopbackUrl } from '../local/local-config';
 import { createTailClient } from '../tools/tail/tail-client';
 import { type AwsService, SERVICE_ENDPOINT_VARIABLES } from '../tools/verify/aws-connection';
 import { parseVerifyArgs, VERIFY_USAGE, VerifyUsageError } from '../tools/verify/verify-args';
 import { verifyDeployment } from '../tools/verify/verify-deployment';
 import { formatVerifyStep, verifySummary } from '../tools/verify/verify-step';
-
-/** Keys local mode's stand-ins accept; the SDK needs some to sign with. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,7 +25,7 @@ async function main(): Promise<number> {
     const endpoint = process.env[variable];
     if (endpoint !== undefined && endpoint !== '') endpoints[service] = endpoint;
   }
-  // A loopback Kinesis endpoint is local mode's emulator: its stand-ins take any keys.
+  // A loopback Kinesis endpoint is local mode's emulator: the stand-ins take its dummy keys.
   const local = stream.endpoint !== undefined && isLoopbackUrl(stream.endpoint);
   const clients = new Map<string, ReturnType<typeof createTailClient>>();
   console.log(`kinesis-event-forwarder verify-deployment: stack "${target.stack}" in ${stream.region}`);
@@ -37,7 +35,12 @@ async function main(): Promise<number> {
         region: stream.region as string,
         endpoints,
         local,
-        ...(local ? { credentials: { ...LOCAL_CREDENTIALS } } : {}),
+        // --profile signs every call; --role-arn only reads the streams (createTailClient).
+        ...(local
+          ? { credentials: emulatorCredentials() }
+          : stream.profile === undefined
+            ? {}
+            : { credentials: fromIni({ profile: stream.profile }) }),
       },
       streams: {
         clientFor: (streamName) => {
