@@ -307,7 +307,7 @@ describe('npm run verify-deployment against local stand-ins', () => {
     // Assess
     expect(stepOf(steps, 'test-event')).toMatchObject({
       status: 'not-checked',
-      detail: expect.stringMatching(/accepted \(200\).*is denied.*--role-arn/),
+      detail: expect.stringMatching(/accepted it \(200\).*is denied.*--role-arn/),
     });
     expect(stepOf(steps, 'failed-event')).toMatchObject({
       status: 'not-checked',
@@ -430,7 +430,7 @@ describe('npm run verify-deployment against local stand-ins', () => {
     // Assess
     expect(run).toMatchObject({ code: 0 });
     const lines = run.output.split('\n');
-    expect(lines.find((line) => line.includes('stack outputs'))).toMatch(/^ {2}ok /);
+    expect(lines.find((line) => line.includes('have their outputs'))).toMatch(/^ {2}ok /);
     expect(lines.find((line) => line.includes('a test event sent to'))).toMatch(
       /^ {2}ok .*context\.kinesis_event_forwarder\.test/,
     );

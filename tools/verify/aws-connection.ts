@@ -1,3 +1,4 @@
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 /**
@@ -37,12 +38,16 @@ export function unavailable(connection: AwsConnection, service: AwsService): str
 
 export type AwsService = 'cloudformation' | 'secretsManager' | 'sns' | 'cloudwatch' | 'iam';
 
-/** The client settings every adapter of the command shares: one attempt, so a failure shows at once. */
+/**
+ * The client settings every adapter of the command shares: one retry, and timeouts, so a service
+ * that cannot be reached fails its step in seconds instead of hanging the command.
+ */
 export function clientConfig(connection: AwsConnection, service: AwsService) {
   const endpoint = connection.endpoints?.[service];
   return {
     region: connection.region,
     maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 20_000 }),
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
     ...(endpoint === undefined ? {} : { endpoint }),
   };

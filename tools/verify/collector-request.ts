@@ -5,6 +5,10 @@ export interface CollectorAnswer {
   readonly body: { accepted?: number; rejected?: { reason?: string }[]; error?: string } | string;
 }
 
+/** `Authorization: Basic base64(writeKey + ":")`, as analytics-node sends a write key. */
+export const basicAuthorization = (writeKey: string): string =>
+  `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+
 /** The collector's `/v1/batch` under the `CollectorUrl` output (which may end with a slash or a stage). */
 export const batchUrlOf = (collectorUrl: string): string => `${collectorUrl.replace(/\/+$/, '')}/v1/batch`;
 
@@ -21,7 +25,7 @@ export async function sendToCollector(
   const response = await fetch(batchUrlOf(collectorUrl), {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+      authorization: basicAuthorization(writeKey),
       'content-type': 'application/json',
     },
     body: JSON.stringify({ batch: [event], sentAt: new Date().toISOString() }),

@@ -3,7 +3,7 @@ import { failedCall, isAccessDenied } from './aws-error';
 import { readTopic } from './sns-topic';
 import type { StackAlarms } from './step-alarms';
 import { cloudWatchPublishing } from './topic-policy';
-import { found, notChecked, passed, type VerifyStep } from './verify-step';
+import { found, notChecked, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 
 /** The SNS topics among alarm actions. */
 const topicsOf = (read: StackAlarms): string[] =>
@@ -22,7 +22,7 @@ const topicsOf = (read: StackAlarms): string[] =>
  * least one confirmed subscription, so a change of state reaches someone.
  */
 export async function verifyAlarmTopic(read: StackAlarms, connection: AwsConnection): Promise<VerifyStep> {
-  const description = 'the alarm topic lets CloudWatch publish and has a confirmed subscription';
+  const description = VERIFY_STEP_DESCRIPTIONS['alarm-topic'];
   const why = unavailable(connection, 'sns');
   if (why !== undefined) return notChecked('alarm-topic', description, why);
   if (!('alarms' in read))

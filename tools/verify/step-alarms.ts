@@ -2,7 +2,7 @@ import { type AwsConnection, unavailable } from './aws-connection';
 import { failedCall, isAccessDenied } from './aws-error';
 import { type AlarmState, describeAlarms } from './cloudwatch-alarms';
 import type { Deployment } from './step-outputs';
-import { found, notChecked, passed, type VerifyStep } from './verify-step';
+import { found, notChecked, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 
 /** The stacks' alarms: the names their templates created and the ones CloudWatch has, or why they are unknown. */
 export type StackAlarms =
@@ -38,7 +38,7 @@ export async function readStackAlarms(
 
 /** Step 5: every alarm the stacks created exists in CloudWatch and none is in ALARM. */
 export function verifyAlarms(read: StackAlarms): VerifyStep {
-  const description = 'every alarm of the stacks exists and none is in ALARM';
+  const description = VERIFY_STEP_DESCRIPTIONS.alarms;
   if ('unavailable' in read) return notChecked('alarms', description, read.unavailable);
   if ('error' in read) {
     if (isAccessDenied(read.error)) {

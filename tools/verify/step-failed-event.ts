@@ -5,7 +5,7 @@ import { answerProblem, type WriteKeyResult } from './step-test-event';
 import { READ_SLACK_MS, readDenied, type StreamAccess, streamMissing } from './stream-access';
 import { findInStream } from './stream-search';
 import { invalidTestEvent } from './test-events';
-import { found, notChecked, passed, type VerifyStep } from './verify-step';
+import { found, notChecked, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 
 /**
  * Why the refused test event cannot push the failed-rate alarm into ALARM: it alarms only when its
@@ -25,7 +25,7 @@ export async function verifyFailedEvent(
   streams: StreamAccess,
   now: () => Date = () => new Date(),
 ): Promise<VerifyStep> {
-  const description = 'the failed-events stream takes an invalid test event';
+  const description = VERIFY_STEP_DESCRIPTIONS['failed-event'];
   const { failedStreamName } = deployment;
   if (failedStreamName === undefined) {
     return notChecked(

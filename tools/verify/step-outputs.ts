@@ -1,6 +1,6 @@
 import { failedCall } from './aws-error';
 import type { CloudFormationStacks, DeployedStack } from './cloudformation-stack';
-import { found, passed, type VerifyStep } from './verify-step';
+import { found, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 
 /** What the command is asked to verify (tools/verify/verify-args.ts reads it from the command line). */
 export interface VerifyTarget {
@@ -59,7 +59,7 @@ export async function verifyOutputs(
   target: VerifyTarget,
   stacks: CloudFormationStacks,
 ): Promise<{ step: VerifyStep; deployment?: Deployment }> {
-  const description = `stack outputs of "${target.stack}"${target.streamStack === undefined ? '' : ` and "${target.streamStack.name}"`}`;
+  const description = VERIFY_STEP_DESCRIPTIONS.outputs;
   const fail = (code: string, message: string, meaning: string, fix: string) => ({
     step: found('outputs', description, code, message, { meaning, fix }),
   });
@@ -135,7 +135,7 @@ export async function verifyOutputs(
     step: passed(
       'outputs',
       description,
-      `${collectorStack.status}, CollectorUrl ${deployment.collectorUrl}${where}`,
+      `${collectorStack.name} ${collectorStack.status}, CollectorUrl ${deployment.collectorUrl}${where}`,
     ),
     deployment,
   };

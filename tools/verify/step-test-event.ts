@@ -5,7 +5,7 @@ import type { Deployment } from './step-outputs';
 import { READ_SLACK_MS, readDenied, type StreamAccess, streamMissing } from './stream-access';
 import { findInStream } from './stream-search';
 import { isMarkedTest, validTestEvent } from './test-events';
-import { found, notChecked, passed, type VerifyStep } from './verify-step';
+import { found, notChecked, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 import { readWriteKeySecret, WriteKeySecretFormatError, writeKeyOf } from './write-key-secret';
 
 /** The write key the test events are sent with, or the step that says why there is none. */
@@ -22,7 +22,7 @@ export async function testWriteKey(
   connection: AwsConnection,
   sourceId?: string,
 ): Promise<WriteKeyResult> {
-  const description = `a test event sent to ${deployment.collectorUrl} lands in the event stream`;
+  const description = VERIFY_STEP_DESCRIPTIONS['test-event'];
   const secret = deployment.writeKeysSecretArn;
   try {
     return writeKeyOf(await readWriteKeySecret(connection, secret), sourceId);
@@ -84,7 +84,7 @@ export async function verifyTestEvent(
   now: () => Date = () => new Date(),
 ): Promise<VerifyStep> {
   if ('problem' in key) return key.problem;
-  const description = `a test event sent to ${deployment.collectorUrl} lands in the event stream`;
+  const description = VERIFY_STEP_DESCRIPTIONS['test-event'];
   const event = validTestEvent(now());
   const since = new Date(now().getTime() - READ_SLACK_MS);
   let answer: CollectorAnswer;
@@ -100,7 +100,7 @@ export async function verifyTestEvent(
     const problem = answerProblem(answer, key.sourceId);
     return found('test-event', description, `HTTP${answer.status}`, problem.errorMessage, problem);
   }
-  const sent = `accepted (200) with source "${key.sourceId}"'s key, event_id ${event.messageId}`;
+  const sent = `${deployment.collectorUrl} accepted it (200) with source "${key.sourceId}"'s key, event_id ${event.messageId}`;
   const { streamName } = deployment;
   if (streamName === undefined) {
     return notChecked(

@@ -3,14 +3,14 @@ import { failedCall, isAccessDenied } from './aws-error';
 import { readTrustPolicy } from './iam-role';
 import type { Deployment } from './step-outputs';
 import { trustNaming } from './trust-policy';
-import { found, notChecked, passed, type VerifyStep } from './verify-step';
+import { found, notChecked, passed, VERIFY_STEP_DESCRIPTIONS, type VerifyStep } from './verify-step';
 
 /** Step 6: the writer role's trust policy names the collector's role (the `CollectorRoleArn` output). */
 export async function verifyWriterTrust(
   deployment: Deployment,
   connection: AwsConnection,
 ): Promise<VerifyStep> {
-  const description = "the writer role's trust names the collector role";
+  const description = VERIFY_STEP_DESCRIPTIONS['writer-trust'];
   const { writerRoleArn, collectorRoleArn } = deployment;
   if (writerRoleArn === undefined) {
     return notChecked(

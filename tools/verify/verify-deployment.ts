@@ -7,7 +7,7 @@ import { type VerifyTarget, verifyOutputs } from './step-outputs';
 import { testWriteKey, verifyTestEvent } from './step-test-event';
 import { verifyWriterTrust } from './step-writer-trust';
 import type { StreamAccess } from './stream-access';
-import { notChecked, VERIFY_STEP_NAMES, type VerifyStep } from './verify-step';
+import { notChecked, VERIFY_STEP_DESCRIPTIONS, VERIFY_STEP_NAMES, type VerifyStep } from './verify-step';
 
 export interface VerifyDependencies {
   readonly connection: AwsConnection;
@@ -34,7 +34,7 @@ export async function verifyDeployment(
       return [
         outputs.step,
         ...VERIFY_STEP_NAMES.filter((name) => name !== 'outputs').map((name) =>
-          notChecked(name, name, 'needs the stack outputs (first step)'),
+          notChecked(name, VERIFY_STEP_DESCRIPTIONS[name], 'needs the stack outputs (first step)'),
         ),
       ];
     }

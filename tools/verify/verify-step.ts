@@ -28,6 +28,16 @@ export const VERIFY_STEP_NAMES = [
 ] as const;
 export type VerifyStepName = (typeof VERIFY_STEP_NAMES)[number];
 
+/** What each step checks, as the report shows it. */
+export const VERIFY_STEP_DESCRIPTIONS: Readonly<Record<VerifyStepName, string>> = {
+  outputs: 'the stacks are deployed and have their outputs',
+  'test-event': 'a test event sent to the collector URL lands in the event stream',
+  'failed-event': 'the failed-events stream takes an invalid test event',
+  'alarm-topic': 'the alarm topic lets CloudWatch publish and has a confirmed subscription',
+  alarms: 'every alarm of the stacks exists and none is in ALARM',
+  'writer-trust': "the writer role's trust names the collector role",
+};
+
 /** What a failure means and how to fix it. */
 export interface VerifyProblem {
   readonly meaning: string;
