@@ -266,6 +266,41 @@ describe('npm run verify-deployment against local stand-ins', () => {
     expect(stepOf(steps, 'failed-event')).toMatchObject({ status: 'failed', errorCode: 'HTTP401' });
   });
 
+  it('fails on a source the secret does not have, and then sends no invalid event either', async () => {
+    const steps = await verify({ sourceId: 'mobile' });
+
+    expect(stepOf(steps, 'test-event')).toMatchObject({
+      status: 'failed',
+      errorCode: 'WriteKeySecretFormatError',
+      errorMessage: 'the secret has no source "mobile" (it has: default)',
+      fix: expect.stringContaining('--source'),
+    });
+    expect(stepOf(steps, 'failed-event')).toMatchObject({ status: 'not-checked' });
+  });
+
+  it('sends the test event but leaves the streams and the writer trust not checked when the stream stack is in another account', async () => {
+    // Act: no stream stack here, as in the collector's account.
+    const steps = await verify({ streamStack: { name: 'Elsewhere-Stream', defaulted: true } });
+
+    // Assess
+    expect(stepOf(steps, 'outputs')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('no stack Elsewhere-Stream here'),
+    });
+    expect(stepOf(steps, 'test-event')).toMatchObject({
+      status: 'not-checked',
+      detail: expect.stringMatching(/accepted it \(200\).*give --stream/),
+    });
+    expect(stepOf(steps, 'failed-event')).toMatchObject({
+      status: 'not-checked',
+      detail: expect.stringContaining('--failed-stream'),
+    });
+    expect(stepOf(steps, 'writer-trust')).toMatchObject({
+      status: 'not-checked',
+      detail: expect.stringContaining("data owner's account"),
+    });
+  });
+
   it('fails when the stream the stack names does not exist, saying which output to check', async () => {
     // Prepare
     cloudFormation.put(
