@@ -28,11 +28,13 @@ async function main(): Promise<number> {
   // A loopback Kinesis endpoint is local mode's emulator: the stand-ins take its dummy keys.
   const local = stream.endpoint !== undefined && isLoopbackUrl(stream.endpoint);
   const clients = new Map<string, ReturnType<typeof createTailClient>>();
-  console.log(`kinesis-event-forwarder verify-deployment: stack "${target.stack}" in ${stream.region}`);
+  console.log(
+    `kinesis-event-forwarder verify-deployment: stack "${target.stack}" in ${stream.region ?? "the profile's region"}`,
+  );
   try {
     const steps = await verifyDeployment(target, {
       connection: {
-        region: stream.region as string,
+        ...(stream.region === undefined ? {} : { region: stream.region }),
         endpoints,
         local,
         // --profile signs every call; --role-arn only reads the streams (createTailClient).

@@ -518,7 +518,7 @@ describe('verify-deployment policy checks and command line', () => {
     });
   });
 
-  it('reads the stream stack <prefix>-Stream next to <prefix>-Collector unless --stream names the stream', () => {
+  it('reads the stream stack <prefix>-Stream next to <prefix>-Collector unless --stream names the stream, and leaves the region to the SDK when none is given', () => {
     expect(
       parseVerifyArgs(['--stack', 'KinesisEventForwarder-Collector', '--region', 'eu-west-1'], {}),
     ).toMatchObject({
@@ -535,6 +535,7 @@ describe('verify-deployment policy checks and command line', () => {
     });
     expect(crossAccount !== 'help' && crossAccount.target.streamStack).toBe(undefined);
     expect(() => parseVerifyArgs(['--region', 'eu-west-1'], {})).toThrow(VerifyUsageError);
-    expect(() => parseVerifyArgs(['--stack', 'A-Collector'], {})).toThrow(/--region/);
+    const noRegion = parseVerifyArgs(['--stack', 'A-Collector'], {});
+    expect(noRegion !== 'help' && 'region' in noRegion.connection).toBe(false);
   });
 });

@@ -7,7 +7,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
  * `AWS_ENDPOINT_URL_<SERVICE>` from the environment.
  */
 export interface AwsConnection {
-  readonly region: string;
+  /** @default the SDK's: AWS_REGION, else the profile's region in ~/.aws/config */
+  readonly region?: string;
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   readonly endpoints?: Partial<Record<AwsService, string>>;
   /**
@@ -45,7 +46,7 @@ export type AwsService = 'cloudformation' | 'secretsManager' | 'sns' | 'cloudwat
 export function clientConfig(connection: AwsConnection, service: AwsService) {
   const endpoint = connection.endpoints?.[service];
   return {
-    region: connection.region,
+    ...(connection.region === undefined ? {} : { region: connection.region }),
     maxAttempts: 2,
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 20_000 }),
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),

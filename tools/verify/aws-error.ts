@@ -24,6 +24,12 @@ const CREDENTIALS_FIX =
  */
 export function callerProblem(error: unknown, call: string): VerifyProblem {
   const code = errorCodeOf(error);
+  if (/Region is missing/.test((error as Error | undefined)?.message ?? '')) {
+    return {
+      meaning: `no region was given to call ${call} in`,
+      fix: "give the stack's region with --region REGION (or AWS_REGION)",
+    };
+  }
   if (code === 'CredentialsProviderError') {
     return { meaning: `no AWS credentials were found to sign ${call} with`, fix: CREDENTIALS_FIX };
   }

@@ -24,7 +24,10 @@ export interface VerifyCommand {
   readonly connection: Omit<StreamConnection, 'streamName'>;
 }
 
-/** Reads the command line (strictly); `env` gives the region when `--region` is absent. */
+/**
+ * Reads the command line (strictly); `env` gives the region when `--region` is absent (without
+ * either, the SDK takes the profile's).
+ */
 export function parseVerifyArgs(argv: readonly string[], env: NodeJS.ProcessEnv): VerifyCommand | 'help' {
   const values = parseFlags(
     argv,
@@ -49,9 +52,6 @@ export function parseVerifyArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
     env,
     (message) => new VerifyUsageError(message),
   );
-  if (connection.region === undefined) {
-    throw new VerifyUsageError("give the stack's region: --region REGION (or AWS_REGION)");
-  }
   const defaulted = streamStackNameOf(stack);
   const streamStack =
     values['stream-stack'] !== undefined
