@@ -164,7 +164,12 @@ describe('IAM simulation of the cross-account deployment', () => {
     collectorAccountValues(collectorTemplate),
   );
 
-  const asWriter = (action: string, resource: string, resourcePolicy?: IamPolicy) =>
+  const asWriter = (
+    action: string,
+    resource: string,
+    resourcePolicy?: IamPolicy,
+    context?: Record<string, string>,
+  ) =>
     decide({
       principal: WRITER_ROLE_ARN,
       action,
@@ -172,6 +177,7 @@ describe('IAM simulation of the cross-account deployment', () => {
       resourceAccount: STREAM_ACCOUNT,
       identityPolicies: writer.identityPolicies,
       ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+      ...(context === undefined ? {} : { context }),
     });
 
   const assumeWriter = (principal: string, context: Record<string, string>) =>
@@ -221,10 +227,12 @@ describe('IAM simulation of the cross-account deployment', () => {
     expect(await asWriter(action, STREAM_ARN)).not.toBe('Allowed');
   });
 
-  it('lets the writer role generate data keys with the stream key and nothing more', async () => {
-    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy)).toBe('Allowed');
-    expect(await asWriter('kms:Decrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
-    expect(await asWriter('kms:Encrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+  it('lets the writer role generate data keys with the stream key through Kinesis and nothing more', async () => {
+    const viaKinesis = { 'kms:ViaService': `kinesis.${REGION}.amazonaws.com` };
+    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy, viaKinesis)).toBe('Allowed');
+    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+    expect(await asWriter('kms:Decrypt', KEY_ARN, keyPolicy, viaKinesis)).not.toBe('Allowed');
+    expect(await asWriter('kms:Encrypt', KEY_ARN, keyPolicy, viaKinesis)).not.toBe('Allowed');
   });
 
   it.each(['source-a-1f3e', 'source-b-9c2d'])(
