@@ -1,6 +1,6 @@
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { CLOUDWATCH_TOPIC_KEY_STATEMENT } from '../../lib/constructs/alarm-topic';
+import { type Decision, decide, type SimulatedRequest } from './support/decide-request';
 import { deployedValuesOf } from './support/deployed-values';
 import {
   type DeployedValues,
@@ -50,44 +50,9 @@ const COLLECTOR_OPTIONS = {
   hostedZoneName: 'example.com',
 };
 
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
-
-/** One request as AWS receives it. */
-interface Request {
-  /** A role ARN, or a service principal such as `cloudwatch.amazonaws.com`. */
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly identityPolicies?: readonly { name: string; policy: IamPolicy }[];
-  readonly resourcePolicy?: IamPolicy;
-  readonly context?: Readonly<Record<string, string>>;
-  /** For a denied neighbour: what makes it differ from the call. */
+/** One request of the matrix; a denied neighbour says how it differs from the call. */
+interface Request extends SimulatedRequest {
   readonly neighbour?: string;
-}
-
-/** Decides one request offline; a request the simulator cannot parse fails the test. */
-async function decide(request: Request): Promise<Decision> {
-  const isRole = request.principal.startsWith('arn:');
-  const simulation: Simulation = {
-    request: {
-      principal: request.principal,
-      action: request.action,
-      // The account is the ARN's fifth field (IAM and S3 ARNs included).
-      resource: { resource: request.resource, accountId: request.resource.split(':')[4] ?? '' },
-      contextVariables: {
-        ...(isRole ? { 'aws:PrincipalArn': request.principal } : {}),
-        'aws:SecureTransport': 'true',
-        ...request.context,
-      },
-    },
-    identityPolicies: [...(request.identityPolicies ?? [])],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
-  };
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-  return result.overallResult as Decision;
 }
 
 /** Every request with its decision, labelled so a failure names the request. */
