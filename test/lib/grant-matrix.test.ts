@@ -1,15 +1,11 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { CLOUDWATCH_TOPIC_KEY_STATEMENT } from '../../lib/constructs/alarm-topic';
 import { type Decision, decide, type SimulatedRequest } from './support/decide-request';
+import { DeployedTopology, type Side, type Topology } from './support/deployed-topology';
 import { deployedValuesOf } from './support/deployed-values';
-import {
-  type DeployedValues,
-  type IamPolicy,
-  policiesOfRole,
-  resolvedOutputs,
-  resolveIntrinsics,
-} from './support/resolve-intrinsics';
-import { logicalIdStartingWith, resourcesOf } from './support/template-assertions';
+import { type IamPolicy, resolvedOutputs } from './support/resolve-intrinsics';
+import { resourcePolicyHolders } from './support/resource-policy-holders';
+import { logicalIdStartingWith } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
 /**
@@ -73,21 +69,6 @@ const broad = (...actions: string[]) => [
     policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] },
   },
 ];
-
-/** One stack as deployed: its template and what CloudFormation gave its resources. */
-interface DeployedStack {
-  readonly template: Template;
-  readonly values: DeployedValues;
-}
-
-interface Topology {
-  readonly stream: DeployedStack;
-  readonly collector: DeployedStack;
-  readonly collectorAccount: string;
-  readonly externalId: string;
-}
-
-type Side = 'stream' | 'collector';
 
 /** The same-account topology: both stacks in one app and account, with every option that adds a resource. */
 function sameAccount(): Topology {
@@ -166,142 +147,6 @@ function streamNames(template: Template): Record<string, string> {
   };
 }
 
-/** Reads a deployed topology: ARNs, roles and resource policies by logical id, resolved. */
-class Deployed {
-  constructor(readonly topology: Topology) {}
-
-  side(side: Side): DeployedStack {
-    return this.topology[side];
-  }
-
-  id(side: Side, type: string, prefix: string): string {
-    return logicalIdStartingWith(this.side(side).template, type, prefix);
-  }
-
-  ids(side: Side, type: string): string[] {
-    return Object.keys(resourcesOf(this.side(side).template, type));
-  }
-
-  arn(side: Side, logicalId: string): string {
-    const found = this.side(side).values.attributes[`${logicalId}.Arn`];
-    if (found === undefined) throw new Error(`no ARN for ${logicalId}`);
-    return found;
-  }
-
-  ref(side: Side, logicalId: string): string {
-    const found = this.side(side).values.refs[logicalId];
-    if (found === undefined) throw new Error(`no Ref for ${logicalId}`);
-    return found;
-  }
-
-  resolve<T>(side: Side, value: unknown): T {
-    return resolveIntrinsics(value, this.side(side).values) as T;
-  }
-
-  properties(side: Side, logicalId: string): Record<string, unknown> {
-    return this.side(side).template.toJSON().Resources[logicalId].Properties;
-  }
-
-  role(side: Side, prefix: string) {
-    const id = this.id(side, 'AWS::IAM::Role', prefix);
-    const { trustPolicy, identityPolicies } = policiesOfRole(this.side(side).template, id);
-    return {
-      id,
-      arn: this.arn(side, id),
-      trustPolicy: this.resolve<IamPolicy>(side, trustPolicy),
-      identityPolicies: identityPolicies.map(({ name, policy }) => ({
-        name,
-        policy: this.resolve<IamPolicy>(side, policy),
-      })),
-    };
-  }
-
-  collectorRole() {
-    return this.role('collector', 'CollectorRole');
-  }
-
-  writerRole() {
-    return this.role('stream', 'WriterRole');
-  }
-
-  /** The policy document of the `AWS::SQS::QueuePolicy` / `AWS::SNS::TopicPolicy` with this id. */
-  policyDocument(side: Side, logicalId: string): IamPolicy {
-    return this.resolve<IamPolicy>(side, this.properties(side, logicalId).PolicyDocument);
-  }
-
-  keyPolicy(side: Side, logicalId: string): IamPolicy {
-    return this.resolve<IamPolicy>(side, this.properties(side, logicalId).KeyPolicy);
-  }
-
-  /**
-   * An `AWS::Lambda::Permission` as the statement Lambda adds to the function's resource policy.
-   * A property this test does not model fails it rather than being ignored.
-   */
-  lambdaPermission(side: Side, logicalId: string): { functionArn: string; policy: IamPolicy } {
-    const { Action, FunctionName, Principal, SourceArn, SourceAccount, ...rest } = this.properties(
-      side,
-      logicalId,
-    );
-    if (Object.keys(rest).length > 0)
-      throw new Error(`${logicalId}: model ${Object.keys(rest).join(', ')} in the grant matrix`);
-    const functionArn = this.resolve<string>(side, FunctionName);
-    const principal = String(Principal);
-    const condition = {
-      ...(SourceArn === undefined ? {} : { ArnLike: { 'aws:SourceArn': this.resolve(side, SourceArn) } }),
-      ...(SourceAccount === undefined
-        ? {}
-        : { StringEquals: { 'aws:SourceAccount': this.resolve(side, SourceAccount) } }),
-    };
-    return {
-      functionArn,
-      policy: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : { AWS: principal },
-            Action: Action,
-            Resource: functionArn,
-            ...(Object.keys(condition).length === 0 ? {} : { Condition: condition }),
-          },
-        ],
-      },
-    };
-  }
-
-  /** The topic policy of the stack's alarm topic, and the topic's ARN and key. */
-  alarmTopic(side: Side) {
-    const topicId = this.id(side, 'AWS::SNS::Topic', 'AlarmTopic');
-    const policyId = this.id(side, 'AWS::SNS::TopicPolicy', 'AlarmTopicPolicy');
-    const key = this.properties(side, topicId).KmsMasterKeyId;
-    return {
-      policyId,
-      arn: this.ref(side, topicId),
-      policy: this.policyDocument(side, policyId),
-      ...(key === undefined ? {} : { keyArn: this.resolve<string>(side, key) }),
-    };
-  }
-
-  spill() {
-    const queue = this.id('collector', 'AWS::SQS::Queue', 'SpillQueue');
-    const deadLetters = this.id('collector', 'AWS::SQS::Queue', 'SpillDeadLetters');
-    const key = this.id('collector', 'AWS::KMS::Key', 'SpillKey');
-    return {
-      queueArn: this.arn('collector', queue),
-      deadLettersArn: this.arn('collector', deadLetters),
-      queuePolicyId: this.id('collector', 'AWS::SQS::QueuePolicy', 'SpillQueuePolicy'),
-      deadLettersPolicyId: this.id('collector', 'AWS::SQS::QueuePolicy', 'SpillDeadLettersPolicy'),
-      keyId: key,
-      keyArn: this.arn('collector', key),
-    };
-  }
-
-  streamKey() {
-    const id = this.id('stream', 'AWS::KMS::Key', 'EventsKey');
-    return { id, arn: this.arn('stream', id) };
-  }
-}
-
 /** A resource policy a call is decided by: the stack and the logical id of the resource holding it. */
 interface PolicyRef {
   readonly side: Side;
@@ -312,11 +157,11 @@ interface PolicyRef {
 interface Call {
   /** The call, as a sentence. */
   readonly name: string;
-  readonly resourcePolicies: (d: Deployed) => PolicyRef[];
+  readonly resourcePolicies: (d: DeployedTopology) => PolicyRef[];
   /** The requests AWS receives for the call: each must be allowed. */
-  readonly allowed: (d: Deployed) => Request[];
+  readonly allowed: (d: DeployedTopology) => Request[];
   /** Its nearest neighbours: each must be denied. */
-  readonly denied: (d: Deployed) => Request[];
+  readonly denied: (d: DeployedTopology) => Request[];
 }
 
 const viaService = (service: string) => ({ 'kms:ViaService': `${service}.${REGION}.amazonaws.com` });
@@ -759,7 +604,7 @@ const CALLS: readonly Call[] = [
 ];
 
 /** The alarm topic's KMS key (from the template): the option this row is about must be on. */
-function requiredKey(d: Deployed, side: Side): string {
+function requiredKey(d: DeployedTopology, side: Side): string {
   const { keyArn } = d.alarmTopic(side);
   if (keyArn === undefined) throw new Error(`the ${side} stack's alarm topic is not encrypted`);
   return keyArn;
@@ -781,43 +626,13 @@ function splitRouteArn(arn: string): [string, string] {
   return [arn.slice(0, slash), arn.slice(slash + 1)];
 }
 
-/** Whether a template value holds a policy statement naming a `Principal` (a resource-based policy). */
-function holdsResourcePolicy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(holdsResourcePolicy);
-  if (value === null || typeof value !== 'object') return false;
-  const record = value as Record<string, unknown>;
-  if (
-    Array.isArray(record.Statement) &&
-    record.Statement.some(
-      (statement: Record<string, unknown>) => 'Principal' in statement || 'NotPrincipal' in statement,
-    )
-  )
-    return true;
-  return Object.values(record).some(holdsResourcePolicy);
-}
-
-/**
- * Every resource of a template that holds or adds a resource-based policy: a Lambda permission, or
- * any property with a statement naming a principal (topic, queue, key, trust, stream, secret, log
- * and bucket policies alike), by logical id with its type.
- */
-function resourcePolicyHolders(template: Template): string[] {
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties?: unknown }>;
-  return Object.entries(resources)
-    .filter(
-      ([, resource]) =>
-        resource.Type === 'AWS::Lambda::Permission' || holdsResourcePolicy(resource.Properties),
-    )
-    .map(([id, resource]) => `${id} (${resource.Type})`);
-}
-
 describe.each([
   ['same-account', sameAccount],
   ['cross-account', crossAccount],
 ])('the grant matrix of the %s deployment', (_, topology) => {
-  let deployed: Deployed;
+  let deployed: DeployedTopology;
   beforeAll(() => {
-    deployed = new Deployed(topology());
+    deployed = new DeployedTopology(topology());
   });
 
   it.each(CALLS.map((call) => [call.name, call] as const))('allows: %s', async (_name, call) => {
