@@ -239,11 +239,15 @@ export class CollectorFunction extends Construct {
             ...(props.spillQueue?.encryptionMasterKey === undefined
               ? []
               : [
-                  // SendMessage to a queue with a customer-managed key takes both (SQS's own rule).
+                  // SendMessage to a queue with a customer-managed key takes both (SQS's own rule),
+                  // and only through SQS: a direct call to KMS with the role is refused.
                   new iam.PolicyStatement({
                     sid: 'EncryptSpilledEvents',
                     actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
                     resources: [props.spillQueue.encryptionMasterKey.keyArn],
+                    conditions: {
+                      StringEquals: { 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` },
+                    },
                   }),
                 ]),
             new iam.PolicyStatement({
