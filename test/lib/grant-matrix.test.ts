@@ -259,6 +259,62 @@ const CALLS: readonly Call[] = [
     ],
   },
   {
+    name: 'Lambda assumes the write-keys provisioner role (the Custom::WriteKeys function, at deploy time)',
+    resourcePolicies: (d) => [{ side: 'collector', logicalId: provisionerRole(d).id }],
+    allowed: (d) => [
+      {
+        principal: 'lambda.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: provisionerRole(d).arn,
+        resourcePolicy: provisionerRole(d).trustPolicy,
+      },
+    ],
+    denied: (d) => [
+      {
+        principal: 'ec2.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: provisionerRole(d).arn,
+        resourcePolicy: provisionerRole(d).trustPolicy,
+        neighbour: 'another service',
+      },
+      {
+        principal: DEVELOPER_ROLE,
+        action: 'sts:AssumeRole',
+        resource: provisionerRole(d).arn,
+        identityPolicies: broad('sts:AssumeRole'),
+        resourcePolicy: provisionerRole(d).trustPolicy,
+        neighbour: 'another principal of the account',
+      },
+    ],
+  },
+  {
+    name: 'the write-keys provisioner reads the write-keys secret and adds missing keys to it',
+    resourcePolicies: () => [],
+    allowed: (d) =>
+      ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'].map((action) => ({
+        principal: provisionerRole(d).arn,
+        action,
+        resource: d.ref('collector', d.id('collector', 'AWS::SecretsManager::Secret', 'WriteKeys')),
+        identityPolicies: provisionerRole(d).identityPolicies,
+      })),
+    denied: (d) => [
+      {
+        principal: provisionerRole(d).arn,
+        action: 'secretsmanager:PutSecretValue',
+        resource: `arn:aws:secretsmanager:${REGION}:${d.topology.collectorAccount}:secret:database-XyZ123`,
+        identityPolicies: provisionerRole(d).identityPolicies,
+        neighbour: 'another secret',
+      },
+      {
+        principal: provisionerRole(d).arn,
+        action: 'secretsmanager:DeleteSecret',
+        resource: d.ref('collector', d.id('collector', 'AWS::SecretsManager::Secret', 'WriteKeys')),
+        identityPolicies: provisionerRole(d).identityPolicies,
+        neighbour: 'deleting the secret',
+      },
+    ],
+  },
+  {
     name: 'the collector role assumes the writer role with its external ID',
     resourcePolicies: (d) => [{ side: 'stream', logicalId: d.writerRole().id }],
     allowed: (d) => [
@@ -602,6 +658,9 @@ const CALLS: readonly Call[] = [
     },
   },
 ];
+
+/** The write-keys provisioner's role (lib/constructs/write-keys-secret.ts). */
+const provisionerRole = (d: DeployedTopology) => d.role('collector', 'WriteKeysProvisionerRole');
 
 /** The alarm topic's KMS key (from the template): the option this row is about must be on. */
 function requiredKey(d: DeployedTopology, side: Side): string {
