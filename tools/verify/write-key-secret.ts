@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GENERATED_WRITE_KEY_ENTRY } from '../../lambda/contract/write-keys-secret';
 import { type AwsConnection, clientConfig } from './aws-connection';
 
 /** The write-key secret's value is not `{ "<sourceId>": "<key>" | ["<key>", ...] }`, or lacks the source. */
@@ -7,8 +8,10 @@ export class WriteKeySecretFormatError extends Error {
 }
 
 /**
- * The first key of `sourceId` (default: the secret's first source) in the write-key secret's
- * JSON value, `{ "<sourceId>": "<key>" }` or `{ "<sourceId>": ["<key>", ...] }`.
+ * The first key of `sourceId` (default: the secret's first source other than the entry
+ * CloudFormation generated, `GENERATED_WRITE_KEY_ENTRY`, which names no source on a stack whose
+ * `sourceId` is another; that entry only when it is the only one) in the write-key secret's JSON
+ * value, `{ "<sourceId>": "<key>" }` or `{ "<sourceId>": ["<key>", ...] }`.
  */
 export function writeKeyOf(secretString: string, sourceId?: string): { sourceId: string; writeKey: string } {
   let value: unknown;
@@ -21,7 +24,10 @@ export function writeKeyOf(secretString: string, sourceId?: string): { sourceId:
     throw new WriteKeySecretFormatError("the secret's value is not a JSON object of source ids");
   }
   const entries = Object.entries(value as Record<string, unknown>);
-  const entry = sourceId === undefined ? entries[0] : entries.find(([id]) => id === sourceId);
+  const entry =
+    sourceId === undefined
+      ? (entries.find(([id]) => id !== GENERATED_WRITE_KEY_ENTRY) ?? entries[0])
+      : entries.find(([id]) => id === sourceId);
   if (entry === undefined) {
     throw new WriteKeySecretFormatError(
       sourceId === undefined
