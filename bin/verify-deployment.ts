@@ -6,7 +6,7 @@
  */
 import { fromIni } from '@aws-sdk/credential-providers';
 import { emulatorCredentials, isLoopbackUrl } from '../local/local-config';
-import { createTailClient } from '../tools/tail/tail-client';
+import { createTailClient, readsTimestampOnClient } from '../tools/tail/tail-client';
 import { type AwsService, SERVICE_ENDPOINT_VARIABLES } from '../tools/verify/aws-connection';
 import { parseVerifyArgs, VERIFY_USAGE, VerifyUsageError } from '../tools/verify/verify-args';
 import { verifyDeployment } from '../tools/verify/verify-deployment';
@@ -50,8 +50,7 @@ async function main(): Promise<number> {
           clients.set(streamName, client);
           return client;
         },
-        // Plain-http endpoints are emulators; kinesalite cannot be trusted with AT_TIMESTAMP.
-        timestampOnClient: stream.endpoint?.startsWith('http://') === true,
+        timestampOnClient: readsTimestampOnClient(stream),
         how: stream.roleArn === undefined ? 'with these credentials' : `as ${stream.roleArn}`,
       },
     });
