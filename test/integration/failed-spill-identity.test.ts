@@ -74,6 +74,7 @@ describe('a failure record spilled while the failed-events stream is down', () =
   async function redriveWith(stream: string, args: string[]) {
     await ensureStream(kinesis.client, `${stream}-failed`, 1);
     const output = captureOutput();
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
     let code: number;
     try {
       code = await runRedrive(['--spill-dir', dir, ...args], {});
