@@ -11,6 +11,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
+  restoreMocks: true,
   // jest's default on 2 cores is one worker (cores - 1); most heavy files wait on child processes
   // and sockets, so one worker per core halves the run on the 2-core machines this suite budgets for.
   maxWorkers: '100%',

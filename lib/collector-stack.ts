@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
@@ -73,7 +74,10 @@ export class CollectorStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
-    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', { sourceId: config.sourceId });
+    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', {
+      sourceIds: [config.sourceId],
+      removalPolicy: config.retainWriteKeys ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     const rolePath = props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix);
     this.spill = new SpillQueue(this, 'Spill', {
       removalPolicy: config.retainSpillQueues ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -126,6 +130,8 @@ export class CollectorStack extends Stack {
             ...(customDomain.certificateArn === undefined
               ? {}
               : { certificateArn: customDomain.certificateArn }),
+            ipAddressType:
+              customDomain.ipAddressType === 'ipv4' ? IpAddressType.IPV4 : IpAddressType.DUAL_STACK,
           });
     const action = alarmTopicAction(this, config.alarms);
     this.alarms = new CollectorAlarms(this, 'Alarms', {

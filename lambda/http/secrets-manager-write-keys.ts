@@ -1,4 +1,5 @@
 import type { RuntimeSource } from '../config/runtime-config';
+import { GENERATED_WRITE_KEY_ENTRY } from '../contract/write-keys-secret';
 import { isJsonObject } from '../events/segment-event';
 import { HttpError } from './http-error';
 import { WriteKeyRegistry } from './write-key';
@@ -20,7 +21,9 @@ export class WriteKeysUnavailableError extends HttpError {
  * `{ "<sourceId>": ["<key>", ...] }` or `{ "<sourceId>": "<key>" }`. `fetchSecret` is expected to
  * cache with a TTL (Powertools Parameters does), so rotated keys take effect without a cold start;
  * the lookup table is rebuilt only when the fetched value changes. Keys written in the
- * configuration document, if any, stay valid too.
+ * configuration document, if any, stay valid too. Entries of sources the configuration does not
+ * have are ignored and reported, except the entry CloudFormation generates when it creates the
+ * secret (`GENERATED_WRITE_KEY_ENTRY`), which names no source on stacks without one of that id.
  */
 export class SecretsManagerWriteKeys implements WriteKeyDirectory {
   private lastValue: unknown;
@@ -63,7 +66,7 @@ export class SecretsManagerWriteKeys implements WriteKeyDirectory {
     for (const [sourceId, keys] of Object.entries(value)) {
       const source = byId.get(sourceId);
       if (source === undefined) {
-        this.options.onUnknownSource?.(sourceId);
+        if (sourceId !== GENERATED_WRITE_KEY_ENTRY) this.options.onUnknownSource?.(sourceId);
         continue;
       }
       for (const key of Array.isArray(keys) ? keys : [keys]) {

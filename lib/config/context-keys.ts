@@ -27,6 +27,7 @@ export const CONTEXT_DEFAULTS = {
   logLevel: COLLECTOR_FUNCTION_DEFAULTS.logLevel,
   logRetentionDays: COLLECTOR_FUNCTION_DEFAULTS.logRetentionDays,
   retainSpillQueues: true,
+  retainWriteKeys: true,
   spillEncryption: 'SQS_MANAGED',
   accessLogSourceIp: false,
   failedEventsStream: true,
@@ -39,6 +40,7 @@ export const CUSTOM_DOMAIN_CONTEXT_KEYS = [
   'hostedZoneName',
   'certificateArn',
   'disableExecuteApiEndpoint',
+  'ipAddressType',
 ] as const;
 
 /** Optional context keys without a default (docs/deploying.md lists them with the others). */

@@ -117,6 +117,11 @@ export interface CustomDomainDeployConfig {
   readonly hostedZone?: { readonly hostedZoneId: string; readonly zoneName: string };
   /** An existing ACM certificate; `undefined`: a new one, validated by DNS in `hostedZone`. */
   readonly certificateArn?: string;
+  /**
+   * Who reaches the domain (context key `ipAddressType`): IPv4 and IPv6 (`dualstack`, with `A` and
+   * `AAAA` records) or IPv4 only (`ipv4`, `A` record only).
+   */
+  readonly ipAddressType: 'dualstack' | 'ipv4';
 }
 
 /** Settings of the collector stack (API Gateway HTTP API and Lambda). */
@@ -146,6 +151,11 @@ export interface CollectorDeployConfig {
   readonly reservedConcurrency?: number;
   /** Keep the spill queues (and their key) when the stack is deleted or replaces them. */
   readonly retainSpillQueues: boolean;
+  /**
+   * Keep the write-keys secret when the stack is deleted or stops defining it (context key
+   * `retainWriteKeys`, default true): deleting it ends every SDK's key.
+   */
+  readonly retainWriteKeys: boolean;
   /** Encrypt the spill queues with a customer-managed key rather than the SQS-managed one. */
   readonly spillEncryption: 'sqs-managed' | 'customer-managed';
   /** Roles besides the collector's own that may read the spill queues (the redrive's). */

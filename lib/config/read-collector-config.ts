@@ -115,6 +115,7 @@ export function readCollectorConfig(
       ? { reservedConcurrency: reader.integer('reservedConcurrency', 0, 1, 100_000, ' executions') }
       : {}),
     retainSpillQueues: reader.boolean('retainSpillQueues', CONTEXT_DEFAULTS.retainSpillQueues),
+    retainWriteKeys: reader.boolean('retainWriteKeys', CONTEXT_DEFAULTS.retainWriteKeys),
     spillEncryption:
       reader.oneOf('spillEncryption', CONTEXT_DEFAULTS.spillEncryption, [
         'SQS_MANAGED',

@@ -11,7 +11,8 @@ import type { CustomDomainDeployConfig, DeployEnvironment } from './deploy-confi
 
 /**
  * The collector's custom domain (`domainName` with `hostedZoneId` + `hostedZoneName`, or
- * `certificateArn`, or both) and `disableExecuteApiEndpoint`. Reports every inconsistency: a zone
+ * `certificateArn`, or both, and `ipAddressType`: `dualstack` by default, `ipv4` to opt out of IPv6)
+ * and `disableExecuteApiEndpoint`. Reports every inconsistency: a zone
  * given by half, a zone the domain is not in, a certificate ARN of another region than the deploy's,
  * a domain with no way to get a certificate, and the execute-api URL turned off with no domain.
  */
@@ -33,6 +34,7 @@ export function readCustomDomainConfig(
     );
   }
   const certificateArn = reader.matching('certificateArn', CERTIFICATE_ARN_PATTERN, CERTIFICATE_ARN_RULE);
+  const ipAddressType = reader.oneOf('ipAddressType', 'dualstack', ['dualstack', 'ipv4']);
   const certificateRegion =
     certificateArn === undefined ? undefined : CERTIFICATE_ARN_PATTERN.exec(certificateArn)?.[1];
 
@@ -40,6 +42,7 @@ export function readCustomDomainConfig(
     for (const key of CUSTOM_DOMAIN_CONTEXT_KEYS) {
       if (key === 'domainName' || !reader.has(key)) continue;
       if (key === 'disableExecuteApiEndpoint' && !disableExecuteApiEndpoint) continue;
+      if (key === 'ipAddressType' && ipAddressType === 'dualstack') continue;
       reader.problems.push(
         key === 'disableExecuteApiEndpoint'
           ? 'disableExecuteApiEndpoint: with no domainName nothing would answer; set domainName too (e.g. -c domainName=events.example.com), or remove it'
@@ -78,6 +81,7 @@ export function readCustomDomainConfig(
       domainName,
       ...(hostedZone === undefined ? {} : { hostedZone }),
       ...(certificateArn === undefined ? {} : { certificateArn }),
+      ipAddressType,
     },
     disableExecuteApiEndpoint,
   };

@@ -11,6 +11,7 @@ import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
+import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
 
 export interface CollectorFunctionProps {
   /** The sources whose events the function takes, each with its destinations. */
@@ -238,11 +239,15 @@ export class CollectorFunction extends Construct {
             ...(props.spillQueue?.encryptionMasterKey === undefined
               ? []
               : [
-                  // SendMessage to a queue with a customer-managed key takes both (SQS's own rule).
+                  // SendMessage to a queue with a customer-managed key takes both (SQS's own rule),
+                  // and only through SQS: a direct call to KMS with the role is refused.
                   new iam.PolicyStatement({
                     sid: 'EncryptSpilledEvents',
                     actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
                     resources: [props.spillQueue.encryptionMasterKey.keyArn],
+                    conditions: {
+                      StringEquals: { 'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}` },
+                    },
                   }),
                 ]),
             new iam.PolicyStatement({
@@ -326,6 +331,12 @@ export class CollectorFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    this.function.node.addValidation(
+      new LambdaEnvironmentSizeValidation(
+        this.function,
+        `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`,
+      ),
+    );
 
     if (props.tracing) {
       Validations.of(this.role).acknowledge({

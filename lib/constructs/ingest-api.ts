@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -6,7 +6,25 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../lambda/contract/cors-headers';
+import { API_GATEWAY_ACCOUNT_QUOTA } from '../config/aws-limits';
 import { INGEST_API_DEFAULTS } from '../config/construct-defaults';
+
+/**
+ * The id of the synth warning a stage limit above API Gateway's account quota raises. An owner who
+ * has raised the quota acknowledges it with `Validations.of(app).acknowledge(...)` (id
+ * `Annotation::kinesis-event-forwarder:throttling-quota`) and a reason.
+ */
+export const THROTTLING_QUOTA_WARNING_ID = 'kinesis-event-forwarder:throttling-quota';
+
+/** Warns at synth when the stage's limits are above the account's quota, which they can never reach. */
+function warnAboveAccountQuota(scope: Construct, rateLimit: number, burstLimit: number): void {
+  const { rateLimit: quotaRate, burstLimit: quotaBurst } = API_GATEWAY_ACCOUNT_QUOTA;
+  if (rateLimit <= quotaRate && burstLimit <= quotaBurst) return;
+  Annotations.of(scope).addWarningV2(
+    THROTTLING_QUOTA_WARNING_ID,
+    `throttlingRateLimit ${rateLimit} requests/s and throttlingBurstLimit ${burstLimit} exceed API Gateway's account quota of ${quotaRate.toLocaleString('en-US')} requests/s with bursts of ${quotaBurst.toLocaleString('en-US')}, which every API of the account shares in each region: the stage limit is never reached, and a flood here throttles the account's other APIs. Lower throttlingRateLimit to ${Math.min(rateLimit, quotaRate)} and throttlingBurstLimit to ${Math.min(burstLimit, quotaBurst)} at most, or have the quota raised in Service Quotas first (docs/deploying.md).`,
+  );
+}
 
 /**
  * One JSON object per request: what operating the API needs (request id and time, route, status,
@@ -71,12 +89,13 @@ export interface IngestApiProps {
    */
   readonly corsMaxAge?: Duration;
   /**
-   * Steady-state requests per second for the whole stage.
+   * Steady-state requests per second for the whole stage. Above API Gateway's account quota
+   * (10,000 requests/s per region, shared by every API) synth warns: the stage never reaches it.
    * @default - `INGEST_API_DEFAULTS.throttlingRateLimit`
    */
   readonly throttlingRateLimit?: number;
   /**
-   * Requests the stage takes at once above the rate limit.
+   * Requests the stage takes at once above the rate limit. Above the account quota (5,000) synth warns.
    * @default - `INGEST_API_DEFAULTS.throttlingBurstLimit`
    */
   readonly throttlingBurstLimit?: number;
@@ -116,6 +135,7 @@ export class IngestApi extends Construct {
     if (!(rateLimit > 0 && burstLimit > 0)) {
       throw new Error('IngestApi: throttlingRateLimit and throttlingBurstLimit must be positive numbers');
     }
+    warnAboveAccountQuota(this, rateLimit, burstLimit);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Segment-compatible event collector',

@@ -31,12 +31,20 @@ export interface IngestDomainProps {
    * @default - a new certificate, validated by DNS in `hostedZone` (which is then required)
    */
   readonly certificateArn?: string;
+  /**
+   * Who can reach the domain: IPv4 and IPv6 clients (`DUAL_STACK`, alias `A` and `AAAA` records), or
+   * IPv4 clients only (`IPV4`, an `A` record only). Switching an existing domain to `IPV4` drops its
+   * IPv6 clients: choose it for a new domain, or knowingly.
+   * @default apigwv2.IpAddressType.DUAL_STACK
+   */
+  readonly ipAddressType?: apigwv2.IpAddressType;
 }
 
 /**
  * The collector's stable first-party URL: an API Gateway custom domain (regional, TLS 1.2, IPv4 and
- * IPv6) mapped to the stage at its root, with its certificate (a new DNS-validated one, or the one
- * given) and, when the zone is given, alias `A`/`AAAA` records. Sites and apps keep their URL when the
+ * IPv6 unless `ipAddressType` says IPv4 only) mapped to the stage at its root, with its certificate
+ * (a new DNS-validated one, or the one given) and, when the zone is given, alias `A` and (dual-stack)
+ * `AAAA` records. Sites and apps keep their URL when the
  * API is replaced, and events go to the site's own domain rather than a generated AWS host.
  */
 export class IngestDomain extends Construct {
@@ -50,6 +58,7 @@ export class IngestDomain extends Construct {
   constructor(scope: Construct, id: string, props: IngestDomainProps) {
     super(scope, id);
     const { domainName, hostedZone, certificateArn } = props;
+    const ipAddressType = props.ipAddressType ?? apigwv2.IpAddressType.DUAL_STACK;
     if (hostedZone === undefined && certificateArn === undefined) {
       throw new Error(
         `IngestDomain: ${domainName} needs a certificate: give hostedZone (a new certificate is validated by DNS there) or certificateArn`,
@@ -80,7 +89,7 @@ export class IngestDomain extends Construct {
       certificate: this.certificate,
       endpointType: apigwv2.EndpointType.REGIONAL,
       securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
-      ipAddressType: apigwv2.IpAddressType.DUAL_STACK,
+      ipAddressType,
     });
     new apigwv2.ApiMapping(this, 'Mapping', { api: props.api, domainName: this.domain, stage: props.stage });
 
@@ -92,7 +101,9 @@ export class IngestDomain extends Construct {
         ),
       );
       new route53.ARecord(this, 'AliasA', { zone, recordName: `${domainName}.`, target });
-      new route53.AaaaRecord(this, 'AliasAAAA', { zone, recordName: `${domainName}.`, target });
+      if (ipAddressType === apigwv2.IpAddressType.DUAL_STACK) {
+        new route53.AaaaRecord(this, 'AliasAAAA', { zone, recordName: `${domainName}.`, target });
+      }
     }
     this.url = `https://${domainName}`;
     this.dnsTarget = this.domain.regionalDomainName;

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -43,6 +43,12 @@ export interface SpillQueueProps {
    */
   readonly allowedPrincipalArns?: readonly string[];
 }
+
+/**
+ * The id under which the spill dead-letter queue's missing `RedriveAllowPolicy` (a scanner finding:
+ * any queue of the account may name it as its dead-letter queue) is acknowledged, with its reason.
+ */
+export const SPILL_DLQ_REDRIVE_ALLOW_POLICY_ID = 'kinesis-event-forwarder:spill-dlq-redrive-allow-policy';
 
 /** The message actions of the spill queues: what only the collector and the redrive may do. */
 export const SPILL_MESSAGE_ACTIONS = [
@@ -96,6 +102,11 @@ export class SpillQueue extends Construct {
       removalPolicy,
     };
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', secure);
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: SPILL_DLQ_REDRIVE_ALLOW_POLICY_ID,
+      reason:
+        'No RedriveAllowPolicy: a byQueue policy naming the spill queue makes a dependency cycle (the spill queue names this queue in its RedrivePolicy), and naming the retained spill queue by a fixed name to break it would replace both retained queues and the events in them. What it would prevent is another queue of this account naming this one as its dead-letter queue, which takes sqs:SetQueueAttributes on that other queue (an administrator\'s permission); the queue policy still denies every message action here to all but the collector path and the redrive roles, and the redrive leaves a message not in the spill format in place, counted as unreadable (docs/security.md, "Acknowledged scanner results").',
+    });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...secure,
       visibilityTimeout:

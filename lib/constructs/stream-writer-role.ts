@@ -13,7 +13,8 @@ export interface StreamWriterRoleProps {
   /** The only stream the role may write to. */
   readonly stream: kinesis.IStream;
   /**
-   * The stream's customer-managed key; the role gets `kms:GenerateDataKey` on it and nothing else.
+   * The stream's customer-managed key; the role gets `kms:GenerateDataKey` on it, only through
+   * Kinesis (`kms:ViaService` = `kinesis.<region>.amazonaws.com`), and nothing else.
    * @default - no key statement (the AWS-managed key needs none)
    */
   readonly encryptionKey?: kms.IKey;
@@ -47,7 +48,8 @@ export interface StreamWriterRoleProps {
  * The role the collector assumes to write events. Trusted by one account, and within it only by
  * the principals named in `trustedPrincipalArns`, only with a known external ID and a session name
  * starting `kinesis-event-forwarder-`; allowed `kinesis:PutRecord` and `kinesis:PutRecords` on
- * exactly one stream (plus `kms:GenerateDataKey` on its key when the key is customer-managed).
+ * exactly one stream (plus `kms:GenerateDataKey` on its key, through Kinesis only, when the key is
+ * customer-managed).
  * `stream.grantWrite()` is not used: it also grants `kinesis:ListShards` and KMS encrypt/re-encrypt.
  */
 export class StreamWriterRole extends Construct {
@@ -74,13 +76,18 @@ export class StreamWriterRole extends Construct {
         ],
       }),
     ];
-    // The failed-events stream shares the event stream's key (EventStream sharedKey).
+    // The failed-events stream shares the event stream's key (EventStream sharedKey). Kinesis asks
+    // KMS for the data key on the writer's behalf; a direct call to KMS with the role is refused.
     if (props.encryptionKey !== undefined) {
+      const stack = Stack.of(this);
       statements.push(
         new iam.PolicyStatement({
           sid: 'EncryptRecordsWithTheStreamKey',
           actions: ['kms:GenerateDataKey'],
           resources: [props.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `kinesis.${stack.region}.${stack.urlSuffix}` },
+          },
         }),
       );
     }

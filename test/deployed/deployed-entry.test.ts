@@ -35,6 +35,12 @@ describe('the deployed entry (lambda/index.ts) with the environment of the synth
     });
   }, 120_000);
 
+  // jest's restoreMocks ends the capture of beforeAll before the first test: each test captures its own.
+  beforeEach(() => {
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
   afterAll(async () => {
     output?.restore();
     await collector?.close();

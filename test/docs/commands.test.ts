@@ -136,6 +136,8 @@ const SAMPLE_CONTEXT: Record<string, string> = {
 /** AWS CLI calls the docs show: they need an account, so only their placeholders are checked. */
 const AWS_CLI_OPERATIONS = new Set([
   'secretsmanager get-secret-value',
+  'secretsmanager put-secret-value',
+  'cloudformation describe-stacks',
   'sqs get-queue-attributes',
   'sqs receive-message',
   'kinesis delete-stream',
@@ -175,7 +177,7 @@ const COVERED_ELSEWHERE: readonly {
 ];
 
 /** Descriptive placeholders (`<stream name>`) the reader fills in; CamelCase ones must be outputs. */
-const FREE_PLACEHOLDERS = new Set(['<stream name>', '<region>', '<id>']);
+const FREE_PLACEHOLDERS = new Set(['<stream name>', '<region>', '<id>', '<new key>', '<old key>']);
 
 describe('shell commands in README.md and docs/*.md', () => {
   const commands = shellCommands();

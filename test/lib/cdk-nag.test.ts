@@ -96,6 +96,7 @@ describe('the cdk-nag AwsSolutions pack', () => {
         'Annotation::AwsSolutions-SMG4',
         'Annotation::AwsSolutions-APIG4',
         'Annotation::AwsSolutions-IAM5[Resource::*]',
+        'Annotation::kinesis-event-forwarder:spill-dlq-redrive-allow-policy',
       ]),
     );
     for (const entry of acknowledged) expect(entry.reason.length).toBeGreaterThan(60);

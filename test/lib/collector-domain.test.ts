@@ -57,6 +57,13 @@ describe('the collector stack with a custom domain in a Route 53 zone, execute-a
     });
   });
 
+  it('keeps IPv6: a dual-stack domain with alias A and AAAA records', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainNameConfigurations: [Match.objectLike({ IpAddressType: 'dualstack' })],
+    });
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'AAAA' }, 1);
+  });
+
   it('turns the execute-api endpoint off', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
   });
@@ -119,5 +126,17 @@ describe('the collector stack without a custom domain', () => {
     template.hasOutput('CollectorUrl', {
       Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestApi'), 'ApiEndpoint'] },
     });
+  });
+});
+
+describe('the collector stack with ipAddressType=ipv4', () => {
+  const template = collectorTemplate({ ...IN_ZONE, ipAddressType: 'ipv4' });
+
+  it('makes an IPv4-only domain with an alias A record and no AAAA record', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainNameConfigurations: [Match.objectLike({ IpAddressType: 'ipv4' })],
+    });
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'A' }, 1);
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'AAAA' }, 0);
   });
 });

@@ -40,6 +40,7 @@ describe('the custom domain context keys', () => {
     expect(config.collector?.customDomain).toEqual({
       domainName: 'events.example.com',
       hostedZone: { hostedZoneId: ZONE.hostedZoneId, zoneName: 'example.com' },
+      ipAddressType: 'dualstack',
     });
     expect(config.collector?.disableExecuteApiEndpoint).toBe(true);
   });
@@ -59,7 +60,28 @@ describe('the custom domain context keys', () => {
     expect(config.collector?.customDomain).toEqual({
       domainName: 'events.example.com',
       certificateArn: CERTIFICATE_ARN,
+      ipAddressType: 'dualstack',
     });
+  });
+
+  it('reads ipAddressType=ipv4, the opt-out of IPv6', () => {
+    const config = readDeployConfig(
+      lookup({ externalIds: 'abc-123', domainName: 'events.example.com', ...ZONE, ipAddressType: 'ipv4' }),
+    );
+
+    expect(config.collector?.customDomain?.ipAddressType).toBe('ipv4');
+  });
+
+  it('refuses an ipAddressType other than dualstack or ipv4', () => {
+    expect(problemsOf({ domainName: 'events.example.com', ...ZONE, ipAddressType: 'ipv6' })).toEqual([
+      'ipAddressType: "ipv6" is not valid; use one of dualstack, ipv4',
+    ]);
+  });
+
+  it('refuses ipAddressType=ipv4 without a domain', () => {
+    expect(problemsOf({ ipAddressType: 'ipv4' })).toEqual([
+      'ipAddressType: only used with domainName; set domainName too (e.g. -c domainName=events.example.com), or remove it',
+    ]);
   });
 
   it.each([

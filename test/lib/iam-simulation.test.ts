@@ -1,9 +1,9 @@
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   collectorTemplate as cachedCollectorTemplate,
   streamTemplate as cachedStreamTemplate,
 } from '../support/synth-cache';
+import { decide } from './support/decide-request';
 import {
   type DeployedValues,
   type IamPolicy,
@@ -30,38 +30,6 @@ const DEVELOPER_ROLE_ARN = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/developer`;
 const SESSION = { 'sts:RoleSessionName': 'kinesis-event-forwarder-kinesis' };
 const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:write-keys-AbCdEf`;
 const queueArn = (logicalId: string) => `arn:aws:sqs:${REGION}:${COLLECTOR_ACCOUNT}:${logicalId}`;
-
-type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
-
-interface Request {
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly resourceAccount: string;
-  readonly identityPolicies: { name: string; policy: IamPolicy }[];
-  readonly resourcePolicy?: IamPolicy;
-  readonly context?: Record<string, string>;
-}
-
-/** Evaluates one request offline; a request the simulator cannot parse fails the test. */
-async function decide(request: Request): Promise<Decision> {
-  const simulation: Simulation = {
-    request: {
-      principal: request.principal,
-      action: request.action,
-      resource: { resource: request.resource, accountId: request.resourceAccount },
-      // As AWS does: the calling role's ARN (with its path) is always in the request context.
-      contextVariables: { 'aws:PrincipalArn': request.principal, ...request.context },
-    },
-    identityPolicies: request.identityPolicies,
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(request.resourcePolicy === undefined ? {} : { resourcePolicy: request.resourcePolicy }),
-  };
-  const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(result.errors)}`);
-  return result.overallResult as Decision;
-}
 
 /** The event stream and (when there is one) the failed-events stream, by logical id. */
 function streamIds(template: Template): { stream: string; failed?: string } {
@@ -123,8 +91,9 @@ function collectorRoleId(template: Template): string {
       AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
     },
   });
-  const [id] = Object.keys(roles);
-  if (id === undefined) throw new Error('no Lambda role in the collector template');
+  // The collector function's role; the write-keys provisioner has a Lambda role too.
+  const [id] = Object.keys(roles).filter((roleId) => roleId.startsWith('CollectorRole'));
+  if (id === undefined) throw new Error('no collector function role in the collector template');
   return id;
 }
 
@@ -165,7 +134,12 @@ describe('IAM simulation of the cross-account deployment', () => {
     collectorAccountValues(collectorTemplate),
   );
 
-  const asWriter = (action: string, resource: string, resourcePolicy?: IamPolicy) =>
+  const asWriter = (
+    action: string,
+    resource: string,
+    resourcePolicy?: IamPolicy,
+    context?: Record<string, string>,
+  ) =>
     decide({
       principal: WRITER_ROLE_ARN,
       action,
@@ -173,6 +147,7 @@ describe('IAM simulation of the cross-account deployment', () => {
       resourceAccount: STREAM_ACCOUNT,
       identityPolicies: writer.identityPolicies,
       ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+      ...(context === undefined ? {} : { context }),
     });
 
   const assumeWriter = (principal: string, context: Record<string, string>) =>
@@ -222,10 +197,12 @@ describe('IAM simulation of the cross-account deployment', () => {
     expect(await asWriter(action, STREAM_ARN)).not.toBe('Allowed');
   });
 
-  it('lets the writer role generate data keys with the stream key and nothing more', async () => {
-    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy)).toBe('Allowed');
-    expect(await asWriter('kms:Decrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
-    expect(await asWriter('kms:Encrypt', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+  it('lets the writer role generate data keys with the stream key through Kinesis and nothing more', async () => {
+    const viaKinesis = { 'kms:ViaService': `kinesis.${REGION}.amazonaws.com` };
+    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy, viaKinesis)).toBe('Allowed');
+    expect(await asWriter('kms:GenerateDataKey', KEY_ARN, keyPolicy)).not.toBe('Allowed');
+    expect(await asWriter('kms:Decrypt', KEY_ARN, keyPolicy, viaKinesis)).not.toBe('Allowed');
+    expect(await asWriter('kms:Encrypt', KEY_ARN, keyPolicy, viaKinesis)).not.toBe('Allowed');
   });
 
   it.each(['source-a-1f3e', 'source-b-9c2d'])(

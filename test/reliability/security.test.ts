@@ -329,7 +329,6 @@ describe('request size caps', () => {
     expect(parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= big.length)).toBe(
       false,
     );
-    parse.mockRestore();
   });
 });
 
@@ -358,7 +357,6 @@ describe('requests without a valid write key', () => {
       false,
     );
     expect(write).not.toHaveBeenCalled();
-    parse.mockRestore();
   });
 
   it('are refused with 401 before the body is parsed when the Authorization key is unknown', async () => {
@@ -374,7 +372,6 @@ describe('requests without a valid write key', () => {
       false,
     );
     expect(write).not.toHaveBeenCalled();
-    parse.mockRestore();
   });
 
   it('still find a key the body spells with a JSON escape', async () => {

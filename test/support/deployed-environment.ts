@@ -7,7 +7,7 @@ import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
 import { LOCAL_ACCOUNT_ID, type PolicyDocument, type SynthesizedWriterRole } from '../../local/trust-policy';
 import { type DeployedValues, resolvedOutputs, resolveIntrinsics } from '../lib/support/resolve-intrinsics';
-import { onlyLogicalId } from '../lib/support/template-assertions';
+import { COLLECTOR_FUNCTION_PATTERN, onlyLogicalId } from '../lib/support/template-assertions';
 import { cliSynth } from './cli-synth';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
@@ -29,7 +29,7 @@ export interface SynthesizedFunction {
 }
 
 function synthesizedFunction(template: Template): SynthesizedFunction {
-  const id = onlyLogicalId(template, 'AWS::Lambda::Function');
+  const id = onlyLogicalId(template, 'AWS::Lambda::Function', COLLECTOR_FUNCTION_PATTERN);
   const properties = template.toJSON().Resources[id].Properties as {
     Environment: { Variables: Record<string, unknown> };
     Timeout: number;
@@ -194,7 +194,7 @@ async function synthesizeWithCli(externalId: string, synthDir: string | undefine
   };
   const stream = holding('AWS::Kinesis::Stream');
   const collector = holding('AWS::Lambda::Function');
-  const functionId = onlyLogicalId(collector.template, 'AWS::Lambda::Function');
+  const functionId = onlyLogicalId(collector.template, 'AWS::Lambda::Function', COLLECTOR_FUNCTION_PATTERN);
   const assetPath = collector.template.toJSON().Resources[functionId].Metadata?.['aws:asset:path'];
   if (typeof assetPath !== 'string') throw new Error('the collector function has no aws:asset:path metadata');
   return {

@@ -4,7 +4,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from '../../local/debug-page';
 import { describeError, TailError } from '../tail/run-tail';
-import { createTailClient } from '../tail/tail-client';
+import { createTailClient, readsTimestampOnClient } from '../tail/tail-client';
 import type { LiveOptions } from './live-args';
 
 /** A running `npm run live`. */
@@ -69,7 +69,7 @@ export async function startLive(options: LiveOptions, client?: KinesisClient): P
       capacity: options.capacity,
       start: options.start,
       pollMs: LIVE_POLL_MS,
-      timestampOnClient: options.connection.endpoint?.startsWith('http://') === true,
+      timestampOnClient: readsTimestampOnClient(options.connection),
       subtitle: `stream "${options.connection.streamName}"${failedStreamName === undefined ? '' : ` and "${failedStreamName}"`} at ${where(options)}`,
     });
     const { route } = page;

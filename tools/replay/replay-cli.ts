@@ -3,7 +3,7 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
 import { parseSince } from '../tail/tail-args';
-import { createTailClient } from '../tail/tail-client';
+import { createTailClient, readsTimestampOnClient } from '../tail/tail-client';
 import { type ReplaySummary, replayFailed } from './replay-failed';
 
 export const REPLAY_USAGE = `Usage: npm run replay-failed -- --stream FAILED_STREAM --since TIME [options]
@@ -99,6 +99,7 @@ export async function runReplayCli(
       since,
       writer,
       dryRun: values['dry-run'] === true,
+      timestampOnClient: readsTimestampOnClient(connection),
       onProgress: (progress) => out.progress(formatProgress(progress)),
     });
     out.log(formatSummary(summary, values['dry-run'] === true));

@@ -34,6 +34,12 @@ export interface ReplayOptions {
   /** Writes the main stream's records; with `dryRun`, nothing is written. */
   readonly writer: RecordWriter;
   readonly dryRun?: boolean;
+  /**
+   * Read `since` on the client (see `ShardReadOptions.timestampOnClient`): for emulators, which never
+   * answer an `AT_TIMESTAMP` read of a shard with no record after `since`. The CLI sets it with
+   * `readsTimestampOnClient`. @default false
+   */
+  readonly timestampOnClient?: boolean;
   /** Time each batch may take to write, retries included. @default 30000 */
   readonly batchBudgetMs?: number;
   readonly onProgress?: (summary: ReplaySummary) => void;
@@ -47,6 +53,7 @@ async function readSince(
   client: KinesisClient,
   streamName: string,
   since: Date,
+  timestampOnClient: boolean,
 ): Promise<Record<string, unknown>[]> {
   const records: Record<string, unknown>[] = [];
   const deaggregator = loadDeaggregator();
@@ -57,6 +64,7 @@ async function readSince(
     follow: false,
     signal: new AbortController().signal,
     pollMs: 50,
+    timestampOnClient,
     onRecords: (shardRecords) => {
       for (const record of shardRecords) {
         for (const event of decodeRecord(record, deaggregator)) {
@@ -128,8 +136,8 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
   const destination = destinationOf(config, options.failedStreamName);
   const sources = new Map(config.sources.map((source) => [source.id, source]));
   const [failures, main] = await Promise.all([
-    readSince(options.client, options.failedStreamName, options.since),
-    readSince(options.client, destination.streamName, options.since),
+    readSince(options.client, options.failedStreamName, options.since, options.timestampOnClient === true),
+    readSince(options.client, destination.streamName, options.since, options.timestampOnClient === true),
   ]);
   const present = new Set(main.map((record) => String(record.event_id ?? record.messageId ?? '')));
   const stillFailing: Record<string, number> = {};

@@ -6,7 +6,7 @@ import { colorEnabled, formatFailureLine, formatJson, formatLine, formatWarning 
 import type { ShardRecord } from './shard-reader';
 import { tailStream } from './stream-tail';
 import type { TailOptions } from './tail-args';
-import { createTailClient } from './tail-client';
+import { createTailClient, readsTimestampOnClient } from './tail-client';
 
 /** Tail cannot run; the message is the one line it prints. */
 export class TailError extends Error {
@@ -155,8 +155,7 @@ export async function runTail(options: RunTailOptions, output: TailOutput): Prom
       follow: options.follow,
       signal: stop,
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-      // Plain-http endpoints are emulators; kinesalite cannot be trusted with AT_TIMESTAMP.
-      timestampOnClient: options.connection.endpoint?.startsWith('http://') === true,
+      timestampOnClient: readsTimestampOnClient(options.connection),
       onReady: (shardCount) => {
         if (options.follow) {
           output.stderr.write(

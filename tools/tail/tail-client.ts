@@ -27,6 +27,17 @@ function credentialsFor(connection: StreamConnection) {
 }
 
 /**
+ * Whether reads of `connection` from a time (`AT_TIMESTAMP`) start at each shard's beginning and
+ * drop older records on the client (`ShardReadOptions.timestampOnClient`): yes for a plain-http
+ * endpoint, which is an emulator. kinesalite never answers GetShardIterator AT_TIMESTAMP on a shard
+ * with no record after the timestamp, so a reader of such a shard would wait forever. What tail,
+ * live and replay-failed all read with: one decision for every tool.
+ */
+export function readsTimestampOnClient(connection: Pick<StreamConnection, 'endpoint'>): boolean {
+  return connection.endpoint?.startsWith('http://') === true;
+}
+
+/**
  * The Kinesis client tail reads with: real AWS through the default credential chain, a profile
  * (`fromIni`) or an assumed role (`fromTemporaryCredentials`, with the external ID); an emulator
  * endpoint over HTTP/1.1 (emulators do not speak the SDK's default HTTP/2) with dummy keys.

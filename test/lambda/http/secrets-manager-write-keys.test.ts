@@ -87,6 +87,23 @@ describe('SecretsManagerWriteKeys', () => {
     expect(unknown).toEqual(['retired']);
   });
 
+  it('ignores without a report the entry CloudFormation generated when no source has its id', async () => {
+    // Prepare
+    const unknown: string[] = [];
+    const { fetchSecret } = fakeSecret({ default: 'wk_generated', 'web-shop': 'wk_browser_probe' });
+    const keys = new SecretsManagerWriteKeys([webShop], fetchSecret, {
+      retryAfterSeconds: 2,
+      onUnknownSource: (id) => unknown.push(id),
+    });
+
+    // Act
+    const owner = await keys.sourceOf('wk_generated');
+
+    // Assess
+    expect(owner).toBeUndefined();
+    expect(unknown).toEqual([]);
+  });
+
   it('ignores keys that are empty or not strings', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ 'web-shop': ['', 42, null, 'wk_browser_probe'] });

@@ -1,5 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Duration, type Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../../lambda/contract/cors-headers';
@@ -9,8 +9,10 @@ import {
   COLLECTOR_ROUTES,
   IngestApi,
   type IngestApiProps,
+  THROTTLING_QUOTA_WARNING_ID,
 } from '../../../lib/constructs/ingest-api';
-import { onlyResource, propertiesOf, templateWith } from '../support/template-assertions';
+import { bareStack, onlyResource, propertiesOf, templateWith } from '../support/template-assertions';
+import { synthWarnings } from '../support/test-app';
 
 /** An existing function, by a literal ARN, as the API's handler. */
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:collector';
@@ -139,5 +141,49 @@ describe('IngestApi on its own', () => {
     expect(() => apiTemplate(props)).toThrow(
       'IngestApi: throttlingRateLimit and throttlingBurstLimit must be positive numbers',
     );
+  });
+
+  describe("against API Gateway's account quota", () => {
+    const stackWith = (props: Omit<IngestApiProps, 'handler'>): Stack => {
+      const stack = bareStack();
+      new IngestApi(stack, 'Ingest', {
+        handler: lambda.Function.fromFunctionArn(stack, 'Collector', FUNCTION_ARN),
+        ...props,
+      });
+      return stack;
+    };
+
+    it('warns at synth, naming the quota and the fix, when the rate limit is above 10,000 requests/s', () => {
+      const { annotations, printed } = synthWarnings(
+        stackWith({ throttlingRateLimit: 20_000, throttlingBurstLimit: 5_000 }),
+      );
+
+      annotations.hasWarning(
+        '*',
+        Match.stringLikeRegexp(
+          "throttlingRateLimit 20000 requests/s .* exceed API Gateway's account quota of 10,000 requests/s with bursts of 5,000.*Lower throttlingRateLimit to 10000 .*Service Quotas",
+        ),
+      );
+      expect(printed).toContain(`Acknowledge with 'Annotation::${THROTTLING_QUOTA_WARNING_ID}'`);
+    });
+
+    it('warns when the burst limit alone is above the quota of 5,000', () => {
+      const { annotations } = synthWarnings(
+        stackWith({ throttlingRateLimit: 1_000, throttlingBurstLimit: 8_000 }),
+      );
+
+      annotations.hasWarning(
+        '*',
+        Match.stringLikeRegexp('throttlingBurstLimit 8000 exceed .*throttlingBurstLimit to 5000'),
+      );
+    });
+
+    it('does not warn at the quota itself', () => {
+      const { annotations } = synthWarnings(
+        stackWith({ throttlingRateLimit: 10_000, throttlingBurstLimit: 5_000 }),
+      );
+
+      annotations.hasNoWarning('*', Match.stringLikeRegexp('account quota'));
+    });
   });
 });

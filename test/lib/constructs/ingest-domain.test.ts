@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
 import { IngestDomain, type IngestDomainProps } from '../../../lib/constructs/ingest-domain';
 import { minimalHttpStage } from '../support/template-assertions';
 import { cdkJsonContext } from '../support/test-app';
@@ -60,6 +61,20 @@ describe('IngestDomain', () => {
         HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DomainName'), 'RegionalHostedZoneId'] },
       },
     });
+  });
+
+  it('makes an IPv4-only domain with an A record and no AAAA record when asked', () => {
+    const { template } = domainStack({
+      domainName: 'events.example.com',
+      hostedZone: ZONE,
+      ipAddressType: IpAddressType.IPV4,
+    });
+
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainNameConfigurations: [Match.objectLike({ IpAddressType: 'ipv4' })],
+    });
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'A' }, 1);
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'AAAA' }, 0);
   });
 
   it('uses the given certificate and creates none; with a zone, the alias records are still made', () => {

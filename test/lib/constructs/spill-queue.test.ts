@@ -1,8 +1,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { SPILL_QUEUE_DEFAULTS } from '../../../lib/config/construct-defaults';
-import { SPILL_MESSAGE_ACTIONS, SpillQueue, type SpillQueueProps } from '../../../lib/constructs/spill-queue';
 import {
+  SPILL_DLQ_REDRIVE_ALLOW_POLICY_ID,
+  SPILL_MESSAGE_ACTIONS,
+  SpillQueue,
+  type SpillQueueProps,
+} from '../../../lib/constructs/spill-queue';
+import {
+  bareStack,
   logicalIdStartingWith,
   onlyResource,
   propertiesOf,
@@ -73,6 +79,23 @@ describe('SpillQueue on its own', () => {
         ]);
       }
     });
+  });
+
+  it('leaves the dead-letter queue without a RedriveAllowPolicy and acknowledges that finding on it, with its reason', () => {
+    const spill = new SpillQueue(bareStack(), 'Spill');
+
+    const acknowledged = spill.deadLetterQueue.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .map((entry) => entry.data as Record<string, string>);
+
+    expect(deadLetters?.Properties.RedriveAllowPolicy).toBeUndefined();
+    expect(acknowledged).toEqual([
+      {
+        [`Annotation::${SPILL_DLQ_REDRIVE_ALLOW_POLICY_ID}`]: expect.stringMatching(
+          /dependency cycle.*replace both retained queues/,
+        ),
+      },
+    ]);
   });
 
   describe('overridden', () => {

@@ -123,7 +123,7 @@ describe('StreamWriterRole', () => {
       ]);
     });
 
-    it('may generate data keys with the stream key given, and nothing else with it', () => {
+    it('may generate data keys with the stream key given, through Kinesis only, and nothing else with it', () => {
       const role = roleOf(writerRole(['ext-1'], [COLLECTOR_ROLE], { key: true }));
 
       expect(role.Policies[0].PolicyDocument.Statement[1]).toEqual({
@@ -131,6 +131,13 @@ describe('StreamWriterRole', () => {
         Effect: 'Allow',
         Action: 'kms:GenerateDataKey',
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['kinesis.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+            },
+          },
+        },
       });
     });
 

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { cdkJsonContext } from './test-app';
 
@@ -107,9 +107,20 @@ export function logicalIdStartingWith(template: Template, type: string, prefix: 
   return only;
 }
 
-/** The environment variables of the template's only Lambda function. */
+/**
+ * The collector function's properties pattern: the only function whose environment has
+ * `COLLECTOR_CONFIG` (the write-keys provisioner has no environment).
+ */
+export const COLLECTOR_FUNCTION_PATTERN = Match.objectLike({
+  Environment: { Variables: Match.objectLike({ COLLECTOR_CONFIG: Match.anyValue() }) },
+});
+
+/** The environment variables of the template's collector function. */
 export function lambdaEnvironment(template: Template): Record<string, unknown> {
-  return onlyResource(template, 'AWS::Lambda::Function').Properties.Environment?.Variables ?? {};
+  return (
+    onlyResource(template, 'AWS::Lambda::Function', COLLECTOR_FUNCTION_PATTERN).Properties.Environment
+      ?.Variables ?? {}
+  );
 }
 
 /**
