@@ -12,7 +12,8 @@ module.exports = {
     '<rootDir>/test/docs/{envelope-doc,environment-variables}.test.ts',
     '<rootDir>/test/e2e/browser-contract.test.ts',
     '<rootDir>/test/integration/ingest-path.test.ts',
-    '<rootDir>/test/reliability/{security,bad-input.fuzz}.test.ts',
+    // bad-input.fuzz.test.ts stays out: thousands of fuzz runs, CPU-bound (44 s at load 12); npm test runs it.
+    '<rootDir>/test/reliability/security.test.ts',
     '<rootDir>/test/bench/{report,render-template,typical-events}.test.ts',
     '<rootDir>/test/tools/{tail-args,live-args,tail-format,tail-decode,decode-stack,arrival-order}.test.ts',
     '<rootDir>/test/local/debug-page-feed.test.ts',
