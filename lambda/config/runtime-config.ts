@@ -393,10 +393,16 @@ function deployedDocument(document: unknown, env: NodeJS.ProcessEnv, origin: str
  * Reads the configuration once, at cold start, from `COLLECTOR_CONFIG` (the JSON document) or
  * `COLLECTOR_CONFIG_FILE` (a path to it; a relative path is read from `LAMBDA_TASK_ROOT`, the
  * function's code, when that is set), with `COLLECTOR_DESTINATIONS` merged in. Fails fast with
- * every problem listed.
+ * every problem listed. `writeKeysFromSecret` says whether sources may leave out `writeKeys`
+ * (default: when `WRITE_KEYS_SECRET_ARN` is set; local mode fills them in itself).
  */
-export function readRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
-  const options = { writeKeysFromSecret: Boolean(env.WRITE_KEYS_SECRET_ARN) };
+export function readRuntimeConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: { readonly writeKeysFromSecret?: boolean } = {},
+): RuntimeConfig {
+  const options = {
+    writeKeysFromSecret: overrides.writeKeysFromSecret ?? Boolean(env.WRITE_KEYS_SECRET_ARN),
+  };
   if (env.COLLECTOR_CONFIG) {
     const document = parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG');
     return parseRuntimeConfig(
