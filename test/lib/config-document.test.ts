@@ -117,6 +117,39 @@ describe('cdk synth -c collectorConfig=<three sources, two destinations>', () =>
   });
 });
 
+describe('cdk synth -c collectorConfig=<every destination with its own role> without externalIds', () => {
+  // Prepare: the collector deployed alone, writing only to a stream in another account.
+  const dir = mkdtempSync(join(tmpdir(), 'config-document-alone-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const deployment = buildTestApp({
+    collectorConfig: writeDocument(dir, {
+      sources: [{ id: 'web', destinations: ['partner'] }],
+      destinations: [{ id: 'partner', ...PARTNER }],
+    }),
+  });
+
+  it('synthesizes the collector stack alone, with the document in the asset and nothing bound', () => {
+    expect(deployment.streamStack).toBeUndefined();
+    const environment = environmentOf(templateOf(deployment.collectorStack));
+    expect(environment.COLLECTOR_CONFIG_FILE).toBe(DOCUMENT_FILE);
+    expect(environment.COLLECTOR_DESTINATIONS).toBeUndefined();
+  });
+
+  it("lets the function assume the document's role only", () => {
+    templateOf(deployment.collectorStack).hasResourceProperties('AWS::IAM::Role', {
+      Policies: [
+        Match.objectLike({
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({ Sid: 'AssumeTheStreamWriterRole', Resource: PARTNER.roleArn }),
+            ]),
+          }),
+        }),
+      ],
+    });
+  });
+});
+
 describe('cdk synth refuses a configuration document it cannot deploy', () => {
   it('names the field of an invalid document with the runtime schema message', () => {
     const problems = withDocument(documentWith((document) => (document.sources[0].destinations = ['nope'])));
