@@ -421,7 +421,9 @@ export class CollectorFunction extends Construct {
     this.function.node.addValidation(
       new LambdaEnvironmentSizeValidation(
         this.function,
-        `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`,
+        document === undefined
+          ? `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`
+          : 'the configuration document travels in the code asset, so only COLLECTOR_DESTINATIONS (the bound destination) varies: bind fewer destinations',
       ),
     );
 
