@@ -98,3 +98,31 @@ export class UnsupportedEncodingError extends HttpError {
     super(415, `Content-Encoding "${encoding}" is not supported; send identity, gzip, deflate or br`);
   }
 }
+
+/**
+ * 429 (or 503, the source's `rateLimit.status`): the source is over its rate limit, and the request
+ * is refused whole, nothing of it written. `Retry-After` (whole seconds) and `X-RateLimit-Reset` (Unix
+ * epoch seconds) say when the source's bucket holds a token again; SDKs that retry wait that long.
+ */
+export class RateLimitedError extends HttpError {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    sourceId: string,
+    limit: { readonly eventsPerSecond: number; readonly burst: number; readonly status: 429 | 503 },
+    waitMs: number,
+    now: number,
+  ) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    super(
+      limit.status,
+      `Source "${sourceId}" is over its rate limit (${limit.eventsPerSecond} events/s, burst ${limit.burst}); send the request again in ${retryAfterSeconds} s`,
+      {
+        headers: {
+          'Retry-After': String(retryAfterSeconds),
+          'X-RateLimit-Reset': String(Math.ceil((now + waitMs) / 1000)),
+        },
+        details: { retryAfterSeconds },
+      },
+    );
+  }
+}
