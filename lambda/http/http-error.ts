@@ -99,10 +99,14 @@ export class UnsupportedEncodingError extends HttpError {
   }
 }
 
+/** The longest `Retry-After` sent: analytics-node honours 1 to 300 s (docs/sdk-usage.md). */
+export const MAX_RETRY_AFTER_SECONDS = 300;
+
 /**
  * 429 (or 503, the source's `rateLimit.status`): the source is over its rate limit, and the request
- * is refused whole, nothing of it written. `Retry-After` (whole seconds) and `X-RateLimit-Reset` (Unix
- * epoch seconds) say when the source's bucket holds a token again; SDKs that retry wait that long.
+ * is refused whole, nothing of it written. `X-RateLimit-Reset` (Unix epoch seconds) says when the
+ * source's bucket holds a token again; `Retry-After` says the same in whole seconds from now, at most
+ * {@link MAX_RETRY_AFTER_SECONDS} (a client that comes back earlier is refused again, with a new one).
  */
 export class RateLimitedError extends HttpError {
   override readonly name = 'RateLimitedError';
@@ -112,7 +116,7 @@ export class RateLimitedError extends HttpError {
     waitMs: number,
     now: number,
   ) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const retryAfterSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(waitMs / 1000)));
     super(
       limit.status,
       `Source "${sourceId}" is over its rate limit (${limit.eventsPerSecond} events/s, burst ${limit.burst}); send the request again in ${retryAfterSeconds} s`,
