@@ -95,6 +95,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const cors = deps.cors ?? new CorsPolicy(config);
   const rateLimiter = deps.rateLimiter ?? new RateLimiter(config.sources, now);
+  /** Sources whose last request was refused by their rate limit (logged once per spell). */
+  const limitedSources = new Set<string>();
   const ingest = new Ingest({
     writers: deps.writers,
     failedWriters: deps.failedWriters,
@@ -126,8 +128,21 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
    */
   const admitted = (source: RuntimeSource): RuntimeSource => {
     const admission = rateLimiter.admit(source.id);
-    if (admission.admitted) return source;
+    if (admission.admitted) {
+      limitedSources.delete(source.id);
+      return source;
+    }
     deps.metrics?.addMetric('RateLimitedRequests', MetricUnit.Count, 1);
+    if (!limitedSources.has(source.id)) {
+      // Once per spell over the limit, not per refused request: a runaway source must not flood the logs.
+      limitedSources.add(source.id);
+      logger.warn('A source is over its rate limit; its requests are refused until its bucket refills', {
+        sourceId: source.id,
+        eventsPerSecond: admission.setting.eventsPerSecond,
+        burst: admission.setting.burst,
+        status: admission.setting.status,
+      });
+    }
     throw new RateLimitedError(source.id, admission.setting, admission.waitMs, now());
   };
   /** A page from an origin the source does not allow gets a 403 it can read. */

@@ -183,6 +183,34 @@ describe('per-source rate limits (rateLimit on a source)', () => {
     expect(refused.headers?.['X-RateLimit-Reset']).toBe(String(Math.ceil((T0 + 500) / 1000)));
   });
 
+  it('logs a warning naming the source once per spell over its limit, not once per refused request', async () => {
+    // Arrange
+    const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+    const warn = jest.spyOn(logger, 'warn');
+    const clock = { now: T0 };
+    const handler = createHandler({
+      config: parseRuntimeConfig(configWith(503)),
+      writers: new Map([['k', new RecordingWriter()]]),
+      logger,
+      now: () => clock.now,
+    });
+    const send = async () =>
+      (await handler(batchRequest('runaway-key', 3), context)) as { statusCode: number };
+    const statuses: number[] = [];
+
+    // Act: refused three times, admitted 2 s later (the bucket full again), then refused again.
+    for (let n = 0; n < 4; n++) statuses.push((await send()).statusCode);
+    clock.now = T0 + 2_000;
+    statuses.push((await send()).statusCode, (await send()).statusCode);
+
+    // Assess
+    expect(statuses).toEqual([200, 503, 503, 503, 200, 503]);
+    const spells = warn.mock.calls.filter(([message]) => String(message).includes('over its rate limit'));
+    expect(spells).toHaveLength(2);
+    expect(spells[0]?.[1]).toMatchObject({ sourceId: 'runaway', eventsPerSecond: 2, burst: 3, status: 503 });
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
   it('counts each refused request in RateLimitedRequests, and no admitted one', async () => {
     // Arrange
     const metrics = new RecordingSink();
