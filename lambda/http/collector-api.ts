@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
@@ -19,13 +18,13 @@ import {
   ForbiddenOriginError,
   HttpError,
   MalformedRequestError,
-  RateLimitedError,
   RouteNotFoundError,
   UnauthorizedError,
   UnknownWriteKeySettingsError,
 } from './http-error';
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
+import { RateLimitGate } from './rate-limit-gate';
 import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
@@ -94,9 +93,12 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const now = deps.now ?? Date.now;
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const cors = deps.cors ?? new CorsPolicy(config);
-  const rateLimiter = deps.rateLimiter ?? new RateLimiter(config.sources, now);
-  /** Sources whose last request was refused by their rate limit (logged once per spell). */
-  const limitedSources = new Set<string>();
+  const rateLimits = new RateLimitGate({
+    limiter: deps.rateLimiter ?? new RateLimiter(config.sources, now),
+    logger,
+    now,
+    metrics: deps.metrics,
+  });
   const ingest = new Ingest({
     writers: deps.writers,
     failedWriters: deps.failedWriters,
@@ -127,23 +129,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
    * the write key in the body, before its events are read): nothing of it is written or kept.
    */
   const admitted = (source: RuntimeSource): RuntimeSource => {
-    const admission = rateLimiter.admit(source.id);
-    if (admission.admitted) {
-      limitedSources.delete(source.id);
-      return source;
-    }
-    deps.metrics?.addMetric('RateLimitedRequests', MetricUnit.Count, 1);
-    if (!limitedSources.has(source.id)) {
-      // Once per spell over the limit, not per refused request: a runaway source must not flood the logs.
-      limitedSources.add(source.id);
-      logger.warn('A source is over its rate limit; its requests are refused until its bucket refills', {
-        sourceId: source.id,
-        eventsPerSecond: admission.setting.eventsPerSecond,
-        burst: admission.setting.burst,
-        status: admission.setting.status,
-      });
-    }
-    throw new RateLimitedError(source.id, admission.setting, admission.waitMs, now());
+    rateLimits.admit(source.id);
+    return source;
   };
   /** A page from an origin the source does not allow gets a 403 it can read. */
   const allowedFrom = (event: APIGatewayProxyEventV2, source: RuntimeSource): RuntimeSource => {
@@ -260,7 +247,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       return refusing(source, error);
     }
     // Admitted whole: the batch's other events are owed to the bucket, never cut from the batch.
-    rateLimiter.charge(source.id, messages.length - 1);
+    rateLimits.charge(source.id, messages.length - 1);
 
     const request: IngestRequest = {
       source,
