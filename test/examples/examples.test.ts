@@ -200,7 +200,13 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
     }),
 
   'rate-limit.json': () =>
-    withExample('rate-limit.json', async ({ send, records }) => {
+    withExample('rate-limit.json', async ({ send, records, started }) => {
+      expect(started.output()).toContain(
+        'backend (write keys rate****) -> main; rate limit 50 events/s, burst 100, then 429',
+      );
+      expect(started.output()).toContain(
+        'ios-app (write keys rate****) -> main; rate limit 20 events/s, burst 40, then 503',
+      );
       const track = (messageId: string) => ({ type: 'track', messageId, userId: 'u', event: 'E' });
       const batchOf = (prefix: string, count: number) => ({
         batch: Array.from({ length: count }, (_, n) => track(`${prefix}-${n}`)),
