@@ -153,6 +153,18 @@ const sourceSchema = z.strictObject({
   /** Ids of the destinations that receive every accepted event of this source. */
   destinations: nonEmptyList(nonEmpty),
   partitionKey: z._default(z.enum(['user', 'event_id']), 'user'),
+  /**
+   * Events per second this source may send, per container (approximate: N warm containers admit N x
+   * the limit); a request over it is refused whole with `status` (429, or 503 for SDKs that drop every
+   * 4xx), `Retry-After` and `X-RateLimit-Reset`. Absent: no limit but the API's own throttle.
+   */
+  rateLimit: z.optional(
+    z.strictObject({
+      eventsPerSecond: z.number().check(z.positive(), z.maximum(1_000_000)),
+      burst: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+      status: z._default(z.literal([429, 503]), 429),
+    }),
+  ),
   pipeline: pipelineSchema,
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),

@@ -125,7 +125,7 @@ describe('CollectorStack', () => {
     });
   });
 
-  it('answers CORS preflights with the SDK headers, Retry-After exposed, and the configured origins', () => {
+  it('answers CORS preflights with the SDK headers, Retry-After and X-RateLimit-Reset exposed, and the configured origins', () => {
     const restricted = collectorTemplate({
       allowedOrigins: 'https://www.example.com,https://app.example.com',
       corsMaxAgeSeconds: '600',
@@ -137,7 +137,7 @@ describe('CollectorStack', () => {
         AllowOrigins: ['https://www.example.com', 'https://app.example.com'],
         AllowMethods: Match.arrayWith(['POST', 'OPTIONS']),
         AllowHeaders: CORS_ALLOWED_HEADERS,
-        ExposeHeaders: ['Retry-After'],
+        ExposeHeaders: ['Retry-After', 'X-RateLimit-Reset'],
         MaxAge: 600,
       },
     });
