@@ -124,7 +124,9 @@ export class HotKeyRecordWriter implements RecordWriter {
         turnedHot: [...turnedHot].map(([key, trigger]) => ({ keyHash: partitionKeyHash(key), trigger })),
       });
     }
-    return report;
+    // The keys stay here: what goes up to ingest (and could reach a log) carries no partition key.
+    const { throttledKeys: _keys, ...withoutKeys } = report;
+    return withoutKeys;
   }
 }
 

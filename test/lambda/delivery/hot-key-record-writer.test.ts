@@ -289,6 +289,20 @@ describe('HotKeyRecordWriter', () => {
     expect(written[1]?.[0]?.partitionKey).toBe('user-a');
   });
 
+  it('keeps the throttled partition keys to itself: the report it returns names none', async () => {
+    const { writer } = keeping({ throttledKeys: ['user-a'], throttledRecords: 1 });
+    const hotKeys = new HotKeyRecordWriter({
+      writer,
+      destinationId: 'd',
+      recordsPerSecond: 500,
+      now: () => 0,
+    });
+
+    const report = await hotKeys.write([recordOf('user-a')], 1000);
+
+    expect(report).toEqual({ failed: [], calls: 1, throttledRecords: 1 });
+  });
+
   it('is the writer itself when the destination turns hot-key relief off', () => {
     const { writer } = keeping();
 
