@@ -14,7 +14,7 @@ import { startTestKinesis } from '../support/test-collector';
 const HOT_USER = 'load-test-user';
 
 describe('hot-key relief through the deployed entry point and kinesalite', () => {
-  it('writes a key past its threshold under spread keys, marked overflow, counted and logged by hash', async () => {
+  it('writes a key past its threshold under spread keys on both shards, marked overflow, counted and logged by hash', async () => {
     const kinesisServer = await startTestKinesis();
     const kinesis = emulatorClient(kinesisServer.endpoint, 'us-east-1');
     const streamName = `hot-keys-${process.pid}`;
@@ -70,6 +70,7 @@ describe('hot-key relief through the deployed entry point and kinesalite', () =>
         expect(record.json.user_id).toBe(HOT_USER);
         expect(envelopeSchemaErrors(record.json)).toEqual([]);
       }
+      expect(new Set(spread.map((record) => record.shardId)).size).toBe(2);
       const kept = records.filter((record) => overflow(record.json) === undefined);
       expect(kept.map((record) => record.partitionKey).sort()).toEqual([...Array(10).fill(HOT_USER), 'u-1']);
 
