@@ -69,6 +69,20 @@ const destinationSchema = z.strictObject({
    * (docs/data-quality.md). Absent: refused events are only answered and counted.
    */
   failedStreamName: z.optional(nonEmpty),
+  /**
+   * Hot-key relief (docs/configuration.md): a partition key writing faster than one shard can take
+   * is spread over `<key>#0` .. `<key>#15` while it is hot, its records marked
+   * `context.kinesis_event_forwarder.overflow: true`.
+   */
+  hotKeys: z.prefault(
+    z.strictObject({
+      /** Spread hot keys at all. */
+      enabled: z._default(z.boolean(), true),
+      /** A key writing more records per second than this, in one container, is hot. */
+      recordsPerSecond: intBetween(10, 100_000, 500),
+    }),
+    {},
+  ),
 });
 
 const planAction = z.enum(['allow', 'flag', 'block']);

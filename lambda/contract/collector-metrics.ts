@@ -27,6 +27,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'DeliveryErrors',
   'AssumeRoleCalls',
   'SpilledEvents',
+  'HotKeyOverflow',
   'FailedEvents',
   'RateLimitedRequests',
 ] as const;
