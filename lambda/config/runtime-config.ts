@@ -151,6 +151,12 @@ const sourceSchema = z.strictObject({
   /** Ids of the destinations that receive every accepted event of this source. */
   destinations: nonEmptyList(nonEmpty),
   partitionKey: z._default(z.enum(['user', 'event_id']), 'user'),
+  /**
+   * Drop an event whose `messageId` is already durable in a destination (its stream or the spill
+   * store) within the last `windowHours` (1-168). Needs the dedup table (`DEDUP_TABLE_NAME`, which the
+   * collector stack creates when a source sets this). Absent: every copy is written.
+   */
+  dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
   pipeline: pipelineSchema,
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),

@@ -28,6 +28,8 @@ export const COLLECTOR_METRIC_NAMES = [
   'AssumeRoleCalls',
   'SpilledEvents',
   'FailedEvents',
+  'DuplicateEvents',
+  'DedupFailOpen',
 ] as const;
 
 /** One of {@link COLLECTOR_METRIC_NAMES}. */
