@@ -15,6 +15,7 @@ import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from './dynamodb-emulator';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
@@ -28,6 +29,7 @@ import {
   usesLocalSts,
 } from './local-config';
 import { type LocalSts, startLocalSts } from './local-sts';
+import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
 
@@ -78,6 +80,12 @@ export interface LocalModeSettings {
   readonly configFile?: string;
   /** A configuration document itself. Env `COLLECTOR_CONFIG`. */
   readonly configJson?: string;
+  /** Port of the DynamoDB emulator (dynalite), started when a source sets `dedup`. Env `DYNAMODB_PORT`. @default 4568 */
+  readonly dynamodbPort: number;
+  /** A DynamoDB-compatible endpoint already running; no emulator is started. Env `DYNAMODB_ENDPOINT`. */
+  readonly dynamodbEndpoint?: string;
+  /** The dedup table local mode creates there. Env `DEDUP_TABLE_NAME`. @default 'dedup' */
+  readonly dedupTableName: string;
 }
 
 /** Settings are invalid; the message names the variable and what to do. */
@@ -175,6 +183,9 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     kinesisPort: port(env, 'KINESIS_PORT', 4567),
     stsPort: port(env, 'STS_PORT', 0),
     kinesisEndpoint: env.KINESIS_ENDPOINT || undefined,
+    dynamodbPort: port(env, 'DYNAMODB_PORT', 4568),
+    ...(env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    dedupTableName: env.DEDUP_TABLE_NAME || 'dedup',
     streamName,
     failedStreamName,
     shardCount,
@@ -307,6 +318,8 @@ export interface LocalMode {
   readonly streams: readonly string[];
   /** The local STS and the role it lets the collector assume, when a destination assumes a role. */
   readonly sts?: LocalStsRole;
+  /** The dedup table and its endpoint, when a source sets `dedup`. */
+  readonly dedup?: LocalDedupTable;
   /** Problems that did not stop the start, each saying what happens and how to fix it. */
   readonly warnings: readonly string[];
   /** The faults in force (`POST /_local/faults` changes them). */
@@ -323,10 +336,44 @@ export interface LocalModeHooks {
   readonly retryMs?: number;
 }
 
+/** Where local mode keeps the dedup table: dynalite (or `DYNAMODB_ENDPOINT`). */
+export interface LocalDedupTable {
+  readonly endpoint: string;
+  readonly tableName: string;
+}
+
 /** What the handler loader learns about the local endpoints. */
 export interface LocalHandlerContext {
   /** Some destination assumes its role through the local STS (sign with LOCAL_CALLER_CREDENTIALS). */
   readonly usesLocalSts: boolean;
+  /** The dedup table, when a source sets `dedup` (the handler's `DEDUP_TABLE_NAME`, `DYNAMODB_ENDPOINT`). */
+  readonly dedup?: LocalDedupTable;
+}
+
+/**
+ * Starts dynalite (unless `DYNAMODB_ENDPOINT` is given) and creates the dedup table, when a source of
+ * `config` sets `dedup`; otherwise nothing.
+ */
+async function startDedupTable(
+  config: RuntimeConfig,
+  settings: LocalModeSettings,
+): Promise<{ table: LocalDedupTable; emulator?: DynamoDbEmulator } | undefined> {
+  if (!config.sources.some((source) => source.dedup !== undefined)) return undefined;
+  const emulator =
+    settings.dynamodbEndpoint === undefined
+      ? await startDynamoDbEmulator({ port: settings.dynamodbPort, host: settings.host })
+      : undefined;
+  const endpoint = settings.dynamodbEndpoint ?? (emulator as DynamoDbEmulator).endpoint;
+  const client = emulatorDynamoDbClient(endpoint, settings.region);
+  try {
+    await ensureSeenTable(client, settings.dedupTableName);
+  } catch (error) {
+    await emulator?.stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { table: { endpoint, tableName: settings.dedupTableName }, ...(emulator ? { emulator } : {}) };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT']);
@@ -366,7 +413,9 @@ export async function startLocalMode(
   const proxies: FaultProxy[] = [];
   let sts: LocalSts | undefined;
   let debugPage: DebugPage | undefined;
+  let dedup: Awaited<ReturnType<typeof startDedupTable>>;
   try {
+    dedup = await startDedupTable(config, settings);
     const kinesisProxy = await startFaultProxy({
       upstream: kinesisEndpoint,
       service: 'kinesis',
@@ -451,7 +500,7 @@ export async function startLocalMode(
         kinesis: kinesisProxy.url,
         ...(localSts === undefined ? {} : { sts: localSts }),
       }),
-      { usesLocalSts: localSts !== undefined },
+      { usesLocalSts: localSts !== undefined, ...(dedup === undefined ? {} : { dedup: dedup.table }) },
     );
     const pageDestination = config.destinations.find(isEmulated);
     const startPage = async () => {
@@ -507,6 +556,7 @@ export async function startLocalMode(
       config,
       streams,
       ...(localSts === undefined ? {} : { sts: localSts }),
+      ...(dedup === undefined ? {} : { dedup: dedup.table }),
       warnings,
       faults: () => faults,
       streamsReady,
@@ -517,6 +567,7 @@ export async function startLocalMode(
         for (const proxy of proxies) await proxy.stop();
         await sts?.stop();
         await emulator?.stop();
+        await dedup?.emulator?.stop();
       },
     };
   } catch (error) {
@@ -525,6 +576,7 @@ export async function startLocalMode(
     for (const proxy of proxies) await proxy.stop();
     await sts?.stop();
     await emulator?.stop();
+    await dedup?.emulator?.stop();
     throw error;
   }
 }

@@ -134,7 +134,7 @@ export function createDynamoDbSeenStore(env: SeenStoreEnv): DynamoDbSeenStore | 
   const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
   const client = new DynamoDBClient({
     maxAttempts: 1,
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    region: env.AWS_REGION || (endpoint?.startsWith('http://') ? 'us-east-1' : undefined),
     ...(endpoint === undefined ? {} : { endpoint }),
     // An emulator over plain HTTP (dynalite) takes any keys; AWS takes the function's own.
     ...(endpoint?.startsWith('http://')
