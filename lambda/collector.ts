@@ -232,6 +232,11 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
             retryAfterSeconds: config.delivery.retryAfterSeconds,
             onUnknownSource: (sourceId) =>
               logger.warn('Write-key secret names an unknown source', { sourceId }),
+            onMissingSource: (sourceId) =>
+              logger.warn(
+                'A source has no write key in the write-key secret: its requests are answered 401 until one is added',
+                { sourceId },
+              ),
           });
     return createHandler({
       config,

@@ -1,7 +1,13 @@
 import type { App } from 'aws-cdk-lib';
 import { collectorRolePath } from './collector-role-path';
 import { CollectorStack } from './collector-stack';
-import type { CollectorDeployConfig, DeployConfig, DeployDestination, StreamDeployConfig } from './config';
+import type {
+  CollectorDeployConfig,
+  CollectorDocument,
+  DeployConfig,
+  DeployDestination,
+  StreamDeployConfig,
+} from './config';
 import { StreamStack } from './stream-stack';
 
 export interface AddedStacks {
@@ -13,7 +19,7 @@ export interface AddedStacks {
 function streamStackDestination(
   streamStack: StreamStack | undefined,
   stream: StreamDeployConfig | undefined,
-  collector: CollectorDeployConfig,
+  collector: Pick<CollectorDeployConfig, 'destinationId'>,
 ): DeployDestination {
   if (streamStack === undefined || stream === undefined) {
     throw new Error(
@@ -35,6 +41,41 @@ function streamStackDestination(
 }
 
 /**
+ * The destinations of a configuration document, in its order: the one bound to the stream stack
+ * (no `roleArn` in the document) with the stream stack's values, every other one as the document
+ * names it (its stream's account read from its role's ARN, for the dashboard).
+ */
+function documentDestinations(
+  document: CollectorDocument,
+  streamStack: StreamStack | undefined,
+  stream: StreamDeployConfig | undefined,
+): DeployDestination[] {
+  return document.config.destinations.map((destination) => {
+    if (destination.id === document.boundDestinationId) {
+      return streamStackDestination(streamStack, stream, { destinationId: destination.id });
+    }
+    const { roleArn, externalId } = destination;
+    if (roleArn === undefined || externalId === undefined) {
+      throw new Error(
+        `addStacks: destination "${destination.id}" of the document is neither bound nor roled`,
+      );
+    }
+    const [, partition = 'aws', , , account = ''] = roleArn.split(':');
+    return {
+      id: destination.id,
+      streamName: destination.streamName,
+      region: destination.region,
+      roleArn,
+      externalId,
+      streamArn: `arn:${partition}:kinesis:${destination.region}:${account}:stream/${destination.streamName}`,
+      ...(destination.failedStreamName === undefined
+        ? {}
+        : { failedStreamName: destination.failedStreamName }),
+    };
+  });
+}
+
+/**
  * Adds the stacks of one deployment topology to the app. Stacks are environment-agnostic: they deploy
  * into whatever account and region the CLI's credentials select, and synthesize without any.
  */
@@ -50,13 +91,19 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
         });
   if (config.collector === undefined) return { ...(streamStack === undefined ? {} : { streamStack }) };
 
-  // Collector-account topology: another account's stream, from context; else the stream stack's.
-  const destination =
-    config.collector.destination ?? streamStackDestination(streamStack, config.stream, config.collector);
+  // A document's destinations; else another account's stream, from context; else the stream stack's.
+  const { document } = config.collector;
+  const destinations =
+    document === undefined
+      ? [config.collector.destination ?? streamStackDestination(streamStack, config.stream, config.collector)]
+      : documentDestinations(document, streamStack, config.stream);
+  const [destination] = destinations;
+  if (destination === undefined) throw new Error('addStacks: the collector needs a destination');
   const collectorStack = new CollectorStack(app, `${config.stackPrefix}-Collector`, {
     description: 'kinesis-event-forwarder: HTTP API and Lambda collecting Segment-compatible events',
     config: config.collector,
     destination,
+    ...(document === undefined ? {} : { destinations }),
     rolePath: collectorRolePath(config.stackPrefix),
   });
   return { ...(streamStack === undefined ? {} : { streamStack }), collectorStack };

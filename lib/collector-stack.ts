@@ -15,8 +15,17 @@ import { WriteKeysSecret } from './constructs/write-keys-secret';
 
 export interface CollectorStackProps extends StackProps {
   readonly config: CollectorDeployConfig;
-  /** The stream the collector writes to, and the role and external ID it writes with. */
+  /**
+   * The stream the collector writes to, and the role and external ID it writes with; with a
+   * configuration document, the one the dashboard shows.
+   */
   readonly destination: DeployDestination;
+  /**
+   * Every destination of a configuration document (`config.document`), resolved: the function may
+   * assume each one's role.
+   * @default - [destination]
+   */
+  readonly destinations?: readonly DeployDestination[];
   /**
    * IAM path of the collector's role: the writer role and the spill queues trust the roles under it
    * (lib/collector-role-path.ts).
@@ -74,8 +83,10 @@ export class CollectorStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
 
+    // Every source needs an entry in the write-key secret: the document's sources, else sourceId.
+    const ids = config.document?.config.sources.map((source) => source.id) ?? [config.sourceId];
     this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', {
-      sourceIds: [config.sourceId],
+      sourceIds: ids,
       removalPolicy: config.retainWriteKeys ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const rolePath = props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix);
@@ -88,11 +99,26 @@ export class CollectorStack extends Stack {
         ...config.redriveRoleArns,
       ],
     });
+    const document = config.document;
     this.collector = new CollectorFunction(this, 'Collector', {
-      sources: [
-        { id: config.sourceId, destinationIds: [config.destinationId], partitionKey: config.partitionKey },
-      ],
-      destinations: [destination],
+      ...(document === undefined
+        ? {
+            sources: [
+              {
+                id: config.sourceId,
+                destinationIds: [config.destinationId],
+                partitionKey: config.partitionKey,
+              },
+            ],
+          }
+        : {
+            document: {
+              document: document.document,
+              boundDestinationIds:
+                document.boundDestinationId === undefined ? [] : [document.boundDestinationId],
+            },
+          }),
+      destinations: props.destinations ?? [destination],
       writeKeysSecret: this.writeKeys.secret,
       spillQueue: this.spill.queue,
       allowedOrigins: config.allowedOrigins,

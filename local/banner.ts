@@ -31,10 +31,14 @@ export function checkDestinationCommands(local: LocalMode): string[] {
 export function localBanner(local: LocalMode, settings: LocalModeSettings, spillDir?: string): string {
   const withDocument = settings.configFile !== undefined || settings.configJson !== undefined;
   const [firstSource] = local.config.sources;
-  // Write keys of a document are secrets the banner does not print; the default one is not.
-  const sampleKey = withDocument
-    ? `'<a write key of source "${firstSource?.id}">:'`
-    : `${settings.writeKey}:`;
+  const firstDevKey = firstSource === undefined ? undefined : local.devWriteKeys[firstSource.id];
+  // Write keys of a document are secrets the banner does not print; development keys and the default one are not.
+  const sampleKey = !withDocument
+    ? `${settings.writeKey}:`
+    : firstDevKey !== undefined
+      ? `${firstDevKey}:`
+      : `'<a write key of source "${firstSource?.id}">:'`;
+  const devKeys = Object.entries(local.devWriteKeys);
   const lines = [
     'kinesis-event-forwarder: local collector running',
     `  Collector URL:    ${local.collectorUrl}`,
@@ -46,7 +50,14 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
     lines.push(
       `  Configuration:    ${settings.configFile ?? 'COLLECTOR_CONFIG'}`,
       `  Streams:          ${local.streams.join(', ')} (${settings.shardCount} shards each)`,
+      ...(settings.writeKeysFile === undefined ? [] : [`  Write keys file:  ${settings.writeKeysFile.path}`]),
       ...describeConfig(local.config),
+      ...(devKeys.length === 0
+        ? []
+        : [
+            '  Development write keys (sources without keys; set WRITE_KEYS_FILE to choose them):',
+            ...devKeys.map(([sourceId, key]) => `    ${sourceId}: ${key}`),
+          ]),
     );
   } else {
     lines.push(

@@ -30,6 +30,13 @@ import {
 } from './local-config';
 import { type LocalSts, startLocalSts } from './local-sts';
 import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
+import {
+  type LocalWriteKeys,
+  readWriteKeysFile,
+  type WriteKeysBySource,
+  WriteKeysFileError,
+  withLocalWriteKeys,
+} from './local-write-keys';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
 
@@ -86,6 +93,12 @@ export interface LocalModeSettings {
   readonly dynamodbEndpoint?: string;
   /** The dedup table local mode creates there. Env `DEDUP_TABLE_NAME`. @default 'dedup' */
   readonly dedupTableName: string;
+  /**
+   * The write keys of a document's sources, in the write-key secret's shape (`{ "<sourceId>":
+   * ["<key>"] }`). Env `WRITE_KEYS_FILE`, read once at start. @default - a development key for each
+   * source without keys, printed in the banner
+   */
+  readonly writeKeysFile?: { readonly path: string; readonly keys: WriteKeysBySource };
 }
 
 /** Settings are invalid; the message names the variable and what to do. */
@@ -172,7 +185,22 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     );
   }
   const planFile = env.TRACKING_PLAN_FILE || undefined;
+  const keysFile = env.WRITE_KEYS_FILE || undefined;
+  if (keysFile !== undefined && !withDocument) {
+    throw new LocalSettingsError(
+      'WRITE_KEYS_FILE is only used with a configuration document: set WRITE_KEY for source dev, or give a document',
+    );
+  }
+  let writeKeysFile: LocalModeSettings['writeKeysFile'];
+  try {
+    writeKeysFile =
+      keysFile === undefined ? undefined : { path: keysFile, keys: readWriteKeysFile(keysFile) };
+  } catch (error) {
+    if (error instanceof WriteKeysFileError) throw new LocalSettingsError(error.message, { cause: error });
+    throw error;
+  }
   return {
+    ...(writeKeysFile === undefined ? {} : { writeKeysFile }),
     ...(externalId === undefined ? {} : { externalId }),
     ...(planFile === undefined ? {} : { trackingPlan: readTrackingPlan(planFile) }),
     ...(configFile === undefined ? {} : { configFile }),
@@ -261,13 +289,25 @@ export function localCollectorConfig(
  * to `STREAM_NAME`, through the writer role when `EXTERNAL_ID` is set.
  */
 export function localRuntimeConfig(settings: LocalModeSettings): RuntimeConfig {
+  return localRuntimeSetup(settings).config;
+}
+
+/**
+ * {@link localRuntimeConfig} with what local mode says about its write keys: a document's sources
+ * get their keys from the document, `WRITE_KEYS_FILE` or a development key (local-write-keys.ts).
+ */
+export function localRuntimeSetup(settings: LocalModeSettings): LocalWriteKeys {
   if (settings.configFile !== undefined || settings.configJson !== undefined) {
-    return readRuntimeConfig({
-      ...(settings.configJson === undefined ? {} : { COLLECTOR_CONFIG: settings.configJson }),
-      ...(settings.configFile === undefined ? {} : { COLLECTOR_CONFIG_FILE: settings.configFile }),
-    });
+    const document = readRuntimeConfig(
+      {
+        ...(settings.configJson === undefined ? {} : { COLLECTOR_CONFIG: settings.configJson }),
+        ...(settings.configFile === undefined ? {} : { COLLECTOR_CONFIG_FILE: settings.configFile }),
+      },
+      { writeKeysFromSecret: true },
+    );
+    return withLocalWriteKeys(document, settings.writeKeysFile);
   }
-  return parseRuntimeConfig({
+  const config = parseRuntimeConfig({
     sources: [devSource(settings)],
     destinations: [
       {
@@ -278,6 +318,7 @@ export function localRuntimeConfig(settings: LocalModeSettings): RuntimeConfig {
       },
     ],
   });
+  return { config, devKeys: {}, warnings: [] };
 }
 
 /** A client of an emulator endpoint (HTTP/1.1: emulators do not speak HTTP/2). */
@@ -322,6 +363,8 @@ export interface LocalMode {
   readonly dedup?: LocalDedupTable;
   /** Problems that did not stop the start, each saying what happens and how to fix it. */
   readonly warnings: readonly string[];
+  /** Development keys made up for a document's sources without keys, by source id (the banner prints them). */
+  readonly devWriteKeys: Readonly<Record<string, string>>;
   /** The faults in force (`POST /_local/faults` changes them). */
   faults(): LocalFaults;
   /** Resolves once every stream exists (at once, unless `KINESIS_ENDPOINT` was unreachable). */
@@ -399,10 +442,11 @@ export async function startLocalMode(
   loadHandler: (config: RuntimeConfigInput, context: LocalHandlerContext) => Promise<CollectorHandler>,
   hooks: LocalModeHooks = {},
 ): Promise<LocalMode> {
-  const config = localRuntimeConfig(settings);
+  const setup = localRuntimeSetup(settings);
+  const { config } = setup;
   const notice = hooks.notice ?? ((line: string) => console.log(line));
   const streams = emulatedStreams(config);
-  const warnings: string[] = [];
+  const warnings: string[] = [...setup.warnings];
   let faults: LocalFaults = NO_FAULTS;
   let emulator: KinesisEmulator | undefined;
   if (settings.kinesisEndpoint === undefined) {
@@ -438,11 +482,13 @@ export async function startLocalMode(
       }
     };
     let streamsReady: Promise<void>;
+    let endpointAnswered = true;
     try {
       await createStreams();
       streamsReady = Promise.resolve();
     } catch (error) {
       if (emulator !== undefined || !isConnectionError(error)) throw error;
+      endpointAnswered = false;
       warnings.push(
         `KINESIS_ENDPOINT ${kinesisEndpoint} does not answer (${(error as Error).message}): the collector starts anyway and answers 503 with Retry-After (or spills to SPILL_DIR) until it does; the streams are created as soon as it answers. To fix: start the Kinesis emulator there, or unset KINESIS_ENDPOINT and npm start runs one.`,
       );
@@ -516,7 +562,7 @@ export async function startLocalMode(
         scripts: [FAULT_SWITCHES_SCRIPT],
       });
     };
-    if (warnings.length === 0) await startPage();
+    if (endpointAnswered) await startPage();
     else streamsReady.then(startPage).catch((error: unknown) => notice(`local collector: /_debug: ${error}`));
 
     const switches = faultsRoute({
@@ -558,6 +604,7 @@ export async function startLocalMode(
       ...(localSts === undefined ? {} : { sts: localSts }),
       ...(dedup === undefined ? {} : { dedup: dedup.table }),
       warnings,
+      devWriteKeys: setup.devKeys,
       faults: () => faults,
       streamsReady,
       stop: async () => {

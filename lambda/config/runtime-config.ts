@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN, ROLE_ARN_PATTERN } from '../contract/iam-identifiers';
 import { type PlanAction, type TrackingPlanDocument, TrackingPlanError } from '../events/tracking-plan';
 import { jsonErrorMessage, sanitisedJsonError } from '../observability/json-error-message';
+import { withDeployedDestinations } from './deployed-destinations';
 import { compiledTrackingPlan } from './tracking-plans';
 
 // zod/mini (~28 KB bundled, against ~450 KB for the classic API) with the English messages the classic
@@ -383,29 +385,51 @@ function parseJson(text: string, origin: string): unknown {
 }
 
 /**
- * Reads the configuration once, at cold start, from `COLLECTOR_CONFIG` (the JSON document) or
- * `COLLECTOR_CONFIG_FILE` (a path to it). Fails fast with every problem listed.
+ * The document with `COLLECTOR_DESTINATIONS` (the deploy-time values of the destinations the CDK app
+ * bound to its stream stack) merged in, when it is set.
  */
-export function readRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
-  const options = { writeKeysFromSecret: Boolean(env.WRITE_KEYS_SECRET_ARN) };
+function deployedDocument(document: unknown, env: NodeJS.ProcessEnv, origin: string): unknown {
+  if (!env.COLLECTOR_DESTINATIONS) return document;
+  const merged = withDeployedDestinations(document, env.COLLECTOR_DESTINATIONS);
+  if ('problem' in merged) throw new InvalidConfigError(`Invalid collector ${origin}: ${merged.problem}`);
+  return merged.document;
+}
+
+/**
+ * Reads the configuration once, at cold start, from `COLLECTOR_CONFIG` (the JSON document) or
+ * `COLLECTOR_CONFIG_FILE` (a path to it; a relative path is read from `LAMBDA_TASK_ROOT`, the
+ * function's code, when that is set), with `COLLECTOR_DESTINATIONS` merged in. Fails fast with
+ * every problem listed. `writeKeysFromSecret` says whether sources may leave out `writeKeys`
+ * (default: when `WRITE_KEYS_SECRET_ARN` is set; local mode fills them in itself).
+ */
+export function readRuntimeConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: { readonly writeKeysFromSecret?: boolean } = {},
+): RuntimeConfig {
+  const options = {
+    writeKeysFromSecret: overrides.writeKeysFromSecret ?? Boolean(env.WRITE_KEYS_SECRET_ARN),
+  };
   if (env.COLLECTOR_CONFIG) {
+    const document = parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG');
     return parseRuntimeConfig(
-      parseJson(env.COLLECTOR_CONFIG, 'COLLECTOR_CONFIG'),
+      deployedDocument(document, env, 'COLLECTOR_CONFIG'),
       'COLLECTOR_CONFIG',
       options,
     );
   }
   const file = env.COLLECTOR_CONFIG_FILE;
   if (file) {
+    const path = env.LAMBDA_TASK_ROOT ? resolve(env.LAMBDA_TASK_ROOT, file) : file;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(path, 'utf8');
     } catch (error) {
       throw new InvalidConfigError(`Cannot read COLLECTOR_CONFIG_FILE ${file}: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    return parseRuntimeConfig(parseJson(text, `file ${file}`), `file ${file}`, options);
+    const origin = `file ${file}`;
+    return parseRuntimeConfig(deployedDocument(parseJson(text, origin), env, origin), origin, options);
   }
   throw new InvalidConfigError(
     'No collector configuration: set COLLECTOR_CONFIG to the JSON document or COLLECTOR_CONFIG_FILE to its path (see docs/configuration.md).',

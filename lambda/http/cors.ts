@@ -2,6 +2,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { RuntimeSource } from '../config/runtime-config';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../contract/cors-headers';
+import { effectiveOrigins } from '../contract/cors-origins';
 import { methodsOf, resolveRoute } from './routes';
 
 /** `Access-Control-Allow-Headers` of every preflight answer. */
@@ -50,7 +51,10 @@ export class OriginAllowlist {
  */
 export function allowedOriginsOf(source: RuntimeSource, fallback: readonly string[]): readonly string[] {
   const own = (source as { readonly allowedOrigins?: unknown }).allowedOrigins;
-  return Array.isArray(own) && own.every((origin) => typeof origin === 'string') ? own : fallback;
+  return effectiveOrigins(
+    Array.isArray(own) && own.every((origin) => typeof origin === 'string') ? own : undefined,
+    fallback,
+  );
 }
 
 export interface CorsSettings {

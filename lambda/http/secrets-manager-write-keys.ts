@@ -35,6 +35,12 @@ export class SecretsManagerWriteKeys implements WriteKeyDirectory {
     private readonly options: {
       readonly retryAfterSeconds: number;
       readonly onUnknownSource?: (id: string) => void;
+      /**
+       * A source of the configuration has no key at all (no entry in the secret, none in the
+       * document): every request with its keys is answered 401 until an operator adds one.
+       * Reported once per secret value read.
+       */
+      readonly onMissingSource?: (id: string) => void;
     },
   ) {}
 
@@ -72,6 +78,10 @@ export class SecretsManagerWriteKeys implements WriteKeyDirectory {
       for (const key of Array.isArray(keys) ? keys : [keys]) {
         if (typeof key === 'string' && key !== '') entries.push([key, source]);
       }
+    }
+    const keyed = new Set(entries.map(([, source]) => source.id));
+    for (const source of this.sources) {
+      if (!keyed.has(source.id)) this.options.onMissingSource?.(source.id);
     }
     return entries;
   }

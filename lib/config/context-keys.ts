@@ -59,6 +59,7 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'alarmTopicKeyArn',
   'failedStreamName',
   'failedRateAlarmPercent',
+  'collectorConfig',
   ...CUSTOM_DOMAIN_CONTEXT_KEYS,
 ] as const;
 

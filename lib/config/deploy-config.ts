@@ -2,6 +2,7 @@
  * The deploy-time configuration of the CDK app, as the stacks receive it: built from CDK context by
  * {@link readDeployConfig} (`read-deploy-config.ts`), validated, defaults applied.
  */
+import type { RuntimeConfig, RuntimeConfigInput } from '../../lambda/config/runtime-config';
 
 /** Which stacks this deployment synthesizes. */
 export type Topology =
@@ -107,6 +108,32 @@ export interface DeploySource {
 export interface DeployEnvironment {
   /** The region the CLI deploys to (`CDK_DEFAULT_REGION`), when it knows it. */
   readonly region?: string;
+  /**
+   * Reads the configuration document of `collectorConfig` (a path relative to where cdk runs).
+   * @default - the file, read as UTF-8
+   */
+  readonly readFile?: (path: string) => string;
+}
+
+/**
+ * The configuration document deployed with `-c collectorConfig=<path>` (docs/deploying.md "Deploy a
+ * configuration document"): the same document `npm start` runs, without write keys.
+ */
+export interface CollectorDocument {
+  /** The path given, for messages. */
+  readonly path: string;
+  /** The document as written (defaults left out): what the function's code asset holds. */
+  readonly document: RuntimeConfigInput;
+  /** The document validated by the Lambda's own schema, defaults filled in. */
+  readonly config: RuntimeConfig;
+  /**
+   * The destination without `roleArn` that is bound to the stream stack of the same app (its
+   * stream, failed-events stream, region, writer role and first external ID).
+   * @default - none: every destination names its own stream and role
+   */
+  readonly boundDestinationId?: string;
+  /** The origins the API's CORS preflights allow, derived from every source's origins. */
+  readonly apiOrigins: readonly string[];
 }
 
 /** The collector's own host name, and how its certificate and DNS records come about. */
@@ -128,6 +155,13 @@ export interface CustomDomainDeployConfig {
 export interface CollectorDeployConfig {
   /** `undefined` in the same-account topology: the destination comes from the stream stack. */
   readonly destination?: DeployDestination;
+  /**
+   * The configuration document of `collectorConfig`: its sources, destinations and CORS replace
+   * `sourceId`, `destinationId`, `partitionKey`, `allowedOrigins` and `corsMaxAgeSeconds` (which then
+   * hold the values derived from it).
+   * @default - none: one source (`sourceId`) writing to one destination (`destinationId`)
+   */
+  readonly document?: CollectorDocument;
   readonly sourceId: string;
   readonly destinationId: string;
   readonly partitionKey: 'user' | 'event_id';

@@ -10,6 +10,8 @@
  * - `context-patterns.ts`: what a valid value looks like, and how to fix one;
  * - `context-reader.ts`: typed reads that collect every problem;
  * - `read-*-config.ts`: the keys of the stream stack, the collector stack and the alarms;
+ * - `read-collector-document.ts`: the configuration document of `collectorConfig`, validated by the
+ *   Lambda's own schema module (the one module of `lambda/` besides `lambda/contract/` synth loads);
  * - `read-deploy-config.ts`: the entry point, and which stacks (topology) the keys ask for;
  * - `unknown-context-keys.ts`: context keys nobody reads, each with the closest known one.
  */
@@ -19,5 +21,6 @@ export * from './context-patterns';
 export type { ContextLookup } from './context-reader';
 export * from './deploy-config';
 export * from './invalid-deploy-config-error';
+export { KEYS_THE_DOCUMENT_REPLACES, MAX_DOCUMENT_BYTES } from './read-collector-document';
 export { readDeployConfig } from './read-deploy-config';
 export * from './unknown-context-keys';

@@ -15,10 +15,33 @@ import type { ContextReader } from './context-reader';
 import type {
   AlarmsDeployConfig,
   CollectorDeployConfig,
+  CollectorDocument,
   DeployDestination,
   DeployEnvironment,
 } from './deploy-config';
 import { readCustomDomainConfig } from './read-custom-domain-config';
+
+/**
+ * The settings a configuration document replaces, derived from it: the first source and destination
+ * stand for the `sourceId` and `destinationId` keys (names of outputs and alarms keep working).
+ */
+function documentSettings(
+  document: CollectorDocument,
+): Pick<
+  CollectorDeployConfig,
+  'sourceId' | 'destinationId' | 'partitionKey' | 'allowedOrigins' | 'corsMaxAgeSeconds' | 'document'
+> {
+  const [source] = document.config.sources;
+  const [destination] = document.config.destinations;
+  return {
+    document,
+    sourceId: source?.id ?? CONTEXT_DEFAULTS.sourceId,
+    destinationId: destination?.id ?? CONTEXT_DEFAULTS.destinationId,
+    partitionKey: source?.partitionKey ?? CONTEXT_DEFAULTS.partitionKey,
+    allowedOrigins: document.apiOrigins,
+    corsMaxAgeSeconds: document.config.cors.maxAgeSeconds,
+  };
+}
 
 /**
  * The collector stack's keys: ids, partition key, CORS, throttling, function and log settings, and
@@ -29,8 +52,10 @@ export function readCollectorConfig(
   alarms: AlarmsDeployConfig,
   environment: DeployEnvironment,
   destination?: Omit<DeployDestination, 'id'>,
+  document?: CollectorDocument,
 ): CollectorDeployConfig {
-  const origins = reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins];
+  // With a document the keys it replaces are refused (read-collector-document.ts), not read.
+  const origins = document ? [] : (reader.list('allowedOrigins') ?? [...INGEST_API_DEFAULTS.allowedOrigins]);
   for (const origin of origins) {
     if (origin.includes('*') && !API_GATEWAY_ORIGIN_WILDCARDS.includes(origin)) {
       reader.problems.push(
@@ -75,6 +100,7 @@ export function readCollectorConfig(
     );
   }
   // Read here, in the order of the keys below, so that problems are listed in that order.
+  const fromDocument = document === undefined ? undefined : documentSettings(document);
   const sourceId =
     reader.matching('sourceId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
     CONTEXT_DEFAULTS.sourceId;
@@ -83,17 +109,19 @@ export function readCollectorConfig(
     CONTEXT_DEFAULTS.destinationId;
   return {
     ...(destination === undefined ? {} : { destination: { id: destinationId, ...destination } }),
-    sourceId,
-    destinationId,
-    partitionKey: reader.oneOf('partitionKey', CONTEXT_DEFAULTS.partitionKey, ['user', 'event_id']),
-    allowedOrigins: origins,
-    corsMaxAgeSeconds: reader.integer(
-      'corsMaxAgeSeconds',
-      CONTEXT_DEFAULTS.corsMaxAgeSeconds,
-      0,
-      86_400,
-      ' seconds',
-    ),
+    ...(fromDocument ?? {
+      sourceId,
+      destinationId,
+      partitionKey: reader.oneOf('partitionKey', CONTEXT_DEFAULTS.partitionKey, ['user', 'event_id']),
+      allowedOrigins: origins,
+      corsMaxAgeSeconds: reader.integer(
+        'corsMaxAgeSeconds',
+        CONTEXT_DEFAULTS.corsMaxAgeSeconds,
+        0,
+        86_400,
+        ' seconds',
+      ),
+    }),
     throttlingRateLimit: rateLimit,
     throttlingBurstLimit: burstLimit,
     memorySize: reader.integer('lambdaMemoryMb', CONTEXT_DEFAULTS.lambdaMemoryMb, 128, 10_240, ' MB'),

@@ -5,6 +5,7 @@ import type { DeployConfig, DeployEnvironment } from './deploy-config';
 import { InvalidDeployConfigError } from './invalid-deploy-config-error';
 import { readAlarmsConfig } from './read-alarms-config';
 import { readCollectorConfig, readExternalDestination } from './read-collector-config';
+import { readCollectorDocument } from './read-collector-document';
 import { readExternalIds, readStreamConfig } from './read-stream-config';
 
 /**
@@ -13,6 +14,11 @@ import { readExternalIds, readStreamConfig } from './read-stream-config';
  * - `externalIds` alone: same account, both stacks;
  * - `collectorAccountId` + `externalIds`: the stream stack only (the data owner's account);
  * - `writerRoleArn` + `streamArn` + `externalId`: the collector stack only.
+ *
+ * With `collectorConfig` (a configuration document), the collector's sources and destinations come
+ * from the document: with `externalIds` both stacks (one destination may be bound to the stream
+ * stack), without them the collector stack only (every destination names its stream and role); a
+ * stream-only deploy (`collectorAccountId`) refuses it.
  */
 export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvironment = {}): DeployConfig {
   const reader = new ContextReader(lookup);
@@ -23,11 +29,30 @@ export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvir
       'a valid stack name prefix; start with a letter, then letters, digits and -',
     ) ?? CONTEXT_DEFAULTS.stackPrefix;
   const alarms = readAlarmsConfig(reader);
-  const collectorSide = ['writerRoleArn', 'streamArn', 'externalId'].some((key) => reader.has(key));
+  const withDocument = reader.has('collectorConfig');
+  // With a document these keys are refused (it replaces them), so they choose no topology.
+  const collectorSide =
+    !withDocument && ['writerRoleArn', 'streamArn', 'externalId'].some((key) => reader.has(key));
   const streamSide = reader.has('collectorAccountId') || reader.has('externalIds');
 
   let config: DeployConfig | undefined;
-  if (collectorSide && streamSide) {
+  if (withDocument && reader.has('collectorAccountId')) {
+    reader.problems.push(
+      "collectorConfig: a stream-only deploy (collectorAccountId) has no collector to configure; deploy the document with the collector stack, in the collector's account (without collectorAccountId)",
+    );
+  } else if (withDocument && !streamSide) {
+    if (reader.has('iteratorAgeAlarmSeconds')) {
+      reader.problems.push(
+        "iteratorAgeAlarmSeconds: only used by the stream stack (the stream's metrics live in its account); set it when you deploy the stream stack",
+      );
+    }
+    const document = readCollectorDocument(reader, environment, 'collector-account', false);
+    config = {
+      topology: 'collector-account',
+      stackPrefix,
+      collector: readCollectorConfig(reader, alarms, environment, undefined, document),
+    };
+  } else if (collectorSide && streamSide) {
     reader.problems.push(
       'writerRoleArn/streamArn/externalId and collectorAccountId/externalIds belong to different deployments; deploy the stream stack with collectorAccountId + externalIds, then the collector stack with writerRoleArn + streamArn + externalId',
     );
@@ -68,11 +93,13 @@ export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvir
         stream: readStreamConfig(reader, externalIds, alarms, collectorAccountId),
       };
     } else {
+      const stream = readStreamConfig(reader, externalIds, alarms);
+      const document = readCollectorDocument(reader, environment, 'same-account', stream.failedEventsStream);
       config = {
         topology: 'same-account',
         stackPrefix,
-        stream: readStreamConfig(reader, externalIds, alarms),
-        collector: readCollectorConfig(reader, alarms, environment),
+        stream,
+        collector: readCollectorConfig(reader, alarms, environment, undefined, document),
       };
     }
   }

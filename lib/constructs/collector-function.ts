@@ -7,16 +7,46 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
 import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
 
+/**
+ * A configuration document the function runs instead of one source built from props: shipped in
+ * its code asset as {@link DOCUMENT_FILE}, read once at cold start.
+ */
+export interface CollectorFunctionDocument {
+  /** The document as written, without write keys or credentials (docs/configuration.md). */
+  readonly document: RuntimeConfigInput;
+  /**
+   * Ids of the document's destinations whose stream name, failed-events stream, region, role and
+   * external ID are the values of `destinations` with the same id (values only CloudFormation
+   * knows): they travel in env `COLLECTOR_DESTINATIONS` and replace the document's at cold start.
+   * @default - none: the document names every stream and role itself
+   */
+  readonly boundDestinationIds?: readonly string[];
+}
+
 export interface CollectorFunctionProps {
-  /** The sources whose events the function takes, each with its destinations. */
-  readonly sources: readonly DeploySource[];
-  /** Where events go, and how the function gets permission to write there (the role it assumes). */
+  /**
+   * The sources whose events the function takes, each with its destinations; give these or
+   * `document`, not both.
+   * @default - none: `document` holds the sources
+   */
+  readonly sources?: readonly DeploySource[];
+  /**
+   * A configuration document with the sources, destinations, pipelines and CORS the function runs;
+   * give this or `sources`, not both.
+   * @default - none: one configuration built from `sources`, `destinations` and the CORS props
+   */
+  readonly document?: CollectorFunctionDocument;
+  /**
+   * Where events go, and how the function gets permission to write there: the function may
+   * `sts:AssumeRole` each one's role and no other. With `document`, every destination it names, resolved.
+   */
   readonly destinations: readonly DeployDestination[];
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
   readonly writeKeysSecret: secretsmanager.ISecret;
@@ -80,6 +110,9 @@ export interface CollectorFunctionProps {
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
 export const COLLECTOR_ENTRY = path.join(__dirname, '..', '..', 'lambda', 'index.ts');
+
+/** The configuration document's file in the code asset, next to `index.js` (env `COLLECTOR_CONFIG_FILE`). */
+export const DOCUMENT_FILE = 'collector-config.json';
 
 /** The function's runtime; esbuild's `--target` follows it. */
 const RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -147,6 +180,37 @@ function esbuildFlags(projectRoot: string): Record<string, string> {
   };
 }
 
+/**
+ * The deploy-time values of a document's bound destinations, by id, as env `COLLECTOR_DESTINATIONS`
+ * carries them; each id must be a destination of both the document and `destinations`.
+ */
+function boundDestinations(props: CollectorFunctionProps): [string, Record<string, string>][] {
+  const ids = props.document?.boundDestinationIds ?? [];
+  const inDocument = new Set(
+    (props.document?.document.destinations ?? []).map((destination) => destination.id),
+  );
+  return ids.map((id) => {
+    const destination = props.destinations.find((candidate) => candidate.id === id);
+    if (!inDocument.has(id) || destination === undefined) {
+      throw new Error(
+        `CollectorFunction: bound destination "${id}" must be a destination of the document and of destinations`,
+      );
+    }
+    return [
+      id,
+      {
+        streamName: destination.streamName,
+        ...(destination.failedStreamName === undefined
+          ? {}
+          : { failedStreamName: destination.failedStreamName }),
+        region: destination.region,
+        roleArn: destination.roleArn,
+        externalId: destination.externalId,
+      },
+    ];
+  });
+}
+
 /** A string as one POSIX shell word. */
 const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
@@ -188,12 +252,22 @@ export function execWrapperCommand(inputDir: string, outputDir: string): string 
 }
 
 /**
+ * The shell command that writes a configuration document next to `index.js`: compact JSON, keys in
+ * the document's order, so the same document gives the same asset (and asset hash).
+ */
+export function documentFileCommand(document: RuntimeConfigInput, outputDir: string): string {
+  return `printf '%s' ${shellWord(JSON.stringify(document))} > ${shellWord(path.posix.join(outputDir, DOCUMENT_FILE))}`;
+}
+
+/**
  * The collector Lambda (Node.js 24 on arm64, bundled locally by esbuild with the AWS SDK included, so
  * the deployed code runs the SDK versions the tests ran) and its role, which may only assume the
  * writer role(s), read the write-keys secret, and write its own log group.
  *
- * Runtime contract: env `COLLECTOR_CONFIG` (JSON, lambda/config/runtime-config.ts, no secrets),
- * `WRITE_KEYS_SECRET_ARN`, and `SPILL_QUEUE_URL` when a spill queue is given.
+ * Runtime contract: env `COLLECTOR_CONFIG` (JSON, lambda/config/runtime-config.ts, no secrets), or
+ * with `document` env `COLLECTOR_CONFIG_FILE` (the document in the asset) and `COLLECTOR_DESTINATIONS`
+ * (the bound destinations' deploy-time values); `WRITE_KEYS_SECRET_ARN`; and `SPILL_QUEUE_URL` when
+ * a spill queue is given.
  */
 export class CollectorFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -203,7 +277,12 @@ export class CollectorFunction extends Construct {
   constructor(scope: Construct, id: string, props: CollectorFunctionProps) {
     super(scope, id);
     if (props.destinations.length === 0) throw new Error('CollectorFunction: give at least one destination');
-    if (props.sources.length === 0) throw new Error('CollectorFunction: give at least one source');
+    const { document } = props;
+    if ((props.sources === undefined) === (document === undefined)) {
+      throw new Error('CollectorFunction: give sources or a document, one of the two');
+    }
+    if (props.sources?.length === 0) throw new Error('CollectorFunction: give at least one source');
+    const bound = boundDestinations(props);
     const stack = Stack.of(this);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -261,7 +340,7 @@ export class CollectorFunction extends Construct {
     });
 
     const runtimeConfig = {
-      sources: props.sources.map((source) => ({
+      sources: (props.sources ?? []).map((source) => ({
         id: source.id,
         destinations: [...source.destinationIds],
         partitionKey: source.partitionKey ?? COLLECTOR_FUNCTION_DEFAULTS.partitionKey,
@@ -302,7 +381,14 @@ export class CollectorFunction extends Construct {
           ? lambda.Tracing.ACTIVE
           : lambda.Tracing.DISABLED,
       environment: {
-        COLLECTOR_CONFIG: stack.toJsonString(runtimeConfig),
+        ...(document === undefined
+          ? { COLLECTOR_CONFIG: stack.toJsonString(runtimeConfig) }
+          : {
+              COLLECTOR_CONFIG_FILE: DOCUMENT_FILE,
+              ...(bound.length === 0
+                ? {}
+                : { COLLECTOR_DESTINATIONS: stack.toJsonString(Object.fromEntries(bound)) }),
+            }),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -323,6 +409,7 @@ export class CollectorFunction extends Construct {
           afterBundling: (inputDir, outputDir) => [
             lazyModulesBundlingCommand(inputDir, outputDir),
             execWrapperCommand(inputDir, outputDir),
+            ...(document === undefined ? [] : [documentFileCommand(document.document, outputDir)]),
           ],
         },
         // Bundle the AWS SDK (~500 KB instead of ~4 KB): the function then runs exactly the SDK
@@ -334,7 +421,9 @@ export class CollectorFunction extends Construct {
     this.function.node.addValidation(
       new LambdaEnvironmentSizeValidation(
         this.function,
-        `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`,
+        document === undefined
+          ? `COLLECTOR_CONFIG holds every allowed origin (${runtimeConfig.cors.allowedOrigins.length} here): list fewer in allowedOrigins (each origin once, without paths), or use https://* to allow every HTTPS site`
+          : 'the configuration document travels in the code asset, so only COLLECTOR_DESTINATIONS (the bound destination) varies: bind fewer destinations',
       ),
     );
 

@@ -11,7 +11,10 @@ import {
   runtimeNodeFlags,
   startLambdaProcess,
 } from '../../tools/lambda-runtime/lambda-process';
+import { COLLECTOR_FUNCTION_PATTERN, onlyLogicalId } from '../lib/support/template-assertions';
+import { buildTestApp, templateOf } from '../lib/support/test-app';
 import { sendBatch, trackBatch } from '../support/collector-requests';
+import { threeSourceDocument, writeDocument } from '../support/config-document';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
 import { refusePutRecords } from '../support/h2c-proxy';
 import { startHoldingFront } from '../support/holding-front';
@@ -71,6 +74,38 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     await deployed?.stop();
     if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
   });
+
+  /**
+   * A new execution environment of the asset (`codeDir`: another synth's) with `environment`,
+   * behind its own API Gateway stand-in.
+   */
+  async function startFunction(environment: Record<string, string>, codeDir = deployed.assetDir as string) {
+    const fresh = await startLambdaProcess({
+      codeDir,
+      handler: deployed.fn.handler,
+      environment,
+      memorySizeMb: deployed.fn.memorySizeMb,
+      initTimeoutMs: 60_000,
+    });
+    const timeoutMs = deployed.fn.timeoutSeconds * 1000;
+    const front = await startApiGatewayServer({
+      port: 0,
+      timeoutMs,
+      handler: async (event) => {
+        const invocation = await fresh.invoke(event, { timeoutMs });
+        if (invocation.outcome === 'error') return { statusCode: 502, body: invocation.body };
+        return JSON.parse(invocation.body) as APIGatewayProxyResultV2;
+      },
+    });
+    return {
+      lambda: fresh,
+      url: front.url,
+      close: async () => {
+        await front.close();
+        await fresh.stop();
+      },
+    };
+  }
 
   it('initialises the cloud-assembly bundle on Node 24 and asks for its first event', () => {
     // Assess
@@ -194,35 +229,6 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
     expect(lambda.logs()).not.toMatch(/"level":"ERROR"/);
   });
   describe('a new container, on its first request (lazy modules: the first that needs each)', () => {
-    /** A new execution environment of the asset with `environment`, behind its own API Gateway stand-in. */
-    async function startFunction(environment: Record<string, string>) {
-      const fresh = await startLambdaProcess({
-        codeDir: deployed.assetDir as string,
-        handler: deployed.fn.handler,
-        environment,
-        memorySizeMb: deployed.fn.memorySizeMb,
-        initTimeoutMs: 60_000,
-      });
-      const timeoutMs = deployed.fn.timeoutSeconds * 1000;
-      const front = await startApiGatewayServer({
-        port: 0,
-        timeoutMs,
-        handler: async (event) => {
-          const invocation = await fresh.invoke(event, { timeoutMs });
-          if (invocation.outcome === 'error') return { statusCode: 502, body: invocation.body };
-          return JSON.parse(invocation.body) as APIGatewayProxyResultV2;
-        },
-      });
-      return {
-        lambda: fresh,
-        url: front.url,
-        close: async () => {
-          await front.close();
-          await fresh.stop();
-        },
-      };
-    }
-
     /** The template's configuration document, changed by `change`. */
     const configWith = (change: (config: Record<string, unknown>) => void) => {
       const config = JSON.parse(deployed.env.COLLECTOR_CONFIG as string) as Record<string, unknown>;
@@ -430,6 +436,130 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       } finally {
         await fn.close();
       }
+    });
+  });
+
+  describe('a configuration document deployed with -c collectorConfig (three sources, two destinations)', () => {
+    const document = threeSourceDocument();
+    let fn: Awaited<ReturnType<typeof startFunction>>;
+    let assetDir: string;
+    let environment: Record<string, string>;
+
+    beforeAll(async () => {
+      // Prepare: synthesize the document as bin/app.ts does, bundling the collector's asset for real,
+      // and run that asset with the template's environment resolved against the shared stand-ins.
+      const dir = mkdtempSync(join(outdir, 'document-'));
+      const deployment = buildTestApp({
+        externalIds: EXTERNAL_ID,
+        collectorConfig: writeDocument(dir, document),
+        'aws:cdk:bundling-stacks': ['**/KinesisEventForwarder-Collector'],
+      });
+      const assembly = deployment.app.synth();
+      const template = templateOf(deployment.collectorStack);
+      const functionId = onlyLogicalId(template, 'AWS::Lambda::Function', COLLECTOR_FUNCTION_PATTERN);
+      const s3Key = String(template.toJSON().Resources[functionId].Properties.Code.S3Key);
+      assetDir = join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
+      // The document's own write-key secret: keys of web and app; server has none.
+      const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+      const secretArn = `${deployed.writeKeysSecretArn}-document`;
+      environment = deployed.environmentOf(template, { [secretId]: secretArn });
+      deployed.secretsManager.put(secretArn, JSON.stringify({ web: ['doc-web-key'], app: 'doc-app-key' }));
+      fn = await startFunction(environment, assetDir);
+    }, 120_000);
+
+    afterAll(async () => {
+      await fn?.close();
+    });
+
+    it('holds the document in its asset next to index.js and gets only the bound destination from the environment', () => {
+      // Assess
+      expect(JSON.parse(readFileSync(join(assetDir, 'collector-config.json'), 'utf8'))).toEqual(document);
+      expect(existsSync(join(assetDir, 'index.js'))).toBe(true);
+      expect(environment.COLLECTOR_CONFIG).toBeUndefined();
+      expect(JSON.parse(environment.COLLECTOR_DESTINATIONS as string)).toEqual({
+        kinesis: {
+          streamName: deployed.streamName,
+          failedStreamName: deployed.failedStreamName,
+          region: 'us-east-1',
+          roleArn: deployed.role.roleArn,
+          externalId: EXTERNAL_ID,
+        },
+      });
+    });
+
+    it('lands a planned event of the source with the 20 KB tracking plan and keeps a blocked one in the failed-events stream with its reason', async () => {
+      // Act
+      const answer = await sendBatch(fn.url, 'doc-web-key', [
+        {
+          type: 'track',
+          event: 'Order Completed',
+          userId: 'u1',
+          messageId: 'doc-planned',
+          properties: { total: 5 },
+        },
+        {
+          type: 'track',
+          event: 'Order Completed',
+          userId: 'u1',
+          messageId: 'doc-blocked',
+          properties: { total: 'five' },
+        },
+      ]);
+
+      // Assess
+      expect([answer.status, answer.body.accepted]).toEqual([200, 1]);
+      const landed = (await deployed.records()).filter((record) =>
+        String(record.json.event_id).startsWith('doc-'),
+      );
+      expect(landed.map((record) => [record.json.event_id, record.json.source_id])).toEqual([
+        ['doc-planned', 'web'],
+      ]);
+      const failed = (await deployed.failedRecords()).filter(
+        (record) => record.json.event_id === 'doc-blocked',
+      );
+      expect(failed.map((record) => record.json)).toEqual([
+        expect.objectContaining({
+          source_id: 'web',
+          failure: expect.objectContaining({ code: 'plan_violation' }),
+        }),
+      ]);
+      expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"/);
+    });
+
+    it("filters the consent source's event without consent and accepts the second source's write key", async () => {
+      // Act
+      const answer = await sendBatch(fn.url, 'doc-app-key', [
+        {
+          type: 'identify',
+          userId: 'u2',
+          messageId: 'doc-consented',
+          traits: { email: 'someone@example.com' },
+          context: { consent: { categoryPreferences: { analytics: true } } },
+        },
+        { type: 'track', event: 'Opened', userId: 'u2', messageId: 'doc-no-consent' },
+      ]);
+
+      // Assess
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ accepted: 2, filtered: 1 });
+      const landed = (await deployed.records()).filter((record) =>
+        ['doc-consented', 'doc-no-consent'].includes(String(record.json.event_id)),
+      );
+      expect(landed.map((record) => [record.json.event_id, record.json.source_id])).toEqual([
+        ['doc-consented', 'app'],
+      ]);
+      expect(JSON.stringify(landed[0]?.json)).not.toContain('someone@example.com');
+    });
+
+    it('answers 401 to the source that has no key in the secret and logs its id', async () => {
+      // Act
+      const answer = await sendBatch(fn.url, 'doc-server-key', trackBatch('doc-server', 1));
+
+      // Assess
+      expect(answer.status).toBe(401);
+      expect(fn.lambda.logs()).toMatch(
+        /A source has no write key in the write-key secret.*"sourceId":"server"/,
+      );
     });
   });
 });

@@ -158,6 +158,12 @@ const COVERED_ELSEWHERE: readonly {
   },
   {
     pattern:
+      /^(CDK_DISABLE_VERSION_CHECK=1 )?npx cdk synth -c externalIds=\S+ -c collectorConfig=examples\/deploy\.json$/,
+    test: 'test/lib/cdk-synth-cli.test.ts',
+    shows: "'collectorConfig=examples/deploy.json'",
+  },
+  {
+    pattern:
       /^npm run -s tail -- --endpoint http:\/\/127\.0\.0\.1:4567 --stream events --from-start --json --no-follow$/,
     test: 'test/tools/tail.test.ts',
     shows: "'--from-start', '--json', '--no-follow'",

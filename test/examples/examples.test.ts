@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { emulatorClient } from '../../local/local-mode';
+import { devWriteKey } from '../../local/local-write-keys';
 import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords, readRawRecords, type StoredRecord } from '../support/stream-reader';
 
@@ -240,6 +241,46 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       expect(failed?.json).toMatchObject({
         event_id: 'violating',
         source_id: 'shop',
+        failure: { code: 'plan_violation' },
+      });
+    }),
+
+  'deploy.json': () =>
+    withExample('deploy.json', async ({ send, records, started }) => {
+      // Key-free, as cdk deploy takes it: each source gets a development key, printed in the banner.
+      expect(started.output()).toContain(`    web: ${devWriteKey('web')}`);
+      expect(started.output()).toContain(`    server: ${devWriteKey('server')}`);
+      const web = await send(devWriteKey('web'), '/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            messageId: 'consented',
+            userId: 'u',
+            event: 'E',
+            context: consent({ Analytics: true }),
+          },
+          { type: 'track', messageId: 'no-consent', userId: 'u', event: 'E' },
+        ],
+      });
+      const server = await send(devWriteKey('server'), '/v1/batch', {
+        batch: [
+          {
+            type: 'track',
+            messageId: 'planned',
+            userId: 'u',
+            event: 'Order Completed',
+            properties: { order_id: 'o-1', total: 5 },
+          },
+          { type: 'track', messageId: 'blocked', userId: 'u', event: 'Order Completed', properties: {} },
+        ],
+      });
+      expect(web.json).toEqual({ accepted: 2, filtered: 1, rejected: [] });
+      expect(server.json).toMatchObject({ accepted: 1, rejected: [{ index: 1, messageId: 'blocked' }] });
+      expect(ids(await records('deploy-events'))).toEqual(['consented', 'planned']);
+      const [failed] = await records('deploy-events-failed');
+      expect(failed?.json).toMatchObject({
+        event_id: 'blocked',
+        source_id: 'server',
         failure: { code: 'plan_violation' },
       });
     }),

@@ -55,6 +55,55 @@ describe('npx cdk synth (the real CLI, offline)', () => {
     expect(sizes[1]).toBeLessThan(3 * 1024 * 1024);
   }, 120_000);
 
+  it('synthesizes examples/deploy.json as it is (the document npm start runs), ships it in the asset and passes cdk-nag', () => {
+    // Act
+    const out = path.join(outDir, 'deploy-example');
+    const result = spawnSync(
+      'npx',
+      [
+        'cdk',
+        'synth',
+        '-c',
+        'externalIds=cli-test-external-id',
+        '-c',
+        'collectorConfig=examples/deploy.json',
+        '-o',
+        out,
+        '-q',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CDK_DISABLE_VERSION_CHECK: '1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      },
+    );
+
+    // Assess
+    expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
+      status: 0,
+      stderr: '',
+    });
+    const report = JSON.parse(readFileSync(path.join(out, 'validation-report.json'), 'utf8'));
+    const findings = (
+      report.pluginReports as { pluginName: string; violations: { ruleName: string }[] }[]
+    ).flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
+    expect(findings).toEqual(['Annotation::kinesis-event-forwarder:concurrency']);
+    const shipped = readdirSync(out)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => path.join(out, name, 'collector-config.json'))
+      .filter((file) => existsSync(file));
+    expect(shipped).toHaveLength(1);
+    expect(JSON.parse(readFileSync(shipped[0] as string, 'utf8'))).toEqual(
+      JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'deploy.json'), 'utf8')),
+    );
+  }, 120_000);
+
   it('fails synth for 60 UUID external IDs with a message naming externalIds', () => {
     // Act: the data owner's side only (no Lambda to bundle).
     const externalIds = Array.from({ length: 60 }, () => randomUUID()).join(',');

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { PARTNER, threeSourceDocument, writeDocument } from '../support/config-document';
 import { decide } from './support/decide-request';
 import {
   type DeployedValues,
@@ -484,5 +488,88 @@ describe('IAM simulation of the same-account deployment', () => {
       resourcePolicy: writer.trustPolicy,
     });
     expect(decision).not.toBe('Allowed');
+  });
+});
+
+describe('IAM simulation of a deployed configuration document (two destinations: the stream stack and another account)', () => {
+  // Prepare: same account, -c collectorConfig=<the three-source document>; partner's role trusts the
+  // collector's account with its external ID, as that account's owner would write it.
+  const dir = mkdtempSync(join(tmpdir(), 'iam-document-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const deployment = buildTestApp({
+    externalIds: 'document-external-id',
+    collectorConfig: writeDocument(dir, threeSourceDocument()),
+  });
+  const streamTemplate = templateOf(deployment.streamStack);
+  const collectorTemplate = templateOf(deployment.collectorStack);
+  const writerArnHere = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/event-writer`;
+  const streamValues: DeployedValues = {
+    ...streamAccountValues(streamTemplate),
+    accountId: COLLECTOR_ACCOUNT,
+  };
+  const sameAccountStreamValues: DeployedValues = {
+    ...streamValues,
+    attributes: Object.fromEntries(
+      Object.entries(streamValues.attributes).map(([key, value]) => [
+        key,
+        value.replace(WRITER_ROLE_ARN, writerArnHere),
+      ]),
+    ),
+  };
+  const writer = resolvedRole(
+    streamTemplate,
+    onlyLogicalId(streamTemplate, 'AWS::IAM::Role'),
+    sameAccountStreamValues,
+  );
+  const collector = resolvedRole(
+    collectorTemplate,
+    collectorRoleId(collectorTemplate),
+    collectorAccountValues(collectorTemplate, resolvedOutputs(streamTemplate, sameAccountStreamValues)),
+  );
+  const partnerAccount = PARTNER.roleArn.split(':')[4] as string;
+  /** A trust policy of the partner's account: the collector's account, with the partner's external ID. */
+  const partnerTrust: IamPolicy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${COLLECTOR_ACCOUNT}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': PARTNER.externalId } },
+      },
+    ],
+  };
+  const assume = (role: string, account: string, trust: IamPolicy, externalId: string) =>
+    decide({
+      principal: COLLECTOR_ROLE_ARN,
+      action: 'sts:AssumeRole',
+      resource: role,
+      resourceAccount: account,
+      identityPolicies: collector.identityPolicies,
+      resourcePolicy: trust,
+      context: { 'sts:ExternalId': externalId, ...SESSION },
+    });
+
+  it("lets the function role assume the stream stack's writer role with the first external ID", async () => {
+    expect(await assume(writerArnHere, COLLECTOR_ACCOUNT, writer.trustPolicy, 'document-external-id')).toBe(
+      'Allowed',
+    );
+  });
+
+  it("lets the function role assume the other account's role the document names", async () => {
+    expect(await assume(PARTNER.roleArn, partnerAccount, partnerTrust, PARTNER.externalId)).toBe('Allowed');
+  });
+
+  it('denies the function role any other role, even one of that account that trusts it', async () => {
+    const other = `arn:aws:iam::${partnerAccount}:role/partner-admin`;
+    expect(await assume(other, partnerAccount, partnerTrust, PARTNER.externalId)).not.toBe('Allowed');
+  });
+
+  it('grants sts:AssumeRole on exactly those two roles', () => {
+    const resources = collector.identityPolicies
+      .flatMap(({ policy }) => policy.Statement)
+      .filter((statement) => statement.Action === 'sts:AssumeRole')
+      .flatMap((statement) => [statement.Resource].flat());
+    expect(resources.sort()).toEqual([PARTNER.roleArn, writerArnHere].sort());
   });
 });

@@ -80,6 +80,8 @@ const CHANGES: Record<string, readonly [Record<string, string>, Record<string, s
   ],
   disableExecuteApiEndpoint: [SAME_ACCOUNT, { ...DOMAIN, disableExecuteApiEndpoint: 'true' }],
   ipAddressType: [SAME_ACCOUNT, { ...DOMAIN, ipAddressType: 'ipv4' }],
+  // A configuration document: other source ids (the secret's entries are added, never regenerated).
+  collectorConfig: [SAME_ACCOUNT, { collectorConfig: 'examples/deploy.json' }],
 };
 
 /** The secret's generation settings and logical id, as CloudFormation would receive them. */

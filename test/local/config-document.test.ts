@@ -95,6 +95,74 @@ describe('npm start with a configuration document', () => {
     }
   }, 90_000);
 
+  it('runs a key-free document with the keys of WRITE_KEYS_FILE, and a printed development key for a source the file lacks', async () => {
+    // Prepare: the document cdk deploy takes (no write keys) and a keys file in the secret's shape.
+    const file = writeDocument({
+      sources: [
+        { id: 'web', destinations: ['main'] },
+        { id: 'app', destinations: ['main'] },
+      ],
+      destinations: [{ id: 'main', streamName: 'keyless-main', region: 'us-east-1' }],
+    });
+    const keysFile = join(mkdtempSync(join(tmpdir(), 'write-keys-')), 'write-keys.json');
+    writeFileSync(keysFile, JSON.stringify({ web: ['web-file-key-0004'] }));
+    const started = npmStart({
+      PORT: '0',
+      KINESIS_PORT: '0',
+      COLLECTOR_CONFIG_FILE: file,
+      WRITE_KEYS_FILE: keysFile,
+    });
+    try {
+      const { collectorUrl } = await waitForBanner(started);
+      const banner = started.output();
+      expect(banner).toContain(`Write keys file:  ${keysFile}`);
+      expect(banner).toContain('web (write keys web-****) -> main');
+      expect(banner).toMatch(/Development write keys .*\n\s+app: dev-app-write-key/);
+      expect(banner).not.toContain('web-file-key-0004');
+      expect(banner).not.toContain('WARNING');
+
+      // Act
+      const send = (key: string) =>
+        fetch(`${collectorUrl}/v1/identify`, {
+          method: 'POST',
+          headers: { authorization: basic(key) },
+          body: JSON.stringify({ userId: 'user-3' }),
+        });
+      const statuses = [
+        (await send('web-file-key-0004')).status,
+        (await send('dev-app-write-key')).status,
+        (await send('dev-web-write-key')).status,
+      ];
+
+      // Assess: the development key is made only for the source without a key.
+      expect(statuses).toEqual([200, 200, 401]);
+    } finally {
+      await killStarted(started);
+    }
+  }, 90_000);
+
+  it('warns that deploy refuses the inline write keys of a document, and runs it', async () => {
+    const file = writeDocument({
+      sources: [{ id: 'inline', writeKeys: ['inline-key-0005'], destinations: ['main'] }],
+      destinations: [{ id: 'main', streamName: 'inline-main', region: 'us-east-1' }],
+    });
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    try {
+      const { collectorUrl } = await waitForBanner(started);
+      expect(started.output()).toMatch(
+        /WARNING: the document writes write keys inline \(sources inline\): they work here, but cdk deploy -c collectorConfig refuses them/,
+      );
+      const answer = await fetch(`${collectorUrl}/v1/identify`, {
+        method: 'POST',
+        headers: { authorization: basic('inline-key-0005') },
+        body: JSON.stringify({ userId: 'user-4' }),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      await killStarted(started);
+    }
+  }, 90_000);
+
   it('exits 2 listing every problem of an invalid document, with the messages of the Lambda', async () => {
     const file = writeDocument({
       sources: [{ id: 'web', writeKeys: ['k1'], destinations: ['nowhere'] }],

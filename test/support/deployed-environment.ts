@@ -124,6 +124,16 @@ export interface DeployedEnvironment {
   putWriteKeys(keys: string | readonly string[]): void;
   /** The collector function's bundled asset directory in the cloud assembly (with `bundleInto`). */
   readonly assetDir?: string;
+  /**
+   * The environment of the function of another synth of the collector stack (a configuration
+   * document, say), resolved against this environment's stream stack and stand-ins as `env` is;
+   * `refs` override values by logical id (another write-key secret).
+   */
+  environmentOf(collectorTemplate: Template, refs?: Record<string, string>): Record<string, string>;
+  /** The failed-events stream's name on the stream stand-in. */
+  readonly failedStreamName?: string;
+  /** The failed-events stream's records. */
+  failedRecords(): Promise<StoredRecord[]>;
   records(): Promise<StoredRecord[]>;
   /** The stream's Kinesis records as stored (KPL aggregated ones not unpacked). */
   rawRecords(): Promise<RawRecord[]>;
@@ -284,30 +294,36 @@ export async function startDeployedEnvironment(
   const spillQueueId = queueIds.find((id) => id.startsWith('SpillQueue'));
   if (spillQueueId === undefined) throw new Error(`no spill queue among ${queueIds.join(', ')}`);
   const spillQueueName = `${collectorStack.stackName}-${spillQueueId}-${run}`;
-  const collectorValues = deployedValues(
-    collectorStack.stackName,
-    collectorTemplate,
-    {
-      refs: {
-        [secretId]: writeKeysSecretArn,
-        // A queue URL's origin is the SQS endpoint, as in AWS (the SDK sends to the queue URL's host).
-        [spillQueueId]: sqs.queueUrl(spillQueueName),
+  const streamOutputs = resolvedOutputs(streamTemplate, streamValues);
+  /** A collector template's function environment, resolved as a deploy into this environment would. */
+  const environmentOf = (template: Template, refs: Record<string, string> = {}) => {
+    const values = deployedValues(
+      collectorStack.stackName,
+      template,
+      {
+        refs: {
+          [secretId]: writeKeysSecretArn,
+          // A queue URL's origin is the SQS endpoint, as in AWS (the SDK sends to the queue URL's host).
+          [spillQueueId]: sqs.queueUrl(spillQueueName),
+          ...refs,
+        },
       },
-    },
-    resolvedOutputs(streamTemplate, streamValues),
-  );
+      streamOutputs,
+    );
+    const synthesized = synthesizedFunction(template);
+    return {
+      ...lambdaRuntimeEnvironment(synthesized),
+      ...(resolveIntrinsics(synthesized.environment, values) as Record<string, string>),
+      AWS_ENDPOINT_URL_KINESIS: kinesisFront.url,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    };
+  };
 
   const fn = synthesizedFunction(collectorTemplate);
-  const functionEnvironment = resolveIntrinsics(fn.environment, collectorValues) as Record<string, string>;
-  const env: Record<string, string> = {
-    ...lambdaRuntimeEnvironment(fn),
-    ...functionEnvironment,
-    AWS_ENDPOINT_URL_KINESIS: kinesisFront.url,
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-  };
-  const collectorConfig = JSON.parse(functionEnvironment.COLLECTOR_CONFIG ?? '{}');
+  const env: Record<string, string> = environmentOf(collectorTemplate);
+  const collectorConfig = JSON.parse(env.COLLECTOR_CONFIG ?? '{}');
   await ensureStream(kinesis, streamName, 2);
   if (failedStreamName !== undefined) await ensureStream(kinesis, failedStreamName, 1);
 
@@ -329,6 +345,10 @@ export async function startDeployedEnvironment(
       secretsManager.put(writeKeysSecretArn, JSON.stringify({ [source.id]: keys }));
     },
     ...(assetDir === undefined ? {} : { assetDir }),
+    environmentOf,
+    ...(failedStreamName === undefined ? {} : { failedStreamName }),
+    failedRecords: async () =>
+      failedStreamName === undefined ? [] : readAllRecords(kinesis, failedStreamName),
     records: () => readAllRecords(kinesis, streamName),
     rawRecords: () => readRawRecords(kinesis, streamName),
     stop: async () => {

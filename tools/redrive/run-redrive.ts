@@ -79,7 +79,10 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
     });
   const endpoint = options['kinesis-endpoint'];
   if (options.config !== undefined) {
-    const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')));
+    // Write keys play no part in a redrive: a key-free document (the one cdk deploy takes) is fine.
+    const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')), 'configuration', {
+      writeKeysFromSecret: true,
+    });
     // As local mode runs the document: destinations without an endpoint write to the emulator.
     const local = (destination: RuntimeDestination): RuntimeDestination =>
       endpoint === undefined || destination.endpoint !== undefined

@@ -29,10 +29,15 @@ export class ReplayArgsError extends Error {
   override readonly name = 'ReplayArgsError';
 }
 
-/** The configuration to validate with: `--config`, the Lambda's own variables, or local mode's. */
+/**
+ * The configuration to validate with: `--config`, the Lambda's own variables, or local mode's.
+ * Write keys play no part in a replay, so a key-free document (the one `cdk deploy` takes) is fine.
+ */
 function configOf(file: string | undefined, env: NodeJS.ProcessEnv): RuntimeConfig {
-  if (file !== undefined) return readRuntimeConfig({ COLLECTOR_CONFIG_FILE: file });
-  if (env.COLLECTOR_CONFIG || env.COLLECTOR_CONFIG_FILE) return readRuntimeConfig(env);
+  if (file !== undefined)
+    return readRuntimeConfig({ COLLECTOR_CONFIG_FILE: file }, { writeKeysFromSecret: true });
+  if (env.COLLECTOR_CONFIG || env.COLLECTOR_CONFIG_FILE)
+    return readRuntimeConfig(env, { writeKeysFromSecret: true });
   return localRuntimeConfig(localModeSettings(env, []));
 }
 

@@ -104,6 +104,27 @@ describe('SecretsManagerWriteKeys', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('reports each source without a key in the secret or the configuration once per secret value, and answers its keys as unknown', async () => {
+    // Prepare: the secret holds keys for web-shop only; legacy has keys in the configuration.
+    const missing: string[] = [];
+    const { state, fetchSecret } = fakeSecret({ 'web-shop': 'wk_browser_probe' });
+    const keys = new SecretsManagerWriteKeys([webShop, backend, legacy], fetchSecret, {
+      retryAfterSeconds: 2,
+      onMissingSource: (id) => missing.push(id),
+    });
+
+    // Act
+    const first = await keys.sourceOf('wk_backend_guess');
+    await keys.sourceOf('wk_browser_probe');
+    state.value = { 'web-shop': 'wk_browser_probe', backend: 'wk_node_probe' };
+    const second = await keys.sourceOf('wk_node_probe');
+
+    // Assess
+    expect(first).toBeUndefined();
+    expect(missing).toEqual(['backend']);
+    expect(second).toBe(backend);
+  });
+
   it('ignores keys that are empty or not strings', async () => {
     // Prepare
     const { fetchSecret } = fakeSecret({ 'web-shop': ['', 42, null, 'wk_browser_probe'] });

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,7 +10,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../../../lib/config/construct-defaults';
 import type { DeployDestination } from '../../../lib/config/deploy-config';
-import { CollectorFunction, type CollectorFunctionProps } from '../../../lib/constructs/collector-function';
+import {
+  CollectorFunction,
+  type CollectorFunctionProps,
+  DOCUMENT_FILE,
+  documentFileCommand,
+} from '../../../lib/constructs/collector-function';
 import {
   bareStack,
   lambdaEnvironment,
@@ -238,5 +247,89 @@ describe('CollectorFunction on its own', () => {
     ['no source', { sources: [] }, 'CollectorFunction: give at least one source'],
   ])('refuses %s, saying what to give', (_, props, message) => {
     expect(() => functionStack(props)).toThrow(message);
+  });
+});
+
+describe('CollectorFunction with a configuration document', () => {
+  const document = {
+    sources: [{ id: 'web', destinations: ['kinesis', 'partner'], allowedOrigins: ["https://it's.example"] }],
+    destinations: [
+      { id: 'kinesis', streamName: 'local-events', region: 'us-east-1' },
+      {
+        id: 'partner',
+        streamName: 'partner-events',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::333333333333:role/partner-writer',
+        externalId: 'partner-ext',
+      },
+    ],
+  };
+  const partner: DeployDestination = {
+    id: 'partner',
+    streamName: 'partner-events',
+    region: 'eu-west-1',
+    roleArn: 'arn:aws:iam::333333333333:role/partner-writer',
+    externalId: 'partner-ext',
+  };
+  const documentStack = (props: Partial<CollectorFunctionProps> = {}) => {
+    const stack = bareStack();
+    new CollectorFunction(stack, 'Collector', {
+      document: { document, boundDestinationIds: ['kinesis'] },
+      destinations: [DESTINATION, partner],
+      writeKeysSecret: new secretsmanager.Secret(stack, 'WriteKeys'),
+      ...props,
+    });
+    return Template.fromStack(stack);
+  };
+
+  it('reads the document from its asset and gets only the bound destination from COLLECTOR_DESTINATIONS', () => {
+    const environment = lambdaEnvironment(documentStack());
+    expect(environment.COLLECTOR_CONFIG).toBeUndefined();
+    expect(environment.COLLECTOR_CONFIG_FILE).toBe(DOCUMENT_FILE);
+    expect(JSON.parse(String(environment.COLLECTOR_DESTINATIONS))).toEqual({
+      kinesis: {
+        streamName: 'events',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::222222222222:role/event-writer',
+        externalId: 'ext-one',
+      },
+    });
+  });
+
+  it('may assume the role of every destination it is given', () => {
+    expect(statementWithSid(documentStack(), 'AssumeTheStreamWriterRole').Resource).toEqual([
+      DESTINATION.roleArn,
+      partner.roleArn,
+    ]);
+  });
+
+  it('writes the document next to index.js as compact JSON, quotes and all, with the bundling command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'document-file-'));
+    try {
+      execFileSync('bash', ['-c', documentFileCommand(document, dir)]);
+      expect(readFileSync(join(dir, DOCUMENT_FILE), 'utf8')).toBe(JSON.stringify(document));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each<[string, Partial<CollectorFunctionProps>, string]>([
+    [
+      'sources and a document together',
+      { sources: [{ id: 'web', destinationIds: ['kinesis'] }] },
+      'CollectorFunction: give sources or a document, one of the two',
+    ],
+    [
+      'a bound destination the document does not have',
+      { document: { document, boundDestinationIds: ['elsewhere'] } },
+      'CollectorFunction: bound destination "elsewhere" must be a destination of the document and of destinations',
+    ],
+    [
+      'a bound destination without its deploy-time values',
+      { destinations: [partner] },
+      'CollectorFunction: bound destination "kinesis" must be a destination of the document and of destinations',
+    ],
+  ])('refuses %s, saying what to give', (_, props, message) => {
+    expect(() => documentStack(props)).toThrow(message);
   });
 });

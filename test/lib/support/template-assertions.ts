@@ -109,10 +109,11 @@ export function logicalIdStartingWith(template: Template, type: string, prefix: 
 
 /**
  * The collector function's properties pattern: the only function whose environment has
- * `COLLECTOR_CONFIG` (the write-keys provisioner has no environment).
+ * `WRITE_KEYS_SECRET_ARN`, with or without a configuration document (`COLLECTOR_CONFIG` or
+ * `COLLECTOR_CONFIG_FILE`); the write-keys provisioner has no environment.
  */
 export const COLLECTOR_FUNCTION_PATTERN = Match.objectLike({
-  Environment: { Variables: Match.objectLike({ COLLECTOR_CONFIG: Match.anyValue() }) },
+  Environment: { Variables: Match.objectLike({ WRITE_KEYS_SECRET_ARN: Match.anyValue() }) },
 });
 
 /** The environment variables of the template's collector function. */

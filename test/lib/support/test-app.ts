@@ -39,7 +39,7 @@ export interface TestAppOptions {
  * Bundling is skipped (`aws:cdk:bundling-stacks: []`) to keep unit tests fast; the CLI synth test
  * bundles for real.
  */
-export function buildTestApp(context: Record<string, string>, options: TestAppOptions = {}): TestDeployment {
+export function buildTestApp(context: Record<string, unknown>, options: TestAppOptions = {}): TestDeployment {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   if (options.acknowledgeConcurrencyWarning ?? true) {
     Validations.of(app).acknowledge({
