@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SEEN_TABLE_KEY } from '../lambda/delivery/dynamodb-seen-store';
+import { SEEN_TABLE_KEY } from '../lambda/contract/seen-table';
 
 /** A DynamoDB client for a local emulator (dynalite), with the keys it takes. */
 export function emulatorDynamoDbClient(endpoint: string, region: string): DynamoDBClient {

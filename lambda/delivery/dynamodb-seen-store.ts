@@ -5,12 +5,8 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SEEN_TABLE_EXPIRES_AT, SEEN_TABLE_KEY, SEEN_TABLE_WHERE } from '../contract/seen-table';
 import type { SeenKey, SeenMark, SeenStore, SeenWhere } from './seen-store';
-
-/** The table's attributes: its partition key, where the copy is, and the expiry (the table's TTL attribute). */
-export const SEEN_TABLE_KEY = 'id';
-export const SEEN_TABLE_WHERE = 'where';
-export const SEEN_TABLE_EXPIRES_AT = 'expiresAt';
 
 /** Keys per BatchGetItem call (DynamoDB's limit). */
 const BATCH_GET_KEYS = 100;
