@@ -29,7 +29,6 @@ import {
   usesLocalSts,
 } from './local-config';
 import { type LocalSts, startLocalSts } from './local-sts';
-import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
 import {
   type LocalWriteKeys,
   readWriteKeysFile,
@@ -37,6 +36,7 @@ import {
   WriteKeysFileError,
   withLocalWriteKeys,
 } from './local-write-keys';
+import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
 
