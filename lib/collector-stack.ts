@@ -174,6 +174,7 @@ export class CollectorStack extends Stack {
       ...(config.failedRateAlarmPercent === undefined
         ? {}
         : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
+      ...(this.dedup === undefined ? {} : { dedup: true }),
       ...(action === undefined ? {} : { action }),
     });
     this.dashboard = new CollectorDashboard(this, 'Dashboard', {

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { RUNBOOK, RUNBOOK_ANCHORS } from '../../lib/constructs/alarm-runbook';
+import { writeDocument } from '../support/config-document';
 import { alarmLinking, alarmsOf, dashboardBody } from './support/template-assertions';
 import { buildTestApp, PROJECT_ROOT, templateOf } from './support/test-app';
 
@@ -218,15 +220,22 @@ describe('CloudWatch alarms', () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)),
     );
+    // A document with a dedup source: the dedup fail-open alarm exists only then.
+    const dir = mkdtempSync(path.join(tmpdir(), 'observability-'));
     const withAll = buildTestApp({
       ...SAME_ACCOUNT,
       iteratorAgeAlarmSeconds: '600',
       failedRateAlarmPercent: '5',
+      collectorConfig: writeDocument(dir, {
+        sources: [{ id: 'web', destinations: ['kinesis'], dedup: { windowHours: 24 } }],
+        destinations: [{ id: 'kinesis', streamName: 'events', region: 'eu-west-1' }],
+      }),
     });
     const all = [
       ...alarmsOf(templateOf(withAll.collectorStack)),
       ...alarmsOf(templateOf(withAll.streamStack)),
     ];
+    rmSync(dir, { recursive: true, force: true });
 
     expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
     for (const alarm of all) {

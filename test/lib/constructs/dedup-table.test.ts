@@ -55,6 +55,17 @@ describe('cdk synth -c collectorConfig=<a document with a dedup source>', () => 
     template.hasOutput('DedupTableName', { Value: { Ref: tableId } });
   });
 
+  it('alarms when events keep being written without the table (DedupFailOpen in three periods running)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DedupFailOpen',
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: Match.stringLikeRegexp('#alarm-dedup-fail-open$'),
+    });
+  });
+
   describe('IAM simulation of the function role on the table', () => {
     const { identityPolicies } = policiesOfRole(template, roleId);
     const standIns = (suffix: string) =>
