@@ -8,6 +8,7 @@ import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
 import { withDedup } from './delivery/deduplicating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
+import { type HotKeyNotice, withHotKeyRelief } from './delivery/hot-key-record-writer';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
@@ -112,12 +113,16 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   };
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
 
-  /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
+  /**
+   * A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, hot-key relief
+   * (events' stream only), spill behind.
+   */
   const streamWriter = (
     client: KinesisClient,
     destination: RuntimeDestination,
     config: RuntimeConfig,
     spillId: string,
+    hotKeys = true,
   ): RecordWriter => {
     const kinesisWriter = new KinesisRecordWriter({
       client,
@@ -130,12 +135,28 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     const writer = destination.aggregate
       ? new (loadLazyModule('kinesis-aggregation').AggregatingRecordWriter)(kinesisWriter)
       : kinesisWriter;
-    return withSpill(writer, spillId, spillStore, {
+    // Outside aggregation (it marks the envelopes, and packs by the spread keys), inside the spill.
+    const relieved = hotKeys
+      ? withHotKeyRelief(writer, destination, { onHotKeys: (notice) => hotKeysNoticed(notice) })
+      : writer;
+    return withSpill(relieved, spillId, spillStore, {
       onSpill: (notice) => {
         metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);
         logger.warn('Events the stream refused after the retry budget were spilled', { ...notice });
       },
     });
+  };
+
+  /** The `HotKeyOverflow` metric, and a log line per key that turned hot (its hash, never the key). */
+  const hotKeysNoticed = (notice: HotKeyNotice) => {
+    if (notice.overflowed > 0) metrics.addMetric('HotKeyOverflow', MetricUnit.Count, notice.overflowed);
+    for (const { keyHash, trigger } of notice.turnedHot) {
+      logger.warn('A hot partition key is spread over several keys until it cools down', {
+        destinationId: notice.destinationId,
+        keyHash,
+        trigger,
+      });
+    }
   };
 
   /** Reports a prefetch that failed: once, at debug level, as the request that needs it asks again. */
@@ -197,6 +218,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
             { ...destination, id: failedId, streamName: failedStreamName, aggregate: false },
             config,
             failedId,
+            false,
           );
     const fresh = { key, client, writer, ...(failedWriter === undefined ? {} : { failedWriter }) };
     destinations.set(destination.id, fresh);

@@ -33,6 +33,11 @@ export interface WriteReport {
   readonly retries?: number;
   /** Record failures with a throttling code, counted per attempt (retried ones included). */
   readonly throttledRecords?: number;
+  /**
+   * The partition keys of those throttled records, each once: the hot-key writer's feedback
+   * (in memory only; never logged, as keys may be user ids).
+   */
+  readonly throttledKeys?: readonly string[];
   /** Wall time of the whole write, retries and backoff included. */
   readonly durationMs?: number;
   /** Indices of the records durable in the spill store rather than the stream (set by the spilling writer). */
