@@ -179,6 +179,12 @@ const sourceSchema = z.strictObject({
       status: z._default(z.literal([429, 503]), 429),
     }),
   ),
+  /**
+   * Drop an event whose `messageId` is already durable in a destination (its stream or the spill
+   * store) within the last `windowHours` (1-168). Needs the dedup table (`DEDUP_TABLE_NAME`, which the
+   * collector stack creates when a source sets this). Absent: every copy is written.
+   */
+  dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
   pipeline: pipelineSchema,
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),
