@@ -99,7 +99,10 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
           { type: 'track', messageId: 'none', userId: 'u', event: 'E' },
         ],
       });
-      expect({ status: answer.status, json: answer.json }).toEqual({ status: 200, json: { accepted: 3, filtered: 1, rejected: [] } });
+      expect({ status: answer.status, json: answer.json }).toEqual({
+        status: 200,
+        json: { accepted: 3, filtered: 1, rejected: [] },
+      });
       expect(ids(await records('consent-analytics'))).toEqual(['analytics', 'both']);
       expect(ids(await records('consent-ads'))).toEqual(['both']);
     }),
