@@ -6,6 +6,7 @@ import { Prefetch, reuseOr } from './cold-start/prefetch';
 import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
+import { ORIGIN_SECRET_ENV } from './contract/same-origin';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -100,6 +101,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const spillStore = createSpillStore(env);
   const destinations = new Map<string, BuiltDestination>();
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
+  const originSecret = env[ORIGIN_SECRET_ENV] || undefined;
 
   /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
   const streamWriter = (
@@ -218,6 +220,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       logger,
       writeKeys,
       metrics,
+      ...(originSecret === undefined ? {} : { originSecret }),
     });
   };
 

@@ -13,6 +13,7 @@ import {
   analyticsSettings,
   collectorEndpointOf,
 } from './analytics-settings';
+import { clientIpOf } from './client-ip';
 import { CorsPolicy, originOf } from './cors';
 import {
   ForbiddenOriginError,
@@ -44,6 +45,12 @@ export interface CollectorDependencies {
   readonly cors?: CorsPolicy;
   /** Where request metrics go (`EventsAccepted`, `EventsRejected` by reason, ...). @default none */
   readonly metrics?: MetricSink;
+  /**
+   * The same-origin path's secret origin header value (env `SAME_ORIGIN_SECRET`): with it, the client's
+   * address of a request that carries it is CloudFront's `CloudFront-Viewer-Address`.
+   * @default - none: the client's address is always the one API Gateway saw
+   */
+  readonly originSecret?: string;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -236,7 +243,11 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         (route.kind === 'batch' ? validTimestamp(body.sentAt) : undefined) ?? validTimestamp(headers.sentat),
       batchContext: route.kind === 'batch' && isJsonObject(body.context) ? body.context : undefined,
       receivedAt,
-      sourceIp: event.requestContext.http.sourceIp || undefined,
+      sourceIp: clientIpOf({
+        headers,
+        sourceIp: event.requestContext.http.sourceIp,
+        originSecret: deps.originSecret,
+      }),
       deadline,
       request: facts,
       // Nothing here reads the parsed messages again: they are freed as their records are written.

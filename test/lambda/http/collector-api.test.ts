@@ -83,3 +83,58 @@ describe('the delivery deadline: min(delivery.budgetMs, remaining Lambda time - 
     expect(deadline).toBe(3_000);
   });
 });
+
+/** A writer that keeps every record it is given and writes everything. */
+class KeepingWriter implements RecordWriter {
+  readonly records: OutgoingRecord[] = [];
+  async write(records: readonly OutgoingRecord[]): Promise<WriteReport> {
+    this.records.push(...records);
+    return { failed: [], calls: 1 };
+  }
+}
+
+/** The `context.ip` of the one event written for a request with these extra headers. */
+async function contextIpOf(headers: Record<string, string>, originSecret?: string): Promise<unknown> {
+  const writer = new KeepingWriter();
+  const api = createCollectorApi({
+    config: parseRuntimeConfig({
+      sources: [{ id: 'web', writeKeys: [WRITE_KEY], destinations: ['k'] }],
+      destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
+    }),
+    writers: new Map([['k', writer]]),
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    ...(originSecret === undefined ? {} : { originSecret }),
+  });
+  const event = trackEvent();
+  const answer = await api(
+    { ...event, headers: { ...event.headers, ...headers } },
+    contextWithRemaining(10_000),
+  );
+  expect(answer.statusCode).toBe(200);
+  const [record] = writer.records;
+  const envelope = JSON.parse(Buffer.from(record?.data ?? []).toString('utf8')) as Record<string, unknown>;
+  return JSON.stringify(envelope).match(/"ip":"([^"]+)"/)?.[1];
+}
+
+describe("the client's address behind the same-origin path", () => {
+  const viaDistribution = {
+    'x-collector-origin-secret': 'origin-secret-123',
+    'cloudfront-viewer-address': '198.51.100.7:51234',
+  };
+
+  it("becomes context.ip from CloudFront-Viewer-Address when the distribution's secret header is right", async () => {
+    // Act
+    const ip = await contextIpOf(viaDistribution, 'origin-secret-123');
+
+    // Assess
+    expect(ip).toBe('198.51.100.7');
+  });
+
+  it('stays the source address API Gateway saw when the function has no origin secret', async () => {
+    // Act
+    const ip = await contextIpOf(viaDistribution);
+
+    // Assess
+    expect(ip).toBe('127.0.0.1');
+  });
+});
