@@ -3,10 +3,8 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
 import { ORIGIN_SECRET_HEADER } from '../../lambda/contract/same-origin';
+import { SAME_ORIGIN_PREFIX_PATTERN } from '../config/context-patterns';
 import { stripPathPrefixFunctionCode } from './strip-path-prefix-function';
-
-/** A path prefix of one or more segments, like `/collect` or `/t/e`: no trailing slash, no wildcard. */
-export const SAME_ORIGIN_PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /** The host of an `https://host[/path]` URL, as a token when the URL is one (an `HttpApi`'s `apiEndpoint`). */
 export function hostOfUrl(url: string): string {
