@@ -13,5 +13,13 @@ export const ORIGIN_SECRET_HEADER = 'x-collector-origin-secret';
 /** The function's environment variable holding the value the header must have. */
 export const ORIGIN_SECRET_ENV = 'SAME_ORIGIN_SECRET';
 
+/**
+ * Headers the distribution's viewer-request function sets (overwriting a viewer's): the `Host` the
+ * browser asked for and the path prefix it removed, so the settings analytics.js loads through the
+ * site name the site, not the API. Trusted only with the origin secret.
+ */
+export const FORWARDED_HOST_HEADER = 'x-collector-forwarded-host';
+export const PATH_PREFIX_HEADER = 'x-collector-path-prefix';
+
 /** The header CloudFront adds with the viewer's address and port (`198.51.100.7:443`, `2001:db8::1:443`). */
 export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER } from '../contract/same-origin';
+import { VIEWER_ADDRESS_HEADER } from '../contract/same-origin';
+import { cameThroughDistribution } from './same-origin-request';
 
 /** What decides the client's address of one request. */
 export interface ClientIpInput {
@@ -13,13 +13,6 @@ export interface ClientIpInput {
    * @default - none: `CloudFront-Viewer-Address` is never trusted
    */
   readonly originSecret?: string;
-}
-
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
-/** Compares in constant time (digests of equal length), so the secret cannot be guessed byte by byte. */
-function sameSecret(received: string | undefined, expected: string): boolean {
-  return received !== undefined && timingSafeEqual(digest(received), digest(expected));
 }
 
 /** The address of `CloudFront-Viewer-Address` (`<ip>:<port>`, IPv6 without brackets), if it is one. */
@@ -39,8 +32,6 @@ export function viewerAddressIp(value: string | undefined): string | undefined {
  */
 export function clientIpOf(input: ClientIpInput): string | undefined {
   const sourceIp = input.sourceIp || undefined;
-  const { originSecret } = input;
-  if (originSecret === undefined || originSecret === '') return sourceIp;
-  if (!sameSecret(input.headers[ORIGIN_SECRET_HEADER], originSecret)) return sourceIp;
+  if (!cameThroughDistribution(input.headers, input.originSecret)) return sourceIp;
   return viewerAddressIp(input.headers[VIEWER_ADDRESS_HEADER]) ?? sourceIp;
 }

@@ -27,6 +27,7 @@ import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
+import { cameThroughDistribution, siteEndpointOf } from './same-origin-request';
 import { rudderStackSourceConfig } from './source-config';
 import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
@@ -184,7 +185,14 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       const source = await writeKeys.sourceOf(route.writeKey);
       if (source === undefined) throw new UnknownWriteKeySettingsError();
       allowedFrom(event, source);
-      const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath));
+      const headers = event.headers ?? {};
+      const siteEndpoint = cameThroughDistribution(headers, deps.originSecret)
+        ? siteEndpointOf(headers)
+        : undefined;
+      const settings = analyticsSettings(
+        route.writeKey,
+        collectorEndpointOf(event, route.basePath, siteEndpoint),
+      );
       return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
 

@@ -86,11 +86,11 @@ describe('a collector stack synthesized with -c sameOriginPrefix=/collect', () =
     const outputs = template.findOutputs('*');
 
     // Assess
-    expect(Object.keys(outputs).filter((id) => id.startsWith('SameOrigin')).sort()).toEqual([
-      'SameOriginApiDomain',
-      'SameOriginPathPattern',
-      'SameOriginSecretArn',
-    ]);
+    expect(
+      Object.keys(outputs)
+        .filter((id) => id.startsWith('SameOrigin'))
+        .sort(),
+    ).toEqual(['SameOriginApiDomain', 'SameOriginPathPattern', 'SameOriginSecretArn']);
     expect(outputs.SameOriginPathPattern?.Value).toBe('/collect/v1/*');
     expect(outputs.SameOriginApiDomain?.Value).toEqual({
       'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [expect.any(String), 'ApiEndpoint'] }] }],

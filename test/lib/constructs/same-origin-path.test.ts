@@ -30,16 +30,22 @@ function siteStack(pathPrefix = '/collect', apiDomainName = API_HOST) {
 }
 
 /** Runs a CloudFront Function's source as CloudFront does: `handler(event)` with a viewer request. */
-function runFunction(code: string, uri: string): { uri: string; querystring: unknown } {
-  const handler = new Function(`${code}\nreturn handler;`)() as (event: unknown) => {
-    uri: string;
-    querystring: unknown;
-  };
+interface FunctionRequest {
+  uri: string;
+  querystring: unknown;
+  headers: Record<string, { value: string }>;
+}
+function runFunction(
+  code: string,
+  uri: string,
+  headers: Record<string, { value: string }> = { host: { value: 'www.example.com' } },
+): FunctionRequest {
+  const handler = new Function(`${code}\nreturn handler;`)() as (event: unknown) => FunctionRequest;
   return handler({
     version: '1.0',
     context: { eventType: 'viewer-request' },
     viewer: { ip: '198.51.100.7' },
-    request: { method: 'POST', uri, querystring: { writeKey: { value: 'wk' } }, headers: {}, cookies: {} },
+    request: { method: 'POST', uri, querystring: { writeKey: { value: 'wk' } }, headers, cookies: {} },
   });
 }
 
@@ -159,6 +165,29 @@ describe('the prefix-stripping CloudFront Function', () => {
     // Assess
     expect(request.uri).toBe('/v1/t');
     expect(request.querystring).toEqual({ writeKey: { value: 'wk' } });
+  });
+
+  it("names the site's host and the prefix it removed, overwriting what a viewer sent under those names", () => {
+    // Act
+    const request = runFunction(code, '/collect/v1/projects/wk/settings', {
+      host: { value: 'www.example.com' },
+      'x-collector-forwarded-host': { value: 'evil.example' },
+      'x-collector-path-prefix': { value: '/elsewhere' },
+    });
+
+    // Assess
+    expect(request.headers['x-collector-forwarded-host']).toEqual({ value: 'www.example.com' });
+    expect(request.headers['x-collector-path-prefix']).toEqual({ value: '/collect' });
+  });
+
+  it('drops a forwarded host a viewer sent when the request has no Host', () => {
+    // Act
+    const request = runFunction(code, '/collect/v1/t', {
+      'x-collector-forwarded-host': { value: 'evil.example' },
+    });
+
+    // Assess
+    expect(request.headers['x-collector-forwarded-host']).toBeUndefined();
   });
 
   it('leaves a path that only looks like the prefix alone', () => {
