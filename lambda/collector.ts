@@ -6,7 +6,6 @@ import { Prefetch, reuseOr } from './cold-start/prefetch';
 import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
-import { ORIGIN_SECRET_ENV } from './contract/same-origin';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -101,7 +100,8 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const spillStore = createSpillStore(env);
   const destinations = new Map<string, BuiltDestination>();
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
-  const originSecret = env[ORIGIN_SECRET_ENV] || undefined;
+  /** The same-origin path's origin secret (`ORIGIN_SECRET_ENV`): trusts CloudFront-Viewer-Address with it. */
+  const originSecret = env.SAME_ORIGIN_SECRET || undefined;
 
   /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
   const streamWriter = (
