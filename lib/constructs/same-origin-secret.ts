@@ -23,7 +23,7 @@ export class SameOriginSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        "CloudFormation copies the value at deploy into the collector function's environment and the site's distribution (dynamic references), which a rotation Lambda would not update: rotate by changing the secret, then deploying the collector stack and the site's stack (docs/deploying.md, same-origin path).",
+        "CloudFormation copies the value at deploy into the collector function's environment and the site's distribution (dynamic references), which a rotation Lambda would not update: rotate by putting a new value, then updating the function and the distribution so CloudFormation resolves it again (docs/deploying.md, same-origin path).",
     });
   }
 }
