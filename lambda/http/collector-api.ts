@@ -25,6 +25,8 @@ import {
 } from './http-error';
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
+import { RateLimitGate } from './rate-limit-gate';
+import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { cameThroughDistribution, siteEndpointOf } from './same-origin-request';
@@ -46,6 +48,8 @@ export interface CollectorDependencies {
   readonly cors?: CorsPolicy;
   /** Where request metrics go (`EventsAccepted`, `EventsRejected` by reason, ...). @default none */
   readonly metrics?: MetricSink;
+  /** Each source's token bucket (`rateLimit`), one per container. @default built from `config` and `now` */
+  readonly rateLimiter?: RateLimiter;
   /**
    * The same-origin path's secret origin header value (env `SAME_ORIGIN_SECRET`): with it, the client's
    * address of a request that carries it is CloudFront's `CloudFront-Viewer-Address`.
@@ -97,6 +101,12 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const now = deps.now ?? Date.now;
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const cors = deps.cors ?? new CorsPolicy(config);
+  const rateLimits = new RateLimitGate({
+    limiter: deps.rateLimiter ?? new RateLimiter(config.sources, now),
+    logger,
+    now,
+    metrics: deps.metrics,
+  });
   const ingest = new Ingest({
     writers: deps.writers,
     failedWriters: deps.failedWriters,
@@ -121,6 +131,14 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
     return allowedFrom(event, source);
+  };
+  /**
+   * Refuses a request of a source over its rate limit, whole and before its body is parsed (or, with
+   * the write key in the body, before its events are read): nothing of it is written or kept.
+   */
+  const admitted = (source: RuntimeSource): RuntimeSource => {
+    rateLimits.admit(source.id);
+    return source;
   };
   /** A page from an origin the source does not allow gets a 403 it can read. */
   const allowedFrom = (event: APIGatewayProxyEventV2, source: RuntimeSource): RuntimeSource => {
@@ -181,11 +199,11 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     if (route.kind === 'telemetry') return jsonResponse(200, {});
+    const headers = event.headers ?? {};
     if (route.kind === 'analytics-settings') {
       const source = await writeKeys.sourceOf(route.writeKey);
       if (source === undefined) throw new UnknownWriteKeySettingsError();
       allowedFrom(event, source);
-      const headers = event.headers ?? {};
       const siteEndpoint = cameThroughDistribution(headers, deps.originSecret)
         ? siteEndpointOf(headers)
         : undefined;
@@ -196,7 +214,6 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
 
-    const headers = event.headers ?? {};
     const headerKey =
       writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
     if (route.kind === 'source-config') {
@@ -206,7 +223,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     // Refused before any other work: a wrong key costs one hash; no key at all, a substring search.
-    const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
+    const authenticated = headerKey === undefined ? undefined : admitted(await sourceOf(event, headerKey));
     const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
     const deadline = receivedAt + Math.min(config.delivery.budgetMs, remainingMs);
     const facts: RequestFacts = {
@@ -235,13 +252,16 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       return refusing(authenticated, error);
     }
     const source =
-      authenticated ?? (await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
+      authenticated ??
+      admitted(await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
     let messages: unknown[];
     try {
       messages = route.kind === 'batch' ? batchOf(body) : [body];
     } catch (error) {
       return refusing(source, error);
     }
+    // Admitted whole: the batch's other events are owed to the bucket, never cut from the batch.
+    rateLimits.charge(source.id, messages.length - 1);
 
     const request: IngestRequest = {
       source,

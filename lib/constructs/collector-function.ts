@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +15,7 @@ import { ORIGIN_SECRET_ENV } from '../../lambda/contract/same-origin';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
+import { DEDUP_TABLE_ACTIONS } from './dedup-table';
 
 /**
  * A configuration document the function runs instead of one source built from props: shipped in
@@ -114,6 +116,12 @@ export interface CollectorFunctionProps {
    * @default - none: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
+  /**
+   * The dedup table of sources with `dedup` (env `DEDUP_TABLE_NAME`); the function may only read and
+   * write its items ({@link DEDUP_TABLE_ACTIONS}).
+   * @default - none: no source deduplicates
+   */
+  readonly dedupTable?: dynamodb.ITable;
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -337,6 +345,15 @@ export class CollectorFunction extends Construct {
                     },
                   }),
                 ]),
+            ...(props.dedupTable === undefined
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    sid: 'ReadAndMarkSeenEvents',
+                    actions: [...DEDUP_TABLE_ACTIONS],
+                    resources: [props.dedupTable.tableArn],
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -399,6 +416,7 @@ export class CollectorFunction extends Construct {
             }),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
+        ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
         ...(props.originSecret === undefined
           ? {}
           : { [ORIGIN_SECRET_ENV]: props.originSecret.unsafeUnwrap() }),
