@@ -112,6 +112,8 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     return seenStore;
   };
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
+  /** The same-origin path's origin secret (`ORIGIN_SECRET_ENV`): trusts CloudFront-Viewer-Address with it. */
+  const originSecret = env.SAME_ORIGIN_SECRET || undefined;
 
   /**
    * A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, hot-key relief
@@ -267,6 +269,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       logger,
       writeKeys,
       metrics,
+      ...(originSecret === undefined ? {} : { originSecret }),
     });
   };
 

@@ -11,6 +11,8 @@ import { CollectorFunction } from './constructs/collector-function';
 import { DedupTable } from './constructs/dedup-table';
 import { IngestApi } from './constructs/ingest-api';
 import { IngestDomain } from './constructs/ingest-domain';
+import { hostOfUrl } from './constructs/same-origin-path';
+import { SameOriginSecret } from './constructs/same-origin-secret';
 import { SpillQueue } from './constructs/spill-queue';
 import { WriteKeysSecret } from './constructs/write-keys-secret';
 
@@ -79,6 +81,8 @@ export class CollectorStack extends Stack {
   readonly dedup?: DedupTable;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
+  /** The same-origin path's origin secret, when `sameOriginPrefix` was given. */
+  readonly sameOriginSecret?: SameOriginSecret;
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
@@ -106,6 +110,8 @@ export class CollectorStack extends Stack {
     if (document?.config.sources.some((source) => source.dedup !== undefined)) {
       this.dedup = new DedupTable(this, 'Dedup');
     }
+    this.sameOriginSecret =
+      config.sameOriginPrefix === undefined ? undefined : new SameOriginSecret(this, 'SameOrigin');
     this.collector = new CollectorFunction(this, 'Collector', {
       ...(document === undefined
         ? {
@@ -128,6 +134,9 @@ export class CollectorStack extends Stack {
       writeKeysSecret: this.writeKeys.secret,
       spillQueue: this.spill.queue,
       ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
+      ...(this.sameOriginSecret === undefined
+        ? {}
+        : { originSecret: this.sameOriginSecret.secret.secretValue }),
       allowedOrigins: config.allowedOrigins,
       corsMaxAge,
       memorySize: config.memorySize,
@@ -204,6 +213,23 @@ export class CollectorStack extends Stack {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: this.domain.dnsTarget,
         description: `Point ${customDomain?.domainName} here (CNAME) at your DNS provider`,
+      });
+    }
+    if (this.sameOriginSecret !== undefined) {
+      new CfnOutput(this, 'SameOriginSecretArn', {
+        value: this.sameOriginSecret.secret.secretArn,
+        description:
+          "The site's SameOriginPath takes originSecret: SecretValue.secretsManager(<this>) (docs/deploying.md, same-origin path)",
+      });
+      new CfnOutput(this, 'SameOriginApiDomain', {
+        value: customDomain?.domainName ?? hostOfUrl(this.api.url),
+        description:
+          "The site's SameOriginPath takes this as apiDomainName: the origin its behavior forwards to",
+      });
+      new CfnOutput(this, 'SameOriginPathPattern', {
+        value: `${config.sameOriginPrefix}/v1/*`,
+        description:
+          "The behavior's path pattern on the site's distribution; SDKs send to https://<site><prefix>",
       });
     }
     new CfnOutput(this, 'CollectorRoleArn', {

@@ -65,9 +65,16 @@ export function analyticsSettings(writeKey: string, endpoint: CollectorEndpoint)
  * client asked for (the custom domain, or the execute-api host), the path before `/v1` (a stage; a
  * custom domain's API mapping has no path, so `rawPath` is the route's own), and `https` unless
  * every `X-Forwarded-Proto` value says `http`: API Gateway serves HTTPS only, and local mode's
- * stand-in, which serves plain HTTP, says so in that header.
+ * stand-in, which serves plain HTTP, says so in that header. With `siteEndpoint` (a request that came
+ * through the site's distribution: `www.example.com/collect`), that endpoint over https.
  */
-export function collectorEndpointOf(event: APIGatewayProxyEventV2, basePath: string): CollectorEndpoint {
+export function collectorEndpointOf(
+  event: APIGatewayProxyEventV2,
+  basePath: string,
+  siteEndpoint?: string,
+): CollectorEndpoint {
+  // Through the site's distribution (same-origin path): the site's host and prefix, always https.
+  if (siteEndpoint !== undefined) return { apiHost: `${siteEndpoint}/v1`, protocol: 'https' };
   const host = event.requestContext.domainName || event.headers?.host || 'localhost';
   const forwarded = (event.headers?.['x-forwarded-proto'] ?? '')
     .split(',')

@@ -13,6 +13,7 @@ import {
   analyticsSettings,
   collectorEndpointOf,
 } from './analytics-settings';
+import { clientIpOf } from './client-ip';
 import { CorsPolicy, originOf } from './cors';
 import {
   ForbiddenOriginError,
@@ -28,6 +29,7 @@ import { RateLimitGate } from './rate-limit-gate';
 import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
+import { cameThroughDistribution, siteEndpointOf } from './same-origin-request';
 import { rudderStackSourceConfig } from './source-config';
 import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
@@ -48,6 +50,12 @@ export interface CollectorDependencies {
   readonly metrics?: MetricSink;
   /** Each source's token bucket (`rateLimit`), one per container. @default built from `config` and `now` */
   readonly rateLimiter?: RateLimiter;
+  /**
+   * The same-origin path's secret origin header value (env `SAME_ORIGIN_SECRET`): with it, the client's
+   * address of a request that carries it is CloudFront's `CloudFront-Viewer-Address`.
+   * @default - none: the client's address is always the one API Gateway saw
+   */
+  readonly originSecret?: string;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -191,15 +199,21 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     if (route.kind === 'telemetry') return jsonResponse(200, {});
+    const headers = event.headers ?? {};
     if (route.kind === 'analytics-settings') {
       const source = await writeKeys.sourceOf(route.writeKey);
       if (source === undefined) throw new UnknownWriteKeySettingsError();
       allowedFrom(event, source);
-      const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath));
+      const siteEndpoint = cameThroughDistribution(headers, deps.originSecret)
+        ? siteEndpointOf(headers)
+        : undefined;
+      const settings = analyticsSettings(
+        route.writeKey,
+        collectorEndpointOf(event, route.basePath, siteEndpoint),
+      );
       return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
 
-    const headers = event.headers ?? {};
     const headerKey =
       writeKeyFromAuthorization(headers.authorization) ?? event.queryStringParameters?.writeKey;
     if (route.kind === 'source-config') {
@@ -257,7 +271,11 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         (route.kind === 'batch' ? validTimestamp(body.sentAt) : undefined) ?? validTimestamp(headers.sentat),
       batchContext: route.kind === 'batch' && isJsonObject(body.context) ? body.context : undefined,
       receivedAt,
-      sourceIp: event.requestContext.http.sourceIp || undefined,
+      sourceIp: clientIpOf({
+        headers,
+        sourceIp: event.requestContext.http.sourceIp,
+        originSecret: deps.originSecret,
+      }),
       deadline,
       request: facts,
       // Nothing here reads the parsed messages again: they are freed as their records are written.

@@ -60,6 +60,7 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'failedStreamName',
   'failedRateAlarmPercent',
   'collectorConfig',
+  'sameOriginPrefix',
   ...CUSTOM_DOMAIN_CONTEXT_KEYS,
 ] as const;
 

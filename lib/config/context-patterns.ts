@@ -42,6 +42,10 @@ export const COLLECTOR_ROLE_ARN_RULE =
 export const DOMAIN_NAME_PATTERN =
   /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** A Route 53 hosted zone ID, as the console shows it. */
+/** A same-origin path prefix, like `/collect` or `/t/e`: a leading slash, no trailing one, no wildcard. */
+export const SAME_ORIGIN_PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
+export const SAME_ORIGIN_PREFIX_RULE =
+  'a path prefix like /collect (a leading slash, letters, digits, . _ ~ -, no trailing slash), other than /v1';
 export const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,31}$/;
 /** An ACM certificate ARN in any partition; captures the region. */
 export const CERTIFICATE_ARN_PATTERN =

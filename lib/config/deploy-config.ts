@@ -200,6 +200,13 @@ export interface CollectorDeployConfig {
   readonly customDomain?: CustomDomainDeployConfig;
   /** Only the custom domain answers. */
   readonly disableExecuteApiEndpoint: boolean;
+  /**
+   * The path the collector answers under on the site's own CloudFront distribution (context key
+   * `sameOriginPrefix`, like `/collect`): the stack creates the origin secret the distribution sends
+   * and the function checks, and outputs what the site's `SameOriginPath` needs.
+   * @default - none: no same-origin path, `CloudFront-Viewer-Address` never trusted
+   */
+  readonly sameOriginPrefix?: string;
 }
 
 export interface DeployConfig {

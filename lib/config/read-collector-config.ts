@@ -8,6 +8,8 @@ import {
   LOG_RETENTION_DAYS,
   ROLE_ARN_PATTERN,
   ROLE_ARN_RULE,
+  SAME_ORIGIN_PREFIX_PATTERN,
+  SAME_ORIGIN_PREFIX_RULE,
   STREAM_ARN_PATTERN,
   STREAM_ARN_RULE,
 } from './context-patterns';
@@ -154,6 +156,7 @@ export function readCollectorConfig(
     redriveRoleArns,
     accessLogSourceIp: reader.boolean('accessLogSourceIp', CONTEXT_DEFAULTS.accessLogSourceIp),
     ...readCustomDomainConfig(reader, environment),
+    ...readSameOriginPrefix(reader),
   };
 }
 
@@ -191,4 +194,17 @@ export function readExternalDestination(reader: ContextReader): Omit<DeployDesti
     externalId,
     ...(failedStreamName === undefined ? {} : { failedStreamName }),
   };
+}
+
+/** `sameOriginPrefix`: the collector's path on the site's own CloudFront distribution, if any. */
+function readSameOriginPrefix(reader: ContextReader): { readonly sameOriginPrefix?: string } {
+  const prefix = reader.matching('sameOriginPrefix', SAME_ORIGIN_PREFIX_PATTERN, SAME_ORIGIN_PREFIX_RULE);
+  if (prefix === undefined) return {};
+  if (prefix === '/v1' || prefix.startsWith('/v1/')) {
+    reader.problems.push(
+      `sameOriginPrefix: "${prefix}" starts with /v1, the collector's own path; use another prefix, like /collect`,
+    );
+    return {};
+  }
+  return { sameOriginPrefix: prefix };
 }

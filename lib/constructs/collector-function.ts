@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
 import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
+import { ORIGIN_SECRET_ENV } from '../../lambda/contract/same-origin';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
@@ -58,6 +59,13 @@ export interface CollectorFunctionProps {
    * @default - no spill queue: such events are answered 429/503 and the SDK sends them again
    */
   readonly spillQueue?: sqs.IQueue;
+  /**
+   * The same-origin path's origin secret (env `SAME_ORIGIN_SECRET`, resolved at deploy): a request
+   * that carries it in `x-collector-origin-secret` came through the site's distribution, and its
+   * client address is then `CloudFront-Viewer-Address` (lib/constructs/same-origin-path.ts).
+   * @default - none: the client address is always the one API Gateway saw
+   */
+  readonly originSecret?: SecretValue;
   /**
    * Origins allowed to call the collector from a browser.
    * @default - `COLLECTOR_FUNCTION_DEFAULTS.allowedOrigins` (any origin)
@@ -409,6 +417,9 @@ export class CollectorFunction extends Construct {
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
+        ...(props.originSecret === undefined
+          ? {}
+          : { [ORIGIN_SECRET_ENV]: props.originSecret.unsafeUnwrap() }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? COLLECTOR_FUNCTION_DEFAULTS.logLevel,
         // No NODE_OPTIONS=--enable-source-maps: see ESBUILD_SETTINGS (the maps are decoded offline).

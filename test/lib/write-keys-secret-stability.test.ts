@@ -82,6 +82,8 @@ const CHANGES: Record<string, readonly [Record<string, string>, Record<string, s
   ipAddressType: [SAME_ACCOUNT, { ...DOMAIN, ipAddressType: 'ipv4' }],
   // A configuration document: other source ids (the secret's entries are added, never regenerated).
   collectorConfig: [SAME_ACCOUNT, { collectorConfig: 'examples/deploy.json' }],
+  // The same-origin path: a second secret beside the write keys, which must stay as they are.
+  sameOriginPrefix: [SAME_ACCOUNT, { sameOriginPrefix: '/collect' }],
 };
 
 /** The secret's generation settings and logical id, as CloudFormation would receive them. */

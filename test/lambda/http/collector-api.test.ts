@@ -83,3 +83,116 @@ describe('the delivery deadline: min(delivery.budgetMs, remaining Lambda time - 
     expect(deadline).toBe(3_000);
   });
 });
+
+/** A writer that keeps every record it is given and writes everything. */
+class KeepingWriter implements RecordWriter {
+  readonly records: OutgoingRecord[] = [];
+  async write(records: readonly OutgoingRecord[]): Promise<WriteReport> {
+    this.records.push(...records);
+    return { failed: [], calls: 1 };
+  }
+}
+
+/** The `context.ip` of the one event written for a request with these extra headers. */
+async function contextIpOf(headers: Record<string, string>, originSecret?: string): Promise<unknown> {
+  const writer = new KeepingWriter();
+  const api = createCollectorApi({
+    config: parseRuntimeConfig({
+      sources: [{ id: 'web', writeKeys: [WRITE_KEY], destinations: ['k'] }],
+      destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
+    }),
+    writers: new Map([['k', writer]]),
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    ...(originSecret === undefined ? {} : { originSecret }),
+  });
+  const event = trackEvent();
+  const answer = await api(
+    { ...event, headers: { ...event.headers, ...headers } },
+    contextWithRemaining(10_000),
+  );
+  expect(answer.statusCode).toBe(200);
+  const [record] = writer.records;
+  const envelope = JSON.parse(Buffer.from(record?.data ?? []).toString('utf8')) as Record<string, unknown>;
+  return JSON.stringify(envelope).match(/"ip":"([^"]+)"/)?.[1];
+}
+
+describe("the client's address behind the same-origin path", () => {
+  const viaDistribution = {
+    'x-collector-origin-secret': 'origin-secret-123',
+    'cloudfront-viewer-address': '198.51.100.7:51234',
+  };
+
+  it("becomes context.ip from CloudFront-Viewer-Address when the distribution's secret header is right", async () => {
+    // Act
+    const ip = await contextIpOf(viaDistribution, 'origin-secret-123');
+
+    // Assess
+    expect(ip).toBe('198.51.100.7');
+  });
+
+  it('stays the source address API Gateway saw when the function has no origin secret', async () => {
+    // Act
+    const ip = await contextIpOf(viaDistribution);
+
+    // Assess
+    expect(ip).toBe('127.0.0.1');
+  });
+});
+
+describe('the analytics.js settings loaded through the same-origin path', () => {
+  /** The `apiHost` of the settings answered for a settings request with these extra headers. */
+  async function apiHostOf(headers: Record<string, string>, originSecret?: string): Promise<unknown> {
+    const api = createCollectorApi({
+      config: parseRuntimeConfig({
+        sources: [{ id: 'web', writeKeys: [WRITE_KEY], destinations: ['k'] }],
+        destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
+      }),
+      writers: new Map([['k', new KeepingWriter()]]),
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      ...(originSecret === undefined ? {} : { originSecret }),
+    });
+    const path = `/v1/projects/${WRITE_KEY}/settings`;
+    const answer = await api(
+      {
+        ...trackEvent(),
+        rawPath: path,
+        headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', ...headers },
+        requestContext: {
+          domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+          http: { method: 'GET', path, sourceIp: '130.176.0.10' },
+        } as APIGatewayProxyEventV2['requestContext'],
+        body: undefined,
+      },
+      contextWithRemaining(10_000),
+    );
+    expect(answer.statusCode).toBe(200);
+    const settings = JSON.parse(String(answer.body)) as {
+      integrations: { 'Segment.io': { apiHost: string; protocol: string } };
+    };
+    return settings.integrations['Segment.io'];
+  }
+  const viaDistribution = {
+    'x-collector-origin-secret': 'origin-secret-123',
+    'x-collector-forwarded-host': 'www.example.com',
+    'x-collector-path-prefix': '/collect',
+  };
+
+  it('send events back to the site and its prefix when the secret origin header is right', async () => {
+    // Act
+    const segment = await apiHostOf(viaDistribution, 'origin-secret-123');
+
+    // Assess
+    expect(segment).toMatchObject({ apiHost: 'www.example.com/collect/v1', protocol: 'https' });
+  });
+
+  it('name the API host when the forwarded host comes without the secret', async () => {
+    // Act
+    const segment = await apiHostOf(
+      { ...viaDistribution, 'x-collector-origin-secret': 'guess' },
+      'origin-secret-123',
+    );
+
+    // Assess
+    expect(segment).toMatchObject({ apiHost: 'abc123.execute-api.eu-west-1.amazonaws.com/v1' });
+  });
+});
