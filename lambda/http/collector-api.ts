@@ -22,6 +22,7 @@ import {
   UnauthorizedError,
   UnknownWriteKeySettingsError,
 } from './http-error';
+import { identityCookieFor } from './identity-cookie';
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
 import { RateLimitGate } from './rate-limit-gate';
@@ -195,7 +196,9 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       const source = await writeKeys.sourceOf(route.writeKey);
       if (source === undefined) throw new UnknownWriteKeySettingsError();
       allowedFrom(event, source);
-      const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath));
+      const settings = analyticsSettings(route.writeKey, collectorEndpointOf(event, route.basePath), {
+        credentials: source.identityCookie !== undefined,
+      });
       return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
 
@@ -249,6 +252,13 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     // Admitted whole: the batch's other events are owed to the bucket, never cut from the batch.
     rateLimits.charge(source.id, messages.length - 1);
 
+    // Read before ingest, which frees the messages as their records are written.
+    const identityCookie = identityCookieFor({
+      source,
+      event,
+      allowlist: cors.allowlistOf(source),
+      messages,
+    });
     const request: IngestRequest = {
       source,
       messages,
@@ -277,6 +287,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       outcome: outcome.kind,
       rejected: outcome.rejected.length,
     });
-    return outcomeResponse(outcome, config.delivery.retryAfterSeconds);
+    const response = outcomeResponse(outcome, config.delivery.retryAfterSeconds);
+    return identityCookie === undefined ? response : { ...response, cookies: [identityCookie] };
   };
 }

@@ -1,0 +1,75 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { RuntimeSource } from '../config/runtime-config';
+import type { OriginAllowlist } from './cors';
+import { originOf } from './cors';
+
+/** A source's `identityCookie` settings, defaults filled in. */
+export type IdentityCookieSettings = NonNullable<RuntimeSource['identityCookie']>;
+
+/** Longest anonymous id the collector puts in a cookie (analytics.js ids are 36-character UUIDs). */
+export const MAX_COOKIE_ID_LENGTH = 200;
+
+const SECONDS_PER_DAY = 86_400;
+
+/** The host a request was sent to, lowercase and without its port. */
+export function requestHostOf(event: APIGatewayProxyEventV2): string {
+  const host = event.requestContext.domainName || event.headers?.host || '';
+  return host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * Whether a cookie for `domain` set by an answer from `host` is first-party: the host is the domain
+ * or one of its subdomains (`events.example.com` for `example.com`). Browsers refuse any other
+ * `Domain`, so this is also how the collector knows it is reached first-party: through the custom
+ * domain or the site's own CloudFront path, never the `execute-api` URL.
+ */
+export function cookieDomainCovers(domain: string, host: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+/**
+ * The `Set-Cookie` value carrying `anonymousId` as analytics.js reads it: the JSON string,
+ * percent-encoded as js-cookie writes it (`%22<id>%22`; analytics-next reads this and the raw id
+ * alike). `Secure; SameSite=Lax`, and not `HttpOnly`, so analytics.js keeps reading it.
+ */
+export function identityCookieHeader(settings: IdentityCookieSettings, anonymousId: string): string {
+  return [
+    `${settings.name}=${encodeURIComponent(JSON.stringify(anonymousId))}`,
+    `Domain=${settings.domain}`,
+    'Path=/',
+    `Max-Age=${settings.maxAgeDays * SECONDS_PER_DAY}`,
+    'Secure',
+    'SameSite=Lax',
+  ].join('; ');
+}
+
+/** The anonymous id of a request's last event that has one usable in a cookie. */
+export function anonymousIdOf(messages: readonly unknown[]): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index];
+    if (typeof message !== 'object' || message === null) continue;
+    const id = (message as { readonly anonymousId?: unknown }).anonymousId;
+    if (typeof id === 'string' && id !== '' && id.length <= MAX_COOKIE_ID_LENGTH) return id;
+  }
+  return undefined;
+}
+
+/**
+ * The identity cookie an answer to this request sets, if any: the source opted in, the request
+ * comes from a browser page on one of the source's allowed origins (`Origin`), it was sent to a host
+ * under the cookie's domain, and one of its events has an anonymous id.
+ */
+export function identityCookieFor(request: {
+  readonly source: RuntimeSource;
+  readonly event: APIGatewayProxyEventV2;
+  readonly allowlist: OriginAllowlist;
+  readonly messages: readonly unknown[];
+}): string | undefined {
+  const settings = request.source.identityCookie;
+  if (settings === undefined) return undefined;
+  const origin = originOf(request.event);
+  if (origin === undefined || request.allowlist.any || !request.allowlist.allows(origin)) return undefined;
+  if (!cookieDomainCovers(settings.domain, requestHostOf(request.event))) return undefined;
+  const anonymousId = anonymousIdOf(request.messages);
+  return anonymousId === undefined ? undefined : identityCookieHeader(settings, anonymousId);
+}
