@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RuntimeSource } from '../config/runtime-config';
-import type { OriginAllowlist } from './cors';
-import { originOf } from './cors';
+import { cookieDomainCovers } from '../contract/cookie-domain';
+import { type OriginAllowlist, originOf } from './cors';
 
 /** A source's `identityCookie` settings, defaults filled in. */
 export type IdentityCookieSettings = NonNullable<RuntimeSource['identityCookie']>;
@@ -15,16 +15,6 @@ const SECONDS_PER_DAY = 86_400;
 export function requestHostOf(event: APIGatewayProxyEventV2): string {
   const host = event.requestContext.domainName || event.headers?.host || '';
   return host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-}
-
-/**
- * Whether a cookie for `domain` set by an answer from `host` is first-party: the host is the domain
- * or one of its subdomains (`events.example.com` for `example.com`). Browsers refuse any other
- * `Domain`, so this is also how the collector knows it is reached first-party: through the custom
- * domain or the site's own CloudFront path, never the `execute-api` URL.
- */
-export function cookieDomainCovers(domain: string, host: string): boolean {
-  return host === domain || host.endsWith(`.${domain}`);
 }
 
 /**

@@ -1,13 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseRuntimeConfig, type RuntimeConfigInput } from '../../../lambda/config/runtime-config';
+import { cookieDomainCovers } from '../../../lambda/contract/cookie-domain';
 import { analyticsSettings } from '../../../lambda/http/analytics-settings';
 import { CorsPolicy, preflightResponse } from '../../../lambda/http/cors';
-import {
-  anonymousIdOf,
-  cookieDomainCovers,
-  identityCookieFor,
-  identityCookieHeader,
-} from '../../../lambda/http/identity-cookie';
+import { anonymousIdOf, identityCookieFor, identityCookieHeader } from '../../../lambda/http/identity-cookie';
 
 const SITE = 'https://www.example.com';
 
