@@ -1,7 +1,12 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { IngestApi, type IngestApiProps } from '../../lib/constructs/ingest-api';
+import { collectorTemplate } from '../support/synth-cache';
 import { templateWith } from './support/template-assertions';
 
 const SITE = 'https://www.example.com';
@@ -91,5 +96,32 @@ describe('a configuration document with an identity cookie at synth', () => {
         /^collectorConfig: deploy\.json: sources\.0\.allowedOrigins: identityCookie needs explicit allowed origins/,
       ),
     ]);
+  });
+});
+
+describe('the collector stack deployed with a document whose source sets the identity cookie', () => {
+  let template: Template;
+  beforeAll(() => {
+    // Named after its contents: the synth cache is keyed by the context, which holds the path.
+    const text = JSON.stringify(documentWith([SITE, 'https://shop.example.com']));
+    const path = join(
+      tmpdir(),
+      `kef-identity-cookie-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`,
+    );
+    writeFileSync(path, text);
+    template = collectorTemplate({
+      externalIds: 'ext-1',
+      collectorConfig: path,
+      ...customDomain('events.example.com'),
+    });
+  }, 120_000);
+
+  it('answers preflights with credentials for the document’s explicit origins', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [SITE, 'https://shop.example.com'],
+        AllowCredentials: true,
+      }),
+    });
   });
 });
