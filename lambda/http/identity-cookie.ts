@@ -11,10 +11,12 @@ export const MAX_COOKIE_ID_LENGTH = 200;
 
 const SECONDS_PER_DAY = 86_400;
 
-/** The host a request was sent to, lowercase and without its port. */
+/** A host name, lowercase, without its port or a trailing dot. */
+const bareHost = (host: string): string => host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+
+/** The host a request was sent to (the custom domain, or the `execute-api` host), bare. */
 export function requestHostOf(event: APIGatewayProxyEventV2): string {
-  const host = event.requestContext.domainName || event.headers?.host || '';
-  return host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  return bareHost(event.requestContext.domainName || event.headers?.host || '');
 }
 
 /**
@@ -54,12 +56,20 @@ export function identityCookieFor(request: {
   readonly event: APIGatewayProxyEventV2;
   readonly allowlist: OriginAllowlist;
   readonly messages: readonly unknown[];
+  /**
+   * The site's host the browser reached, when the request came through the site's own CloudFront
+   * path (known only from headers the distribution sets and vouches for): API Gateway then sees its
+   * own host, not the one the cookie is for.
+   * @default - the host the request was sent to
+   */
+  readonly siteHost?: string;
 }): string | undefined {
   const settings = request.source.identityCookie;
   if (settings === undefined) return undefined;
   const origin = originOf(request.event);
   if (origin === undefined || request.allowlist.any || !request.allowlist.allows(origin)) return undefined;
-  if (!cookieDomainCovers(settings.domain, requestHostOf(request.event))) return undefined;
+  const host = request.siteHost === undefined ? requestHostOf(request.event) : bareHost(request.siteHost);
+  if (!cookieDomainCovers(settings.domain, host)) return undefined;
   const anonymousId = anonymousIdOf(request.messages);
   return anonymousId === undefined ? undefined : identityCookieHeader(settings, anonymousId);
 }

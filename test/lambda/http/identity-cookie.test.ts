@@ -82,6 +82,18 @@ describe('the identity cookie', () => {
     expect(cookieFor(host, origin)).toBeUndefined();
   });
 
+  it('is set through the site’s own CloudFront path, where API Gateway sees its execute-api host', () => {
+    const cookie = identityCookieFor({
+      source,
+      event: event('abc123.execute-api.eu-west-1.amazonaws.com', SITE),
+      allowlist: cors.allowlistOf(source),
+      messages: [{ anonymousId: 'a-1' }],
+      siteHost: 'WWW.example.com:443',
+    });
+
+    expect(cookie).toMatch(/^ajs_anonymous_id=%22a-1%22; Domain=example.com;/);
+  });
+
   it('is not set without a usable anonymous id', () => {
     expect(cookieFor('events.example.com', SITE, [{ userId: 'u' }, { anonymousId: '' }])).toBeUndefined();
     expect(cookieFor('events.example.com', SITE, [{ anonymousId: 'x'.repeat(201) }])).toBeUndefined();
