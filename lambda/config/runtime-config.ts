@@ -207,6 +207,12 @@ const sourceSchema = z.strictObject({
       status: z._default(z.literal([429, 503]), 429),
     }),
   ),
+  /**
+   * Drop an event whose `messageId` is already durable in a destination (its stream or the spill
+   * store) within the last `windowHours` (1-168). Needs the dedup table (`DEDUP_TABLE_NAME`, which the
+   * collector stack creates when a source sets this). Absent: every copy is written.
+   */
+  dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
   pipeline: pipelineSchema,
   /**
    * Set (or refresh) the anonymous id cookie from the collector's answers to this source's browser

@@ -29,6 +29,8 @@ export const COLLECTOR_METRIC_NAMES = [
   'SpilledEvents',
   'HotKeyOverflow',
   'FailedEvents',
+  'DuplicateEvents',
+  'DedupFailOpen',
   'RateLimitedRequests',
 ] as const;
 

@@ -30,6 +30,7 @@ const ONLY_IN: Record<LazyModuleName, string> = {
   'tracking-plan-validator': 'json-schema.org/draft-07',
   'kinesis-aggregation': 'AggregatedRecord',
   'ssm-parameter-reader': 'AmazonSSM',
+  'dynamodb-seen-store': 'DynamoDB_20120810',
 };
 
 /**

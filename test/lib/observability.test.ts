@@ -216,7 +216,13 @@ describe('CloudWatch alarms', () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)),
     );
-    const withAll = { ...SAME_ACCOUNT, iteratorAgeAlarmSeconds: '600', failedRateAlarmPercent: '5' };
+    // A deployed document with a dedup source: the dedup fail-open alarm exists only then.
+    const withAll = {
+      ...SAME_ACCOUNT,
+      iteratorAgeAlarmSeconds: '600',
+      failedRateAlarmPercent: '5',
+      collectorConfig: path.join(PROJECT_ROOT, 'test', 'fixtures', 'dedup-deploy.json'),
+    };
     const all = [...alarmsOf(collectorTemplate(withAll)), ...alarmsOf(streamTemplate(withAll))];
 
     expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
