@@ -153,6 +153,9 @@ export class CollectorStack extends Stack {
     this.api = new IngestApi(this, 'Ingest', {
       handler: this.collector.function,
       allowedOrigins: config.allowedOrigins,
+      // A source setting the identity cookie needs credentialed CORS, which API Gateway answers itself.
+      allowCredentials:
+        document?.config.sources.some((source) => source.identityCookie !== undefined) ?? false,
       corsMaxAge,
       throttlingRateLimit: config.throttlingRateLimit,
       throttlingBurstLimit: config.throttlingBurstLimit,

@@ -157,6 +157,34 @@ const pipelineSchema = z.prefault(
   {},
 );
 
+/** A lowercase DNS name of two labels or more, no wildcard, no leading or trailing dot. */
+const COOKIE_DOMAIN_PATTERN =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The identity cookie the collector sets on the site's domain (lambda/http/identity-cookie.ts,
+ * docs/configuration.md): only where the collector is first-party, so `domain` must end the host
+ * the collector is reached at (the custom domain or the site's own CloudFront path).
+ */
+const identityCookieSchema = z.strictObject({
+  /** The cookie analytics.js reads its anonymous id from. */
+  name: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]+$/, 'must be a cookie name: letters, digits, _ . -')),
+    'ajs_anonymous_id',
+  ),
+  /** The site's domain the cookie is set on (`example.com`): a parent of the collector's host. */
+  domain: z
+    .string()
+    .check(
+      z.regex(
+        COOKIE_DOMAIN_PATTERN,
+        "must be the site's domain in lowercase, without scheme, port, leading dot or wildcard, like example.com",
+      ),
+    ),
+  /** Lifetime in days; browsers cap cookies at 400 days. */
+  maxAgeDays: intBetween(1, 400, 400),
+});
+
 const sourceSchema = z.strictObject({
   /** Becomes `source_id` in every envelope. */
   id: nonEmpty,
@@ -186,6 +214,11 @@ const sourceSchema = z.strictObject({
    */
   dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
   pipeline: pipelineSchema,
+  /**
+   * Set (or refresh) the anonymous id cookie from the collector's answers to this source's browser
+   * requests: opt-in, first-party collectors only. Needs explicit `allowedOrigins` (never `*`).
+   */
+  identityCookie: z.optional(identityCookieSchema),
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),
 });
@@ -299,6 +332,21 @@ const runtimeConfigSchema = z.pipe(
             });
           }
           sourceIds.add(source.id);
+          if (source.identityCookie !== undefined) {
+            const origins = source.allowedOrigins ?? config.cors.allowedOrigins;
+            const wildcard = origins.find((origin) => origin.includes('*'));
+            if (wildcard !== undefined) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [
+                  'sources',
+                  index,
+                  source.allowedOrigins === undefined ? 'identityCookie' : 'allowedOrigins',
+                ],
+                message: `identityCookie needs explicit allowed origins: browsers send and accept cookies only with credentialed CORS, which never allows "${wildcard}"; list each site, like ["https://www.${source.identityCookie.domain}"]`,
+              });
+            }
+          }
           source.writeKeys?.forEach((key, keyIndex) => {
             if (writeKeys.has(key)) {
               ctx.addIssue({

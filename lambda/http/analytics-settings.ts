@@ -27,6 +27,11 @@ export interface AnalyticsSettings {
       readonly protocol: 'https' | 'http';
       readonly addBundledMetadata: false;
       readonly unbundledIntegrations: readonly never[];
+      /**
+       * With the source's identity cookie on: analytics-next's dispatchers pass
+       * `deliveryStrategy.config.credentials` to `fetch`, so the browser sends and stores the cookie.
+       */
+      readonly deliveryStrategy?: { readonly config: { readonly credentials: 'include' } };
     };
   };
   readonly metrics: { readonly sampleRate: 0; readonly host: string; readonly protocol: 'https' | 'http' };
@@ -42,8 +47,15 @@ export interface AnalyticsSettings {
  */
 export const ANALYTICS_SETTINGS_CACHE_CONTROL = 'private, max-age=300';
 
-/** The settings analytics.js needs to send the events of `writeKey` to the collector at `endpoint`. */
-export function analyticsSettings(writeKey: string, endpoint: CollectorEndpoint): AnalyticsSettings {
+/**
+ * The settings analytics.js needs to send the events of `writeKey` to the collector at `endpoint`;
+ * `credentials` (the source sets the identity cookie): its requests are sent with credentials.
+ */
+export function analyticsSettings(
+  writeKey: string,
+  endpoint: CollectorEndpoint,
+  options: { readonly credentials?: boolean } = {},
+): AnalyticsSettings {
   return {
     integrations: {
       'Segment.io': {
@@ -52,6 +64,7 @@ export function analyticsSettings(writeKey: string, endpoint: CollectorEndpoint)
         protocol: endpoint.protocol,
         addBundledMetadata: false,
         unbundledIntegrations: [],
+        ...(options.credentials ? { deliveryStrategy: { config: { credentials: 'include' } } } : {}),
       },
     },
     metrics: { sampleRate: 0, host: endpoint.apiHost, protocol: endpoint.protocol },

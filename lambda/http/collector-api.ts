@@ -23,13 +23,14 @@ import {
   UnauthorizedError,
   UnknownWriteKeySettingsError,
 } from './http-error';
+import { identityCookieFor } from './identity-cookie';
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
 import { RateLimitGate } from './rate-limit-gate';
 import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
-import { cameThroughDistribution, siteEndpointOf } from './same-origin-request';
+import { cameThroughDistribution, siteEndpointOf, siteHostOf } from './same-origin-request';
 import { rudderStackSourceConfig } from './source-config';
 import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
@@ -210,6 +211,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       const settings = analyticsSettings(
         route.writeKey,
         collectorEndpointOf(event, route.basePath, siteEndpoint),
+        { credentials: source.identityCookie !== undefined },
       );
       return jsonResponse(200, settings, { 'Cache-Control': ANALYTICS_SETTINGS_CACHE_CONTROL });
     }
@@ -263,6 +265,15 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     // Admitted whole: the batch's other events are owed to the bucket, never cut from the batch.
     rateLimits.charge(source.id, messages.length - 1);
 
+    // Read before ingest, which frees the messages as their records are written.
+    const siteHost = cameThroughDistribution(headers, deps.originSecret) ? siteHostOf(headers) : undefined;
+    const identityCookie = identityCookieFor({
+      source,
+      event,
+      allowlist: cors.allowlistOf(source),
+      messages,
+      ...(siteHost === undefined ? {} : { siteHost }),
+    });
     const request: IngestRequest = {
       source,
       messages,
@@ -295,6 +306,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       outcome: outcome.kind,
       rejected: outcome.rejected.length,
     });
-    return outcomeResponse(outcome, config.delivery.retryAfterSeconds);
+    const response = outcomeResponse(outcome, config.delivery.retryAfterSeconds);
+    return identityCookie === undefined ? response : { ...response, cookies: [identityCookie] };
   };
 }

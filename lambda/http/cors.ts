@@ -71,18 +71,35 @@ export interface CorsSettings {
  */
 export class CorsPolicy {
   readonly anySource: OriginAllowlist;
+  /**
+   * Origins of the sources that set the identity cookie: their answers allow credentials, naming
+   * the origin (never `*`, which browsers refuse with credentials).
+   */
+  readonly withCredentials: OriginAllowlist;
   readonly maxAgeSeconds: number;
   private readonly bySource = new Map<string, OriginAllowlist>();
 
   constructor(settings: CorsSettings) {
     const union = new Set<string>();
+    const credentialed = new Set<string>();
     for (const source of settings.sources) {
       const origins = allowedOriginsOf(source, settings.cors.allowedOrigins);
       this.bySource.set(source.id, new OriginAllowlist(origins));
       for (const origin of origins) union.add(origin);
+      if (source.identityCookie === undefined) continue;
+      for (const origin of origins) if (origin !== '*') credentialed.add(origin);
     }
     this.anySource = new OriginAllowlist(union);
+    this.withCredentials = new OriginAllowlist(credentialed);
     this.maxAgeSeconds = settings.cors.maxAgeSeconds;
+  }
+
+  /** CORS headers for an answer to `origin`: the allowed origin, and credentials when they apply. */
+  corsHeadersFor(origin: string | undefined): { allowOrigin?: string; allowCredentials: boolean } {
+    if (origin !== undefined && this.withCredentials.allows(origin)) {
+      return { allowOrigin: origin, allowCredentials: true };
+    }
+    return { allowOrigin: this.anySource.allowOriginHeader(origin), allowCredentials: false };
   }
 
   /** The origins allowed to send a source's events. */
@@ -98,12 +115,14 @@ export const originOf = (event: APIGatewayProxyEventV2): string | undefined =>
 
 function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
   response: R,
-  allowOrigin: string | undefined,
+  cors: { readonly allowOrigin?: string; readonly allowCredentials: boolean },
 ): R | HttpResult {
   if (response === undefined || response === null || typeof response === 'string') return response;
   const result = response as HttpResult;
+  const { allowOrigin } = cors;
   const headers: Record<string, string | number | boolean> = { ...result.headers };
   if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;
+  if (cors.allowCredentials) headers['Access-Control-Allow-Credentials'] = 'true';
   headers['Access-Control-Expose-Headers'] = EXPOSE_HEADERS;
   if (allowOrigin !== '*') headers.Vary = 'Origin';
   return { ...result, headers };
@@ -113,7 +132,7 @@ function withCorsHeaders<R extends APIGatewayProxyResultV2 | null | undefined>(
 export function preflightResponse(event: APIGatewayProxyEventV2, policy: CorsPolicy): HttpResult {
   const route = resolveRoute(event.rawPath);
   const methods = [...(route ? methodsOf(route) : ['POST']), 'OPTIONS'].join(', ');
-  const allowOrigin = policy.anySource.allowOriginHeader(originOf(event));
+  const { allowOrigin, allowCredentials } = policy.corsHeadersFor(originOf(event));
   const headers: Record<string, string> = {
     'Access-Control-Allow-Methods': methods,
     'Access-Control-Allow-Headers': ALLOW_HEADERS,
@@ -122,6 +141,7 @@ export function preflightResponse(event: APIGatewayProxyEventV2, policy: CorsPol
     Allow: methods,
   };
   if (allowOrigin !== undefined) headers['Access-Control-Allow-Origin'] = allowOrigin;
+  if (allowCredentials) headers['Access-Control-Allow-Credentials'] = 'true';
   if (allowOrigin !== '*') headers.Vary = 'Origin';
   return { statusCode: 204, headers, body: '' };
 }
@@ -136,10 +156,7 @@ export function httpCors(options: {
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   const { policy } = options;
   const decorate = (request: Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>) => {
-    request.response = withCorsHeaders(
-      request.response,
-      policy.anySource.allowOriginHeader(originOf(request.event)),
-    );
+    request.response = withCorsHeaders(request.response, policy.corsHeadersFor(originOf(request.event)));
   };
   return {
     before: async (request) => {

@@ -26,9 +26,18 @@ const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
  * when they are missing or malformed. Only meaningful when {@link cameThroughDistribution}.
  */
 export function siteEndpointOf(headers: RequestHeaders): string | undefined {
-  const host = headers[FORWARDED_HOST_HEADER]?.trim();
+  const host = siteHostOf(headers);
   const prefix = headers[PATH_PREFIX_HEADER]?.trim();
-  if (host === undefined || prefix === undefined) return undefined;
-  if (!HOST_PATTERN.test(host) || !PREFIX_PATTERN.test(prefix)) return undefined;
-  return `${host.toLowerCase()}${prefix}`;
+  if (host === undefined || prefix === undefined || !PREFIX_PATTERN.test(prefix)) return undefined;
+  return `${host}${prefix}`;
+}
+
+/**
+ * The site's host the browser reached (`www.example.com`, lower case, with a port if it had one), from
+ * the viewer `Host` the distribution's function forwards; `undefined` when missing or malformed. Only
+ * meaningful when {@link cameThroughDistribution}.
+ */
+export function siteHostOf(headers: RequestHeaders): string | undefined {
+  const host = headers[FORWARDED_HOST_HEADER]?.trim();
+  return host !== undefined && HOST_PATTERN.test(host) ? host.toLowerCase() : undefined;
 }

@@ -1,3 +1,4 @@
+import { cookieDomainCovers } from '../../lambda/contract/cookie-domain';
 import { API_GATEWAY_ORIGIN_WILDCARDS } from '../../lambda/contract/cors-headers';
 import { INGEST_API_DEFAULTS } from './construct-defaults';
 import { CONTEXT_DEFAULTS } from './context-keys';
@@ -43,6 +44,27 @@ function documentSettings(
     allowedOrigins: document.apiOrigins,
     corsMaxAgeSeconds: document.config.cors.maxAgeSeconds,
   };
+}
+
+/**
+ * A source's identity cookie is set only where the collector is first-party: with a custom domain,
+ * that domain must be under the cookie's domain (browsers refuse a cookie for another domain).
+ * Without one, the collector is first-party only behind the site's own CloudFront path, which the
+ * function checks per request (it sets the cookie only for hosts under the domain).
+ */
+function identityCookieDomainProblems(
+  document: CollectorDocument | undefined,
+  domainName: string | undefined,
+  problems: string[],
+): void {
+  if (document === undefined || domainName === undefined) return;
+  document.config.sources.forEach((source, index) => {
+    const cookie = source.identityCookie;
+    if (cookie === undefined || cookieDomainCovers(cookie.domain, domainName)) return;
+    problems.push(
+      `collectorConfig: ${document.path}: sources.${index}.identityCookie.domain: the collector's domain ${domainName} is not under ${cookie.domain}, so browsers would refuse the cookie; use the site's domain that ${domainName} belongs to, or serve the collector from a host under ${cookie.domain} (docs/deploying.md)`,
+    );
+  });
 }
 
 /**
@@ -109,7 +131,7 @@ export function readCollectorConfig(
   const destinationId =
     reader.matching('destinationId', ID_PATTERN, 'a valid id; use 1-64 letters, digits, _ . -') ??
     CONTEXT_DEFAULTS.destinationId;
-  return {
+  const config: CollectorDeployConfig = {
     ...(destination === undefined ? {} : { destination: { id: destinationId, ...destination } }),
     ...(fromDocument ?? {
       sourceId,
@@ -158,6 +180,8 @@ export function readCollectorConfig(
     ...readCustomDomainConfig(reader, environment),
     ...readSameOriginPrefix(reader),
   };
+  identityCookieDomainProblems(document, config.customDomain?.domainName, reader.problems);
+  return config;
 }
 
 /**

@@ -84,6 +84,13 @@ export interface IngestApiProps {
    */
   readonly allowedOrigins?: readonly string[];
   /**
+   * Preflights allow credentials (`Access-Control-Allow-Credentials: true`), for sources that set
+   * the identity cookie: browsers then send and store cookies. Needs explicit `allowedOrigins`:
+   * API Gateway refuses credentials with a wildcard origin, and so does the constructor.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+  /**
    * How long browsers may cache a preflight answer.
    * @default - `INGEST_API_DEFAULTS.corsMaxAgeSeconds`
    */
@@ -136,13 +143,21 @@ export class IngestApi extends Construct {
       throw new Error('IngestApi: throttlingRateLimit and throttlingBurstLimit must be positive numbers');
     }
     warnAboveAccountQuota(this, rateLimit, burstLimit);
+    const allowOrigins = [...(props.allowedOrigins ?? INGEST_API_DEFAULTS.allowedOrigins)];
+    const wildcard = allowOrigins.find((origin) => origin.includes('*'));
+    if (props.allowCredentials && wildcard !== undefined) {
+      throw new Error(
+        `IngestApi: allowCredentials (a source sets the identity cookie) needs explicit allowedOrigins, and "${wildcard}" is a wildcard: API Gateway refuses credentials with it, and browsers never send cookies to it. List each site instead, like https://www.example.com, in the allowedOrigins of every source (and cors.allowedOrigins if a source has none).`,
+      );
+    }
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Segment-compatible event collector',
       createDefaultStage: false,
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
       corsPreflight: {
-        allowOrigins: [...(props.allowedOrigins ?? INGEST_API_DEFAULTS.allowedOrigins)],
+        allowOrigins,
+        ...(props.allowCredentials ? { allowCredentials: true } : {}),
         // GET: RudderStack's browser SDK fetches /sourceConfig with an Authorization header, and
         // analytics.js its settings from /v1/projects/{writeKey}/settings.
         allowMethods: [

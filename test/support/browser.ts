@@ -95,13 +95,35 @@ export async function ensureChromium(): Promise<string> {
   );
 }
 
-/** Launches Debian's Chromium headless, offline except for loopback (see `OFFLINE_CHROMIUM_ARGS`). */
-export async function launchOfflineChromium(): Promise<Browser> {
+/**
+ * `OFFLINE_CHROMIUM_ARGS` with `loopbackHosts` (host patterns like `*.site.localhost`) resolved to
+ * 127.0.0.1 and sent direct: two loopback origins under one parent domain, as a site and its
+ * first-party collector are. Everything else still goes to the dead proxy and resolves to nothing.
+ */
+export function offlineChromiumArgs(loopbackHosts: readonly string[] = []): string[] {
+  if (loopbackHosts.length === 0) return [...OFFLINE_CHROMIUM_ARGS];
+  return OFFLINE_CHROMIUM_ARGS.map((arg) => {
+    if (arg.startsWith('--proxy-bypass-list=')) return `${arg};${loopbackHosts.join(';')}`;
+    if (arg.startsWith('--host-resolver-rules=')) {
+      const maps = loopbackHosts.map((host) => `MAP ${host} 127.0.0.1`).join(', ');
+      return `--host-resolver-rules=${maps}, ${arg.slice('--host-resolver-rules='.length)}`;
+    }
+    return arg;
+  });
+}
+
+/**
+ * Launches Debian's Chromium headless, offline except for loopback (see `OFFLINE_CHROMIUM_ARGS`),
+ * `loopbackHosts` mapped to loopback too (see {@link offlineChromiumArgs}).
+ */
+export async function launchOfflineChromium(
+  options: { readonly loopbackHosts?: readonly string[] } = {},
+): Promise<Browser> {
   const executablePath = await ensureChromium();
   return chromium.launch({
     executablePath,
     headless: true,
-    args: [...OFFLINE_CHROMIUM_ARGS],
+    args: offlineChromiumArgs(options.loopbackHosts),
     timeout: 30_000,
   });
 }

@@ -196,3 +196,64 @@ describe('the analytics.js settings loaded through the same-origin path', () => 
     expect(segment).toMatchObject({ apiHost: 'abc123.execute-api.eu-west-1.amazonaws.com/v1' });
   });
 });
+
+describe('the identity cookie behind the same-origin path', () => {
+  /** The cookies answered to a browser event from the site, sent through the distribution with these headers. */
+  async function cookiesOf(headers: Record<string, string>): Promise<readonly string[] | undefined> {
+    const api = createCollectorApi({
+      config: parseRuntimeConfig({
+        sources: [
+          {
+            id: 'web',
+            writeKeys: [WRITE_KEY],
+            destinations: ['k'],
+            allowedOrigins: ['https://www.example.com'],
+            identityCookie: { domain: 'example.com' },
+          },
+        ],
+        destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
+      }),
+      writers: new Map([['k', new KeepingWriter()]]),
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      originSecret: 'origin-secret-123',
+    });
+    const event = trackEvent();
+    const answer = await api(
+      {
+        ...event,
+        body: JSON.stringify({ anonymousId: 'anon-7', event: 'Order Completed', messageId: 'm-7' }),
+        headers: {
+          ...event.headers,
+          host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+          origin: 'https://www.example.com',
+          ...headers,
+        },
+      },
+      contextWithRemaining(10_000),
+    );
+    expect(answer.statusCode).toBe(200);
+    return answer.cookies;
+  }
+  const viaDistribution = {
+    'x-collector-origin-secret': 'origin-secret-123',
+    'x-collector-forwarded-host': 'www.example.com',
+    'x-collector-path-prefix': '/collect',
+  };
+
+  it('is set for the site’s host the distribution vouches for, though API Gateway sees its execute-api host', async () => {
+    // Act
+    const cookies = await cookiesOf(viaDistribution);
+
+    // Assess
+    expect(cookies).toHaveLength(1);
+    expect(cookies?.[0]).toMatch(/^ajs_anonymous_id=%22anon-7%22; .*Domain=example\.com/);
+  });
+
+  it('is not set when the forwarded host comes without the secret', async () => {
+    // Act
+    const cookies = await cookiesOf({ ...viaDistribution, 'x-collector-origin-secret': 'guess' });
+
+    // Assess
+    expect(cookies).toBeUndefined();
+  });
+});
