@@ -4,19 +4,6 @@
  * the parent goes away, so no emulator outlives `npm start`.
  */
 import { createKinesalite } from './kinesalite';
+import { serveEmulator } from './serve-emulator';
 
-const port = Number(process.env.KINESIS_EMULATOR_PORT ?? '0');
-const host = process.env.KINESIS_EMULATOR_HOST ?? '127.0.0.1';
-const server = createKinesalite();
-
-server.once('error', (error: NodeJS.ErrnoException) => {
-  process.send?.({ error: error.code ?? error.message });
-  process.exit(1);
-});
-server.listen(port, host, () => {
-  const address = server.address();
-  process.send?.({ port: typeof address === 'object' && address !== null ? address.port : port });
-});
-process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-process.on('SIGINT', () => process.exit(0));
+serveEmulator(createKinesalite(), 'KINESIS_EMULATOR');

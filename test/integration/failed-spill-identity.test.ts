@@ -1,15 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createCollector } from '../../lambda/collector';
-import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { readSpillFiles } from '../../tools/redrive/file-spill-source';
 import { runRedrive } from '../../tools/redrive/run-redrive';
 import { captureOutput } from '../support/assume-role-collector';
+import { sendBatch } from '../support/collector-requests';
+import { startEntryCollector } from '../support/entry-collector';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 
@@ -47,19 +45,13 @@ describe('a failure record spilled while the failed-events stream is down', () =
       ],
       delivery: { budgetMs: 5000 },
     };
-    const handler = createCollector({
-      env: { SPILL_DIR: dir, COLLECTOR_CONFIG: JSON.stringify(document) },
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+    const collector = await startEntryCollector({
+      SPILL_DIR: dir,
+      COLLECTOR_CONFIG: JSON.stringify(document),
     });
-    const collector = await startApiGatewayServer({ handler, port: 0 });
     const output = captureOutput();
     try {
-      const answer = await fetch(`${collector.url}/v1/batch`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('k:').toString('base64')}` },
-        body: JSON.stringify({ batch: [valid, refused] }),
-      });
+      const answer = await sendBatch(collector.url, 'k', [valid, refused]);
       expect(answer.status).toBe(200);
     } finally {
       output.restore();

@@ -113,6 +113,43 @@ function resolvedRole(template: Template, roleId: string, values: DeployedValues
   };
 }
 
+/** The writer role's ARN when the stream stack is deployed in the collector's account. */
+const WRITER_ROLE_ARN_HERE = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/event-writer`;
+
+/**
+ * The writer role and the collector role, resolved, when both stacks are deployed in the collector's
+ * account: the stream stack's values say that account, the writer role's ARN (and, when `streamArn`
+ * is given, the event stream's ARN) is moved there, and the collector reads the stream stack's outputs.
+ */
+function sameAccountRoles(streamTemplate: Template, collectorTemplate: Template, streamArn?: string) {
+  const streamValues: DeployedValues = {
+    ...streamAccountValues(streamTemplate),
+    accountId: COLLECTOR_ACCOUNT,
+  };
+  const moved = (value: string) => {
+    const writerMoved = value.replace(WRITER_ROLE_ARN, WRITER_ROLE_ARN_HERE);
+    return streamArn === undefined ? writerMoved : writerMoved.replace(STREAM_ARN, streamArn);
+  };
+  const sameAccountStreamValues: DeployedValues = {
+    ...streamValues,
+    attributes: Object.fromEntries(
+      Object.entries(streamValues.attributes).map(([key, value]) => [key, moved(value)]),
+    ),
+  };
+  return {
+    writer: resolvedRole(
+      streamTemplate,
+      onlyLogicalId(streamTemplate, 'AWS::IAM::Role'),
+      sameAccountStreamValues,
+    ),
+    collector: resolvedRole(
+      collectorTemplate,
+      collectorRoleId(collectorTemplate),
+      collectorAccountValues(collectorTemplate, resolvedOutputs(streamTemplate, sameAccountStreamValues)),
+    ),
+  };
+}
+
 describe('IAM simulation of the cross-account deployment', () => {
   // Prepare: the data owner deploys the stream stack for the collector's account with two external IDs
   // and a customer-managed key; the collector's account deploys the collector with one of those IDs.
@@ -383,31 +420,9 @@ describe('IAM simulation of the same-account deployment', () => {
   // Prepare: both stacks in one account; the collector reads the stream stack's outputs.
   const streamTemplate = cachedStreamTemplate({ externalIds: 'same-account-id' });
   const collectorTemplate = cachedCollectorTemplate({ externalIds: 'same-account-id' });
-  const streamValues: DeployedValues = {
-    ...streamAccountValues(streamTemplate),
-    accountId: COLLECTOR_ACCOUNT,
-  };
-  const writerArnHere = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/event-writer`;
+  const writerArnHere = WRITER_ROLE_ARN_HERE;
   const streamArnHere = `arn:aws:kinesis:${REGION}:${COLLECTOR_ACCOUNT}:stream/events`;
-  const sameAccountStreamValues: DeployedValues = {
-    ...streamValues,
-    attributes: Object.fromEntries(
-      Object.entries(streamValues.attributes).map(([key, value]) => [
-        key,
-        value.replace(WRITER_ROLE_ARN, writerArnHere).replace(STREAM_ARN, streamArnHere),
-      ]),
-    ),
-  };
-  const writer = resolvedRole(
-    streamTemplate,
-    onlyLogicalId(streamTemplate, 'AWS::IAM::Role'),
-    sameAccountStreamValues,
-  );
-  const collector = resolvedRole(
-    collectorTemplate,
-    collectorRoleId(collectorTemplate),
-    collectorAccountValues(collectorTemplate, resolvedOutputs(streamTemplate, sameAccountStreamValues)),
-  );
+  const { writer, collector } = sameAccountRoles(streamTemplate, collectorTemplate, streamArnHere);
 
   it('lets the collector role assume the writer role with the external ID it was deployed with', async () => {
     const decision = await decide({
@@ -503,30 +518,8 @@ describe('IAM simulation of a deployed configuration document (two destinations:
   });
   const streamTemplate = templateOf(deployment.streamStack);
   const collectorTemplate = templateOf(deployment.collectorStack);
-  const writerArnHere = `arn:aws:iam::${COLLECTOR_ACCOUNT}:role/event-writer`;
-  const streamValues: DeployedValues = {
-    ...streamAccountValues(streamTemplate),
-    accountId: COLLECTOR_ACCOUNT,
-  };
-  const sameAccountStreamValues: DeployedValues = {
-    ...streamValues,
-    attributes: Object.fromEntries(
-      Object.entries(streamValues.attributes).map(([key, value]) => [
-        key,
-        value.replace(WRITER_ROLE_ARN, writerArnHere),
-      ]),
-    ),
-  };
-  const writer = resolvedRole(
-    streamTemplate,
-    onlyLogicalId(streamTemplate, 'AWS::IAM::Role'),
-    sameAccountStreamValues,
-  );
-  const collector = resolvedRole(
-    collectorTemplate,
-    collectorRoleId(collectorTemplate),
-    collectorAccountValues(collectorTemplate, resolvedOutputs(streamTemplate, sameAccountStreamValues)),
-  );
+  const writerArnHere = WRITER_ROLE_ARN_HERE;
+  const { writer, collector } = sameAccountRoles(streamTemplate, collectorTemplate);
   const partnerAccount = PARTNER.roleArn.split(':')[4] as string;
   /** A trust policy of the partner's account: the collector's account, with the partner's external ID. */
   const partnerTrust: IamPolicy = {

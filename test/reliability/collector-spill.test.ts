@@ -1,16 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createCollector } from '../../lambda/collector';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
-import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
 import { FileSpillSource, readSpillFiles } from '../../tools/redrive/file-spill-source';
 import { redrive } from '../../tools/redrive/spill-redrive';
 import { captureOutput } from '../support/assume-role-collector';
+import { sendBatch } from '../support/collector-requests';
+import { startEntryCollector } from '../support/entry-collector';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
@@ -20,42 +18,31 @@ describe('the collector entry with SPILL_DIR', () => {
     const kinesis = await startTestKinesis();
     const client = emulatorClient(kinesis.endpoint, 'us-east-1');
     const dir = await mkdtemp(join(tmpdir(), 'collector-spill-'));
-    const handler = createCollector({
-      env: {
-        SPILL_DIR: dir,
-        COLLECTOR_CONFIG: JSON.stringify({
-          sources: [{ id: 's', writeKeys: ['k'], destinations: ['d'] }],
-          destinations: [
-            {
-              id: 'd',
-              streamName: 'not-yet',
-              region: 'us-east-1',
-              endpoint: kinesis.endpoint,
-              credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-            },
-          ],
-          // Room for a busy machine: the missing stream answers at once, the budget is not waited out.
-          delivery: { budgetMs: 5000 },
-        }),
-      },
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+    const collector = await startEntryCollector({
+      SPILL_DIR: dir,
+      COLLECTOR_CONFIG: JSON.stringify({
+        sources: [{ id: 's', writeKeys: ['k'], destinations: ['d'] }],
+        destinations: [
+          {
+            id: 'd',
+            streamName: 'not-yet',
+            region: 'us-east-1',
+            endpoint: kinesis.endpoint,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          },
+        ],
+        // Room for a busy machine: the missing stream answers at once, the budget is not waited out.
+        delivery: { budgetMs: 5000 },
+      }),
     });
-    const collector = await startApiGatewayServer({ handler, port: 0 });
     // The EMF metrics Powertools prints: asserted here, kept off the test output.
     const output = captureOutput();
     try {
       // Act
-      const answer = await fetch(`${collector.url}/v1/batch`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('k:').toString('base64')}` },
-        body: JSON.stringify({
-          batch: [
-            { type: 'track', messageId: 'm-1', userId: 'u', event: 'A' },
-            { type: 'track', messageId: 'm-2', userId: 'u', event: 'B' },
-          ],
-        }),
-      });
+      const answer = await sendBatch(collector.url, 'k', [
+        { type: 'track', messageId: 'm-1', userId: 'u', event: 'A' },
+        { type: 'track', messageId: 'm-2', userId: 'u', event: 'B' },
+      ]);
 
       output.restore();
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback';
 
 /** One call of the AWS Query protocol: its `Action` and its other form parameters (`A.member.1` flattened). */
 export interface AwsQueryCall {
@@ -90,15 +90,7 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions): Promi
         `<${action}Response xmlns="${options.xmlns}"><${action}Result>${toXml(answer.result)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
       );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** The answer to an action the stand-in does not implement. */

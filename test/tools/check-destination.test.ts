@@ -1,37 +1,20 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { emulatorClient, emulatorCredentials, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
 import { CHECK_PARTITION_KEY, checkDestination } from '../../tools/check/check-destination';
 import { writerRoleTrusting } from '../support/assume-role-collector';
+import { type NpmScriptRun, runNpmScript } from '../support/run-npm-script';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
-const ROOT = join(__dirname, '..', '..');
 const TRUSTED = 'check-external-id-7731';
 
 /** Runs `npm run -s check-destination -- ...args` with the local caller's keys; its exit code and output. */
-function runCheck(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'check-destination', '--', ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: LOCAL_CALLER_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CALLER_CREDENTIALS.secretAccessKey,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('exit', (code) => resolve({ code, output }));
+function runCheck(args: string[]): Promise<NpmScriptRun> {
+  return runNpmScript('check-destination', args, {
+    AWS_ACCESS_KEY_ID: LOCAL_CALLER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CALLER_CREDENTIALS.secretAccessKey,
   });
 }
 

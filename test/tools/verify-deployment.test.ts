@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
@@ -18,12 +16,12 @@ import {
 import { startTestCloudWatch, type TestCloudWatch } from '../support/cloudwatch-server';
 import { startTestIam, type TestIam } from '../support/iam-server';
 import { startPlanCollector } from '../support/plan-collector';
+import { runNpmScript } from '../support/run-npm-script';
 import { startTestSecretsManager, type TestSecretsManager } from '../support/secrets-manager-server';
 import { startTestSns, type TestSns } from '../support/sns-server';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 
-const ROOT = join(__dirname, '..', '..');
 const ACCOUNT = '000000000000';
 const KEY = 'verify-write-key-1';
 const STREAM = `verify-events-${process.pid}`;
@@ -428,39 +426,15 @@ describe('npm run verify-deployment against local stand-ins', () => {
 
   it('runs as npm run verify-deployment against local mode, and prints the steps local mode cannot answer as not checked', async () => {
     // Act: only CloudFormation and Secrets Manager have stand-ins here.
-    const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(
-        'npm',
-        [
-          'run',
-          '-s',
-          'verify-deployment',
-          '--',
-          '--stack',
-          'Verify-Collector',
-          '--endpoint',
-          kinesis.endpoint,
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            AWS_REGION: 'us-east-1',
-            AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
-            AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.on('exit', (code) => resolve({ code, output }));
-    });
+    const run = await runNpmScript(
+      'verify-deployment',
+      ['--stack', 'Verify-Collector', '--endpoint', kinesis.endpoint],
+      {
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      },
+    );
 
     // Assess
     expect(run).toMatchObject({ code: 0 });
