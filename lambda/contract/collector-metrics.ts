@@ -28,6 +28,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'AssumeRoleCalls',
   'SpilledEvents',
   'FailedEvents',
+  'PixelEventsLost',
 ] as const;
 
 /** One of {@link COLLECTOR_METRIC_NAMES}. */

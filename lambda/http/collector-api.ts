@@ -23,9 +23,11 @@ import {
   UnknownWriteKeySettingsError,
 } from './http-error';
 import { jsonResponse } from './json-response';
-import { outcomeResponse, UndeliveredError } from './outcome-response';
+import { describeUndelivered, outcomeResponse, UndeliveredError } from './outcome-response';
+import { type PixelMessage, pixelMessage } from './pixel-request';
+import { pixelResponse } from './pixel-response';
 import { parseJsonBody } from './request-body';
-import { methodsOf, resolveRoute } from './routes';
+import { methodsOf, type Route, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
 import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
@@ -131,7 +133,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     source: RuntimeSource,
     error: HttpError,
     request: RequestFacts,
-    event: APIGatewayProxyEventV2,
+    body: Uint8Array,
     receivedAt: number,
     deadline: number,
   ): Promise<void> => {
@@ -139,7 +141,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const kept = await ingest.keepRefusedRequest({
       source,
       failure: { reason: error.message, code, stage: 'request' },
-      body: rawBodyOf(event),
+      body,
       request,
       receivedAt,
       deadline,
@@ -161,6 +163,82 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     );
   };
 
+  /** A request's delivery deadline: the budget, or less when the invocation has less time left. */
+  const deadlineOf = (receivedAt: number, context: Context): number =>
+    receivedAt +
+    Math.min(config.delivery.budgetMs, context.getRemainingTimeInMillis() - config.delivery.reserveMs);
+
+  /**
+   * A pixel's event, through the same ingest as a POST. A request that spells no event is kept in
+   * the failed-events streams when its query names a source. Throws what a POST would answer; the
+   * error middleware answers a pixel's errors with the GIF all the same. An event neither Kinesis nor
+   * the spill store took (nor, refused, the failed-events stream) is lost: the pixel cannot ask for
+   * a retry, so it is counted (`PixelEventsLost`) and logged.
+   */
+  const ingestPixel = async (
+    event: APIGatewayProxyEventV2,
+    route: Extract<Route, { kind: 'pixel' }>,
+    receivedAt: number,
+    context: Context,
+  ): Promise<void> => {
+    const query = event.queryStringParameters ?? {};
+    const deadline = deadlineOf(receivedAt, context);
+    const rawQuery = Buffer.from(event.rawQueryString ?? '', 'utf8');
+    const facts: RequestFacts = {
+      path: event.rawPath,
+      contentType: null,
+      contentEncoding: null,
+      bytes: rawQuery.length,
+    };
+    const sourceIp = event.requestContext.http.sourceIp || undefined;
+    let pixel: PixelMessage;
+    try {
+      pixel = pixelMessage({
+        flavour: route.flavour,
+        type: route.type,
+        query,
+        sourceIp,
+        userAgent: event.headers?.['user-agent'],
+        now: receivedAt,
+      });
+    } catch (error) {
+      const named = query.writeKey ? await sourceOf(event, query.writeKey) : undefined;
+      if (named !== undefined && error instanceof HttpError) {
+        await keepRefused(named, error, facts, rawQuery, receivedAt, deadline);
+      }
+      throw error;
+    }
+    const source = await sourceOf(event, pixel.writeKey);
+    const outcome = await ingest.ingest({
+      source,
+      messages: [pixel.message],
+      endpointType: route.type,
+      receivedAt,
+      sourceIp,
+      deadline,
+      request: facts,
+    });
+    if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, 0);
+    if (outcome.kind === 'undelivered') {
+      throw new UndeliveredError(
+        outcome.throttled ? 429 : 503,
+        `A pixel's event was not written (${outcome.undelivered.map(describeUndelivered).join('; ')})`,
+        config.delivery.retryAfterSeconds,
+        {},
+      );
+    }
+  };
+
+  /** Counts and logs a pixel's event that no store took; other refusals were kept or cannot be. */
+  const countLostPixel = (error: unknown, path: string): void => {
+    if (error instanceof HttpError && !(error instanceof UndeliveredError)) return;
+    deps.metrics?.addMetric('PixelEventsLost', 'Count', 1);
+    logger.error("A pixel's event is lost: neither Kinesis nor the spill store took it", {
+      path,
+      error: error instanceof HttpError ? error.message : (error as Error).name,
+    });
+  };
+
   return async (event, context) => {
     const receivedAt = now();
     const method = event.requestContext.http.method.toUpperCase();
@@ -171,6 +249,17 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       throw new HttpError(405, `${method} is not allowed here; use ${allowed.join(' or ')}`, {
         headers: { Allow: [...allowed, 'OPTIONS'].join(', ') },
       });
+    }
+    if (route.kind === 'pixel') {
+      // Link checkers and mail scanners ask with HEAD: they get the image, and nothing is recorded.
+      if (method === 'HEAD') return pixelResponse();
+      try {
+        await ingestPixel(event, route, receivedAt, context);
+      } catch (error) {
+        countLostPixel(error, event.rawPath);
+        throw error;
+      }
+      return pixelResponse();
     }
     if (route.kind === 'telemetry') return jsonResponse(200, {});
     if (route.kind === 'analytics-settings') {
@@ -192,8 +281,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     }
     // Refused before any other work: a wrong key costs one hash; no key at all, a substring search.
     const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
-    const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
-    const deadline = receivedAt + Math.min(config.delivery.budgetMs, remainingMs);
+    const deadline = deadlineOf(receivedAt, context);
     const facts: RequestFacts = {
       path: event.rawPath,
       contentType: headers['content-type'] ?? null,
@@ -203,7 +291,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     /** A request refused as a whole with a valid write key: its body is kept first. */
     const refusing = async (source: RuntimeSource | undefined, error: unknown): Promise<never> => {
       if (source !== undefined && error instanceof HttpError) {
-        await keepRefused(source, error, facts, event, receivedAt, deadline);
+        await keepRefused(source, error, facts, rawBodyOf(event), receivedAt, deadline);
       }
       throw error;
     };
