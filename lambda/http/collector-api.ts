@@ -26,6 +26,7 @@ import { jsonResponse } from './json-response';
 import { describeUndelivered, outcomeResponse, UndeliveredError } from './outcome-response';
 import { type PixelMessage, pixelMessage } from './pixel-request';
 import { pixelResponse } from './pixel-response';
+import { redirectTarget } from './redirect-target';
 import { parseJsonBody } from './request-body';
 import { methodsOf, type Route, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
@@ -239,6 +240,54 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     });
   };
 
+  /**
+   * A link click: the target checked against the source's `redirect.allowedHosts` first (refused:
+   * 400, no `Location`), then `Link Clicked` with the target as `properties.url` goes through the
+   * same ingest as a pixel, and the browser is sent on with a 302 whatever became of the event (a
+   * click is never held back by analytics; an event no store took is counted as lost).
+   */
+  const redirect = async (
+    event: APIGatewayProxyEventV2,
+    receivedAt: number,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const { u, ...query } = event.queryStringParameters ?? {};
+    const sourceIp = event.requestContext.http.sourceIp || undefined;
+    const click = pixelMessage({
+      flavour: 'segment',
+      type: 'track',
+      query,
+      sourceIp,
+      userAgent: event.headers?.['user-agent'],
+      now: receivedAt,
+    });
+    const source = await sourceOf(event, click.writeKey);
+    const target = redirectTarget(u, source.redirect?.allowedHosts);
+    const properties = isJsonObject(click.message.properties) ? click.message.properties : {};
+    try {
+      const outcome = await ingest.ingest({
+        source,
+        messages: [
+          { ...click.message, event: 'Link Clicked', properties: { ...properties, url: target.href } },
+        ],
+        endpointType: 'track',
+        receivedAt,
+        sourceIp,
+        deadline: deadlineOf(receivedAt, context),
+        request: { path: event.rawPath, contentType: null, contentEncoding: null, bytes: 0 },
+      });
+      if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, 0);
+      if (outcome.kind === 'undelivered') countLostPixel(new Error('undelivered'), event.rawPath);
+    } catch (error) {
+      countLostPixel(error, event.rawPath);
+    }
+    return {
+      statusCode: 302,
+      headers: { Location: target.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
+      body: '',
+    };
+  };
+
   return async (event, context) => {
     const receivedAt = now();
     const method = event.requestContext.http.method.toUpperCase();
@@ -261,6 +310,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       }
       return pixelResponse();
     }
+    if (route.kind === 'redirect') return redirect(event, receivedAt, context);
     if (route.kind === 'telemetry') return jsonResponse(200, {});
     if (route.kind === 'analytics-settings') {
       const source = await writeKeys.sourceOf(route.writeKey);

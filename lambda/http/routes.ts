@@ -15,12 +15,16 @@ export type Route =
    */
   | { readonly kind: 'analytics-settings'; readonly writeKey: string; readonly basePath: string }
   /** A pixel (`GET` an image): Segment's `/v1/pixel/<type>` or RudderStack's `/pixel/v1/<track|page>`. */
-  | { readonly kind: 'pixel'; readonly type: EventType; readonly flavour: PixelFlavour };
+  | { readonly kind: 'pixel'; readonly type: EventType; readonly flavour: PixelFlavour }
+  /** A link click (`GET /v1/r?u=<url>`): recorded as `Link Clicked`, answered with a redirect. */
+  | { readonly kind: 'redirect' };
 
 /** The methods each kind of route answers (besides `OPTIONS`, the CORS preflight). */
 export function methodsOf(route: Route): readonly string[] {
   if (route.kind === 'pixel') return ['GET', 'HEAD'];
-  return route.kind === 'source-config' || route.kind === 'analytics-settings' ? ['GET'] : ['POST'];
+  return route.kind === 'source-config' || route.kind === 'analytics-settings' || route.kind === 'redirect'
+    ? ['GET']
+    : ['POST'];
 }
 
 const ROUTES: ReadonlyMap<string, Route> = new Map(
@@ -34,6 +38,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map(
     batch: { kind: 'batch' },
     import: { kind: 'batch' },
     m: { kind: 'telemetry' },
+    r: { kind: 'redirect' },
   } satisfies Record<string, Route>),
 );
 const SHORT_FORMS: ReadonlyMap<string, string> = new Map(

@@ -119,6 +119,7 @@ describe('CollectorStack', () => {
           `GET ${path}`,
           `HEAD ${path}`,
         ]),
+        'GET /v1/r',
       ].sort(),
     );
     expect(routeKeys).toHaveLength(COLLECTOR_ROUTES.length);

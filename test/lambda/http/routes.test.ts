@@ -177,3 +177,10 @@ describe('resolveRoute for pixels', () => {
     expect(resolveRoute('/pixel/v1/identify')).toEqual({ kind: 'event', type: 'identify' });
   });
 });
+
+describe('resolveRoute for link clicks', () => {
+  it.each([['/v1/r'], ['/prod/v1/r']])('routes %s to the redirect', (path) => {
+    // Act / Assess
+    expect(resolveRoute(path)).toEqual({ kind: 'redirect' });
+  });
+});

@@ -88,6 +88,12 @@ describe('IngestApi on its own', () => {
       );
     });
 
+    it('routes GET /v1/r, the link-click redirect, to the handler', () => {
+      const routeKeys = propertiesOf(defaults, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
+
+      expect(routeKeys).toContain('GET /v1/r');
+    });
+
     it('routes each collector route, and only those, to the handler with payload format 2.0', () => {
       const routeKeys = propertiesOf(defaults, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
 
