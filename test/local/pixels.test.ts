@@ -145,6 +145,22 @@ describe('pixels through npm start', () => {
     ]);
   });
 
+  it('answers HEAD with the GIF and records nothing', async () => {
+    // Act
+    const answer = await fetch(
+      `${collectorUrl}/v1/pixel/track?writeKey=${WRITE_KEY}&userId=head-user&event=Checked`,
+      {
+        method: 'HEAD',
+      },
+    );
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('image/gif');
+    const all = [...(await records(STREAM)), ...(await records(`${STREAM}-failed`))];
+    expect(all.filter((record) => JSON.stringify(record.json).includes('head-user'))).toEqual([]);
+  });
+
   it('answers a refused pixel with the GIF and keeps it in the failed-events stream with its reason', async () => {
     // Act: a track pixel without its event name.
     await expectGif(await fetch(`${collectorUrl}/v1/pixel/track?writeKey=${WRITE_KEY}&userId=refused-user`));
