@@ -23,12 +23,10 @@ import {
   UnknownWriteKeySettingsError,
 } from './http-error';
 import { jsonResponse } from './json-response';
-import { describeUndelivered, outcomeResponse, UndeliveredError } from './outcome-response';
-import { type PixelMessage, pixelMessage } from './pixel-request';
-import { pixelResponse } from './pixel-response';
-import { redirectTarget } from './redirect-target';
+import { outcomeResponse, UndeliveredError } from './outcome-response';
+import { createPixelEndpoints } from './pixel-endpoints';
 import { parseJsonBody } from './request-body';
-import { methodsOf, type Route, resolveRoute } from './routes';
+import { methodsOf, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
 import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
@@ -169,124 +167,15 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     receivedAt +
     Math.min(config.delivery.budgetMs, context.getRemainingTimeInMillis() - config.delivery.reserveMs);
 
-  /**
-   * A pixel's event, through the same ingest as a POST. A request that spells no event is kept in
-   * the failed-events streams when its query names a source. Throws what a POST would answer; the
-   * error middleware answers a pixel's errors with the GIF all the same. An event neither Kinesis nor
-   * the spill store took (nor, refused, the failed-events stream) is lost: the pixel cannot ask for
-   * a retry, so it is counted (`PixelEventsLost`) and logged.
-   */
-  const ingestPixel = async (
-    event: APIGatewayProxyEventV2,
-    route: Extract<Route, { kind: 'pixel' }>,
-    receivedAt: number,
-    context: Context,
-  ): Promise<void> => {
-    const query = event.queryStringParameters ?? {};
-    const deadline = deadlineOf(receivedAt, context);
-    const rawQuery = Buffer.from(event.rawQueryString ?? '', 'utf8');
-    const facts: RequestFacts = {
-      path: event.rawPath,
-      contentType: null,
-      contentEncoding: null,
-      bytes: rawQuery.length,
-    };
-    const sourceIp = event.requestContext.http.sourceIp || undefined;
-    let pixel: PixelMessage;
-    try {
-      pixel = pixelMessage({
-        flavour: route.flavour,
-        type: route.type,
-        query,
-        sourceIp,
-        userAgent: event.headers?.['user-agent'],
-        now: receivedAt,
-      });
-    } catch (error) {
-      const named = query.writeKey ? await sourceOf(event, query.writeKey) : undefined;
-      if (named !== undefined && error instanceof HttpError) {
-        await keepRefused(named, error, facts, rawQuery, receivedAt, deadline);
-      }
-      throw error;
-    }
-    const source = await sourceOf(event, pixel.writeKey);
-    const outcome = await ingest.ingest({
-      source,
-      messages: [pixel.message],
-      endpointType: route.type,
-      receivedAt,
-      sourceIp,
-      deadline,
-      request: facts,
-    });
-    if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, 0);
-    if (outcome.kind === 'undelivered') {
-      throw new UndeliveredError(
-        outcome.throttled ? 429 : 503,
-        `A pixel's event was not written (${outcome.undelivered.map(describeUndelivered).join('; ')})`,
-        config.delivery.retryAfterSeconds,
-        {},
-      );
-    }
-  };
-
-  /** Counts and logs a pixel's event that no store took; other refusals were kept or cannot be. */
-  const countLostPixel = (error: unknown, path: string): void => {
-    if (error instanceof HttpError && !(error instanceof UndeliveredError)) return;
-    deps.metrics?.addMetric('PixelEventsLost', 'Count', 1);
-    logger.error("A pixel's event is lost: neither Kinesis nor the spill store took it", {
-      path,
-      error: error instanceof HttpError ? error.message : (error as Error).name,
-    });
-  };
-
-  /**
-   * A link click: the target checked against the source's `redirect.allowedHosts` first (refused:
-   * 400, no `Location`), then `Link Clicked` with the target as `properties.url` goes through the
-   * same ingest as a pixel, and the browser is sent on with a 302 whatever became of the event (a
-   * click is never held back by analytics; an event no store took is counted as lost).
-   */
-  const redirect = async (
-    event: APIGatewayProxyEventV2,
-    receivedAt: number,
-    context: Context,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const { u, ...query } = event.queryStringParameters ?? {};
-    const sourceIp = event.requestContext.http.sourceIp || undefined;
-    const click = pixelMessage({
-      flavour: 'segment',
-      type: 'track',
-      query,
-      sourceIp,
-      userAgent: event.headers?.['user-agent'],
-      now: receivedAt,
-    });
-    const source = await sourceOf(event, click.writeKey);
-    const target = redirectTarget(u, source.redirect?.allowedHosts);
-    const properties = isJsonObject(click.message.properties) ? click.message.properties : {};
-    try {
-      const outcome = await ingest.ingest({
-        source,
-        messages: [
-          { ...click.message, event: 'Link Clicked', properties: { ...properties, url: target.href } },
-        ],
-        endpointType: 'track',
-        receivedAt,
-        sourceIp,
-        deadline: deadlineOf(receivedAt, context),
-        request: { path: event.rawPath, contentType: null, contentEncoding: null, bytes: 0 },
-      });
-      if (deps.metrics) recordIngestMetrics(deps.metrics, outcome, 0);
-      if (outcome.kind === 'undelivered') countLostPixel(new Error('undelivered'), event.rawPath);
-    } catch (error) {
-      countLostPixel(error, event.rawPath);
-    }
-    return {
-      statusCode: 302,
-      headers: { Location: target.href, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
-      body: '',
-    };
-  };
+  const { pixel, redirect } = createPixelEndpoints({
+    ingest,
+    sourceOf,
+    keepRefused,
+    deadlineOf,
+    retryAfterSeconds: config.delivery.retryAfterSeconds,
+    logger,
+    metrics: deps.metrics,
+  });
 
   return async (event, context) => {
     const receivedAt = now();
@@ -299,17 +188,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         headers: { Allow: [...allowed, 'OPTIONS'].join(', ') },
       });
     }
-    if (route.kind === 'pixel') {
-      // Link checkers and mail scanners ask with HEAD: they get the image, and nothing is recorded.
-      if (method === 'HEAD') return pixelResponse();
-      try {
-        await ingestPixel(event, route, receivedAt, context);
-      } catch (error) {
-        countLostPixel(error, event.rawPath);
-        throw error;
-      }
-      return pixelResponse();
-    }
+    if (route.kind === 'pixel') return pixel(event, route, method, receivedAt, context);
     if (route.kind === 'redirect') return redirect(event, receivedAt, context);
     if (route.kind === 'telemetry') return jsonResponse(200, {});
     if (route.kind === 'analytics-settings') {
