@@ -1,4 +1,5 @@
-import { MalformedRequestError } from '../../../lambda/http/http-error';
+import fc from 'fast-check';
+import { HttpError, MalformedRequestError } from '../../../lambda/http/http-error';
 import { decodePixelData, eventFromDotPaths, pixelMessage } from '../../../lambda/http/pixel-request';
 
 const NOW = Date.UTC(2026, 11, 6, 12, 0, 0);
@@ -160,5 +161,34 @@ describe('pixelMessage', () => {
 
     // Assess
     expect(pixel.writeKey).toBeUndefined();
+  });
+});
+
+describe('pixelMessage on any query', () => {
+  it('returns an event or throws only its own HttpError, and never touches Object.prototype', () => {
+    // Prepare
+    const names = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('data', 'writeKey', '__proto__.x', 'a.b.c', 'a', 'a.b', 'properties.constructor'),
+    );
+    const values = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.json().map((json) => Buffer.from(json).toString('base64url')),
+      fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    );
+
+    // Act / Assess
+    fc.assert(
+      fc.property(fc.dictionary(names, values, { maxKeys: 6 }), (query) => {
+        try {
+          const pixel = pixelMessage({ flavour: 'segment', type: 'track', query, now: NOW });
+          expect(pixel.message.type).toBeDefined();
+        } catch (error) {
+          expect(error).toBeInstanceOf(HttpError);
+        }
+        expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('x');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { RedirectRefusedError, redirectTarget } from '../../../lambda/http/redirect-target';
 
 const ALLOWED = ['allowed.com', 'www.example.com'];
@@ -62,6 +63,52 @@ describe('redirectTarget', () => {
     // Act / Assess
     expect(() => redirectTarget('https://allowed.com.evil.com/', ALLOWED)).toThrow(
       "Redirect refused: host allowed.com.evil.com is not in this source's redirect.allowedHosts",
+    );
+  });
+});
+
+describe('redirectTarget on any string', () => {
+  it('returns only https URLs on an allowed host and the default port, or throws RedirectRefusedError', () => {
+    // Prepare: strings around the allowed host, hostile characters included.
+    const piece = fc.constantFrom(
+      'https:',
+      'http:',
+      '//',
+      '/',
+      '\\',
+      '@',
+      ':',
+      '.',
+      '%2f',
+      '%40',
+      '[',
+      ']',
+      'allowed.com',
+      'evil.com',
+      '443',
+      '8443',
+      '#',
+      '?',
+    );
+    const targets = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.array(piece, { maxLength: 10 }).map((parts) => parts.join('')),
+    );
+
+    // Act / Assess
+    fc.assert(
+      fc.property(targets, (raw) => {
+        try {
+          const target = redirectTarget(raw, ALLOWED);
+          expect(target.protocol).toBe('https:');
+          expect(ALLOWED).toContain(target.hostname);
+          expect(target.port).toBe('');
+          expect(target.username + target.password).toBe('');
+        } catch (error) {
+          expect(error).toBeInstanceOf(RedirectRefusedError);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });
