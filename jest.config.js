@@ -7,6 +7,15 @@ module.exports = {
   // @middy/* 6.x ships ESM only: let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  // One CDK synth per topology per run, shared through a temporary directory (test/support/synth-cache.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   restoreMocks: true,
+  // jest's default on 2 cores is one worker (cores - 1); most heavy files wait on child processes
+  // and sockets, so one worker per core halves the run on the 2-core machines this suite budgets for.
+  maxWorkers: '100%',
+  // Every run writes each test file's duration to test-durations.json and prints the slowest ten
+  // (the 240 s budget of issue 32; test/README.md).
+  reporters: ['default', '<rootDir>/test/support/durations-reporter.js'],
 };

@@ -152,7 +152,7 @@ export async function measureLambdaColdStarts(options: {
   let deployed: DeployedEnvironment | undefined;
   try {
     options.log('cold start: npx cdk synth (bundles the function as deployed)');
-    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundleInto: outdir });
+    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundled: true, synthDir: outdir });
     const [source] = deployed.collectorConfig.sources;
     deployed.secretsManager.put(
       deployed.writeKeysSecretArn,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { AggregationResult } from './aggregation';
 import { type BundleResult, type LoadTiming, loadCase } from './cold-start';
 import type { CostId, CostRow, PRICES } from './cost';
+import type { DedupResult } from './dedup';
 import { knobsMarkdown } from './knobs';
 import type { ColdStartResults, ColdStartRow } from './lambda-cold-start';
 import type { Machine } from './machine';
@@ -71,6 +72,8 @@ export interface BenchResults {
   readonly lambdaColdStart?: ColdStartResults;
   /** Section 10: what a tracking plan costs per event (issue 14). */
   readonly planValidation?: PlanValidationResult;
+  /** Section 11: deduplication by messageId (issue 34). */
+  readonly dedup?: DedupResult;
   /** Seconds each section's measurement took (bundling and the emulator's start not included). */
   readonly sectionSeconds?: Readonly<Record<string, number>>;
 }
@@ -621,6 +624,38 @@ function typicalEventsSection(results: BenchResults): SectionValues {
   };
 }
 
+function dedupSection(results: BenchResults): SectionValues {
+  const dedup = results.dedup;
+  if (dedup === undefined) return undefined;
+  const pass = (id: DedupResult['passes'][number]['id']) =>
+    named(dedup.passes, (entry) => entry.id, id, 'dedup pass');
+  const plain = pass('without-dedup');
+  const fresh = pass('dedup-new');
+  const retried = pass('dedup-duplicates');
+  const { prices } = dedup;
+  // Request units: one read per event asked (a key with no item still costs one), one write per mark.
+  const perMillion = (row: typeof fresh) =>
+    prices.readRequestUnitsPerMillionUsd + (row.written / row.events) * prices.writeRequestUnitsPerMillionUsd;
+  return {
+    eventsPerRequest: int(dedup.eventsPerRequest),
+    table: table(
+      '| pass | requests | events | written | duplicates | BatchGetItem calls per event | PutItem calls per event | handler p50 ms | handler p99 ms | DynamoDB per million events |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      [plain, fresh, retried].map(
+        (row) =>
+          `| ${row.label} | ${int(row.requests)} | ${int(row.events)} | ${int(row.written)} | ${int(row.duplicates)} | ${fixed(row.batchGetCalls / row.events, 3)} | ${fixed(row.putItemCalls / row.events, 3)} | ${fixed(row.p50Ms, 1)} | ${fixed(row.p99Ms, 1)} | ${row.id === 'without-dedup' ? '-' : usd(perMillion(row))} |`,
+      ),
+    ),
+    addedP50: fixed(fresh.p50Ms - plain.p50Ms, 1),
+    addedP99: fixed(fresh.p99Ms - plain.p99Ms, 1),
+    retryP50: fixed(retried.p50Ms, 1),
+    plainP50: fixed(plain.p50Ms, 1),
+    newCost: usd(perMillion(fresh)),
+    retryCost: usd(perMillion(retried)),
+    prices: `${usd(prices.readRequestUnitsPerMillionUsd)} per million read request units and ${usd(prices.writeRequestUnitsPerMillionUsd)} per million write request units, ${prices.region} (${prices.page}; ${prices.source})`,
+  };
+}
+
 export function reportSections(results: BenchResults): Record<string, SectionValues> {
   return {
     run: runSection(results),
@@ -635,6 +670,7 @@ export function reportSections(results: BenchResults): Record<string, SectionVal
     aggregation: aggregationSection(results),
     'cold-start': coldStartSection(results),
     'plan-validation': planValidationSection(results),
+    dedup: dedupSection(results),
     reproduce: reproduceSection(results),
   };
 }

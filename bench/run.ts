@@ -14,6 +14,7 @@ import { measureAggregation } from './aggregation';
 import { forkBenchChild } from './child';
 import { BUNDLE_VARIANTS, type BundleResult, bundle, timeLoads } from './cold-start';
 import { type CostInput, costPerMillionEvents, PRICES } from './cost';
+import { measureDedup } from './dedup';
 import { batchBody, EVENT_BYTES, trackEvents } from './events';
 import { recreateStream } from './kinesis-io';
 import { type BenchSection, readKnobs, selectSections } from './knobs';
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     for (const variant of BUNDLE_VARIANTS) bundles.push(await bundle(variant));
   }
 
-  const needsRig = (['throughput', 'latency', 'aggregation', 'memory'] as const).some(selected);
+  const needsRig = (['throughput', 'latency', 'aggregation', 'memory', 'dedup'] as const).some(selected);
   const rig = needsRig ? await startRig({ concurrency: CONCURRENCY, shards: SHARDS }) : undefined;
   try {
     const throughput =
@@ -278,6 +279,12 @@ async function main(): Promise<void> {
       measurePlanValidation,
     );
 
+    const dedup =
+      rig &&
+      (await measure('dedup', 'section 11: deduplication by messageId (dynalite seen store)', () =>
+        measureDedup({ endpoint: rig.endpoint, client: rig.client, requests: 200, eventsPerRequest: 20 }),
+      ));
+
     const defaults = parseRuntimeConfig(localCollectorConfig(localModeSettings({}), 'http://127.0.0.1:9'));
     const results: BenchResults = {
       command: ONLY === undefined ? 'npm run bench' : `BENCH_ONLY=${ONLY.join(',')} npm run bench`,
@@ -314,6 +321,7 @@ async function main(): Promise<void> {
       aggregation,
       lambdaColdStart,
       planValidation,
+      dedup,
       sectionSeconds,
     };
     const out = ONLY === undefined ? PUBLISHED : { results: PARTIAL, report: PARTIAL };

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
       process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CALLER_CREDENTIALS.secretAccessKey;
       delete process.env.AWS_SESSION_TOKEN;
     }
+    if (context.dedup !== undefined) {
+      // The dedup table as the collector stack hands it to the function, at the local emulator.
+      process.env.DEDUP_TABLE_NAME = context.dedup.tableName;
+      process.env.DYNAMODB_ENDPOINT = context.dedup.endpoint;
+    }
     // The deployed entry point itself, configured the way the deployed function is: through its env.
     process.env.COLLECTOR_CONFIG = JSON.stringify(config);
     delete process.env.COLLECTOR_CONFIG_FILE;

@@ -6,10 +6,13 @@ import { Prefetch, reuseOr } from './cold-start/prefetch';
 import type { RuntimeConfig, RuntimeDestination } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
+import { withDedup } from './delivery/deduplicating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
+import { type HotKeyNotice, withHotKeyRelief } from './delivery/hot-key-record-writer';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
 import type { RecordWriter } from './delivery/record-writer';
+import { type SeenStore, UnconfiguredSeenStore } from './delivery/seen-store';
 import { createSpillStore } from './delivery/spill-store-config';
 import { withSpill } from './delivery/spilling-record-writer';
 import { failedSpillDestinationId } from './events/failure-record';
@@ -99,14 +102,27 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   /** `SPILL_QUEUE_URL` (SQS) or `SPILL_DIR` (files): where events go that the stream still refuses. */
   const spillStore = createSpillStore(env);
   const destinations = new Map<string, BuiltDestination>();
+  /** The seen store of `dedup` (the lazy module `dynamodb-seen-store`), built by the first configuration that needs it. */
+  let seenStore: SeenStore | undefined;
+  const seenStoreFor = (config: RuntimeConfig): SeenStore | undefined => {
+    if (!config.sources.some((s) => s.dedup !== undefined)) return undefined;
+    seenStore ??=
+      loadLazyModule('dynamodb-seen-store').createDynamoDbSeenStore(env) ??
+      new UnconfiguredSeenStore('DEDUP_TABLE_NAME is not set: events are written without deduplication');
+    return seenStore;
+  };
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
 
-  /** A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, spill behind. */
+  /**
+   * A stream's writer: Kinesis with the delivery retries, KPL aggregation if asked, hot-key relief
+   * (events' stream only), spill behind.
+   */
   const streamWriter = (
     client: KinesisClient,
     destination: RuntimeDestination,
     config: RuntimeConfig,
     spillId: string,
+    hotKeys = true,
   ): RecordWriter => {
     const kinesisWriter = new KinesisRecordWriter({
       client,
@@ -119,12 +135,28 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     const writer = destination.aggregate
       ? new (loadLazyModule('kinesis-aggregation').AggregatingRecordWriter)(kinesisWriter)
       : kinesisWriter;
-    return withSpill(writer, spillId, spillStore, {
+    // Outside aggregation (it marks the envelopes, and packs by the spread keys), inside the spill.
+    const relieved = hotKeys
+      ? withHotKeyRelief(writer, destination, { onHotKeys: (notice) => hotKeysNoticed(notice) })
+      : writer;
+    return withSpill(relieved, spillId, spillStore, {
       onSpill: (notice) => {
         metrics.addMetric('SpilledEvents', MetricUnit.Count, notice.spilled);
         logger.warn('Events the stream refused after the retry budget were spilled', { ...notice });
       },
     });
+  };
+
+  /** The `HotKeyOverflow` metric, and a log line per key that turned hot (its hash, never the key). */
+  const hotKeysNoticed = (notice: HotKeyNotice) => {
+    if (notice.overflowed > 0) metrics.addMetric('HotKeyOverflow', MetricUnit.Count, notice.overflowed);
+    for (const { keyHash, trigger } of notice.turnedHot) {
+      logger.warn('A hot partition key is spread over several keys until it cools down', {
+        destinationId: notice.destinationId,
+        keyHash,
+        trigger,
+      });
+    }
   };
 
   /** Reports a prefetch that failed: once, at debug level, as the request that needs it asks again. */
@@ -139,7 +171,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     config: RuntimeConfig,
     prefetch: boolean,
   ): BuiltDestination => {
-    const key = JSON.stringify([destination, config.delivery]);
+    const key = JSON.stringify([destination, config.delivery, seenStoreFor(config) !== undefined]);
     const built = destinations.get(destination.id);
     if (built?.key === key) return built;
     if (built !== undefined) {
@@ -158,7 +190,23 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
           }
         : {}),
     });
-    const writer = streamWriter(client, destination, config, destination.id);
+    const writer = withDedup(
+      streamWriter(client, destination, config, destination.id),
+      destination.id,
+      seenStoreFor(config),
+      {
+        onDuplicates: (count) => metrics.addMetric('DuplicateEvents', MetricUnit.Count, count),
+        onFailOpen: (stage, count, error) => {
+          metrics.addMetric('DedupFailOpen', MetricUnit.Count, count);
+          logger.warn('The dedup table could not be used; events were written without it (fail open)', {
+            destinationId: destination.id,
+            stage,
+            count,
+            error: error as Error,
+          });
+        },
+      },
+    );
     const { failedStreamName } = destination;
     const failedId = failedSpillDestinationId(destination.id);
     const failedWriter =
@@ -170,6 +218,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
             { ...destination, id: failedId, streamName: failedStreamName, aggregate: false },
             config,
             failedId,
+            false,
           );
     const fresh = { key, client, writer, ...(failedWriter === undefined ? {} : { failedWriter }) };
     destinations.set(destination.id, fresh);

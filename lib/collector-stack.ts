@@ -8,6 +8,7 @@ import { alarmTopicAction } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
+import { DedupTable } from './constructs/dedup-table';
 import { IngestApi } from './constructs/ingest-api';
 import { IngestDomain } from './constructs/ingest-domain';
 import { SpillQueue } from './constructs/spill-queue';
@@ -74,6 +75,8 @@ export class CollectorStack extends Stack {
   readonly collector: CollectorFunction;
   readonly writeKeys: WriteKeysSecret;
   readonly spill: SpillQueue;
+  /** The dedup table, when a source of the configuration document sets `dedup`. */
+  readonly dedup?: DedupTable;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
 
@@ -100,6 +103,9 @@ export class CollectorStack extends Stack {
       ],
     });
     const document = config.document;
+    if (document?.config.sources.some((source) => source.dedup !== undefined)) {
+      this.dedup = new DedupTable(this, 'Dedup');
+    }
     this.collector = new CollectorFunction(this, 'Collector', {
       ...(document === undefined
         ? {
@@ -121,6 +127,7 @@ export class CollectorStack extends Stack {
       destinations: props.destinations ?? [destination],
       writeKeysSecret: this.writeKeys.secret,
       spillQueue: this.spill.queue,
+      ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
       allowedOrigins: config.allowedOrigins,
       corsMaxAge,
       memorySize: config.memorySize,
@@ -167,6 +174,7 @@ export class CollectorStack extends Stack {
       ...(config.failedRateAlarmPercent === undefined
         ? {}
         : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
+      ...(this.dedup === undefined ? {} : { dedup: true }),
       ...(action === undefined ? {} : { action }),
     });
     this.dashboard = new CollectorDashboard(this, 'Dashboard', {
@@ -212,6 +220,13 @@ export class CollectorStack extends Stack {
       description:
         'SQS queue of events the stream refused after the retry budget: npm run redrive -- --queue-url <this>',
     });
+    if (this.dedup !== undefined) {
+      new CfnOutput(this, 'DedupTableName', {
+        value: this.dedup.table.tableName,
+        description:
+          'DynamoDB table of the dedup marks: npm run redrive / replay-failed -- ... --dedup-table <this>',
+      });
+    }
     new CfnOutput(this, 'SpillDeadLetterQueueUrl', {
       value: this.spill.deadLetterQueue.queueUrl,
       description: 'Spilled events the redrive could not write 5 times; inspect them, then redrive from here',

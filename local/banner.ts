@@ -78,6 +78,11 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
       `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} ${target} --kinesis-endpoint ${local.kinesisEndpoint})`,
     );
   }
+  if (local.dedup !== undefined) {
+    lines.push(
+      `  Dedup table:      ${local.dedup.tableName} at ${local.dedup.endpoint} (dynalite unless DYNAMODB_ENDPOINT is set)`,
+    );
+  }
   if (local.sts !== undefined) {
     const { sts } = local;
     lines.push(

@@ -100,7 +100,11 @@ export function describeConfig(config: RuntimeConfig): string[] {
   const lines = ['  Sources:'];
   for (const source of config.sources) {
     const keys = (source.writeKeys ?? []).map(redactWriteKey).join(', ');
-    lines.push(`    ${source.id} (write keys ${keys}) -> ${source.destinations.join(', ')}`);
+    const limit =
+      source.rateLimit === undefined
+        ? ''
+        : `; rate limit ${source.rateLimit.eventsPerSecond} events/s, burst ${source.rateLimit.burst}, then ${source.rateLimit.status}`;
+    lines.push(`    ${source.id} (write keys ${keys}) -> ${source.destinations.join(', ')}${limit}`);
   }
   lines.push('  Destinations:');
   for (const destination of config.destinations) {

@@ -15,6 +15,7 @@ import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from './dynamodb-emulator';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
 import { FAULTS_PATH, faultsRoute } from './faults-route';
@@ -35,6 +36,7 @@ import {
   WriteKeysFileError,
   withLocalWriteKeys,
 } from './local-write-keys';
+import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
 
@@ -85,6 +87,12 @@ export interface LocalModeSettings {
   readonly configFile?: string;
   /** A configuration document itself. Env `COLLECTOR_CONFIG`. */
   readonly configJson?: string;
+  /** Port of the DynamoDB emulator (dynalite), started when a source sets `dedup`. Env `DYNAMODB_PORT`. @default 4568 */
+  readonly dynamodbPort: number;
+  /** A DynamoDB-compatible endpoint already running; no emulator is started. Env `DYNAMODB_ENDPOINT`. */
+  readonly dynamodbEndpoint?: string;
+  /** The dedup table local mode creates there. Env `DEDUP_TABLE_NAME`. @default 'dedup' */
+  readonly dedupTableName: string;
   /**
    * The write keys of a document's sources, in the write-key secret's shape (`{ "<sourceId>":
    * ["<key>"] }`). Env `WRITE_KEYS_FILE`, read once at start. @default - a development key for each
@@ -203,6 +211,9 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     kinesisPort: port(env, 'KINESIS_PORT', 4567),
     stsPort: port(env, 'STS_PORT', 0),
     kinesisEndpoint: env.KINESIS_ENDPOINT || undefined,
+    dynamodbPort: port(env, 'DYNAMODB_PORT', 4568),
+    ...(env.DYNAMODB_ENDPOINT ? { dynamodbEndpoint: env.DYNAMODB_ENDPOINT } : {}),
+    dedupTableName: env.DEDUP_TABLE_NAME || 'dedup',
     streamName,
     failedStreamName,
     shardCount,
@@ -348,6 +359,8 @@ export interface LocalMode {
   readonly streams: readonly string[];
   /** The local STS and the role it lets the collector assume, when a destination assumes a role. */
   readonly sts?: LocalStsRole;
+  /** The dedup table and its endpoint, when a source sets `dedup`. */
+  readonly dedup?: LocalDedupTable;
   /** Problems that did not stop the start, each saying what happens and how to fix it. */
   readonly warnings: readonly string[];
   /** Development keys made up for a document's sources without keys, by source id (the banner prints them). */
@@ -366,10 +379,44 @@ export interface LocalModeHooks {
   readonly retryMs?: number;
 }
 
+/** Where local mode keeps the dedup table: dynalite (or `DYNAMODB_ENDPOINT`). */
+export interface LocalDedupTable {
+  readonly endpoint: string;
+  readonly tableName: string;
+}
+
 /** What the handler loader learns about the local endpoints. */
 export interface LocalHandlerContext {
   /** Some destination assumes its role through the local STS (sign with LOCAL_CALLER_CREDENTIALS). */
   readonly usesLocalSts: boolean;
+  /** The dedup table, when a source sets `dedup` (the handler's `DEDUP_TABLE_NAME`, `DYNAMODB_ENDPOINT`). */
+  readonly dedup?: LocalDedupTable;
+}
+
+/**
+ * Starts dynalite (unless `DYNAMODB_ENDPOINT` is given) and creates the dedup table, when a source of
+ * `config` sets `dedup`; otherwise nothing.
+ */
+async function startDedupTable(
+  config: RuntimeConfig,
+  settings: LocalModeSettings,
+): Promise<{ table: LocalDedupTable; emulator?: DynamoDbEmulator } | undefined> {
+  if (!config.sources.some((source) => source.dedup !== undefined)) return undefined;
+  const emulator =
+    settings.dynamodbEndpoint === undefined
+      ? await startDynamoDbEmulator({ port: settings.dynamodbPort, host: settings.host })
+      : undefined;
+  const endpoint = settings.dynamodbEndpoint ?? (emulator as DynamoDbEmulator).endpoint;
+  const client = emulatorDynamoDbClient(endpoint, settings.region);
+  try {
+    await ensureSeenTable(client, settings.dedupTableName);
+  } catch (error) {
+    await emulator?.stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { table: { endpoint, tableName: settings.dedupTableName }, ...(emulator ? { emulator } : {}) };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT']);
@@ -410,7 +457,9 @@ export async function startLocalMode(
   const proxies: FaultProxy[] = [];
   let sts: LocalSts | undefined;
   let debugPage: DebugPage | undefined;
+  let dedup: Awaited<ReturnType<typeof startDedupTable>>;
   try {
+    dedup = await startDedupTable(config, settings);
     const kinesisProxy = await startFaultProxy({
       upstream: kinesisEndpoint,
       service: 'kinesis',
@@ -497,7 +546,7 @@ export async function startLocalMode(
         kinesis: kinesisProxy.url,
         ...(localSts === undefined ? {} : { sts: localSts }),
       }),
-      { usesLocalSts: localSts !== undefined },
+      { usesLocalSts: localSts !== undefined, ...(dedup === undefined ? {} : { dedup: dedup.table }) },
     );
     const pageDestination = config.destinations.find(isEmulated);
     const startPage = async () => {
@@ -553,6 +602,7 @@ export async function startLocalMode(
       config,
       streams,
       ...(localSts === undefined ? {} : { sts: localSts }),
+      ...(dedup === undefined ? {} : { dedup: dedup.table }),
       warnings,
       devWriteKeys: setup.devKeys,
       faults: () => faults,
@@ -564,6 +614,7 @@ export async function startLocalMode(
         for (const proxy of proxies) await proxy.stop();
         await sts?.stop();
         await emulator?.stop();
+        await dedup?.emulator?.stop();
       },
     };
   } catch (error) {
@@ -572,6 +623,7 @@ export async function startLocalMode(
     for (const proxy of proxies) await proxy.stop();
     await sts?.stop();
     await emulator?.stop();
+    await dedup?.emulator?.stop();
     throw error;
   }
 }

@@ -69,6 +69,20 @@ const destinationSchema = z.strictObject({
    * (docs/data-quality.md). Absent: refused events are only answered and counted.
    */
   failedStreamName: z.optional(nonEmpty),
+  /**
+   * Hot-key relief (docs/configuration.md): a partition key writing faster than one shard can take
+   * is spread over `<key>#0` .. `<key>#15` while it is hot, its records marked
+   * `context.kinesis_event_forwarder.overflow: true`.
+   */
+  hotKeys: z.prefault(
+    z.strictObject({
+      /** Spread hot keys at all. */
+      enabled: z._default(z.boolean(), true),
+      /** A key writing more records per second than this, in one container, is hot. */
+      recordsPerSecond: intBetween(10, 100_000, 500),
+    }),
+    {},
+  ),
 });
 
 const planAction = z.enum(['allow', 'flag', 'block']);
@@ -167,6 +181,24 @@ const sourceSchema = z.strictObject({
   /** Ids of the destinations that receive every accepted event of this source. */
   destinations: nonEmptyList(nonEmpty),
   partitionKey: z._default(z.enum(['user', 'event_id']), 'user'),
+  /**
+   * Events per second this source may send, per container (approximate: N warm containers admit N x
+   * the limit); a request over it is refused whole with `status` (429, or 503 for SDKs that drop every
+   * 4xx), `Retry-After` and `X-RateLimit-Reset`. Absent: no limit but the API's own throttle.
+   */
+  rateLimit: z.optional(
+    z.strictObject({
+      eventsPerSecond: z.number().check(z.positive(), z.maximum(1_000_000)),
+      burst: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+      status: z._default(z.literal([429, 503]), 429),
+    }),
+  ),
+  /**
+   * Drop an event whose `messageId` is already durable in a destination (its stream or the spill
+   * store) within the last `windowHours` (1-168). Needs the dedup table (`DEDUP_TABLE_NAME`, which the
+   * collector stack creates when a source sets this). Absent: every copy is written.
+   */
+  dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
   pipeline: pipelineSchema,
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),

@@ -27,7 +27,11 @@ export const COLLECTOR_METRIC_NAMES = [
   'DeliveryErrors',
   'AssumeRoleCalls',
   'SpilledEvents',
+  'HotKeyOverflow',
   'FailedEvents',
+  'DuplicateEvents',
+  'DedupFailOpen',
+  'RateLimitedRequests',
   'PixelEventsLost',
 ] as const;
 

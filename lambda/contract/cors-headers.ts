@@ -18,8 +18,11 @@ export const CORS_ALLOWED_HEADERS: readonly string[] = [
   'rsa-since-last-attempt',
 ];
 
-/** Answer headers a page may read: analytics-next honours `Retry-After` only when it is exposed. */
-export const CORS_EXPOSED_HEADERS: readonly string[] = ['Retry-After'];
+/**
+ * Answer headers a page may read: analytics-next honours `Retry-After` only when it is exposed;
+ * `X-RateLimit-Reset` comes with a rate-limited source's 429/503 (lambda/http/rate-limiter.ts).
+ */
+export const CORS_EXPOSED_HEADERS: readonly string[] = ['Retry-After', 'X-RateLimit-Reset'];
 
 /**
  * The only wildcards API Gateway's HTTP API CORS matches: any origin, any `https://` origin, any

@@ -14,6 +14,8 @@ export const LAZY_MODULE_NAMES = [
   'kinesis-aggregation',
   /** The SSM client: a configuration read from `COLLECTOR_CONFIG_PARAMETER`. */
   'ssm-parameter-reader',
+  /** The DynamoDB client of the seen store: a configuration with a source that sets `dedup`. */
+  'dynamodb-seen-store',
 ] as const;
 
 export type LazyModuleName = (typeof LAZY_MODULE_NAMES)[number];

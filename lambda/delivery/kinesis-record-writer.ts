@@ -61,13 +61,18 @@ export class KinesisRecordWriter implements RecordWriter {
   async write(records: readonly OutgoingRecord[], deadline: number): Promise<WriteReport> {
     const started = this.now();
     let throttledRecords = 0;
+    const throttledKeys = new Set<string>();
     const { failed, calls, retries } = await retryUntilDeadline(
       records.map((_, index) => index),
       {
         chunk: (pending) => chunkRecords(records, pending),
         send: async (chunk, signal) => {
           const result = await this.put(records, chunk, signal);
-          throttledRecords += result.retry.filter((failure) => isThrottling(failure.errorCode)).length;
+          for (const failure of result.retry) {
+            if (!isThrottling(failure.errorCode)) continue;
+            throttledRecords += 1;
+            throttledKeys.add((records[failure.index] as OutgoingRecord).partitionKey);
+          }
           return result;
         },
         backoff: this.options.backoff,
@@ -81,7 +86,7 @@ export class KinesisRecordWriter implements RecordWriter {
     );
     const report = { failed, calls, retries, throttledRecords, durationMs: this.now() - started };
     this.options.observer?.written(report);
-    return report;
+    return throttledKeys.size === 0 ? report : { ...report, throttledKeys: [...throttledKeys] };
   }
 
   private async put(

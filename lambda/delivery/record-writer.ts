@@ -1,7 +1,17 @@
+/** What deduplication needs of a record whose source has `dedup` on (lambda/delivery/deduplicating-record-writer.ts). */
+export interface DedupTag {
+  readonly sourceId: string;
+  readonly messageId: string;
+  /** How long the record's mark counts (the source's `dedup.windowHours`), in seconds. */
+  readonly windowSeconds: number;
+}
+
 /** One record bound for a stream: the serialised envelope and its partition key. */
 export interface OutgoingRecord {
   readonly data: Uint8Array;
   readonly partitionKey: string;
+  /** Set when the record's source deduplicates by `messageId`. @default not deduplicated */
+  readonly dedup?: DedupTag;
 }
 
 /** A record the writer gave up on, by its index in the batch it was given. */
@@ -23,8 +33,17 @@ export interface WriteReport {
   readonly retries?: number;
   /** Record failures with a throttling code, counted per attempt (retried ones included). */
   readonly throttledRecords?: number;
+  /**
+   * The partition keys of those throttled records, each once: the hot-key writer's feedback
+   * (in memory only; never logged, as keys may be user ids).
+   */
+  readonly throttledKeys?: readonly string[];
   /** Wall time of the whole write, retries and backoff included. */
   readonly durationMs?: number;
+  /** Indices of the records durable in the spill store rather than the stream (set by the spilling writer). */
+  readonly spilled?: readonly number[];
+  /** Records not written because an earlier copy is already durable (set by the deduplicating writer). */
+  readonly duplicates?: number;
 }
 
 /** Writes records to one destination, retrying what can be retried until `deadline` (epoch ms). */

@@ -17,6 +17,15 @@ export interface SpilledRecord {
   readonly failedAt: string;
   /** Kinesis' last error code for it (`ProvisionedThroughputExceededException`, ...). */
   readonly errorCode: string;
+  /** Set when its source deduplicates: redrive checks and turns its mark. @default not deduplicated */
+  readonly seenMark?: SpilledMark;
+}
+
+/** A spilled record's mark: its key (with `destinationId`) and when the mark expires (epoch seconds). */
+export interface SpilledMark {
+  readonly sourceId: string;
+  readonly messageId: string;
+  readonly expiresAt: number;
 }
 
 /** A spilled record's wire form (an SQS message body, a line of a spill file). */
@@ -28,6 +37,7 @@ export interface SpillMessage {
   readonly eventId: string;
   readonly failedAt: string;
   readonly errorCode: string;
+  readonly seenMark?: SpilledMark;
 }
 
 /** A record the store could not keep either, by its index in the batch it was given. */
@@ -57,6 +67,7 @@ export function toSpillMessage(record: SpilledRecord): SpillMessage {
     eventId: record.eventId,
     failedAt: record.failedAt,
     errorCode: record.errorCode,
+    ...(record.seenMark === undefined ? {} : { seenMark: record.seenMark }),
   };
 }
 
@@ -86,6 +97,11 @@ export function fromSpillMessage(body: string): SpilledRecord {
     }
   }
   const valid = message as SpillMessage;
+  const mark = valid.seenMark as Partial<SpilledMark> | undefined;
+  const validMark =
+    typeof mark?.sourceId === 'string' &&
+    typeof mark.messageId === 'string' &&
+    typeof mark.expiresAt === 'number';
   return {
     destinationId: valid.destinationId,
     partitionKey: valid.partitionKey,
@@ -93,5 +109,6 @@ export function fromSpillMessage(body: string): SpilledRecord {
     eventId: valid.eventId,
     failedAt: valid.failedAt,
     errorCode: valid.errorCode,
+    ...(validMark ? { seenMark: mark as SpilledMark } : {}),
   };
 }

@@ -59,7 +59,8 @@ export class SpillingRecordWriter implements RecordWriter {
     const report = await this.options.writer.write(records, writeDeadline);
     if (report.failed.length === 0) return report;
 
-    const failedAt = new Date(this.now()).toISOString();
+    const nowMs = this.now();
+    const failedAt = new Date(nowMs).toISOString();
     const spilled: SpilledRecord[] = report.failed.map((failure) => {
       const record = records[failure.index] as OutgoingRecord;
       return {
@@ -69,6 +70,15 @@ export class SpillingRecordWriter implements RecordWriter {
         eventId: eventIdOf(record.data),
         failedAt,
         errorCode: failure.errorCode,
+        ...(record.dedup === undefined
+          ? {}
+          : {
+              seenMark: {
+                sourceId: record.dedup.sourceId,
+                messageId: record.dedup.messageId,
+                expiresAt: Math.floor(nowMs / 1000) + record.dedup.windowSeconds,
+              },
+            }),
       };
     });
     let notSpilled: ReadonlySet<number>;
@@ -88,7 +98,10 @@ export class SpillingRecordWriter implements RecordWriter {
       unsaved: failed.length,
       errorCodes: [...new Set(report.failed.map((failure) => failure.errorCode))],
     });
-    return { ...report, failed };
+    const spilledIndices = report.failed
+      .filter((_, position) => !notSpilled.has(position))
+      .map((failure) => failure.index);
+    return { ...report, failed, spilled: spilledIndices };
   }
 }
 

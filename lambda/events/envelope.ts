@@ -66,13 +66,24 @@ const millisOf = (text: string | undefined, parsed: number | undefined): number 
   parsed ?? (text === undefined ? undefined : parseIsoTimestamp(text));
 
 /**
+ * The client's context without `kinesis_event_forwarder.overflow`: only the collector's hot-key
+ * writer sets that mark (lambda/delivery/hot-key-record-writer.ts), so a consumer can trust it.
+ */
+function withoutOverflowMark(context: JsonObject): JsonObject {
+  const forwarder = context.kinesis_event_forwarder;
+  if (!isJsonObject(forwarder) || !('overflow' in forwarder)) return context;
+  const { overflow: _clientMark, ...rest } = forwarder;
+  return { ...context, kinesis_event_forwarder: rest };
+}
+
+/**
  * Builds the envelope of a validated event for one destination. `event_id` is the client's
  * `messageId` (so retried sends can be de-duplicated downstream) or a new UUID.
  */
 export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId: string): Envelope {
   const timestamp = millisOf(event.timestamp, event.timestampMs);
   const sentAt = millisOf(event.sentAt, event.sentAtMs);
-  const context = event.context ?? {};
+  const context = withoutOverflowMark(event.context ?? {});
   return {
     event_id: event.messageId ?? randomUUID(),
     type: event.type,

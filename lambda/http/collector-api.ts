@@ -25,6 +25,8 @@ import {
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
 import { createPixelEndpoints } from './pixel-endpoints';
+import { RateLimitGate } from './rate-limit-gate';
+import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { rudderStackSourceConfig } from './source-config';
@@ -45,6 +47,8 @@ export interface CollectorDependencies {
   readonly cors?: CorsPolicy;
   /** Where request metrics go (`EventsAccepted`, `EventsRejected` by reason, ...). @default none */
   readonly metrics?: MetricSink;
+  /** Each source's token bucket (`rateLimit`), one per container. @default built from `config` and `now` */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -90,6 +94,12 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const now = deps.now ?? Date.now;
   const writeKeys = deps.writeKeys ?? new ConfiguredWriteKeys(config.sources);
   const cors = deps.cors ?? new CorsPolicy(config);
+  const rateLimits = new RateLimitGate({
+    limiter: deps.rateLimiter ?? new RateLimiter(config.sources, now),
+    logger,
+    now,
+    metrics: deps.metrics,
+  });
   const ingest = new Ingest({
     writers: deps.writers,
     failedWriters: deps.failedWriters,
@@ -114,6 +124,14 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     if (source === undefined)
       throw new UnauthorizedError('Unknown write key: check the write key configured in your SDK');
     return allowedFrom(event, source);
+  };
+  /**
+   * Refuses a request of a source over its rate limit, whole and before its body is parsed (or, with
+   * the write key in the body, before its events are read): nothing of it is written or kept.
+   */
+  const admitted = (source: RuntimeSource): RuntimeSource => {
+    rateLimits.admit(source.id);
+    return source;
   };
   /** A page from an origin the source does not allow gets a 403 it can read. */
   const allowedFrom = (event: APIGatewayProxyEventV2, source: RuntimeSource): RuntimeSource => {
@@ -170,6 +188,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   const { pixel, redirect } = createPixelEndpoints({
     ingest,
     sourceOf,
+    admit: admitted,
     keepRefused,
     deadlineOf,
     retryAfterSeconds: config.delivery.retryAfterSeconds,
@@ -209,7 +228,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       });
     }
     // Refused before any other work: a wrong key costs one hash; no key at all, a substring search.
-    const authenticated = headerKey === undefined ? undefined : await sourceOf(event, headerKey);
+    const authenticated = headerKey === undefined ? undefined : admitted(await sourceOf(event, headerKey));
     const deadline = deadlineOf(receivedAt, context);
     const facts: RequestFacts = {
       path: event.rawPath,
@@ -237,13 +256,16 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       return refusing(authenticated, error);
     }
     const source =
-      authenticated ?? (await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
+      authenticated ??
+      admitted(await sourceOf(event, typeof body.writeKey === 'string' ? body.writeKey : undefined));
     let messages: unknown[];
     try {
       messages = route.kind === 'batch' ? batchOf(body) : [body];
     } catch (error) {
       return refusing(source, error);
     }
+    // Admitted whole: the batch's other events are owed to the bucket, never cut from the batch.
+    rateLimits.charge(source.id, messages.length - 1);
 
     const request: IngestRequest = {
       source,

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { HttpError } from './http-error';
+import { HttpError, RateLimitedError } from './http-error';
 import { jsonResponse } from './json-response';
 import { pixelResponse } from './pixel-response';
 import { pixelRouteOf } from './routes';
@@ -35,7 +35,9 @@ export function httpErrorResponse(options: {
         return;
       }
       if (error instanceof HttpError && error.expose) {
-        const log = error.statusCode >= 500 ? options.logger.warn : options.logger.debug;
+        // A rate-limited source's 503 is its own setting, logged once per spell where it is refused.
+        const warn = error.statusCode >= 500 && !(error instanceof RateLimitedError);
+        const log = warn ? options.logger.warn : options.logger.debug;
         log.call(options.logger, error.message, { statusCode: error.statusCode, errorName: error.name });
         request.response = jsonResponse(
           error.statusCode,

@@ -98,3 +98,35 @@ export class UnsupportedEncodingError extends HttpError {
     super(415, `Content-Encoding "${encoding}" is not supported; send identity, gzip, deflate or br`);
   }
 }
+
+/** The longest `Retry-After` sent: analytics-node honours 1 to 300 s (docs/sdk-usage.md). */
+export const MAX_RETRY_AFTER_SECONDS = 300;
+
+/**
+ * 429 (or 503, the source's `rateLimit.status`): the source is over its rate limit, and the request
+ * is refused whole, nothing of it written. `X-RateLimit-Reset` (Unix epoch seconds) says when the
+ * source's bucket holds a token again; `Retry-After` says the same in whole seconds from now, at most
+ * {@link MAX_RETRY_AFTER_SECONDS} (a client that comes back earlier is refused again, with a new one).
+ */
+export class RateLimitedError extends HttpError {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    sourceId: string,
+    limit: { readonly eventsPerSecond: number; readonly burst: number; readonly status: 429 | 503 },
+    waitMs: number,
+    now: number,
+  ) {
+    const retryAfterSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(waitMs / 1000)));
+    super(
+      limit.status,
+      `Source "${sourceId}" is over its rate limit (${limit.eventsPerSecond} events/s, burst ${limit.burst}); send the request again in ${retryAfterSeconds} s`,
+      {
+        headers: {
+          'Retry-After': String(retryAfterSeconds),
+          'X-RateLimit-Reset': String(Math.ceil((now + waitMs) / 1000)),
+        },
+        details: { retryAfterSeconds },
+      },
+    );
+  }
+}

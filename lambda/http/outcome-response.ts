@@ -67,6 +67,7 @@ export function outcomeResponse(
         accepted: outcome.accepted,
         rejected: outcome.rejected,
         ...(outcome.filtered ? { filtered: outcome.filtered } : {}),
+        ...(outcome.duplicates ? { duplicates: outcome.duplicates } : {}),
       });
     case 'nothing-valid': {
       const details = { accepted: 0, rejected: outcome.rejected };

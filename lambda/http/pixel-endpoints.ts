@@ -18,6 +18,8 @@ export interface PixelEndpointDependencies {
   readonly ingest: Ingest;
   /** The source of a write key (401 without one or for an unknown one, 403 for a refused origin). */
   readonly sourceOf: (event: APIGatewayProxyEventV2, writeKey: string | undefined) => Promise<RuntimeSource>;
+  /** Counts a request against its source's rate limit; throws the 429 when it is over. */
+  readonly admit: (source: RuntimeSource) => unknown;
   /** Keeps a request refused as a whole in the source's failed-events streams. */
   readonly keepRefused: (
     source: RuntimeSource,
@@ -90,12 +92,14 @@ export function createPixelEndpoints(deps: PixelEndpointDependencies): PixelEndp
       });
     } catch (error) {
       const named = query.writeKey ? await deps.sourceOf(event, query.writeKey) : undefined;
+      if (named !== undefined) deps.admit(named);
       if (named !== undefined && error instanceof HttpError) {
         await deps.keepRefused(named, error, facts, rawQuery, receivedAt, deadline);
       }
       throw error;
     }
     const source = await deps.sourceOf(event, pixel.writeKey);
+    deps.admit(source);
     const outcome = await deps.ingest.ingest({
       source,
       messages: [pixel.message],
@@ -151,6 +155,8 @@ export function createPixelEndpoints(deps: PixelEndpointDependencies): PixelEndp
     const target = redirectTarget(u, source.redirect?.allowedHosts);
     const properties = isJsonObject(click.message.properties) ? click.message.properties : {};
     try {
+      // Over the rate limit the click is not recorded (counted as rate limited) and still followed.
+      deps.admit(source);
       const outcome = await deps.ingest.ingest({
         source,
         messages: [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RuntimeSource } from '../config/runtime-config';
 import { compiledTrackingPlan } from '../config/tracking-plans';
-import type { OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
+import type { DedupTag, OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import {
@@ -79,6 +79,11 @@ export type IngestOutcome =
       readonly accepted: number;
       /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
       readonly filtered?: number;
+      /**
+       * Accepted events not written again because an earlier copy is durable (`dedup`): the most
+       * of any one destination. Included in `accepted`.
+       */
+      readonly duplicates?: number;
     })
   /** No message was valid: nothing to write, nothing a retry could change. */
   | (OutcomeBase & { readonly kind: 'nothing-valid'; readonly allTooLarge: boolean })
@@ -181,6 +186,8 @@ type Prepared =
       /** The record of each destination, by position; `undefined` where its consent keeps it out. */
       readonly data: readonly (Uint8Array | undefined)[];
       readonly partitionKey: string;
+      /** Set when the source deduplicates and the event has a `messageId`. */
+      readonly dedup?: DedupTag;
     }
   | { readonly kind: 'filtered' }
   | {
@@ -225,10 +232,12 @@ class Window {
     this.records = Array.from({ length: destinations }, () => []);
   }
 
-  add(data: readonly (Uint8Array | undefined)[], partitionKey: string): void {
+  add(data: readonly (Uint8Array | undefined)[], partitionKey: string, dedup?: DedupTag): void {
     data.forEach((bytes, position) => {
       if (bytes === undefined) return;
-      this.records[position]?.push({ data: bytes, partitionKey });
+      this.records[position]?.push(
+        dedup === undefined ? { data: bytes, partitionKey } : { data: bytes, partitionKey, dedup },
+      );
       this.bytes += bytes.byteLength;
     });
     this.messages++;
@@ -262,7 +271,12 @@ function mergeReport(
 ): WriteReport | undefined {
   if (report === undefined) return into;
   if (into === undefined) return report;
-  return { failed: [...into.failed, ...report.failed], calls: into.calls + report.calls };
+  const duplicates = (into.duplicates ?? 0) + (report.duplicates ?? 0);
+  return {
+    failed: [...into.failed, ...report.failed],
+    calls: into.calls + report.calls,
+    ...(duplicates > 0 ? { duplicates } : {}),
+  };
 }
 
 /**
@@ -390,7 +404,7 @@ export class Ingest {
             keptFailures++;
           }
         } else {
-          window.add(prepared.data, prepared.partitionKey);
+          window.add(prepared.data, prepared.partitionKey, prepared.dedup);
         }
         if (window.isFull(windowLimits)) await send();
       }
@@ -412,7 +426,8 @@ export class Ingest {
     if (undelivered.length === 0) {
       if (accepted === 0)
         return { kind: 'nothing-valid', ...base, allTooLarge: tooLarge === rejected.length };
-      return { kind: 'delivered', accepted, ...base, filtered };
+      const duplicates = Math.max(0, ...reports.map((report) => report.duplicates ?? 0));
+      return { kind: 'delivered', accepted, ...base, filtered, ...(duplicates > 0 ? { duplicates } : {}) };
     }
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
     return { kind: 'undelivered', accepted, ...base, undelivered, throttled };
@@ -598,7 +613,11 @@ export class Ingest {
         tooLarge: true,
       };
     }
-    return { kind: 'ready', data, partitionKey };
+    const dedup: DedupTag | undefined =
+      source.dedup === undefined || messageId === null
+        ? undefined
+        : { sourceId: source.id, messageId, windowSeconds: source.dedup.windowHours * 3600 };
+    return { kind: 'ready', data, partitionKey, ...(dedup === undefined ? {} : { dedup }) };
   }
 
   private write(destinationId: string, records: OutgoingRecord[], deadline: number): Promise<WriteReport> {

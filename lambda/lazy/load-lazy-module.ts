@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LazyModuleName } from '../contract/lazy-modules';
+import type * as DynamoDbSeenStore from './dynamodb-seen-store';
 import type * as KinesisAggregation from './kinesis-aggregation';
 import type * as SsmParameterReader from './ssm-parameter-reader';
 import type * as TrackingPlanValidator from './tracking-plan-validator';
@@ -9,6 +10,7 @@ export interface LazyModules {
   readonly 'tracking-plan-validator': typeof TrackingPlanValidator;
   readonly 'kinesis-aggregation': typeof KinesisAggregation;
   readonly 'ssm-parameter-reader': typeof SsmParameterReader;
+  readonly 'dynamodb-seen-store': typeof DynamoDbSeenStore;
 }
 
 /**

@@ -14,6 +14,7 @@ export const RUNBOOK_ANCHORS = {
   lambdaThrottles: 'alarm-lambda-throttles',
   api5xx: 'alarm-api-5xx',
   failedRate: 'alarm-failed-events-rate',
+  dedupFailOpen: 'alarm-dedup-fail-open',
 } as const;
 
 export type RunbookAnchor = (typeof RUNBOOK_ANCHORS)[keyof typeof RUNBOOK_ANCHORS];

@@ -59,6 +59,12 @@ export interface CollectorAlarmsProps {
    * @default - no failed-rate alarm (what rate is normal depends on the tracking plans)
    */
   readonly failedRateThresholdPercent?: number;
+  /**
+   * A source deduplicates (the stack created the dedup table): alarm when events keep being written
+   * without the table (`DedupFailOpen`).
+   * @default false
+   */
+  readonly dedup?: boolean;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -82,6 +88,7 @@ export class CollectorAlarms extends Construct {
   readonly spillQueue?: cloudwatch.Alarm;
   readonly spillDeadLetters?: cloudwatch.Alarm;
   readonly failedRate?: cloudwatch.Alarm;
+  readonly dedupFailOpen?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: CollectorAlarmsProps) {
     super(scope, id);
@@ -137,6 +144,20 @@ export class CollectorAlarms extends Construct {
         ),
         threshold: percent,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        treatMissingData: NO_DATA_IS_FINE,
+      });
+    }
+
+    if (props.dedup === true) {
+      this.dedupFailOpen = collectorMetric('DedupFailOpen').createAlarm(this, 'DedupFailOpen', {
+        alarmDescription: alarmDescription(
+          'Events of a dedup source were written without the dedup table (DedupFailOpen) in each of the last three 5-minute periods: DynamoDB throttles or fails, or DEDUP_TABLE_NAME is missing; nothing is lost, but duplicates pass.',
+          RUNBOOK_ANCHORS.dedupFailOpen,
+        ),
+        threshold: 1,
+        comparisonOperator: AT_LEAST,
         evaluationPeriods: 3,
         datapointsToAlarm: 3,
         treatMissingData: NO_DATA_IS_FINE,
@@ -242,6 +263,7 @@ export class CollectorAlarms extends Construct {
       ...(this.spillQueue === undefined ? [] : [this.spillQueue]),
       ...(this.spillDeadLetters === undefined ? [] : [this.spillDeadLetters]),
       ...(this.failedRate === undefined ? [] : [this.failedRate]),
+      ...(this.dedupFailOpen === undefined ? [] : [this.dedupFailOpen]),
     ];
   }
 }

@@ -148,8 +148,8 @@ export class CollectorDashboard extends Construct {
         collectorMetric('PutRecordsLatency', { statistic: 'p99', period: PERIOD, label: 'p99' }),
       ]),
       graph(
-        'PutRecords calls, retries, throttled records',
-        [sum('PutRecordsCalls'), sum('PutRecordsRetries'), sum('ThrottledRecords')],
+        'PutRecords calls, retries, throttled records, hot-key overflow',
+        [sum('PutRecordsCalls'), sum('PutRecordsRetries'), sum('ThrottledRecords'), sum('HotKeyOverflow')],
         [sum('AssumeRoleCalls')],
       ),
       graph(

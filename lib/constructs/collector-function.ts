@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +14,7 @@ import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
+import { DEDUP_TABLE_ACTIONS } from './dedup-table';
 
 /**
  * A configuration document the function runs instead of one source built from props: shipped in
@@ -106,6 +108,12 @@ export interface CollectorFunctionProps {
    * @default - none: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
+  /**
+   * The dedup table of sources with `dedup` (env `DEDUP_TABLE_NAME`); the function may only read and
+   * write its items ({@link DEDUP_TABLE_ACTIONS}).
+   * @default - none: no source deduplicates
+   */
+  readonly dedupTable?: dynamodb.ITable;
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -329,6 +337,15 @@ export class CollectorFunction extends Construct {
                     },
                   }),
                 ]),
+            ...(props.dedupTable === undefined
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    sid: 'ReadAndMarkSeenEvents',
+                    actions: [...DEDUP_TABLE_ACTIONS],
+                    resources: [props.dedupTable.tableArn],
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -391,6 +408,7 @@ export class CollectorFunction extends Construct {
             }),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
+        ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? COLLECTOR_FUNCTION_DEFAULTS.logLevel,
         // No NODE_OPTIONS=--enable-source-maps: see ESBUILD_SETTINGS (the maps are decoded offline).

@@ -13,6 +13,7 @@ import {
 } from '../../tools/lambda-runtime/lambda-process';
 import { COLLECTOR_FUNCTION_PATTERN, onlyLogicalId } from '../lib/support/template-assertions';
 import { buildTestApp, templateOf } from '../lib/support/test-app';
+import { SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { sendBatch, trackBatch } from '../support/collector-requests';
 import { threeSourceDocument, writeDocument } from '../support/config-document';
 import { type DeployedEnvironment, startDeployedEnvironment } from '../support/deployed-environment';
@@ -20,7 +21,8 @@ import { refusePutRecords } from '../support/h2c-proxy';
 import { startHoldingFront } from '../support/holding-front';
 import { startTestSsm } from '../support/ssm-server';
 
-const EXTERNAL_ID = 'ext-deployed-bundle-4417';
+/** The external ID of the CLI synth this file shares with test/lib/cdk-synth-cli.test.ts (one per run). */
+const EXTERNAL_ID = SHARED_CLI_EXTERNAL_ID;
 const WRITE_KEY = 'bundle-write-key';
 
 /** A string only each lazy module's code holds (an API target, a library's own words). */
@@ -28,6 +30,7 @@ const ONLY_IN: Record<LazyModuleName, string> = {
   'tracking-plan-validator': 'json-schema.org/draft-07',
   'kinesis-aggregation': 'AggregatedRecord',
   'ssm-parameter-reader': 'AmazonSSM',
+  'dynamodb-seen-store': 'DynamoDB_20120810',
 };
 
 /**
@@ -38,6 +41,7 @@ const ONLY_IN: Record<LazyModuleName, string> = {
  * function through the Runtime API one event at a time, as Lambda does.
  */
 describe('the bundled asset under the Lambda runtime interface client on Node 24', () => {
+  /** This file's own synths (the configuration document's); the shared CLI synth lives in the run's cache. */
   let outdir: string;
   let deployed: DeployedEnvironment;
   let lambda: LambdaProcess;
@@ -46,7 +50,7 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'deployed-bundle-'));
-    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundleInto: outdir });
+    deployed = await startDeployedEnvironment({ externalId: EXTERNAL_ID, bundled: true });
     deployed.putWriteKeys(WRITE_KEY);
     lambda = await startLambdaProcess({
       codeDir: deployed.assetDir as string,

@@ -78,6 +78,7 @@ describe('ports and URLs in README.md, examples/ and docs/*.md, prose and snippe
       { what: 'npm start (PORT)', paths: (p) => p === '' || collectorPaths.some((r) => r.test(p)) },
     ],
     [defaults.kinesisPort, { what: 'the emulator (KINESIS_PORT)', paths: (p) => p === '' }],
+    [defaults.dynamodbPort, { what: 'dynalite (DYNAMODB_PORT)', paths: (p) => p === '' }],
     [DEFAULT_LIVE_PORT, { what: 'npm run live', paths: (p) => p === '' || p === DEBUG_PAGE_PATH }],
   ]);
 

@@ -83,7 +83,7 @@ describe('what browsers need from the collector', () => {
       'access-control-allow-origin': BLOG,
       'access-control-allow-methods': 'POST, OPTIONS',
       'access-control-max-age': '600',
-      'access-control-expose-headers': 'Retry-After',
+      'access-control-expose-headers': 'Retry-After, X-RateLimit-Reset',
       vary: 'Origin',
     });
     const allowed = response.headers.get('access-control-allow-headers')?.split(/,\s*/) ?? [];
@@ -151,7 +151,7 @@ describe('what browsers need from the collector', () => {
 
     expect(response.status).toBe(status);
     expect(response.headers.get('access-control-allow-origin')).toBe(SHOP);
-    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After, X-RateLimit-Reset');
     if (status === 429 || status === 503) expect(response.headers.get('retry-after')).toBe('3');
   });
 

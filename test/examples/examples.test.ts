@@ -19,13 +19,16 @@ interface Running {
     writeKey: string,
     path: string,
     body: unknown,
-  ): Promise<{ status: number; json: Record<string, unknown> }>;
+  ): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }>;
   records(stream: string): Promise<StoredRecord[]>;
 }
 
 /** Starts `npm start -- --config examples/<file>`, runs `scenario`, and stops it. */
 async function withExample(file: string, scenario: (running: Running) => Promise<void>): Promise<void> {
-  const started = npmStart({ PORT: '0', KINESIS_PORT: '0' }, ['--config', `examples/${file}`]);
+  const started = npmStart({ PORT: '0', KINESIS_PORT: '0', DYNAMODB_PORT: '0' }, [
+    '--config',
+    `examples/${file}`,
+  ]);
   const kinesis: { client?: ReturnType<typeof emulatorClient> } = {};
   try {
     const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
@@ -41,7 +44,11 @@ async function withExample(file: string, scenario: (running: Running) => Promise
           },
           body: JSON.stringify(body),
         });
-        return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+        return {
+          status: response.status,
+          json: (await response.json()) as Record<string, unknown>,
+          headers: response.headers,
+        };
       },
       records: (stream) => readAllRecords(kinesis.client as ReturnType<typeof emulatorClient>, stream),
     });
@@ -92,7 +99,10 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
           { type: 'track', messageId: 'none', userId: 'u', event: 'E' },
         ],
       });
-      expect(answer).toEqual({ status: 200, json: { accepted: 3, filtered: 1, rejected: [] } });
+      expect({ status: answer.status, json: answer.json }).toEqual({
+        status: 200,
+        json: { accepted: 3, filtered: 1, rejected: [] },
+      });
       expect(ids(await records('consent-analytics'))).toEqual(['analytics', 'both']);
       expect(ids(await records('consent-ads'))).toEqual(['both']);
     }),
@@ -193,6 +203,50 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       expect(line).toContain('--external-id partner-external-id-1234 --sts-endpoint http://127.0.0.1:');
       const { stdout } = await run('sh', ['-c', line], { cwd: ROOT });
       expect(stdout).toContain('OK: the collector can write to "check"');
+    }),
+
+  'dedup.json': () =>
+    withExample('dedup.json', async ({ send, records, started }) => {
+      expect(started.output()).toMatch(/Dedup table:\s+dedup at http:\/\/127\.0\.0\.1:\d+ \(dynalite/);
+      const batch = ['d-1', 'd-2', 'd-3'].map((messageId) => ({
+        type: 'track',
+        messageId,
+        userId: 'u',
+        event: 'E',
+      }));
+      const first = await send('dedup-web-key', '/v1/batch', { batch });
+      // The SDK's retry of the same batch: every copy is already in the stream.
+      const retry = await send('dedup-web-key', '/v1/batch', { batch });
+      expect([first.status, first.json.duplicates]).toEqual([200, undefined]);
+      expect(retry.json).toMatchObject({ accepted: 3, duplicates: 3 });
+      expect(ids(await records('dedup-events'))).toEqual(['d-1', 'd-2', 'd-3']);
+    }),
+
+  'rate-limit.json': () =>
+    withExample('rate-limit.json', async ({ send, records, started }) => {
+      expect(started.output()).toContain(
+        'backend (write keys rate****) -> main; rate limit 50 events/s, burst 100, then 429',
+      );
+      expect(started.output()).toContain(
+        'ios-app (write keys rate****) -> main; rate limit 20 events/s, burst 40, then 503',
+      );
+      const track = (messageId: string) => ({ type: 'track', messageId, userId: 'u', event: 'E' });
+      const batchOf = (prefix: string, count: number) => ({
+        batch: Array.from({ length: count }, (_, n) => track(`${prefix}-${n}`)),
+      });
+      // 500 events against a bucket of 100 at 50/s: admitted whole, then 8 s owed.
+      expect((await send('rate-backend-key', '/v1/batch', batchOf('backend', 500))).status).toBe(200);
+      const refused = await send('rate-backend-key', '/v1/track', track('backend-late'));
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(7);
+      expect(refused.headers.get('x-ratelimit-reset')).toMatch(/^\d{10}$/);
+      // 200 events against 40 at 20/s; this source answers 503, which the classic analytics-ios retries.
+      expect((await send('rate-ios-key', '/v1/batch', batchOf('ios', 200))).status).toBe(200);
+      expect((await send('rate-ios-key', '/v1/track', track('ios-late'))).status).toBe(503);
+      expect((await send('rate-web-key', '/v1/track', track('web'))).status).toBe(200);
+      const stored = await records('rate-events');
+      expect(stored).toHaveLength(701);
+      expect(stored.map((record) => String(record.json.event_id))).not.toContain('backend-late');
     }),
 
   'tracking-plan.json': () =>

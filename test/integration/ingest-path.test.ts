@@ -397,7 +397,7 @@ describe('delivery faults reach the client as retryable answers', () => {
       const first = await post(collector, '/v1/batch', { batch: [every.track, every.identify] });
       expect(first.status).toBe(429);
       expect(first.headers.get('retry-after')).toBe('2');
-      expect(first.headers.get('access-control-expose-headers')).toBe('Retry-After');
+      expect(first.headers.get('access-control-expose-headers')).toBe('Retry-After, X-RateLimit-Reset');
       expect(await collector.records()).toHaveLength(0);
       const retry = await post(collector, '/v1/batch', { batch: [every.track, every.identify] });
       expect(retry.status).toBe(200);

@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cdkJsonContext, PROJECT_ROOT } from './support/test-app';
 
-/** Runs bin/app.ts as `cdk synth` does (context in CDK_CONTEXT_JSON), without bundling the Lambda. */
+/**
+ * Runs bin/app.ts as `cdk synth` does (context in CDK_CONTEXT_JSON), without bundling the Lambda and
+ * without aws-cdk-lib's CloudFormation schema validation (its WASM engine costs seconds, and these
+ * tests read only the app's own messages; test/lib/cdk-synth-cli.test.ts runs it). tsx from
+ * node_modules/.bin, as `npx tsx` would find it, without npx's own start-up.
+ */
 function synthApp(context: Record<string, string>, env: Record<string, string> = {}) {
   const outDir = mkdtempSync(path.join(tmpdir(), 'app-context-'));
   try {
-    return spawnSync('npx', ['tsx', 'bin/app.ts'], {
+    return spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
       timeout: 90_000,
@@ -16,6 +21,7 @@ function synthApp(context: Record<string, string>, env: Record<string, string> =
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         CDK_OUTDIR: outDir,
+        CDK_VALIDATION: 'false',
         CDK_CONTEXT_JSON: JSON.stringify({
           ...cdkJsonContext(),
           'aws:cdk:bundling-stacks': [],

@@ -3,38 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { cliSynth, SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { PROJECT_ROOT } from './support/test-app';
 
 describe('npx cdk synth (the real CLI, offline)', () => {
   const outDir = mkdtempSync(path.join(tmpdir(), 'cdk-synth-'));
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it('synthesizes both stacks with only an external ID, bundles the Lambda and passes cdk-nag', () => {
-    // Act: no AWS credentials, no version check, no telemetry or notices (cdk.json).
-    const result = spawnSync(
-      'npx',
-      ['cdk', 'synth', '-c', 'externalIds=cli-test-external-id', '-o', outDir, '-q'],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-        timeout: 90_000,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          CDK_DISABLE_VERSION_CHECK: '1',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-      },
-    );
+  it('synthesizes both stacks with only an external ID, bundles the Lambda and passes cdk-nag', async () => {
+    // Act: no AWS credentials, no version check, no telemetry or notices (cdk.json); the run's one
+    // CLI synth of this topology, shared with test/deployed/deployed-bundle.test.ts.
+    const result = await cliSynth({ externalIds: SHARED_CLI_EXTERNAL_ID });
+    const synthDir = result.outdir;
 
     // Assess
     expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({
       status: 0,
       stderr: '',
     });
-    expect(existsSync(path.join(outDir, 'KinesisEventForwarder-Stream.template.json'))).toBe(true);
-    expect(existsSync(path.join(outDir, 'KinesisEventForwarder-Collector.template.json'))).toBe(true);
-    const report = JSON.parse(readFileSync(path.join(outDir, 'validation-report.json'), 'utf8'));
+    expect(existsSync(path.join(synthDir, 'KinesisEventForwarder-Stream.template.json'))).toBe(true);
+    expect(existsSync(path.join(synthDir, 'KinesisEventForwarder-Collector.template.json'))).toBe(true);
+    const report = JSON.parse(readFileSync(path.join(synthDir, 'validation-report.json'), 'utf8'));
     // No cdk-nag finding; the only report is the default concurrency warning (docs/security.md).
     const findings = (
       report.pluginReports as { pluginName: string; violations: { ruleName: string; severity: string }[] }[]
@@ -44,16 +33,16 @@ describe('npx cdk synth (the real CLI, offline)', () => {
     expect(findings).toEqual([
       ['Construct Annotations', 'Annotation::kinesis-event-forwarder:concurrency', 'warning'],
     ]);
-    const bundles = readdirSync(outDir)
+    const bundles = readdirSync(synthDir)
       .filter((name) => name.startsWith('asset.'))
-      .map((name) => path.join(outDir, name, 'index.js'))
+      .map((name) => path.join(synthDir, name, 'index.js'))
       .filter((file) => existsSync(file));
     // The collector's bundle and the write-keys provisioner's (the runtime's AWS SDK, a few KB).
     const sizes = bundles.map((file) => statSync(file).size).sort((a, b) => a - b);
     expect(sizes).toHaveLength(2);
     expect(sizes[0]).toBeLessThan(16 * 1024);
     expect(sizes[1]).toBeLessThan(3 * 1024 * 1024);
-  }, 120_000);
+  }, 240_000);
 
   it('synthesizes examples/deploy.json as it is (the document npm start runs), ships it in the asset and passes cdk-nag', () => {
     // Act

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { CORS_ALLOWED_HEADERS } from '../../lambda/contract/cors-headers';
 import { COLLECTOR_ROUTES } from '../../lib/constructs/ingest-api';
+import { collectorTemplate as cachedCollectorTemplate } from '../support/synth-cache';
 import { lambdaEnvironment, propertiesOf } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
@@ -11,7 +12,7 @@ const CROSS_ACCOUNT = {
 };
 
 function collectorTemplate(context: Record<string, string> = {}): Template {
-  return templateOf(buildTestApp({ ...CROSS_ACCOUNT, ...context }).collectorStack);
+  return cachedCollectorTemplate({ ...CROSS_ACCOUNT, ...context });
 }
 
 describe('CollectorStack', () => {
@@ -129,7 +130,7 @@ describe('CollectorStack', () => {
     });
   });
 
-  it('answers CORS preflights with the SDK headers, Retry-After exposed, and the configured origins', () => {
+  it('answers CORS preflights with the SDK headers, Retry-After and X-RateLimit-Reset exposed, and the configured origins', () => {
     const restricted = collectorTemplate({
       allowedOrigins: 'https://www.example.com,https://app.example.com',
       corsMaxAgeSeconds: '600',
@@ -141,7 +142,7 @@ describe('CollectorStack', () => {
         AllowOrigins: ['https://www.example.com', 'https://app.example.com'],
         AllowMethods: Match.arrayWith(['POST', 'OPTIONS']),
         AllowHeaders: CORS_ALLOWED_HEADERS,
-        ExposeHeaders: ['Retry-After'],
+        ExposeHeaders: ['Retry-After', 'X-RateLimit-Reset'],
         MaxAge: 600,
       },
     });

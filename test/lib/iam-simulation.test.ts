@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { PARTNER, threeSourceDocument, writeDocument } from '../support/config-document';
+import {
+  collectorTemplate as cachedCollectorTemplate,
+  streamTemplate as cachedStreamTemplate,
+} from '../support/synth-cache';
 import { decide } from './support/decide-request';
 import {
   type DeployedValues,
@@ -112,12 +116,11 @@ function resolvedRole(template: Template, roleId: string, values: DeployedValues
 describe('IAM simulation of the cross-account deployment', () => {
   // Prepare: the data owner deploys the stream stack for the collector's account with two external IDs
   // and a customer-managed key; the collector's account deploys the collector with one of those IDs.
-  const streamSide = buildTestApp({
+  const streamTemplate = cachedStreamTemplate({
     collectorAccountId: COLLECTOR_ACCOUNT,
     externalIds: 'source-a-1f3e,source-b-9c2d',
     streamEncryption: 'CUSTOMER_MANAGED',
   });
-  const streamTemplate = templateOf(streamSide.streamStack);
   const streamValues = streamAccountValues(streamTemplate);
   const writer = resolvedRole(streamTemplate, onlyLogicalId(streamTemplate, 'AWS::IAM::Role'), streamValues);
   const keyPolicy = resolveIntrinsics(
@@ -125,12 +128,11 @@ describe('IAM simulation of the cross-account deployment', () => {
     streamValues,
   ) as IamPolicy;
 
-  const collectorSide = buildTestApp({
+  const collectorTemplate = cachedCollectorTemplate({
     writerRoleArn: WRITER_ROLE_ARN,
     streamArn: STREAM_ARN,
     externalId: 'source-a-1f3e',
   });
-  const collectorTemplate = templateOf(collectorSide.collectorStack);
   const collector = resolvedRole(
     collectorTemplate,
     collectorRoleId(collectorTemplate),
@@ -379,9 +381,8 @@ describe('IAM simulation of the cross-account deployment', () => {
 
 describe('IAM simulation of the same-account deployment', () => {
   // Prepare: both stacks in one account; the collector reads the stream stack's outputs.
-  const deployment = buildTestApp({ externalIds: 'same-account-id' });
-  const streamTemplate = templateOf(deployment.streamStack);
-  const collectorTemplate = templateOf(deployment.collectorStack);
+  const streamTemplate = cachedStreamTemplate({ externalIds: 'same-account-id' });
+  const collectorTemplate = cachedCollectorTemplate({ externalIds: 'same-account-id' });
   const streamValues: DeployedValues = {
     ...streamAccountValues(streamTemplate),
     accountId: COLLECTOR_ACCOUNT,

@@ -4,8 +4,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { RUNBOOK, RUNBOOK_ANCHORS } from '../../lib/constructs/alarm-runbook';
+import { collectorTemplate, streamTemplate } from '../support/synth-cache';
 import { alarmLinking, alarmsOf, dashboardBody } from './support/template-assertions';
-import { buildTestApp, PROJECT_ROOT, templateOf } from './support/test-app';
+import { buildTestApp, PROJECT_ROOT } from './support/test-app';
 
 const SAME_ACCOUNT = { externalIds: 'obs-test-id' };
 const CROSS_ACCOUNT = {
@@ -28,9 +29,8 @@ function slug(heading: string): string {
 }
 
 describe('CloudWatch alarms', () => {
-  const deployment = buildTestApp(SAME_ACCOUNT);
-  const collector = templateOf(deployment.collectorStack);
-  const stream = templateOf(deployment.streamStack);
+  const collector = collectorTemplate(SAME_ACCOUNT);
+  const stream = streamTemplate(SAME_ACCOUNT);
 
   it('alarms on stream write throttles sustained for three 5-minute periods in the stream stack', () => {
     expect(alarmFor(stream, RUNBOOK_ANCHORS.streamWriteThrottles)).toMatchObject({
@@ -158,9 +158,7 @@ describe('CloudWatch alarms', () => {
   });
 
   it('alarms on GetRecords iterator age over the configured seconds, treating silence as breaching', () => {
-    const template = templateOf(
-      buildTestApp({ ...SAME_ACCOUNT, iteratorAgeAlarmSeconds: '900' }).streamStack,
-    );
+    const template = streamTemplate({ ...SAME_ACCOUNT, iteratorAgeAlarmSeconds: '900' });
 
     expect(alarmFor(template, RUNBOOK_ANCHORS.iteratorAge)).toMatchObject({
       Namespace: 'AWS/Kinesis',
@@ -174,9 +172,9 @@ describe('CloudWatch alarms', () => {
   });
 
   it('creates a TLS-only topic per stack with the alarmEmail subscribed, told of ALARM and OK', () => {
-    const withEmail = buildTestApp({ ...SAME_ACCOUNT, alarmEmail: 'ops@example.com' });
+    const withEmail = { ...SAME_ACCOUNT, alarmEmail: 'ops@example.com' };
 
-    for (const template of [templateOf(withEmail.collectorStack), templateOf(withEmail.streamStack)]) {
+    for (const template of [collectorTemplate(withEmail), streamTemplate(withEmail)]) {
       const [topic] = Object.keys(template.findResources('AWS::SNS::Topic'));
       expect(topic).toBeDefined();
       template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -203,7 +201,7 @@ describe('CloudWatch alarms', () => {
   });
 
   it('sends to an existing alarmTopicArn without creating a topic', () => {
-    const template = templateOf(buildTestApp({ ...CROSS_ACCOUNT, alarmTopicArn: TOPIC_ARN }).collectorStack);
+    const template = collectorTemplate({ ...CROSS_ACCOUNT, alarmTopicArn: TOPIC_ARN });
 
     template.resourceCountIs('AWS::SNS::Topic', 0);
     expect(alarmsOf(template)).toHaveLength(8);
@@ -218,15 +216,14 @@ describe('CloudWatch alarms', () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)),
     );
-    const withAll = buildTestApp({
+    // A deployed document with a dedup source: the dedup fail-open alarm exists only then.
+    const withAll = {
       ...SAME_ACCOUNT,
       iteratorAgeAlarmSeconds: '600',
       failedRateAlarmPercent: '5',
-    });
-    const all = [
-      ...alarmsOf(templateOf(withAll.collectorStack)),
-      ...alarmsOf(templateOf(withAll.streamStack)),
-    ];
+      collectorConfig: path.join(PROJECT_ROOT, 'test', 'fixtures', 'dedup-deploy.json'),
+    };
+    const all = [...alarmsOf(collectorTemplate(withAll)), ...alarmsOf(streamTemplate(withAll))];
 
     expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
     for (const alarm of all) {
@@ -238,7 +235,7 @@ describe('CloudWatch alarms', () => {
 
 describe('the collector dashboard', () => {
   it('graphs ingest, delivery, Lambda, API and stream metrics', () => {
-    const body = dashboardBody(templateOf(buildTestApp(SAME_ACCOUNT).collectorStack));
+    const body = dashboardBody(collectorTemplate(SAME_ACCOUNT));
 
     for (const metricName of [
       'EventsAccepted',
@@ -290,7 +287,7 @@ describe('the collector dashboard', () => {
   });
 
   it("reads the stream's metrics in the stream's account and region when it lives elsewhere", () => {
-    const body = dashboardBody(templateOf(buildTestApp(CROSS_ACCOUNT).collectorStack));
+    const body = dashboardBody(collectorTemplate(CROSS_ACCOUNT));
 
     expect(body).toMatch(/\\"AWS\/Kinesis\\",\\"IncomingRecords\\",\\"StreamName\\",\\"events\\"/);
     expect(body).toContain('\\"accountId\\":\\"222222222222\\"');

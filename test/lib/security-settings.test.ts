@@ -3,11 +3,12 @@ import { OriginAllowlist } from '../../lambda/http/cors';
 import { CONCURRENCY_WARNING_ID } from '../../lib/collector-stack';
 import { InvalidDeployConfigError } from '../../lib/config';
 import { accessLogFormat } from '../../lib/constructs/ingest-api';
+import { collectorTemplate, streamTemplate } from '../support/synth-cache';
 import { propertiesOf, resourcesOf, statementWithSid } from './support/template-assertions';
-import { buildTestApp, synthWarnings, templateOf } from './support/test-app';
+import { buildTestApp, synthWarnings } from './support/test-app';
 
 const collectorOf = (context: Record<string, string>) =>
-  templateOf(buildTestApp({ externalIds: 'ext-one', ...context }).collectorStack);
+  collectorTemplate({ externalIds: 'ext-one', ...context });
 
 describe('flood protection', () => {
   it('sets the function reserved concurrency from -c reservedConcurrency', () => {
@@ -225,10 +226,11 @@ describe('CORS origins', () => {
 describe('the writer role of the data owner', () => {
   it('trusts exactly the collector role -c collectorRoleArn names', () => {
     const role = 'arn:aws:iam::111111111111:role/kinesis-event-forwarder/KinesisEventForwarder/Collector-AbC';
-    const template = templateOf(
-      buildTestApp({ collectorAccountId: '111111111111', externalIds: 'ext-one', collectorRoleArn: role })
-        .streamStack,
-    );
+    const template = streamTemplate({
+      collectorAccountId: '111111111111',
+      externalIds: 'ext-one',
+      collectorRoleArn: role,
+    });
 
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {

@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { streamTemplate } from '../support/synth-cache';
 import { logicalIdStartingWith, resourcesOf } from './support/template-assertions';
-import { buildTestApp, templateOf } from './support/test-app';
 
 describe('StreamStack', () => {
   it('creates an on-demand stream encrypted with aws/kinesis and 24 hours retention by default', () => {
-    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+    const template = streamTemplate({ externalIds: 'ext-one' });
 
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
@@ -16,15 +16,13 @@ describe('StreamStack', () => {
   });
 
   it('creates a provisioned stream with the requested shards, retention and a rotated customer-managed key', () => {
-    const template = templateOf(
-      buildTestApp({
-        externalIds: 'ext-one',
-        streamMode: 'PROVISIONED',
-        shardCount: '3',
-        retentionHours: '168',
-        streamEncryption: 'CUSTOMER_MANAGED',
-      }).streamStack,
-    );
+    const template = streamTemplate({
+      externalIds: 'ext-one',
+      streamMode: 'PROVISIONED',
+      shardCount: '3',
+      retentionHours: '168',
+      streamEncryption: 'CUSTOMER_MANAGED',
+    });
 
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       StreamModeDetails: { StreamMode: 'PROVISIONED' },
@@ -36,7 +34,7 @@ describe('StreamStack', () => {
   });
 
   it("trusts only its own collector deployment's roles in its own account, with the one external ID written as a string", () => {
-    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+    const template = streamTemplate({ externalIds: 'ext-one' });
 
     template.hasResourceProperties('AWS::IAM::Role', {
       MaxSessionDuration: 3600,
@@ -78,9 +76,7 @@ describe('StreamStack', () => {
   });
 
   it('trusts the collector roles of the collector account with several external IDs, written as a list', () => {
-    const template = templateOf(
-      buildTestApp({ collectorAccountId: '111111111111', externalIds: 'ext-one,ext-two' }).streamStack,
-    );
+    const template = streamTemplate({ collectorAccountId: '111111111111', externalIds: 'ext-one,ext-two' });
 
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -110,7 +106,7 @@ describe('StreamStack', () => {
   });
 
   it('lets the writer role put records on exactly this stream and its failed-events stream, nothing else', () => {
-    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+    const template = streamTemplate({ externalIds: 'ext-one' });
     const streamArn = [
       { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsStream'), 'Arn'] },
       { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEventsStream'), 'Arn'] },
@@ -138,10 +134,11 @@ describe('StreamStack', () => {
   });
 
   it("creates the failed-events stream with the event stream's mode, retention and encryption, and its name as an output", () => {
-    const template = templateOf(
-      buildTestApp({ externalIds: 'ext-one', retentionHours: '48', streamEncryption: 'CUSTOMER_MANAGED' })
-        .streamStack,
-    );
+    const template = streamTemplate({
+      externalIds: 'ext-one',
+      retentionHours: '48',
+      streamEncryption: 'CUSTOMER_MANAGED',
+    });
     const streams = resourcesOf(template, 'AWS::Kinesis::Stream');
     const [events, failed] = ['EventsStream', 'FailedEventsStream'].map(
       (prefix) => streams[logicalIdStartingWith(template, 'AWS::Kinesis::Stream', prefix)]?.Properties,
@@ -153,9 +150,7 @@ describe('StreamStack', () => {
   });
 
   it('creates no failed-events stream with failedEventsStream=false, and the role writes to the event stream only', () => {
-    const template = templateOf(
-      buildTestApp({ externalIds: 'ext-one', failedEventsStream: 'false' }).streamStack,
-    );
+    const template = streamTemplate({ externalIds: 'ext-one', failedEventsStream: 'false' });
 
     template.resourceCountIs('AWS::Kinesis::Stream', 1);
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -171,9 +166,7 @@ describe('StreamStack', () => {
   });
 
   it('adds kms:GenerateDataKey on the stream key, and only that, when the key is customer-managed', () => {
-    const template = templateOf(
-      buildTestApp({ externalIds: 'ext-one', streamEncryption: 'CUSTOMER_MANAGED' }).streamStack,
-    );
+    const template = streamTemplate({ externalIds: 'ext-one', streamEncryption: 'CUSTOMER_MANAGED' });
 
     template.hasResourceProperties('AWS::IAM::Role', {
       Policies: [
@@ -196,7 +189,7 @@ describe('StreamStack', () => {
   });
 
   it('outputs the stream name and ARN and the writer role ARN', () => {
-    const template = templateOf(buildTestApp({ externalIds: 'ext-one' }).streamStack);
+    const template = streamTemplate({ externalIds: 'ext-one' });
 
     template.hasOutput('StreamName', { Value: { Ref: Match.stringLikeRegexp('^EventsStream') } });
     template.hasOutput('StreamArn', {

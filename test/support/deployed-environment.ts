@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { Template } from 'aws-cdk-lib/assertions';
 import { emulatorClient, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
@@ -10,11 +8,12 @@ import { ensureStream } from '../../local/streams';
 import { LOCAL_ACCOUNT_ID, type PolicyDocument, type SynthesizedWriterRole } from '../../local/trust-policy';
 import { type DeployedValues, resolvedOutputs, resolveIntrinsics } from '../lib/support/resolve-intrinsics';
 import { COLLECTOR_FUNCTION_PATTERN, onlyLogicalId } from '../lib/support/template-assertions';
-import { buildTestApp, PROJECT_ROOT, templateOf } from '../lib/support/test-app';
+import { cliSynth } from './cli-synth';
 import { type H2cProxy, startH2cProxy } from './h2c-proxy';
 import { startTestSecretsManager, type TestSecretsManager } from './secrets-manager-server';
 import { startTestSqs, type TestSqs } from './sqs-server';
 import { type RawRecord, readAllRecords, readRawRecords, type StoredRecord } from './stream-reader';
+import { topologyTemplates } from './synth-cache';
 import { startTestKinesis } from './test-collector';
 
 const REGION = 'us-east-1';
@@ -122,7 +121,7 @@ export interface DeployedEnvironment {
    * would: `{ "<sourceId>": "<key>" }`, or an array of keys (the rotation form).
    */
   putWriteKeys(keys: string | readonly string[]): void;
-  /** The collector function's bundled asset directory in the cloud assembly (with `bundleInto`). */
+  /** The collector function's bundled asset directory in the cloud assembly (with `bundled`). */
   readonly assetDir?: string;
   /**
    * The environment of the function of another synth of the collector stack (a configuration
@@ -146,10 +145,16 @@ export interface DeployedEnvironmentOptions {
   /** The external ID the writer role trusts and the collector assumes it with (context `externalIds`). */
   readonly externalId: string;
   /**
-   * Synthesize with `npx cdk synth` into this directory (bundling on), so the function's asset
-   * (`index.js`) is there to run. @default in-process synth without bundling, nothing on disk
+   * Synthesize with `npx cdk synth` (bundling on; test/support/cli-synth.ts, shared by the run), so
+   * the function's asset (`index.js`) is there to run. @default false: in-process synth without
+   * bundling, nothing on disk
    */
-  readonly bundleInto?: string;
+  readonly bundled?: boolean;
+  /**
+   * Where the bundled synth writes its cloud assembly (with `bundled`), for callers outside jest.
+   * @default the jest run's synth cache directory, else a new temporary directory
+   */
+  readonly synthDir?: string;
 }
 
 interface Synthesized {
@@ -157,52 +162,35 @@ interface Synthesized {
   readonly collectorStack: { readonly stackName: string };
   readonly streamTemplate: Template;
   readonly collectorTemplate: Template;
-  /** The collector function's asset directory in the cloud assembly (with `bundleInto`). */
+  /** The collector function's asset directory in the cloud assembly (with `bundled`). */
   readonly assetDir?: string;
 }
 
 /** The same-account topology, from cdk.json's context plus the external ID, as `cdk synth` builds it. */
 async function synthesize(options: DeployedEnvironmentOptions): Promise<Synthesized> {
-  if (options.bundleInto === undefined) {
-    const deployment = buildTestApp({ externalIds: options.externalId });
-    const { streamStack, collectorStack } = deployment;
-    if (streamStack === undefined || collectorStack === undefined) {
+  if (options.bundled !== true) {
+    const { stream, collector } = topologyTemplates({ externalIds: options.externalId });
+    if (stream === undefined || collector === undefined) {
       throw new Error('the same-account topology synthesized no stream or collector stack');
     }
     return {
-      streamStack,
-      collectorStack,
-      streamTemplate: templateOf(streamStack),
-      collectorTemplate: templateOf(collectorStack),
+      streamStack: { stackName: stream.stackName },
+      collectorStack: { stackName: collector.stackName },
+      streamTemplate: stream.template,
+      collectorTemplate: collector.template,
     };
   }
-  return synthesizeWithCli(options.externalId, options.bundleInto);
+  return synthesizeWithCli(options.externalId, options.synthDir);
 }
-
-const execFileAsync = promisify(execFile);
 
 /**
  * `npx cdk synth` as CI and a deploy run it (the pinned CLI, cdk.json's app and context, bundling
- * by esbuild, no credentials), into `outdir`; its output is kept and shown only if it fails. The
- * stacks are told apart by what they hold: the stream, the function.
+ * by esbuild, no credentials), once per run (test/support/cli-synth.ts); its output is shown only if
+ * it fails. The stacks are told apart by what they hold: the stream, the function.
  */
-async function synthesizeWithCli(externalId: string, outdir: string): Promise<Synthesized> {
-  try {
-    await execFileAsync('npx', ['cdk', 'synth', '-c', `externalIds=${externalId}`, '-o', outdir, '-q'], {
-      cwd: PROJECT_ROOT,
-      timeout: 240_000,
-      maxBuffer: 16 * 1024 * 1024,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        CDK_DISABLE_VERSION_CHECK: '1',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`npx cdk synth failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
-  }
+async function synthesizeWithCli(externalId: string, synthDir: string | undefined): Promise<Synthesized> {
+  const { outdir, status, stdout, stderr } = await cliSynth({ externalIds: externalId }, synthDir);
+  if (status !== 0) throw new Error(`npx cdk synth failed (exit status ${status}):\n${stdout}\n${stderr}`);
   const stacks = readdirSync(outdir)
     .filter((name) => name.endsWith('.template.json'))
     .map((name) => ({

@@ -109,6 +109,7 @@ describe('npm run check-destination, the test connection of a destination', () =
       endpoint: kinesis.endpoint,
       credentials: emulatorCredentials(),
       aggregate: false,
+      hotKeys: { enabled: true, recordsPerSecond: 500 },
     });
 
     expect(report.ok).toBe(false);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDbSeenStore } from '../../lambda/delivery/dynamodb-seen-store';
 import { ensureStream } from '../../local/streams';
 import { runReplayCli } from '../../tools/replay/replay-cli';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../support/plan-collector';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
+import { useTestDynalite } from '../support/test-dynalite';
 
 const KEY = 'replay-key';
 
@@ -29,6 +31,7 @@ const settings = (
 
 describe('npm run replay-failed', () => {
   const kinesis = useTestKinesis();
+  const dynamo = useTestDynalite();
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'replay-'));
@@ -115,6 +118,67 @@ describe('npm run replay-failed', () => {
       properties: { orderId: 'b' },
       received_at: failed[0]?.json.received_at,
     });
+  });
+
+  it('drops a replayed event of a dedup source whose messageId is marked in the main stream, and marks the one it writes', async () => {
+    // Prepare: two events refused by the plan; a copy of one landed in the main stream meanwhile (marked).
+    const stream = 'replay-dedup';
+    await ensureStream(kinesis.client, stream, 1);
+    await ensureStream(kinesis.client, `${stream}-failed`, 1);
+    const collector = await startPlanCollector(settings(kinesis.endpoint, ['order_id'], stream));
+    const refused = (messageId: string) => ({
+      type: 'track',
+      messageId,
+      userId: 'u',
+      event: 'Order Completed',
+      properties: { orderId: messageId },
+    });
+    await fetch(`${collector.url}/v1/batch`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(KEY) },
+      body: JSON.stringify({ batch: [refused('landed'), refused('only-failed')] }),
+    });
+    await collector.close();
+    const store = new DynamoDbSeenStore({ client: dynamo.client, tableName: dynamo.tableName });
+    const key = (messageId: string) => ({ sourceId: 'shop', messageId, destinationId: 'd' });
+    await store.mark([{ key: key('landed'), where: 'stream', expiresAt: Date.now() / 1000 + 3600 }]);
+    const document = planDocument(settings(kinesis.endpoint, [], stream));
+    const fixed = join(dir, 'dedup.json');
+    await writeFile(
+      fixed,
+      JSON.stringify({
+        ...document,
+        sources: document.sources.map((s) => ({ ...s, dedup: { windowHours: 1 } })),
+      }),
+    );
+    const lines: string[] = [];
+
+    // Act
+    const code = await runReplayCli(
+      [
+        ...[
+          '--stream',
+          `${stream}-failed`,
+          '--since',
+          '1h',
+          '--config',
+          fixed,
+          '--endpoint',
+          kinesis.endpoint,
+        ],
+        ...['--dedup-table', dynamo.tableName, '--dynamodb-endpoint', dynamo.endpoint],
+      ],
+      {},
+      { log: (l) => lines.push(l), progress: () => undefined },
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain('read 2, replayed 1, already there 1');
+    expect((await readAllRecords(kinesis.client, stream)).map((r) => r.json.event_id)).toEqual([
+      'only-failed',
+    ]);
+    expect(await store.seen([key('only-failed')])).toEqual(['stream']);
   });
 
   it('corrects a replayed event’s timestamp with its batch’s sentAt, as the ingest did for its valid neighbour, and gives a /v1/track event its type', async () => {

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { parseRuntimeConfig, type RuntimeDestination } from '../../lambda/config/runtime-config';
 import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
+import { createDynamoDbSeenStore } from '../../lambda/delivery/dynamodb-seen-store';
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
@@ -21,7 +22,10 @@ export const REDRIVE_USAGE = `usage: npm run redrive -- (--queue-url URL | --spi
   --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator); with --config, for
                            every destination without an endpoint of its own (as npm start runs it)
   --sqs-endpoint URL       an SQS-compatible endpoint (tests)
-  --batch N                spilled messages per batch (default 100)`;
+  --batch N                spilled messages per batch (default 100)
+  --dedup-table NAME       the dedup table (the collector stack's DedupTableName output; default:
+                           DEDUP_TABLE_NAME): drop spilled events already marked in their stream
+  --dynamodb-endpoint URL  a DynamoDB-compatible endpoint (local mode's dynalite; default: DYNAMODB_ENDPOINT)`;
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -39,6 +43,8 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
       'kinesis-endpoint': { type: 'string' },
       'sqs-endpoint': { type: 'string' },
       batch: { type: 'string' },
+      'dedup-table': { type: 'string' },
+      'dynamodb-endpoint': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -51,7 +57,13 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
   }
   const batch = Number(values.batch ?? '100');
   if (!Number.isInteger(batch) || batch < 1 || batch > 500) throw new UsageError('--batch must be 1 to 500');
-  return { ...values, batch, region: values.region ?? env.AWS_REGION ?? 'us-east-1' };
+  return {
+    ...values,
+    batch,
+    region: values.region ?? env.AWS_REGION ?? 'us-east-1',
+    dedupTable: values['dedup-table'] ?? (env.DEDUP_TABLE_NAME || undefined),
+    dynamodbEndpoint: values['dynamodb-endpoint'] ?? (env.DYNAMODB_ENDPOINT || undefined),
+  };
 }
 
 type Options = ReturnType<typeof readOptions>;
@@ -170,11 +182,27 @@ export async function runRedrive(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   const spill = source(options);
   const bar = progressBar(await spill.size().catch(() => undefined));
-  const summary = await redrive({ source: spill, writerFor: writers(options), onProgress: bar.update });
+  const seenStore = createDynamoDbSeenStore({
+    DEDUP_TABLE_NAME: options.dedupTable,
+    DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+    AWS_REGION: options.region,
+  });
+  let seenStoreErrors = 0;
+  const summary = await redrive({
+    source: spill,
+    writerFor: writers(options),
+    onProgress: bar.update,
+    ...(seenStore === undefined ? {} : { seenStore, onSeenStoreError: () => seenStoreErrors++ }),
+  });
   bar.end();
   console.log(
     `redrive: read ${summary.read}, moved ${summary.moved}, duplicates skipped ${summary.duplicates}, failed ${summary.failed} (left in the spill store), unreadable ${summary.unreadable}`,
   );
+  if (seenStoreErrors > 0) {
+    console.error(
+      `redrive: the dedup table failed ${seenStoreErrors} times; those events were written without checking or marking (fail open)`,
+    );
+  }
   console.log(`REDRIVE_SUMMARY ${JSON.stringify(summary)}`);
   return summary.failed > 0 || summary.unreadable > 0 ? 1 : 0;
 }

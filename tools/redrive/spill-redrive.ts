@@ -1,4 +1,5 @@
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import type { SeenKey, SeenStore } from '../../lambda/delivery/seen-store';
 import type { SpilledRecord } from '../../lambda/delivery/spill-store';
 
 /** Some spilled records on loan from a spill source, until `settle` says which are done. */
@@ -24,7 +25,10 @@ export interface RedriveSummary {
   readonly read: number;
   /** Written to their stream (acknowledged by Kinesis), then removed from the spill store. */
   readonly moved: number;
-  /** Skipped and removed: an event with the same destination and `event_id` was moved earlier in the run. */
+  /**
+   * Skipped and removed: an event with the same destination and `event_id` was moved earlier in the
+   * run, or (with a seen store) its `messageId` is marked `stream` for its destination.
+   */
   readonly duplicates: number;
   /** Not written (the stream refused them, or no writer for their destination); left in the store. */
   readonly failed: number;
@@ -39,7 +43,62 @@ export interface RedriveOptions {
   /** Time each batch may take to write, retries included. @default 30000 */
   readonly batchBudgetMs?: number;
   readonly onProgress?: (summary: RedriveSummary) => void;
+  /**
+   * The seen store of `dedup`: a spilled event whose source deduplicates is dropped when its
+   * `messageId` is marked `stream` for its destination (its own `spill` mark never drops it), and
+   * its mark turns into `stream` once it is written. Fail open: a store that fails drops nothing.
+   * @default none: every spilled event is written
+   */
+  readonly seenStore?: SeenStore;
+  /** Told when the seen store failed and events were written unchecked or left unmarked. */
+  readonly onSeenStoreError?: (error: unknown) => void;
   readonly now?: () => number;
+}
+
+const seenKeyOf = (record: SpilledRecord): SeenKey | undefined =>
+  record.seenMark === undefined
+    ? undefined
+    : {
+        sourceId: record.seenMark.sourceId,
+        messageId: record.seenMark.messageId,
+        destinationId: record.destinationId,
+      };
+
+/** The records of `indices` already marked `stream` (in the stream since they were spilled). */
+async function inStream(
+  records: readonly SpilledRecord[],
+  indices: readonly number[],
+  options: RedriveOptions,
+): Promise<Set<number>> {
+  const store = options.seenStore;
+  const tagged = indices.filter((index) => (records[index] as SpilledRecord).seenMark !== undefined);
+  if (store === undefined || tagged.length === 0) return new Set();
+  try {
+    const seen = await store.seen(
+      tagged.map((index) => seenKeyOf(records[index] as SpilledRecord) as SeenKey),
+    );
+    return new Set(tagged.filter((_, position) => seen[position] === 'stream'));
+  } catch (error) {
+    options.onSeenStoreError?.(error);
+    return new Set();
+  }
+}
+
+/** Turns the marks of written records into `stream`, so a later copy (or replay) is dropped. */
+async function markInStream(records: readonly SpilledRecord[], options: RedriveOptions): Promise<void> {
+  const store = options.seenStore;
+  const marks = records.flatMap((record) => {
+    const key = seenKeyOf(record);
+    return key === undefined || record.seenMark === undefined
+      ? []
+      : [{ key, where: 'stream' as const, expiresAt: record.seenMark.expiresAt }];
+  });
+  if (store === undefined || marks.length === 0) return;
+  try {
+    await store.mark(marks);
+  } catch (error) {
+    options.onSeenStoreError?.(error);
+  }
 }
 
 const keyOf = (record: SpilledRecord) => `${record.destinationId}\u0000${record.eventId}`;
@@ -63,9 +122,14 @@ export async function redrive(options: RedriveOptions): Promise<RedriveSummary> 
     /** Copies of an event whose first copy in this lease is being written: settled after it. */
     const laterCopies: number[] = [];
     const inLease = new Set<string>();
+    const marked = await inStream(
+      lease.records,
+      lease.records.map((_, index) => index),
+      options,
+    );
     lease.records.forEach((record, index) => {
       const key = keyOf(record);
-      if (record.eventId !== '' && moved.has(key)) {
+      if ((record.eventId !== '' && moved.has(key)) || marked.has(index)) {
         summary.duplicates++;
         done.push(index);
         return;
@@ -87,6 +151,10 @@ export async function redrive(options: RedriveOptions): Promise<RedriveSummary> 
         const records = indices.map((index) => lease.records[index] as SpilledRecord);
         const report = await writer.write(records, now() + budget);
         const failed = new Set(report.failed.map((failure) => failure.index));
+        await markInStream(
+          records.filter((_, position) => !failed.has(position)),
+          options,
+        );
         indices.forEach((index, position) => {
           if (failed.has(position)) {
             summary.failed++;

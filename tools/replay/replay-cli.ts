@@ -1,4 +1,5 @@
 import { type RuntimeConfig, readRuntimeConfig } from '../../lambda/config/runtime-config';
+import { createDynamoDbSeenStore } from '../../lambda/delivery/dynamodb-seen-store';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
@@ -15,6 +16,9 @@ that now pass to the main stream (idempotent by event_id), then prints what stil
   --dry-run              validate and count, write nothing
   --config FILE          the collector's configuration document (default: COLLECTOR_CONFIG or
                          COLLECTOR_CONFIG_FILE, else local mode's: STREAM_NAME, TRACKING_PLAN_FILE, ...)
+  --dedup-table NAME     the dedup table (DedupTableName output; default: DEDUP_TABLE_NAME): drop events
+                         of dedup sources already marked in the main stream, mark what is written
+  --dynamodb-endpoint URL  a DynamoDB-compatible endpoint (dynalite; default: DYNAMODB_ENDPOINT)
 ${CONNECTION_USAGE}
 Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
 did not take some (run it again), 2 on bad usage.
@@ -60,9 +64,28 @@ const REPLAY_OPTIONS = {
   since: { type: 'string' },
   'dry-run': { type: 'boolean' },
   config: { type: 'string' },
+  'dedup-table': { type: 'string' },
+  'dynamodb-endpoint': { type: 'string' },
   ...CONNECTION_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The dedup table's seen store of `--dedup-table` (or `DEDUP_TABLE_NAME`), when one is named. */
+function seenStoreOption(
+  values: {
+    readonly 'dedup-table'?: string;
+    readonly 'dynamodb-endpoint'?: string;
+    readonly region?: string;
+  },
+  env: NodeJS.ProcessEnv,
+) {
+  const seenStore = createDynamoDbSeenStore({
+    DEDUP_TABLE_NAME: values['dedup-table'] ?? env.DEDUP_TABLE_NAME,
+    DYNAMODB_ENDPOINT: values['dynamodb-endpoint'] ?? env.DYNAMODB_ENDPOINT,
+    AWS_REGION: values.region ?? env.AWS_REGION,
+  });
+  return seenStore === undefined ? {} : { seenStore };
+}
 
 /** Runs `npm run replay-failed` with these arguments; resolves to the exit status. */
 export async function runReplayCli(
@@ -104,6 +127,7 @@ export async function runReplayCli(
       since,
       writer,
       dryRun: values['dry-run'] === true,
+      ...seenStoreOption(values, env),
       timestampOnClient: readsTimestampOnClient(connection),
       onProgress: (progress) => out.progress(formatProgress(progress)),
     });

@@ -1,6 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { RuntimeConfig, RuntimeDestination } from '../../lambda/config/runtime-config';
+import { withDedup } from '../../lambda/delivery/deduplicating-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import type { SeenStore } from '../../lambda/delivery/seen-store';
 import type { FailureRecord } from '../../lambda/events/failure-record';
 import type { EventType } from '../../lambda/events/segment-event';
 import { resolveRoute } from '../../lambda/http/routes';
@@ -43,6 +45,12 @@ export interface ReplayOptions {
   /** Time each batch may take to write, retries included. @default 30000 */
   readonly batchBudgetMs?: number;
   readonly onProgress?: (summary: ReplaySummary) => void;
+  /**
+   * The seen store of `dedup`: an event of a deduplicating source is dropped (counted as already
+   * there) when its `messageId` is marked `stream` for the destination, and marked `stream` once
+   * written, as redrive does. Fail open. @default none: only the main stream's `event_id`s are compared
+   */
+  readonly seenStore?: SeenStore;
 }
 
 /** Records are replayed (and progress reported) in batches of this many. */
@@ -147,7 +155,7 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
   const summary = { read: 0, replayed: 0, alreadyThere: 0, filtered: 0, stillFailing };
   const writer: RecordWriter = options.dryRun
     ? { write: async () => ({ failed: [], calls: 0 }) }
-    : options.writer;
+    : withDedup(options.writer, destination.id, options.seenStore, { dropWhen: 'stream' });
   const ingest = new Ingest({
     writers: new Map([[destination.id, writer]]),
     maxEventBytes: config.limits.maxEventBytes,
@@ -203,7 +211,8 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
       }
       for (const rejection of outcome.rejected) fail(rejection.reason);
       if (outcome.kind === 'delivered') {
-        summary.replayed += outcome.accepted - (outcome.filtered ?? 0);
+        summary.replayed += outcome.accepted - (outcome.filtered ?? 0) - (outcome.duplicates ?? 0);
+        summary.alreadyThere += outcome.duplicates ?? 0;
         summary.filtered += outcome.filtered ?? 0;
       }
     }

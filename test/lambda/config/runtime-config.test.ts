@@ -360,3 +360,24 @@ describe('readRuntimeConfig', () => {
     expect(reading).toThrow(/^Invalid collector COLLECTOR_CONFIG:\n {2}- sources\.0\.destinations\.1: /);
   });
 });
+
+describe('a source with dedup', () => {
+  const document = (dedup: unknown) => ({
+    sources: [{ id: 's', writeKeys: ['k'], destinations: ['d'], dedup }],
+    destinations: [{ id: 'd', streamName: 'events', region: 'eu-west-1' }],
+  });
+
+  it('keeps a window of 1 to 168 hours and fills in 24 when the window is left out', () => {
+    expect(parseRuntimeConfig(document({ windowHours: 168 })).sources[0]?.dedup).toEqual({
+      windowHours: 168,
+    });
+    expect(parseRuntimeConfig(document({})).sources[0]?.dedup).toEqual({ windowHours: 24 });
+  });
+
+  it('refuses a window outside 1 to 168 hours, naming the field', () => {
+    expect(() => parseRuntimeConfig(document({ windowHours: 169 }))).toThrow(
+      /sources\.0\.dedup\.windowHours/,
+    );
+    expect(() => parseRuntimeConfig(document({ windowHours: 0 }))).toThrow(/sources\.0\.dedup\.windowHours/);
+  });
+});

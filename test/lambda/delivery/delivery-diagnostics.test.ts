@@ -15,6 +15,7 @@ const DESTINATION: RuntimeDestination = {
   roleArn: 'arn:aws:iam::222222222222:role/event-writer',
   externalId: 'customer-secret-external-id-7f3a',
   aggregate: false,
+  hotKeys: { enabled: true, recordsPerSecond: 500 },
 };
 
 const failed = (errorCode: string, count = 2): WriteReport => ({

@@ -155,6 +155,10 @@ describe('KinesisRecordWriter retries', () => {
 
     // Assess
     expect(report).toMatchObject({ failed: [], calls: 2, retries: 1, throttledRecords: 30 });
+    // Each throttled record's partition key once: the hot-key writer's feedback.
+    expect([...(report.throttledKeys ?? [])].sort()).toEqual(
+      [...new Set([...throttledFirst].map((n) => `user-${n % 37}`))].sort(),
+    );
     expect(calls[0]?.eventIds).toHaveLength(100);
     expect(calls[1]?.eventIds).toEqual([...throttledFirst].map((n) => `evt-${n}`));
     expect(slept).toEqual([25]);

@@ -51,7 +51,7 @@ describe('SpillingRecordWriter', () => {
 
     const report = await writer.write(records, Date.parse('2024-05-01T00:00:06Z'));
 
-    expect(report).toEqual({ failed: [], calls: 1 });
+    expect(report).toEqual({ failed: [], calls: 1, spilled: [1, 3] });
     expect(store.kept).toEqual([
       {
         destinationId: 'kinesis',

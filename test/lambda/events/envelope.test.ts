@@ -320,3 +320,21 @@ describe('RudderStack identify traits', () => {
     expect([identify.traits, track.traits]).toEqual([{ plan: 'pro' }, null]);
   });
 });
+
+describe('the overflow mark', () => {
+  it('drops an overflow mark the client sent, keeping the rest of its kinesis_event_forwarder context', () => {
+    // Prepare
+    const event = validated({
+      type: 'track',
+      event: 'E',
+      userId: 'user-1',
+      context: { kinesis_event_forwarder: { overflow: true, test: true } },
+    });
+
+    // Act
+    const envelope = toEnvelope(event, receipt, 'main');
+
+    // Assess
+    expect(envelope.context).toEqual({ ip: '203.0.113.7', kinesis_event_forwarder: { test: true } });
+  });
+});

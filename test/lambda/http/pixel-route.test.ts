@@ -45,7 +45,12 @@ function pixelRequest(path: string, query: Record<string, string>, method = 'GET
   };
 }
 
-function collector(options: { writeKeys?: { sourceOf(key: string): Promise<never> } } = {}) {
+function collector(
+  options: {
+    writeKeys?: { sourceOf(key: string): Promise<never> };
+    rateLimit?: { eventsPerSecond: number; burst: number };
+  } = {},
+) {
   const events = new MemoryWriter();
   const failed = new MemoryWriter();
   const lost: number[] = [];
@@ -57,7 +62,14 @@ function collector(options: { writeKeys?: { sourceOf(key: string): Promise<never
   } as unknown as MetricSink;
   const api = createCollectorApi({
     config: parseRuntimeConfig({
-      sources: [{ id: 'email', writeKeys: [WRITE_KEY], destinations: ['k'] }],
+      sources: [
+        {
+          id: 'email',
+          writeKeys: [WRITE_KEY],
+          destinations: ['k'],
+          ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+        },
+      ],
       destinations: [{ id: 'k', streamName: 's', region: 'us-east-1', failedStreamName: 's-failed' }],
     }),
     writers: new Map([['k', events]]),
@@ -190,6 +202,23 @@ describe('pixel routes', () => {
     // Assess
     for (const answer of answers) expectGif(answer);
     expect(unknown.lost).toEqual([]);
+  });
+
+  it("answers a pixel over its source's rate limit with the GIF and writes nothing of it", async () => {
+    // Prepare: one event a second, a burst of one, and a clock that stands still.
+    const { send, events, failed, lost } = collector({ rateLimit: { eventsPerSecond: 1, burst: 1 } });
+    const pixel = (userId: string) =>
+      pixelRequest('/v1/pixel/track', { writeKey: WRITE_KEY, userId, event: 'e' });
+
+    // Act
+    const answers = [await send(pixel('first')), await send(pixel('second'))];
+
+    // Assess
+    for (const answer of answers) expectGif(answer);
+    expect(events.records).toHaveLength(1);
+    expect(JSON.stringify(events.records)).not.toContain('second');
+    expect(failed.records).toHaveLength(0);
+    expect(lost).toEqual([]);
   });
 
   it('counts PixelEventsLost when neither the stream nor the spill store takes the event, and still answers the GIF', async () => {

@@ -20,12 +20,21 @@ class MemoryWriter implements RecordWriter {
   }
 }
 
-function collector(redirect: RuntimeConfigInput['sources'][number]['redirect']) {
+function collector(
+  redirect: RuntimeConfigInput['sources'][number]['redirect'],
+  rateLimit?: { eventsPerSecond: number; burst: number },
+) {
   const events = new MemoryWriter();
   const api = createCollectorApi({
     config: parseRuntimeConfig({
       sources: [
-        { id: 'email', writeKeys: [WRITE_KEY], destinations: ['k'], ...(redirect ? { redirect } : {}) },
+        {
+          id: 'email',
+          writeKeys: [WRITE_KEY],
+          destinations: ['k'],
+          ...(redirect ? { redirect } : {}),
+          ...(rateLimit ? { rateLimit } : {}),
+        },
       ],
       destinations: [{ id: 'k', streamName: 's', region: 'us-east-1' }],
     }),
@@ -142,6 +151,23 @@ describe('the link-click redirect, GET /v1/r', () => {
         properties: { campaign: 'december', url: 'https://www.example.com/offer' },
       },
     ]);
+  });
+
+  it('still redirects a click over the rate limit, without recording it', async () => {
+    // Prepare
+    const { click, events } = collector(
+      { allowedHosts: ['www.example.com'] },
+      { eventsPerSecond: 1, burst: 1 },
+    );
+    const query = (userId: string) => ({ u: 'https://www.example.com/', writeKey: WRITE_KEY, userId });
+
+    // Act
+    const answers = [await click(query('first')), await click(query('second'))];
+
+    // Assess
+    expect(answers.map((answer) => answer.statusCode)).toEqual([302, 302]);
+    expect(events.records).toHaveLength(1);
+    expect(events.records[0]).toMatchObject({ user_id: 'first' });
   });
 
   it('refuses every redirect of a source without redirect.allowedHosts', async () => {

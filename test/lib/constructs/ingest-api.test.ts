@@ -67,7 +67,8 @@ describe('IngestApi on its own', () => {
       expect(apiOf(defaults).DisableExecuteApiEndpoint).toBeUndefined();
     });
 
-    it('answers preflights with the SDK headers and exposes Retry-After', () => {
+    it('answers preflights with the SDK headers and exposes Retry-After and X-RateLimit-Reset', () => {
+      expect(apiOf(defaults).CorsConfiguration.ExposeHeaders).toEqual(['Retry-After', 'X-RateLimit-Reset']);
       expect(apiOf(defaults).CorsConfiguration).toMatchObject({
         AllowHeaders: [...CORS_ALLOWED_HEADERS],
         ExposeHeaders: [...CORS_EXPOSED_HEADERS],
