@@ -184,6 +184,19 @@ const identityCookieSchema = z.strictObject({
   /** Lifetime in days; browsers cap cookies at 400 days. */
   maxAgeDays: intBetween(1, 400, 400),
 });
+/** A DNS host name (no scheme, port, path or IP address), compared lower-cased. */
+const redirectHost = z.pipe(
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(
+        /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i,
+        'must be a host name such as "www.example.com" (no scheme, port, path or IP address)',
+      ),
+    ),
+  z.transform((host: string) => host.toLowerCase()),
+);
 
 const sourceSchema = z.strictObject({
   /** Becomes `source_id` in every envelope. */
@@ -221,6 +234,11 @@ const sourceSchema = z.strictObject({
   identityCookie: z.optional(identityCookieSchema),
   /** The source's tracking plan: inline, or the name of one in the document's `trackingPlans`. */
   trackingPlan: z.optional(z.union([nonEmpty, trackingPlanSchema])),
+  /**
+   * Link-click redirects (`GET /v1/r?u=<https URL>`): the hosts a redirect may go to, exactly (no
+   * subdomains). Absent: the source's redirects are refused.
+   */
+  redirect: z.optional(z.strictObject({ allowedHosts: nonEmptyList(redirectHost) })),
 });
 
 const runtimeConfigSchema = z.pipe(

@@ -32,6 +32,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'DuplicateEvents',
   'DedupFailOpen',
   'RateLimitedRequests',
+  'PixelEventsLost',
 ] as const;
 
 /** One of {@link COLLECTOR_METRIC_NAMES}. */

@@ -26,6 +26,7 @@ import {
 import { identityCookieFor } from './identity-cookie';
 import { jsonResponse } from './json-response';
 import { outcomeResponse, UndeliveredError } from './outcome-response';
+import { createPixelEndpoints } from './pixel-endpoints';
 import { RateLimitGate } from './rate-limit-gate';
 import { RateLimiter } from './rate-limiter';
 import { parseJsonBody } from './request-body';
@@ -158,7 +159,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     source: RuntimeSource,
     error: HttpError,
     request: RequestFacts,
-    event: APIGatewayProxyEventV2,
+    body: Uint8Array,
     receivedAt: number,
     deadline: number,
   ): Promise<void> => {
@@ -166,7 +167,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     const kept = await ingest.keepRefusedRequest({
       source,
       failure: { reason: error.message, code, stage: 'request' },
-      body: rawBodyOf(event),
+      body,
       request,
       receivedAt,
       deadline,
@@ -188,6 +189,22 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     );
   };
 
+  /** A request's delivery deadline: the budget, or less when the invocation has less time left. */
+  const deadlineOf = (receivedAt: number, context: Context): number =>
+    receivedAt +
+    Math.min(config.delivery.budgetMs, context.getRemainingTimeInMillis() - config.delivery.reserveMs);
+
+  const { pixel, redirect } = createPixelEndpoints({
+    ingest,
+    sourceOf,
+    admit: admitted,
+    keepRefused,
+    deadlineOf,
+    retryAfterSeconds: config.delivery.retryAfterSeconds,
+    logger,
+    metrics: deps.metrics,
+  });
+
   return async (event, context) => {
     const receivedAt = now();
     const method = event.requestContext.http.method.toUpperCase();
@@ -199,6 +216,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
         headers: { Allow: [...allowed, 'OPTIONS'].join(', ') },
       });
     }
+    if (route.kind === 'pixel') return pixel(event, route, method, receivedAt, context);
+    if (route.kind === 'redirect') return redirect(event, receivedAt, context);
     if (route.kind === 'telemetry') return jsonResponse(200, {});
     const headers = event.headers ?? {};
     if (route.kind === 'analytics-settings') {
@@ -226,8 +245,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     }
     // Refused before any other work: a wrong key costs one hash; no key at all, a substring search.
     const authenticated = headerKey === undefined ? undefined : admitted(await sourceOf(event, headerKey));
-    const remainingMs = context.getRemainingTimeInMillis() - config.delivery.reserveMs;
-    const deadline = receivedAt + Math.min(config.delivery.budgetMs, remainingMs);
+    const deadline = deadlineOf(receivedAt, context);
     const facts: RequestFacts = {
       path: event.rawPath,
       contentType: headers['content-type'] ?? null,
@@ -237,7 +255,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     /** A request refused as a whole with a valid write key: its body is kept first. */
     const refusing = async (source: RuntimeSource | undefined, error: unknown): Promise<never> => {
       if (source !== undefined && error instanceof HttpError) {
-        await keepRefused(source, error, facts, event, receivedAt, deadline);
+        await keepRefused(source, error, facts, rawBodyOf(event), receivedAt, deadline);
       }
       throw error;
     };

@@ -3,6 +3,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { HttpError, RateLimitedError } from './http-error';
 import { jsonResponse } from './json-response';
+import { pixelResponse } from './pixel-response';
+import { pixelRouteOf } from './routes';
 
 /**
  * The one place that turns errors into HTTP answers (register it last): an exposed `HttpError`
@@ -18,6 +20,20 @@ export function httpErrorResponse(options: {
     onError: async (request) => {
       if (request.response !== undefined) return;
       const error = request.error;
+      // A pixel answers its image whatever went wrong (refused, rate limited, undelivered), as
+      // Segment's does: a mail client or page must never show a broken image or an error.
+      if (pixelRouteOf(request.event.rawPath ?? '') !== undefined) {
+        if (error instanceof HttpError) {
+          options.logger.debug(`Pixel answered with the GIF: ${error.message}`, {
+            statusCode: error.statusCode,
+            errorName: error.name,
+          });
+        } else {
+          options.logger.error('Unhandled error; the pixel is answered with the GIF', error as Error);
+        }
+        request.response = pixelResponse();
+        return;
+      }
       if (error instanceof HttpError && error.expose) {
         // A rate-limited source's 503 is its own setting, logged once per spell where it is refused.
         const warn = error.statusCode >= 500 && !(error instanceof RateLimitedError);

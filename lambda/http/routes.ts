@@ -1,4 +1,5 @@
 import type { EventType } from '../events/segment-event';
+import type { PixelFlavour } from './pixel-request';
 
 /** What a request path asks the collector to do. */
 export type Route =
@@ -12,11 +13,18 @@ export type Route =
    * analytics.js's `GET /v1/projects/{writeKey}/settings`, what Segment's CDN would answer.
    * `basePath` is whatever came before `/v1` (an API Gateway stage such as `/prod`, or nothing).
    */
-  | { readonly kind: 'analytics-settings'; readonly writeKey: string; readonly basePath: string };
+  | { readonly kind: 'analytics-settings'; readonly writeKey: string; readonly basePath: string }
+  /** A pixel (`GET` an image): Segment's `/v1/pixel/<type>` or RudderStack's `/pixel/v1/<track|page>`. */
+  | { readonly kind: 'pixel'; readonly type: EventType; readonly flavour: PixelFlavour }
+  /** A link click (`GET /v1/r?u=<url>`): recorded as `Link Clicked`, answered with a redirect. */
+  | { readonly kind: 'redirect' };
 
 /** The methods each kind of route answers (besides `OPTIONS`, the CORS preflight). */
 export function methodsOf(route: Route): readonly string[] {
-  return route.kind === 'source-config' || route.kind === 'analytics-settings' ? ['GET'] : ['POST'];
+  if (route.kind === 'pixel') return ['GET', 'HEAD'];
+  return route.kind === 'source-config' || route.kind === 'analytics-settings' || route.kind === 'redirect'
+    ? ['GET']
+    : ['POST'];
 }
 
 const ROUTES: ReadonlyMap<string, Route> = new Map(
@@ -30,6 +38,7 @@ const ROUTES: ReadonlyMap<string, Route> = new Map(
     batch: { kind: 'batch' },
     import: { kind: 'batch' },
     m: { kind: 'telemetry' },
+    r: { kind: 'redirect' },
   } satisfies Record<string, Route>),
 );
 const SHORT_FORMS: ReadonlyMap<string, string> = new Map(
@@ -55,6 +64,24 @@ const SOURCE_CONFIG_PATH = /(?:^|\/)sourceConfig\/?$/;
 /** analytics.js loads `<cdn>/v1/projects/<writeKey>/settings`; the CDN URL may carry a stage path. */
 const ANALYTICS_SETTINGS_PATH = /^(.*?)\/v1\/projects\/([^/]+)\/settings\/?$/;
 
+/**
+ * Segment's pixel, `/v1/pixel/<type>`, and RudderStack's, `/pixel/v1/<track|page>`, after any stage
+ * prefix. Tried before the event routes: `/pixel/v1/track` is RudderStack's pixel, not stage `/pixel`.
+ */
+const SEGMENT_PIXEL_PATH = /\/v1\/pixel\/(track|page|identify|group|alias|screen)\/?$/;
+const RUDDERSTACK_PIXEL_PATH = /(?:^|\/)pixel\/v1\/(track|page)\/?$/;
+
+/** The pixel route of a path, or `undefined` when it is not a pixel's. */
+export function pixelRouteOf(path: string): Extract<Route, { kind: 'pixel' }> | undefined {
+  const segment = SEGMENT_PIXEL_PATH.exec(path)?.[1];
+  if (segment !== undefined) return { kind: 'pixel', type: segment as EventType, flavour: 'segment' };
+  const rudderstack = RUDDERSTACK_PIXEL_PATH.exec(path)?.[1];
+  if (rudderstack !== undefined) {
+    return { kind: 'pixel', type: rudderstack as EventType, flavour: 'rudderstack' };
+  }
+  return undefined;
+}
+
 function decodedSegment(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
@@ -65,6 +92,8 @@ function decodedSegment(segment: string): string | undefined {
 
 /** The route of a path, or `undefined` when the path is not one of ours. */
 export function resolveRoute(path: string): Route | undefined {
+  const pixel = pixelRouteOf(path);
+  if (pixel !== undefined) return pixel;
   if (SOURCE_CONFIG_PATH.test(path)) return { kind: 'source-config' };
   const settings = ANALYTICS_SETTINGS_PATH.exec(path);
   if (settings !== null) {

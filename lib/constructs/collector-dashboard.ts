@@ -128,8 +128,8 @@ export class CollectorDashboard extends Construct {
     const quarter = 24 / 4;
     this.dashboard.addWidgets(
       graph(
-        'Events accepted, filtered, undelivered',
-        [sum('EventsAccepted'), sum('EventsFiltered'), sum('EventsUndelivered')],
+        'Events accepted, filtered, undelivered, pixel events lost',
+        [sum('EventsAccepted'), sum('EventsFiltered'), sum('EventsUndelivered'), sum('PixelEventsLost')],
         [],
         quarter,
       ),

@@ -47,6 +47,10 @@ export function accessLogFormat(sourceIp: boolean): string {
   return `{${fields.join(',')}}`;
 }
 
+/** Segment's Pixel API (`{type}` is checked by the function) and RudderStack's two pixels. */
+const PIXEL_PATHS = ['/v1/pixel/{type}', '/pixel/v1/track', '/pixel/v1/page'];
+const REDIRECT_PATH = '/v1/r';
+
 /**
  * Segment's endpoints (long and short forms, `/v1/m` for analytics-next's metrics, and the settings
  * analytics.js loads from its CDN URL, here the collector's), and RudderStack's.
@@ -73,6 +77,12 @@ export const COLLECTOR_ROUTES: readonly { readonly method: apigwv2.HttpMethod; r
   { method: apigwv2.HttpMethod.POST, path: '/beacon/v1/batch' },
   { method: apigwv2.HttpMethod.GET, path: '/v1/projects/{writeKey}/settings' },
   { method: apigwv2.HttpMethod.GET, path: '/sourceConfig' },
+  // Pixels (images in emails and pages): HEAD too, which link checkers send (answered, not recorded).
+  ...PIXEL_PATHS.flatMap((path) =>
+    [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD].map((method) => ({ method, path })),
+  ),
+  // Link clicks: recorded, then redirected to a host the source's redirect.allowedHosts lists.
+  { method: apigwv2.HttpMethod.GET, path: REDIRECT_PATH },
 ];
 
 export interface IngestApiProps {
@@ -194,10 +204,13 @@ export class IngestApi extends Construct {
       if (created !== undefined) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason:
-            route.method === apigwv2.HttpMethod.GET
-              ? 'Public by design: SDKs load their settings before sending anything and cannot sign IAM requests or fetch JWTs. The Lambda answers only for a write key a source owns (the key is public in every page that embeds it), with settings that name nothing but this collector; abuse is bounded by stage throttling.'
-              : 'Public ingest API by design: browsers and apps send events with a Segment/RudderStack write key (Basic auth), which the Lambda checks against Secrets Manager; SDKs cannot sign IAM requests or fetch JWTs. Abuse is bounded by stage throttling.',
+          reason: PIXEL_PATHS.includes(route.path)
+            ? 'Public by design: a pixel is an image in an email or a page, fetched by mail clients and browsers that can send no credentials but the write key in its URL, which the Lambda checks. Abuse is bounded by stage throttling.'
+            : route.path === REDIRECT_PATH
+              ? 'Public by design: a tracked link in an email or page is followed by any browser, which sends no credentials but the write key in the URL; the Lambda redirects only to hosts the source lists. Abuse is bounded by stage throttling.'
+              : route.method === apigwv2.HttpMethod.GET
+                ? 'Public by design: SDKs load their settings before sending anything and cannot sign IAM requests or fetch JWTs. The Lambda answers only for a write key a source owns (the key is public in every page that embeds it), with settings that name nothing but this collector; abuse is bounded by stage throttling.'
+                : 'Public ingest API by design: browsers and apps send events with a Segment/RudderStack write key (Basic auth), which the Lambda checks against Secrets Manager; SDKs cannot sign IAM requests or fetch JWTs. Abuse is bounded by stage throttling.',
         });
       }
     }

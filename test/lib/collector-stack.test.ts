@@ -116,6 +116,11 @@ describe('CollectorStack', () => {
         'POST /beacon/v1/batch',
         'GET /v1/projects/{writeKey}/settings',
         'GET /sourceConfig',
+        ...['/v1/pixel/{type}', '/pixel/v1/track', '/pixel/v1/page'].flatMap((path) => [
+          `GET ${path}`,
+          `HEAD ${path}`,
+        ]),
+        'GET /v1/r',
       ].sort(),
     );
     expect(routeKeys).toHaveLength(COLLECTOR_ROUTES.length);

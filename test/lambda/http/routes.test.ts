@@ -143,3 +143,44 @@ describe('resolveRoute', () => {
     expect(route).toBeUndefined();
   });
 });
+
+describe('resolveRoute for pixels', () => {
+  it.each([['track'], ['page'], ['identify'], ['group'], ['alias'], ['screen']])(
+    "routes Segment's /v1/pixel/%s, with or without a stage prefix, to a pixel of that type",
+    (type) => {
+      // Act
+      const routes = [`/v1/pixel/${type}`, `/prod/v1/pixel/${type}/`].map(resolveRoute);
+
+      // Assess
+      expect(routes).toEqual(Array(2).fill({ kind: 'pixel', type, flavour: 'segment' }));
+    },
+  );
+
+  it.each([['track'], ['page']])(
+    "routes RudderStack's /pixel/v1/%s to its pixel, not to stage /pixel's event route",
+    (type) => {
+      // Act
+      const routes = [`/pixel/v1/${type}`, `/prod/pixel/v1/${type}`].map(resolveRoute);
+
+      // Assess
+      expect(routes).toEqual(Array(2).fill({ kind: 'pixel', type, flavour: 'rudderstack' }));
+    },
+  );
+
+  it.each([['/v1/pixel/bogus'], ['/v1/pixel']])('does not route %s', (path) => {
+    // Act / Assess
+    expect(resolveRoute(path)).toBeUndefined();
+  });
+
+  it("leaves /pixel/v1/identify to stage /pixel's identify route: RudderStack has no identify pixel", () => {
+    // Act / Assess
+    expect(resolveRoute('/pixel/v1/identify')).toEqual({ kind: 'event', type: 'identify' });
+  });
+});
+
+describe('resolveRoute for link clicks', () => {
+  it.each([['/v1/r'], ['/prod/v1/r']])('routes %s to the redirect', (path) => {
+    // Act / Assess
+    expect(resolveRoute(path)).toEqual({ kind: 'redirect' });
+  });
+});

@@ -55,7 +55,14 @@ describe('CollectorDashboard on its own', () => {
     const body = dashboardBody(dashboardTemplate());
 
     it('graphs the collector, API and Lambda metrics of the function and stage given', () => {
-      for (const metricName of ['EventsAccepted', 'PutRecordsLatency', 'SpilledEvents', 'Duration', '5xx']) {
+      for (const metricName of [
+        'EventsAccepted',
+        'PixelEventsLost',
+        'PutRecordsLatency',
+        'SpilledEvents',
+        'Duration',
+        '5xx',
+      ]) {
         expect(body).toContain(`\\"${metricName}\\"`);
       }
       expect(body).toContain('\\"FunctionName\\",\\"collector\\"');

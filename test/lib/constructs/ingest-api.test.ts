@@ -76,6 +76,25 @@ describe('IngestApi on its own', () => {
       });
     });
 
+    it("routes GET and HEAD of Segment's and RudderStack's pixel paths to the handler", () => {
+      const routeKeys = propertiesOf(defaults, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
+
+      expect(routeKeys).toEqual(
+        expect.arrayContaining(
+          ['/v1/pixel/{type}', '/pixel/v1/track', '/pixel/v1/page'].flatMap((path) => [
+            `GET ${path}`,
+            `HEAD ${path}`,
+          ]),
+        ),
+      );
+    });
+
+    it('routes GET /v1/r, the link-click redirect, to the handler', () => {
+      const routeKeys = propertiesOf(defaults, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
+
+      expect(routeKeys).toContain('GET /v1/r');
+    });
+
     it('routes each collector route, and only those, to the handler with payload format 2.0', () => {
       const routeKeys = propertiesOf(defaults, 'AWS::ApiGatewayV2::Route').map((route) => route.RouteKey);
 
