@@ -6,4 +6,7 @@
 import { createDynalite } from './dynalite';
 import { serveEmulator } from './serve-emulator';
 
-serveEmulator(createDynalite(), 'DYNAMODB_EMULATOR');
+serveEmulator(createDynalite(), {
+  port: process.env.DYNAMODB_EMULATOR_PORT,
+  host: process.env.DYNAMODB_EMULATOR_HOST,
+});

@@ -13,7 +13,7 @@ export function startDynamoDbEmulator(options: { port: number; host?: string }):
     {
       service: 'DynamoDB',
       entry: resolve(__dirname, 'dynamodb-emulator-process.ts'),
-      childVariablePrefix: 'DYNAMODB_EMULATOR',
+      childVariables: { port: 'DYNAMODB_EMULATOR_PORT', host: 'DYNAMODB_EMULATOR_HOST' },
       portVariable: 'DYNAMODB_PORT',
       endpointVariable: 'DYNAMODB_ENDPOINT',
     },

@@ -11,14 +11,20 @@ export class EmulatorStartError extends Error {
   override readonly name = 'EmulatorStartError';
 }
 
+/** The names of the variables that pass an emulator's port and host to its child process. */
+export interface EmulatorChildVariables {
+  readonly port: string;
+  readonly host: string;
+}
+
 /** Which emulator to start and the names its messages use. */
 export interface EmulatorSpec {
   /** The service in messages, e.g. `Kinesis`. */
   readonly service: string;
   /** Absolute path of the child-process entry (it calls `serveEmulator`). */
   readonly entry: string;
-  /** Prefix of the variables that pass port and host to the child, e.g. `KINESIS_EMULATOR`. */
-  readonly childVariablePrefix: string;
+  /** The variables that pass port and host to the child (read there by `serveEmulator`). */
+  readonly childVariables: EmulatorChildVariables;
   /** The local-mode variable that sets the port, named when the port is taken. */
   readonly portVariable: string;
   /** The local-mode variable that names a running endpoint instead, named when the port is taken. */
@@ -38,8 +44,8 @@ export function startEmulator(
     execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
-      [`${spec.childVariablePrefix}_PORT`]: String(options.port),
-      [`${spec.childVariablePrefix}_HOST`]: host,
+      [spec.childVariables.port]: String(options.port),
+      [spec.childVariables.host]: host,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

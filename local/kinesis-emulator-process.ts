@@ -6,4 +6,7 @@
 import { createKinesalite } from './kinesalite';
 import { serveEmulator } from './serve-emulator';
 
-serveEmulator(createKinesalite(), 'KINESIS_EMULATOR');
+serveEmulator(createKinesalite(), {
+  port: process.env.KINESIS_EMULATOR_PORT,
+  host: process.env.KINESIS_EMULATOR_HOST,
+});

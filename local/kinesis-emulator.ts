@@ -13,7 +13,7 @@ export function startKinesisEmulator(options: { port: number; host?: string }): 
     {
       service: 'Kinesis',
       entry: resolve(__dirname, 'kinesis-emulator-process.ts'),
-      childVariablePrefix: 'KINESIS_EMULATOR',
+      childVariables: { port: 'KINESIS_EMULATOR_PORT', host: 'KINESIS_EMULATOR_HOST' },
       portVariable: 'KINESIS_PORT',
       endpointVariable: 'KINESIS_ENDPOINT',
     },

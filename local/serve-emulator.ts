@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 
 /**
  * Runs in an emulator's child process: listens with `server` on the port and host that
- * `startEmulator` passed in `<prefix>_PORT` and `<prefix>_HOST`, reports the port (or the listen
+ * `startEmulator` passed to it (`listenAt`, read from its variables by the entry), reports the port (or the listen
  * error's code) over IPC, and exits when the parent goes away, so no emulator outlives `npm start`.
  */
-export function serveEmulator(server: Server, childVariablePrefix: string): void {
-  const port = Number(process.env[`${childVariablePrefix}_PORT`] ?? '0');
-  const host = process.env[`${childVariablePrefix}_HOST`] ?? '127.0.0.1';
+export function serveEmulator(server: Server, listenAt: { port?: string; host?: string }): void {
+  const port = Number(listenAt.port ?? '0');
+  const host = listenAt.host ?? '127.0.0.1';
   server.once('error', (error: NodeJS.ErrnoException) => {
     process.send?.({ error: error.code ?? error.message });
     process.exit(1);
