@@ -37,9 +37,16 @@ describe('@segment/analytics-next 1.84.3 in Debian Chromium', () => {
     const posts = () => log.to(collector.url).filter((entry) => entry.method === 'POST');
     const sent = () => sentEvents(posts().map((entry) => ({ url: entry.url, body: entry.postData })));
     await waitUntil(
-      'every call is in the stream and no request to the collector is pending',
+      'every call is in the stream and in a request the collector answered 200, and none is pending',
       async () => {
         if (posts().some((entry) => entry.status === undefined && entry.failure === undefined)) return false;
+        // The browser's report of a request can trail the collector's write under load: wait for both.
+        const answered = sentEvents(
+          posts()
+            .filter((entry) => entry.status === 200)
+            .map((entry) => ({ url: entry.url, body: entry.postData })),
+        );
+        if (!messageIds.every((id) => answered.some((event) => event.messageId === id))) return false;
         const records = await collector.records();
         return messageIds.every((id) => records.some((record) => record.json.event_id === id));
       },
