@@ -8,6 +8,7 @@ import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
 import { withDedup } from './delivery/deduplicating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
+import { FixedHmacKey, type HmacKeySource, SecretHmacKey } from './delivery/hmac-key';
 import { type HotKeyNotice, withHotKeyRelief } from './delivery/hot-key-record-writer';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -15,6 +16,8 @@ import type { RecordWriter } from './delivery/record-writer';
 import { type SeenStore, UnconfiguredSeenStore } from './delivery/seen-store';
 import { createSpillStore } from './delivery/spill-store-config';
 import { withSpill } from './delivery/spilling-record-writer';
+import { SuppressionCheck } from './delivery/suppression-check';
+import { UnconfiguredSuppressionList } from './delivery/suppression-list';
 import { failedSpillDestinationId } from './events/failure-record';
 import { type CollectorHandler, createHandler } from './handler';
 import { loadLazyModule } from './lazy/load-lazy-module';
@@ -110,6 +113,27 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       loadLazyModule('dynamodb-seen-store').createDynamoDbSeenStore(env) ??
       new UnconfiguredSeenStore('DEDUP_TABLE_NAME is not set: events are written without deduplication');
     return seenStore;
+  };
+  /**
+   * The suppression lookup of `suppression` (the lazy module `dynamodb-suppression-list`), built by the
+   * first configuration that needs it. The HMAC key: the secret `HMAC_KEY_SECRET_ARN` names, or local
+   * mode's fixed dev key when it is not set.
+   */
+  let suppressionCheck: SuppressionCheck | undefined;
+  const suppressionFor = (config: RuntimeConfig): SuppressionCheck | undefined => {
+    if (!config.sources.some((s) => s.suppression?.enabled === true)) return undefined;
+    const keyArn = env.HMAC_KEY_SECRET_ARN || undefined;
+    const key: HmacKeySource =
+      keyArn === undefined
+        ? new FixedHmacKey()
+        : new SecretHmacKey(keyArn, (id) => secrets().get(id, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS }));
+    suppressionCheck ??= new SuppressionCheck({
+      list:
+        loadLazyModule('dynamodb-suppression-list').createDynamoDbSuppressionList(env) ??
+        new UnconfiguredSuppressionList('SUPPRESSION_TABLE_NAME is not set: suppression cannot be checked'),
+      key,
+    });
+    return suppressionCheck;
   };
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
   /** The same-origin path's origin secret (`ORIGIN_SECRET_ENV`): trusts CloudFront-Viewer-Address with it. */
@@ -262,9 +286,11 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
                 { sourceId },
               ),
           });
+    const suppression = suppressionFor(config);
     return createHandler({
       config,
       writers,
+      ...(suppression === undefined ? {} : { suppression }),
       failedWriters,
       logger,
       writeKeys,

@@ -226,6 +226,13 @@ const sourceSchema = z.strictObject({
    * collector stack creates when a source sets this). Absent: every copy is written.
    */
   dedup: z.optional(z.strictObject({ windowHours: intBetween(1, 168, 24) })),
+  /**
+   * Drop (answered as accepted, counted in `SuppressedEvents`) the events of a userId or anonymousId
+   * suppressed for this source with `npm run suppress` (docs/privacy.md). Needs the suppression table
+   * (`SUPPRESSION_TABLE_NAME`, which the collector stack creates when a source sets this). A lookup
+   * that fails answers 503 (fail closed). Absent: nobody is suppressed.
+   */
+  suppression: z.optional(z.strictObject({ enabled: z.boolean() })),
   pipeline: pipelineSchema,
   /**
    * Set (or refresh) the anonymous id cookie from the collector's answers to this source's browser

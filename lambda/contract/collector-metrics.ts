@@ -31,6 +31,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'FailedEvents',
   'DuplicateEvents',
   'DedupFailOpen',
+  'SuppressedEvents',
   'RateLimitedRequests',
   'PixelEventsLost',
 ] as const;

@@ -16,6 +16,8 @@ export const LAZY_MODULE_NAMES = [
   'ssm-parameter-reader',
   /** The DynamoDB client of the seen store: a configuration with a source that sets `dedup`. */
   'dynamodb-seen-store',
+  /** The DynamoDB client of the suppression list: a configuration with a source that sets `suppression`. */
+  'dynamodb-suppression-list',
 ] as const;
 
 export type LazyModuleName = (typeof LAZY_MODULE_NAMES)[number];

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
+import type { SuppressionCheck } from '../delivery/suppression-check';
 import type { RequestFacts } from '../events/failure-record';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
@@ -58,6 +59,8 @@ export interface CollectorDependencies {
    * @default - none: the client's address is always the one API Gateway saw
    */
   readonly originSecret?: string;
+  /** The suppression lookup of sources that set `suppression`. @default none: their requests answer 503 */
+  readonly suppression?: SuppressionCheck;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -113,6 +116,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     writers: deps.writers,
     failedWriters: deps.failedWriters,
     maxEventBytes: config.limits.maxEventBytes,
+    ...(deps.suppression === undefined ? {} : { suppression: deps.suppression }),
     destinationConsent: new Map(
       config.destinations.flatMap((destination) =>
         destination.consent === undefined ? [] : [[destination.id, destination.consent] as const],

@@ -130,3 +130,21 @@ export class RateLimitedError extends HttpError {
     );
   }
 }
+
+/** Seconds a client waits before sending a request again that the suppression lookup could not check. */
+const SUPPRESSION_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * 503: the source suppresses ids (`suppression`) and the lookup failed (table or HMAC key
+ * unreadable). Fail closed: nothing of the request is written, the SDKs send it again.
+ */
+export class SuppressionUnavailableError extends HttpError {
+  override readonly name = 'SuppressionUnavailableError';
+  constructor(sourceId: string, cause: unknown) {
+    super(503, `The suppression list of source "${sourceId}" cannot be read; send the request again`, {
+      cause,
+      headers: { 'Retry-After': String(SUPPRESSION_RETRY_AFTER_SECONDS) },
+      details: { retryAfterSeconds: SUPPRESSION_RETRY_AFTER_SECONDS },
+    });
+  }
+}

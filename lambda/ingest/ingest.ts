@@ -3,6 +3,7 @@ import type { RuntimeSource } from '../config/runtime-config';
 import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { DedupTag, OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
+import type { SuppressionCheck } from '../delivery/suppression-check';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import {
   eventFailureRecord,
@@ -15,11 +16,13 @@ import {
 } from '../events/failure-record';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
-import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
+import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
+import { idsOfMessage, isSuppressed } from '../events/suppression';
 import { parseIsoTimestamp } from '../events/timestamps';
 import type { Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
+import { SuppressionUnavailableError } from '../http/http-error';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
 export interface Rejection {
@@ -84,6 +87,8 @@ export type IngestOutcome =
        * of any one destination. Included in `accepted`.
        */
       readonly duplicates?: number;
+      /** Accepted events dropped because their userId or anonymousId is suppressed. Included in `accepted`. */
+      readonly suppressed?: number;
     })
   /** No message was valid: nothing to write, nothing a retry could change. */
   | (OutcomeBase & { readonly kind: 'nothing-valid'; readonly allTooLarge: boolean })
@@ -113,6 +118,11 @@ export interface IngestDependencies {
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
   /** @default {@link DEFAULT_INGEST_WINDOW} */
   readonly window?: IngestWindow;
+  /**
+   * The suppression lookup of sources that set `suppression`. @default none: such a source's
+   * requests answer 503 (fail closed)
+   */
+  readonly suppression?: SuppressionCheck;
 }
 
 /**
@@ -190,6 +200,8 @@ type Prepared =
       readonly dedup?: DedupTag;
     }
   | { readonly kind: 'filtered' }
+  /** Its userId or anonymousId is suppressed: dropped before validation, so not even a failure record keeps it. */
+  | { readonly kind: 'suppressed' }
   | {
       readonly kind: 'rejected';
       /** Machine-readable kind of refusal, for metrics. */
@@ -327,6 +339,8 @@ class WindowWrites {
   }
 }
 
+const NO_SUPPRESSED_IDS: ReadonlySet<string> = new Set();
+
 const unserialisable = (messageId: string | null, reason: string): Prepared => ({
   kind: 'rejected',
   code: 'unserialisable',
@@ -365,8 +379,10 @@ export class Ingest {
       await written.add(() => this.writeWindow(full, destinations, failedDestinations, request.deadline));
     };
 
+    const suppressedIds = await this.suppressedIdsOf(request);
     let tooLarge = 0;
     let filtered = 0;
+    let suppressed = 0;
     let keptFailures = 0;
     const rejectionCodes: Record<string, number> = Object.create(null);
 
@@ -377,7 +393,11 @@ export class Ingest {
         // The parsed message is not needed once its records are built: a 6 MB request's events
         // are freed as they are written, instead of living until the last write is over.
         if (request.releaseMessages === true) (messages as unknown[])[index] = undefined;
-        const prepared = this.prepare(message, request, receipt);
+        const prepared = this.prepare(message, request, receipt, suppressedIds);
+        if (prepared.kind === 'suppressed') {
+          suppressed++;
+          continue;
+        }
         if (prepared.kind === 'filtered') {
           filtered++;
           continue;
@@ -427,7 +447,14 @@ export class Ingest {
       if (accepted === 0)
         return { kind: 'nothing-valid', ...base, allTooLarge: tooLarge === rejected.length };
       const duplicates = Math.max(0, ...reports.map((report) => report.duplicates ?? 0));
-      return { kind: 'delivered', accepted, ...base, filtered, ...(duplicates > 0 ? { duplicates } : {}) };
+      return {
+        kind: 'delivered',
+        accepted,
+        ...base,
+        filtered,
+        ...(duplicates > 0 ? { duplicates } : {}),
+        ...(suppressed > 0 ? { suppressed } : {}),
+      };
     }
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
     return { kind: 'undelivered', accepted, ...base, undelivered, throttled };
@@ -494,6 +521,25 @@ export class Ingest {
     };
   }
 
+  /**
+   * The suppressed ids among the request's messages, in one batched lookup, for a source with
+   * `suppression` on; none otherwise. A lookup that fails refuses the whole request with 503 (fail
+   * closed): an erasure request outweighs availability, and the SDKs send the batch again.
+   */
+  private async suppressedIdsOf(request: IngestRequest): Promise<ReadonlySet<string>> {
+    const { source } = request;
+    if (source.suppression?.enabled !== true) return NO_SUPPRESSED_IDS;
+    const check = this.deps.suppression;
+    if (check === undefined) {
+      throw new SuppressionUnavailableError(source.id, new Error('no suppression list is configured'));
+    }
+    try {
+      return await check.suppressedIds(source.id, request.messages.flatMap(idsOfMessage));
+    } catch (error) {
+      throw new SuppressionUnavailableError(source.id, error);
+    }
+  }
+
   /** The source's destinations that have a failed-events stream. */
   private failedDestinationsOf(source: IngestRequest['source']): string[] {
     const writers = this.deps.failedWriters;
@@ -517,8 +563,16 @@ export class Ingest {
    * One message, ready to write: validated, filtered by the source's pipeline, turned into its
    * record (envelope or Segment format), redacted, serialised once per destination, size-checked.
    */
-  private prepare(message: unknown, request: IngestRequest, receipt: IngestReceipt): Prepared {
+  private prepare(
+    message: unknown,
+    request: IngestRequest,
+    receipt: IngestReceipt,
+    suppressedIds: ReadonlySet<string>,
+  ): Prepared {
     const { source } = request;
+    if (suppressedIds.size > 0 && isJsonObject(message) && isSuppressed(message, suppressedIds)) {
+      return { kind: 'suppressed' };
+    }
     const validation = validateEvent(message, {
       endpointType: request.endpointType,
       sentAt: request.sentAt,

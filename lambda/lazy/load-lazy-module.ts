@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { LazyModuleName } from '../contract/lazy-modules';
 import type * as DynamoDbSeenStore from './dynamodb-seen-store';
+import type * as DynamoDbSuppressionList from './dynamodb-suppression-list';
 import type * as KinesisAggregation from './kinesis-aggregation';
 import type * as SsmParameterReader from './ssm-parameter-reader';
 import type * as TrackingPlanValidator from './tracking-plan-validator';
@@ -11,6 +12,7 @@ export interface LazyModules {
   readonly 'kinesis-aggregation': typeof KinesisAggregation;
   readonly 'ssm-parameter-reader': typeof SsmParameterReader;
   readonly 'dynamodb-seen-store': typeof DynamoDbSeenStore;
+  readonly 'dynamodb-suppression-list': typeof DynamoDbSuppressionList;
 }
 
 /**

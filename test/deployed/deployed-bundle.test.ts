@@ -31,6 +31,7 @@ const ONLY_IN: Record<LazyModuleName, string> = {
   'kinesis-aggregation': 'AggregatedRecord',
   'ssm-parameter-reader': 'AmazonSSM',
   'dynamodb-seen-store': 'DynamoDB_20120810',
+  'dynamodb-suppression-list': '#s = :s',
 };
 
 /**

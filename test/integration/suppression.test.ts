@@ -1,0 +1,155 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
+import {
+  createDynamoDbSuppressionList,
+  DynamoDbSuppressionList,
+} from '../../lambda/delivery/dynamodb-suppression-list';
+import { FixedHmacKey } from '../../lambda/delivery/hmac-key';
+import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import { SUPPRESSION_MAX_AGE_MS, SuppressionCheck } from '../../lambda/delivery/suppression-check';
+import { hashSuppressedId } from '../../lambda/events/suppression';
+import { SuppressionUnavailableError } from '../../lambda/http/http-error';
+import { Ingest, type IngestOutcome } from '../../lambda/ingest/ingest';
+import { recordIngestMetrics } from '../../lambda/observability/ingest-metrics';
+import type { MetricSink } from '../../lambda/observability/metric-sink';
+import { ensureStream } from '../../local/streams';
+import { readAllRecords } from '../support/stream-reader';
+import { useTestKinesis } from '../support/test-collector';
+import { useTestDynalite } from '../support/test-dynalite';
+
+const SOURCE_ID = 's';
+const KEY = new FixedHmacKey();
+let streams = 0;
+
+/** A port nothing listens on: DynamoDB "stopped". */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The metrics an outcome publishes, summed by name (the in-process sink). */
+function countedMetrics(outcome: IngestOutcome): Record<string, number> {
+  const counted: Record<string, number> = {};
+  const sink: MetricSink = {
+    addMetric: (name, _unit, value) => {
+      counted[name] = (counted[name] ?? 0) + value;
+    },
+    singleMetric: () => ({ addDimension: () => undefined, addMetric: () => undefined }),
+  };
+  recordIngestMetrics(sink, outcome, 0);
+  return counted;
+}
+
+describe('user suppression', () => {
+  const kinesis = useTestKinesis();
+  // The suppression table has the dedup table's key schema (a string `id`), so the helper makes it.
+  const dynamo = useTestDynalite('suppression-test');
+
+  const config = parseRuntimeConfig({
+    sources: [{ id: SOURCE_ID, writeKeys: ['k'], destinations: ['d'], suppression: { enabled: true } }],
+    destinations: [{ id: 'd', streamName: 'unused', region: 'us-east-1' }],
+  });
+  const source = config.sources[0] as (typeof config.sources)[number];
+
+  /** The ingest use case with a real stream (kinesalite) and a real suppression list (dynalite). */
+  async function setUp(
+    list = new DynamoDbSuppressionList({ client: dynamo.client, tableName: dynamo.tableName }),
+  ) {
+    const streamName = `suppression-${process.pid}-${++streams}`;
+    await ensureStream(kinesis.client, streamName, 1);
+    const clock = { now: 1_000_000 };
+    const check = new SuppressionCheck({ list, key: KEY, now: () => clock.now });
+    const writer = new KinesisRecordWriter({
+      client: kinesis.client,
+      streamName,
+      backoff: config.delivery,
+    });
+    const ingest = new Ingest({
+      writers: new Map([['d', writer]]),
+      maxEventBytes: 1_000_000,
+      suppression: check,
+    });
+    const send = (messages: object[]) =>
+      ingest.ingest({
+        source,
+        messages,
+        receivedAt: Date.now(),
+        deadline: Date.now() + 5000,
+      });
+    const userIdsInStream = async () =>
+      (await readAllRecords(kinesis.client, streamName)).map((record) => JSON.stringify(record.json));
+    return { list, clock, send, userIdsInStream };
+  }
+
+  const track = (ids: { userId?: string; anonymousId?: string }, n: number) => ({
+    type: 'track',
+    event: 'Clicked',
+    messageId: `m-${n}`,
+    ...ids,
+  });
+
+  it('answers a suppressed userId’s events as accepted, keeps them out of the stream within the delay, and delivers again once removed', async () => {
+    const { list, clock, send, userIdsInStream } = await setUp();
+    const erased = { kind: 'userId' as const, hash: hashSuppressedId(await KEY.key(), 'u-erased') };
+    // Read (not suppressed) and cached before the suppression is added.
+    await send([track({ userId: 'u-erased' }, 1)]);
+
+    await list.add(SOURCE_ID, erased);
+    clock.now += SUPPRESSION_MAX_AGE_MS;
+    const outcome = await send([track({ userId: 'u-erased' }, 2), track({ userId: 'u-kept' }, 3)]);
+
+    expect(outcome).toMatchObject({ kind: 'delivered', accepted: 2, suppressed: 1 });
+    expect(countedMetrics(outcome)).toMatchObject({ EventsAccepted: 2, SuppressedEvents: 1 });
+    let records = await userIdsInStream();
+    expect(records.filter((r) => r.includes('m-2'))).toEqual([]);
+    expect(records.filter((r) => r.includes('m-3'))).toHaveLength(1);
+
+    await list.remove(SOURCE_ID, erased);
+    clock.now += SUPPRESSION_MAX_AGE_MS;
+    expect(await send([track({ userId: 'u-erased' }, 4)])).toMatchObject({ kind: 'delivered', accepted: 1 });
+    records = await userIdsInStream();
+    expect(records.filter((r) => r.includes('m-4'))).toHaveLength(1);
+  });
+
+  it('drops an event by its suppressed anonymousId, even one that would fail validation', async () => {
+    const { list, send, userIdsInStream } = await setUp();
+    await list.add(SOURCE_ID, { kind: 'anonymousId', hash: hashSuppressedId(await KEY.key(), 'a-erased') });
+
+    const outcome = await send([
+      track({ anonymousId: 'a-erased', userId: 'u-1' }, 5),
+      { type: 'not-a-type', anonymousId: 'a-erased', messageId: 'm-6' },
+    ]);
+
+    expect(outcome).toMatchObject({ kind: 'delivered', accepted: 2, suppressed: 2, rejected: [] });
+    expect(await userIdsInStream()).toEqual([]);
+  });
+
+  it('keeps using what it read within the propagation delay, and reads again after it', async () => {
+    const { list, clock, send } = await setUp();
+    await send([track({ userId: 'u-late' }, 7)]);
+    await list.add(SOURCE_ID, { kind: 'userId', hash: hashSuppressedId(await KEY.key(), 'u-late') });
+
+    clock.now += SUPPRESSION_MAX_AGE_MS - 1;
+    expect(await send([track({ userId: 'u-late' }, 8)])).not.toHaveProperty('suppressed');
+    clock.now += 1;
+    expect(await send([track({ userId: 'u-late' }, 9)])).toHaveProperty('suppressed', 1);
+  });
+
+  it('refuses the whole request with 503 when the suppression list cannot be read (fail closed)', async () => {
+    const unreachable = createDynamoDbSuppressionList({
+      SUPPRESSION_TABLE_NAME: dynamo.tableName,
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+    }) as DynamoDbSuppressionList;
+    const { send, userIdsInStream } = await setUp(unreachable);
+
+    const refused = send([track({ userId: 'u-any' }, 10)]);
+
+    await expect(refused).rejects.toBeInstanceOf(SuppressionUnavailableError);
+    await expect(refused).rejects.toMatchObject({ statusCode: 503, headers: { 'Retry-After': '5' } });
+    expect(await userIdsInStream()).toEqual([]);
+  });
+});
