@@ -27,6 +27,11 @@ async function main(): Promise<void> {
       process.env.DEDUP_TABLE_NAME = context.dedup.tableName;
       process.env.DYNAMODB_ENDPOINT = context.dedup.endpoint;
     }
+    if (context.suppression !== undefined) {
+      // The suppression table, as the collector stack hands it over; no HMAC_KEY_SECRET_ARN: the dev key.
+      process.env.SUPPRESSION_TABLE_NAME = context.suppression.tableName;
+      process.env.DYNAMODB_ENDPOINT = context.suppression.endpoint;
+    }
     // The deployed entry point itself, configured the way the deployed function is: through its env.
     process.env.COLLECTOR_CONFIG = JSON.stringify(config);
     delete process.env.COLLECTOR_CONFIG_FILE;

@@ -12,6 +12,7 @@ import {
 } from '../lambda/config/runtime-config';
 import { failedStreamNameOf } from '../lambda/contract/failed-stream-name';
 import { EXTERNAL_ID_CHARACTERS, EXTERNAL_ID_PATTERN } from '../lambda/contract/iam-identifiers';
+import { LOCAL_SUPPRESSION_TABLE_NAME } from '../lambda/contract/suppression-table';
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
@@ -36,7 +37,7 @@ import {
   WriteKeysFileError,
   withLocalWriteKeys,
 } from './local-write-keys';
-import { emulatorDynamoDbClient, ensureSeenTable } from './seen-table';
+import { emulatorDynamoDbClient, ensureSeenTable, ensureSuppressionTable } from './seen-table';
 import { ensureStream } from './streams';
 import { synthesizeWriterRole } from './trust-policy';
 
@@ -361,6 +362,8 @@ export interface LocalMode {
   readonly sts?: LocalStsRole;
   /** The dedup table and its endpoint, when a source sets `dedup`. */
   readonly dedup?: LocalDedupTable;
+  /** The suppression table and its endpoint, when a source sets `suppression`. */
+  readonly suppression?: LocalDedupTable;
   /** Problems that did not stop the start, each saying what happens and how to fix it. */
   readonly warnings: readonly string[];
   /** Development keys made up for a document's sources without keys, by source id (the banner prints them). */
@@ -391,17 +394,23 @@ export interface LocalHandlerContext {
   readonly usesLocalSts: boolean;
   /** The dedup table, when a source sets `dedup` (the handler's `DEDUP_TABLE_NAME`, `DYNAMODB_ENDPOINT`). */
   readonly dedup?: LocalDedupTable;
+  /** The suppression table, when a source sets `suppression` (the handler's `SUPPRESSION_TABLE_NAME`). */
+  readonly suppression?: LocalDedupTable;
 }
 
 /**
- * Starts dynalite (unless `DYNAMODB_ENDPOINT` is given) and creates the dedup table, when a source of
- * `config` sets `dedup`; otherwise nothing.
+ * Starts dynalite (unless `DYNAMODB_ENDPOINT` is given) and creates the dedup table when a source of
+ * `config` sets `dedup`, the suppression table when one sets `suppression`; otherwise nothing.
  */
 async function startDedupTable(
   config: RuntimeConfig,
   settings: LocalModeSettings,
-): Promise<{ table: LocalDedupTable; emulator?: DynamoDbEmulator } | undefined> {
-  if (!config.sources.some((source) => source.dedup !== undefined)) return undefined;
+): Promise<
+  { table?: LocalDedupTable; suppression?: LocalDedupTable; emulator?: DynamoDbEmulator } | undefined
+> {
+  const dedup = config.sources.some((source) => source.dedup !== undefined);
+  const suppression = config.sources.some((source) => source.suppression?.enabled === true);
+  if (!dedup && !suppression) return undefined;
   const emulator =
     settings.dynamodbEndpoint === undefined
       ? await startDynamoDbEmulator({ port: settings.dynamodbPort, host: settings.host })
@@ -409,14 +418,19 @@ async function startDedupTable(
   const endpoint = settings.dynamodbEndpoint ?? (emulator as DynamoDbEmulator).endpoint;
   const client = emulatorDynamoDbClient(endpoint, settings.region);
   try {
-    await ensureSeenTable(client, settings.dedupTableName);
+    if (dedup) await ensureSeenTable(client, settings.dedupTableName);
+    if (suppression) await ensureSuppressionTable(client, LOCAL_SUPPRESSION_TABLE_NAME);
   } catch (error) {
     await emulator?.stop();
     throw error;
   } finally {
     client.destroy();
   }
-  return { table: { endpoint, tableName: settings.dedupTableName }, ...(emulator ? { emulator } : {}) };
+  return {
+    ...(dedup ? { table: { endpoint, tableName: settings.dedupTableName } } : {}),
+    ...(suppression ? { suppression: { endpoint, tableName: LOCAL_SUPPRESSION_TABLE_NAME } } : {}),
+    ...(emulator ? { emulator } : {}),
+  };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT']);
@@ -546,7 +560,11 @@ export async function startLocalMode(
         kinesis: kinesisProxy.url,
         ...(localSts === undefined ? {} : { sts: localSts }),
       }),
-      { usesLocalSts: localSts !== undefined, ...(dedup === undefined ? {} : { dedup: dedup.table }) },
+      {
+        usesLocalSts: localSts !== undefined,
+        ...(dedup?.table === undefined ? {} : { dedup: dedup.table }),
+        ...(dedup?.suppression === undefined ? {} : { suppression: dedup.suppression }),
+      },
     );
     const pageDestination = config.destinations.find(isEmulated);
     const startPage = async () => {
@@ -602,7 +620,8 @@ export async function startLocalMode(
       config,
       streams,
       ...(localSts === undefined ? {} : { sts: localSts }),
-      ...(dedup === undefined ? {} : { dedup: dedup.table }),
+      ...(dedup?.table === undefined ? {} : { dedup: dedup.table }),
+      ...(dedup?.suppression === undefined ? {} : { suppression: dedup.suppression }),
       warnings,
       devWriteKeys: setup.devKeys,
       faults: () => faults,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SEEN_TABLE_KEY } from '../lambda/contract/seen-table';
+import { SUPPRESSION_TABLE_KEY } from '../lambda/contract/suppression-table';
 
 /** A DynamoDB client for a local emulator (dynalite), with the keys it takes. */
 export function emulatorDynamoDbClient(endpoint: string, region: string): DynamoDBClient {
@@ -18,13 +19,22 @@ export function emulatorDynamoDbClient(endpoint: string, region: string): Dynamo
  * ACTIVE: local mode's stand-in for the collector stack's table. It never calls UpdateTimeToLive
  * (dynalite has no TTL; expired marks are absent to the seen store anyway).
  */
-export async function ensureSeenTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export function ensureSeenTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  return ensureTable(client, tableName, SEEN_TABLE_KEY);
+}
+
+/** Creates the suppression table (partition key `id`, on demand) unless it exists, and waits until it is ACTIVE. */
+export function ensureSuppressionTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  return ensureTable(client, tableName, SUPPRESSION_TABLE_KEY);
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string, key: string): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: SEEN_TABLE_KEY, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: SEEN_TABLE_KEY, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

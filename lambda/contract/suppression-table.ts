@@ -14,3 +14,6 @@ export const SUPPRESSION_TABLE_KIND = 'kind';
 export const SUPPRESSION_TABLE_HASH = 'hash';
 /** When the suppression was added, ISO 8601. */
 export const SUPPRESSION_TABLE_ADDED_AT = 'addedAt';
+
+/** The suppression table `npm start` creates in dynalite, and `npm run suppress` writes by default. */
+export const LOCAL_SUPPRESSION_TABLE_NAME = 'suppression';

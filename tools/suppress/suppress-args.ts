@@ -1,9 +1,10 @@
+import { LOCAL_SUPPRESSION_TABLE_NAME } from '../../lambda/contract/suppression-table';
 import type { SuppressedIdKind } from '../../lambda/events/suppression';
 
 /** The local mode's DynamoDB emulator port (`DYNAMODB_PORT`), as `npm start` uses it. */
 export const DEFAULT_LOCAL_DYNAMODB_PORT = 4568;
 /** The suppression table `npm start` creates. */
-export const DEFAULT_LOCAL_SUPPRESSION_TABLE = 'suppression';
+export const DEFAULT_LOCAL_SUPPRESSION_TABLE = LOCAL_SUPPRESSION_TABLE_NAME;
 
 /** One `npm run suppress` invocation, parsed. */
 export type SuppressArgs =
