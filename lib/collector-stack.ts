@@ -14,6 +14,7 @@ import { IngestDomain } from './constructs/ingest-domain';
 import { hostOfUrl } from './constructs/same-origin-path';
 import { SameOriginSecret } from './constructs/same-origin-secret';
 import { SpillQueue } from './constructs/spill-queue';
+import { SuppressionTable } from './constructs/suppression-table';
 import { WriteKeysSecret } from './constructs/write-keys-secret';
 
 export interface CollectorStackProps extends StackProps {
@@ -79,6 +80,8 @@ export class CollectorStack extends Stack {
   readonly spill: SpillQueue;
   /** The dedup table, when a source of the configuration document sets `dedup`. */
   readonly dedup?: DedupTable;
+  /** The suppression table and HMAC key, when a source of the document turns `suppression` on. */
+  readonly suppression?: SuppressionTable;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
   /** The same-origin path's origin secret, when `sameOriginPrefix` was given. */
@@ -110,6 +113,9 @@ export class CollectorStack extends Stack {
     if (document?.config.sources.some((source) => source.dedup !== undefined)) {
       this.dedup = new DedupTable(this, 'Dedup');
     }
+    if (document?.config.sources.some((source) => source.suppression?.enabled === true)) {
+      this.suppression = new SuppressionTable(this, 'Suppression');
+    }
     this.sameOriginSecret =
       config.sameOriginPrefix === undefined ? undefined : new SameOriginSecret(this, 'SameOrigin');
     this.collector = new CollectorFunction(this, 'Collector', {
@@ -134,6 +140,9 @@ export class CollectorStack extends Stack {
       writeKeysSecret: this.writeKeys.secret,
       spillQueue: this.spill.queue,
       ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
+      ...(this.suppression === undefined
+        ? {}
+        : { suppression: { table: this.suppression.table, hmacKeySecret: this.suppression.hmacKeySecret } }),
       ...(this.sameOriginSecret === undefined
         ? {}
         : { originSecret: this.sameOriginSecret.secret.secretValue }),
@@ -254,6 +263,17 @@ export class CollectorStack extends Stack {
         value: this.dedup.table.tableName,
         description:
           'DynamoDB table of the dedup marks: npm run redrive / replay-failed -- ... --dedup-table <this>',
+      });
+    }
+    if (this.suppression !== undefined) {
+      new CfnOutput(this, 'SuppressionTableName', {
+        value: this.suppression.table.tableName,
+        description: 'DynamoDB table of suppressed ids: npm run suppress -- ... --table <this>',
+      });
+      new CfnOutput(this, 'HmacKeySecretArn', {
+        value: this.suppression.hmacKeySecret.secretArn,
+        description:
+          'Secret holding the HMAC key of suppressed ids: npm run suppress -- ... --key-secret <this>',
       });
     }
     new CfnOutput(this, 'SpillDeadLetterQueueUrl', {

@@ -16,6 +16,7 @@ import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
 import { DEDUP_TABLE_ACTIONS } from './dedup-table';
+import { SUPPRESSION_TABLE_ACTIONS } from './suppression-table';
 
 /**
  * A configuration document the function runs instead of one source built from props: shipped in
@@ -122,6 +123,13 @@ export interface CollectorFunctionProps {
    * @default - none: no source deduplicates
    */
   readonly dedupTable?: dynamodb.ITable;
+  /**
+   * The suppression list of sources with `suppression` (env `SUPPRESSION_TABLE_NAME`) and the HMAC
+   * key its ids are hashed with (env `HMAC_KEY_SECRET_ARN`); the function may only read them
+   * ({@link SUPPRESSION_TABLE_ACTIONS}, `secretsmanager:GetSecretValue`).
+   * @default - none: no source suppresses
+   */
+  readonly suppression?: { readonly table: dynamodb.ITable; readonly hmacKeySecret: secretsmanager.ISecret };
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -354,6 +362,20 @@ export class CollectorFunction extends Construct {
                     resources: [props.dedupTable.tableArn],
                   }),
                 ]),
+            ...(props.suppression === undefined
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    sid: 'ReadSuppressions',
+                    actions: [...SUPPRESSION_TABLE_ACTIONS],
+                    resources: [props.suppression.table.tableArn],
+                  }),
+                  new iam.PolicyStatement({
+                    sid: 'ReadHmacKey',
+                    actions: ['secretsmanager:GetSecretValue'],
+                    resources: [props.suppression.hmacKeySecret.secretArn],
+                  }),
+                ]),
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -417,6 +439,12 @@ export class CollectorFunction extends Construct {
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
+        ...(props.suppression === undefined
+          ? {}
+          : {
+              SUPPRESSION_TABLE_NAME: props.suppression.table.tableName,
+              HMAC_KEY_SECRET_ARN: props.suppression.hmacKeySecret.secretArn,
+            }),
         ...(props.originSecret === undefined
           ? {}
           : { [ORIGIN_SECRET_ENV]: props.originSecret.unsafeUnwrap() }),

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { writeDocument } from '../../support/config-document';
+import { decide } from '../support/decide-request';
+import { type IamPolicy, policiesOfRole, resolveIntrinsics } from '../support/resolve-intrinsics';
+import { onlyLogicalId } from '../support/template-assertions';
+import { buildTestApp, templateOf } from '../support/test-app';
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '111111111111';
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/kinesis-event-forwarder/collector`;
+const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/suppressions`;
+const KEY_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:hmac-key-AbCdEf`;
+
+describe('cdk synth -c collectorConfig=<a document with a suppression source>', () => {
+  // Prepare: one synth for the file; a document whose second source turns suppression on.
+  const dir = mkdtempSync(join(tmpdir(), 'suppression-table-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const template = templateOf(
+    buildTestApp({
+      externalIds: 'suppression-external-id',
+      collectorConfig: writeDocument(dir, {
+        sources: [
+          { id: 'web', destinations: ['kinesis'] },
+          { id: 'server', destinations: ['kinesis'], suppression: { enabled: true } },
+        ],
+        destinations: [{ id: 'kinesis', streamName: 'events', region: REGION }],
+      }),
+    }).collectorStack,
+  );
+  const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
+  const keyId = Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) =>
+    id.startsWith('SuppressionHmacKey'),
+  ) as string;
+  const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) =>
+    id.startsWith('CollectorRole'),
+  ) as string;
+
+  it('creates one on-demand, encrypted, retained table keyed by id, with point-in-time recovery, and a retained HMAC key', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+    expect(keyId).toBeDefined();
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+  });
+
+  it('hands the table and key to the function and names both in outputs for npm run suppress', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SUPPRESSION_TABLE_NAME: { Ref: tableId },
+          HMAC_KEY_SECRET_ARN: { Ref: keyId },
+        }),
+      },
+    });
+    template.hasOutput('SuppressionTableName', { Value: { Ref: tableId } });
+    template.hasOutput('HmacKeySecretArn', { Value: { Ref: keyId } });
+  });
+
+  describe('IAM simulation of the function role on the table and key', () => {
+    const { identityPolicies } = policiesOfRole(template, roleId);
+    const standIns = (suffix: string) =>
+      Object.fromEntries(
+        Object.keys(template.toJSON().Resources).map((id) => [
+          `${id}${suffix}`,
+          `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}`,
+        ]),
+      );
+    const values = {
+      partition: 'aws',
+      region: REGION,
+      accountId: ACCOUNT,
+      refs: { ...standIns(''), [tableId]: 'suppressions', [keyId]: KEY_ARN },
+      attributes: { ...standIns('.Arn'), [`${tableId}.Arn`]: TABLE_ARN },
+    };
+    const policies = identityPolicies.map(({ name, policy }) => ({
+      name,
+      policy: resolveIntrinsics(
+        {
+          ...policy,
+          Statement: policy.Statement.filter(
+            (statement) => !/Fn::(ImportValue|GetStackOutput)/.test(JSON.stringify(statement)),
+          ),
+        },
+        values,
+      ) as IamPolicy,
+    }));
+    const may = (action: string, resource = TABLE_ARN) =>
+      decide({ principal: ROLE_ARN, action, resource, identityPolicies: policies });
+
+    it.each(['dynamodb:GetItem', 'dynamodb:BatchGetItem'])('allows %s on the table', async (action) => {
+      expect(await may(action)).toBe('Allowed');
+    });
+
+    it.each([
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteTable',
+    ])('denies %s on the table (the operator’s tool writes it, not the function)', async (action) => {
+      expect(await may(action)).not.toBe('Allowed');
+    });
+
+    it('allows reading the HMAC key and nothing more on it', async () => {
+      expect(await may('secretsmanager:GetSecretValue', KEY_ARN)).toBe('Allowed');
+      expect(await may('secretsmanager:PutSecretValue', KEY_ARN)).not.toBe('Allowed');
+    });
+  });
+});
