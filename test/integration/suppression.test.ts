@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { createCollector } from '../../lambda/collector';
 import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import {
   createDynamoDbSuppressionList,
@@ -13,6 +16,7 @@ import { SuppressionUnavailableError } from '../../lambda/http/http-error';
 import { Ingest, type IngestOutcome } from '../../lambda/ingest/ingest';
 import { recordIngestMetrics } from '../../lambda/observability/ingest-metrics';
 import type { MetricSink } from '../../lambda/observability/metric-sink';
+import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { ensureStream } from '../../local/streams';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
@@ -151,5 +155,86 @@ describe('user suppression', () => {
     await expect(refused).rejects.toBeInstanceOf(SuppressionUnavailableError);
     await expect(refused).rejects.toMatchObject({ statusCode: 503, headers: { 'Retry-After': '5' } });
     expect(await userIdsInStream()).toEqual([]);
+  });
+
+  describe('through the deployed entry (createCollector) configured by its environment', () => {
+    /** The real entry with a `suppression` source, its metrics counted by name. */
+    async function startCollector(env: Record<string, string>) {
+      const streamName = `suppression-entry-${process.pid}-${++streams}`;
+      await ensureStream(kinesis.client, streamName, 1);
+      const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
+      const counted: Record<string, number> = {};
+      const addMetric = metrics.addMetric.bind(metrics);
+      jest.spyOn(metrics, 'addMetric').mockImplementation((name, unit, value) => {
+        counted[name] = (counted[name] ?? 0) + value;
+        return addMetric(name, unit, value);
+      });
+      const handler = createCollector({
+        env: {
+          AWS_REGION: 'us-east-1',
+          ...env,
+          COLLECTOR_CONFIG: JSON.stringify({
+            sources: [
+              { id: SOURCE_ID, writeKeys: ['wk'], destinations: ['d'], suppression: { enabled: true } },
+            ],
+            destinations: [
+              {
+                id: 'd',
+                streamName,
+                region: 'us-east-1',
+                endpoint: kinesis.endpoint,
+                credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+              },
+            ],
+            delivery: { budgetMs: 3000 },
+          }),
+        },
+        logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+        metrics,
+      });
+      const server = await startApiGatewayServer({ handler, port: 0 });
+      const send = (userId: string) =>
+        fetch(`${server.url}/v1/track`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from('wk:').toString('base64')}` },
+          body: JSON.stringify({ type: 'track', event: 'E', userId, messageId: `entry-${userId}` }),
+        });
+      return { counted, send, streamName, close: () => server.close() };
+    }
+
+    it('answers 200 for a suppressed userId, writes nothing of it and counts SuppressedEvents', async () => {
+      const list = new DynamoDbSuppressionList({ client: dynamo.client, tableName: dynamo.tableName });
+      await list.add(SOURCE_ID, { kind: 'userId', hash: hashSuppressedId(await KEY.key(), 'u-entry') });
+      const collector = await startCollector({
+        SUPPRESSION_TABLE_NAME: dynamo.tableName,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+      });
+      try {
+        expect((await collector.send('u-entry')).status).toBe(200);
+        expect((await collector.send('u-other')).status).toBe(200);
+
+        const landed = (await readAllRecords(kinesis.client, collector.streamName)).map((r) =>
+          JSON.stringify(r.json),
+        );
+        expect(landed.filter((r) => r.includes('entry-u-entry'))).toEqual([]);
+        expect(landed.filter((r) => r.includes('entry-u-other'))).toHaveLength(1);
+        expect(collector.counted.SuppressedEvents).toBe(1);
+      } finally {
+        collector.close();
+      }
+    });
+
+    it('answers 503 with Retry-After when no suppression table is configured (fail closed)', async () => {
+      const collector = await startCollector({});
+      try {
+        const answer = await collector.send('u-any');
+
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get('retry-after')).toBe('5');
+        expect(await readAllRecords(kinesis.client, collector.streamName)).toEqual([]);
+      } finally {
+        collector.close();
+      }
+    });
   });
 });
