@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { writeDocument } from '../../support/config-document';
 import { decide } from '../support/decide-request';
 import { type IamPolicy, policiesOfRole, resolveIntrinsics } from '../support/resolve-intrinsics';
@@ -18,18 +19,17 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
   // Prepare: one synth for the file; a document whose second source turns suppression on.
   const dir = mkdtempSync(join(tmpdir(), 'suppression-table-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const template = templateOf(
-    buildTestApp({
-      externalIds: 'suppression-external-id',
-      collectorConfig: writeDocument(dir, {
-        sources: [
-          { id: 'web', destinations: ['kinesis'] },
-          { id: 'server', destinations: ['kinesis'], suppression: { enabled: true } },
-        ],
-        destinations: [{ id: 'kinesis', streamName: 'events', region: REGION }],
-      }),
-    }).collectorStack,
-  );
+  const deployment = buildTestApp({
+    externalIds: 'suppression-external-id',
+    collectorConfig: writeDocument(dir, {
+      sources: [
+        { id: 'web', destinations: ['kinesis'] },
+        { id: 'server', destinations: ['kinesis'], suppression: { enabled: true } },
+      ],
+      destinations: [{ id: 'kinesis', streamName: 'events', region: REGION }],
+    }),
+  });
+  const template = templateOf(deployment.collectorStack);
   const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
   const keyId = Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) =>
     id.startsWith('SuppressionHmacKey'),
@@ -63,6 +63,12 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
     });
     template.hasOutput('SuppressionTableName', { Value: { Ref: tableId } });
     template.hasOutput('HmacKeySecretArn', { Value: { Ref: keyId } });
+  });
+
+  it('reports no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(deployment.app);
+
+    expect(report.violations).toEqual([]);
   });
 
   describe('IAM simulation of the function role on the table and key', () => {
