@@ -31,6 +31,9 @@ const ONLY_IN: Record<LazyModuleName, string> = {
   'kinesis-aggregation': 'AggregatedRecord',
   'ssm-parameter-reader': 'AmazonSSM',
   'dynamodb-seen-store': 'DynamoDB_20120810',
+  'bot-detector': ' deusu/',
+  'geo-database': 'Cannot parse binary database',
+  'device-parser': 'Mobile Safari',
 };
 
 /**
