@@ -177,7 +177,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
         userAgent: firefox,
         location: { country: 'US' },
         browser: { name: 'Firefox', version: '128.0' },
-        os: { name: 'Linux', version: 'x86_64' },
+        os: { name: 'Linux' },
         device: { type: 'desktop' },
       });
     }),
