@@ -5,8 +5,8 @@ import { loadLazyModule } from '../lazy/load-lazy-module';
 import type { EnrichmentLookups, EnrichmentSettings } from './enrichment';
 import { isJsonObject, type JsonObject } from './segment-event';
 
-/** User agents parsed per container before the device cache starts again (a site's mix repeats). */
-const DEVICE_CACHE_ENTRIES = 1000;
+/** User agents remembered per container before a cache starts again (a site's mix repeats). */
+const USER_AGENT_CACHE_ENTRIES = 1000;
 
 const lookupsBySettings = new WeakMap<EnrichmentSettings, EnrichmentLookups>();
 const locatorsByPath = new Map<string, (ip: string) => JsonObject | undefined>();
@@ -20,7 +20,7 @@ export function enrichmentLookups(settings: EnrichmentSettings): EnrichmentLooku
   let lookups = lookupsBySettings.get(settings);
   if (lookups === undefined) {
     lookups = {
-      ...(settings.bot === undefined ? {} : { isBot: loadLazyModule('bot-detector').isbot }),
+      ...(settings.bot === undefined ? {} : { isBot: botDetector() }),
       ...(settings.geo === undefined ? {} : { locate: locator(settings.geo.database) }),
       ...(settings.device === true ? { describeDevice: deviceDescriber() } : {}),
     };
@@ -88,6 +88,21 @@ export function locationOf(record: JsonObject): JsonObject | undefined {
   return location;
 }
 
+/** `isbot`, remembering its answer for the last {@link USER_AGENT_CACHE_ENTRIES} user agents. */
+function botDetector(): (userAgent: string) => boolean {
+  const { isbot } = loadLazyModule('bot-detector');
+  const cache = new Map<string, boolean>();
+  return (userAgent) => {
+    let bot = cache.get(userAgent);
+    if (bot === undefined) {
+      bot = isbot(userAgent);
+      if (cache.size >= USER_AGENT_CACHE_ENTRIES) cache.clear();
+      cache.set(userAgent, bot);
+    }
+    return bot;
+  };
+}
+
 function deviceDescriber(): (userAgent: string | undefined, hints: JsonObject | undefined) => JsonObject {
   const { UAParser } = loadLazyModule('device-parser');
   const cache = new Map<string, JsonObject>();
@@ -96,7 +111,7 @@ function deviceDescriber(): (userAgent: string | undefined, hints: JsonObject | 
     let facts = cache.get(key);
     if (facts === undefined) {
       facts = deviceFacts(userAgent === undefined ? undefined : new UAParser(userAgent).getResult(), hints);
-      if (cache.size >= DEVICE_CACHE_ENTRIES) cache.clear();
+      if (cache.size >= USER_AGENT_CACHE_ENTRIES) cache.clear();
       cache.set(key, facts);
     }
     return facts;
