@@ -60,6 +60,19 @@ describe('pipeline.enrich applied by Ingest before redaction', () => {
     ]);
   });
 
+  it('enriches the Segment message format too, before its IP is dropped', async () => {
+    const { main } = await ingestWith(
+      { pipeline: { recordFormat: 'segment', enrich: { geo: {} }, redact: { ip: 'drop' } } },
+      [page('segment-format')],
+      '8.8.8.8',
+    );
+
+    expect(main[0]?.context).toEqual({
+      location: { country: 'US' },
+      kinesis_event_forwarder: { source_id: 'web', integration_id: 'd' },
+    });
+  });
+
   it('keeps the location an event already carries', async () => {
     const { main } = await ingestWith(
       { pipeline: { enrich: { geo: {} } } },
