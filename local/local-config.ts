@@ -95,6 +95,17 @@ export function redactWriteKey(key: string): string {
   return key.length <= 4 ? '****' : `${key.slice(0, 4)}****`;
 }
 
+/** A source's `pipeline.enrich` as the banner names it: `bot drop, geo (bundled database), device`. */
+function describeEnrichment(
+  enrich: NonNullable<RuntimeConfig['sources'][number]['pipeline']['enrich']>,
+): string {
+  return [
+    ...(enrich.bot === undefined ? [] : [`bot ${enrich.bot}`]),
+    ...(enrich.geo === undefined ? [] : [`geo (${enrich.geo.database ?? 'bundled database'})`]),
+    ...(enrich.device === true ? ['device'] : []),
+  ].join(', ');
+}
+
 /** The lines the banner prints about a configuration: sources, destinations, pipelines. */
 export function describeConfig(config: RuntimeConfig): string[] {
   const lines = ['  Sources:'];
@@ -132,6 +143,7 @@ export function describeConfig(config: RuntimeConfig): string[] {
         : [
             `consent ${pipeline.consent.requiredCategories.join('+')} (missing: ${pipeline.consent.whenMissing})`,
           ]),
+      ...(pipeline.enrich === undefined ? [] : [`enrich ${describeEnrichment(pipeline.enrich)}`]),
       ...(pipeline.redact === undefined
         ? []
         : [

@@ -152,7 +152,8 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
     }),
 
   'enrichment.json': () =>
-    withExample('enrichment.json', async ({ send, records }) => {
+    withExample('enrichment.json', async ({ started, send, records }) => {
+      expect(started.output()).toMatch(/web: .*; enrich bot drop, geo \(bundled database\), device/);
       const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
       const answer = await send('enrichment-web-key', '/v1/batch', {
         batch: [
