@@ -8,6 +8,15 @@ import { isJsonObject, type JsonObject } from './segment-event';
 /** User agents remembered per container before a cache starts again (a site's mix repeats). */
 const USER_AGENT_CACHE_ENTRIES = 1000;
 
+/**
+ * The MMDB file of `pipeline.enrich.geo` cannot be read or is not an MMDB database: the message
+ * names the path. Thrown on the source's first event, so its requests fail (5xx, the SDKs retry)
+ * rather than being written without the location the source asked for.
+ */
+export class GeoDatabaseError extends Error {
+  override readonly name = 'GeoDatabaseError';
+}
+
 const lookupsBySettings = new WeakMap<EnrichmentSettings, EnrichmentLookups>();
 const locatorsByPath = new Map<string, (ip: string) => JsonObject | undefined>();
 
@@ -42,7 +51,16 @@ function locator(database: string | undefined): (ip: string) => JsonObject | und
   const path = database === undefined ? bundledGeoDatabasePath() : resolve(database);
   let locate = locatorsByPath.get(path);
   if (locate === undefined) {
-    const reader = new (loadLazyModule('geo-database').Reader)(readFileSync(path));
+    const { Reader } = loadLazyModule('geo-database');
+    let reader: InstanceType<typeof Reader>;
+    try {
+      reader = new Reader(readFileSync(path));
+    } catch (error) {
+      throw new GeoDatabaseError(
+        `pipeline.enrich.geo.database: cannot read an MMDB database from ${path} (a path on the function's file system)`,
+        { cause: error },
+      );
+    }
     locate = (ip) => {
       try {
         const record = reader.get(ip);

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type EnrichmentSettings, enrichEvent } from '../../../lambda/events/enrichment';
-import { deviceFacts, enrichmentLookups, locationOf } from '../../../lambda/events/enrichment-lookups';
+import {
+  deviceFacts,
+  enrichmentLookups,
+  GeoDatabaseError,
+  locationOf,
+} from '../../../lambda/events/enrichment-lookups';
 import type { SegmentEvent } from '../../../lambda/events/segment-event';
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
@@ -63,6 +68,19 @@ describe('enrichEvent with the bundled lookups', () => {
       os: { name: 'Android' },
       device: { type: 'mobile' },
     });
+  });
+});
+
+describe('enrichmentLookups', () => {
+  it('names the path of a geo database it cannot read, keeping the cause', () => {
+    const build = () => enrichmentLookups({ geo: { database: '/nonexistent/city.mmdb' } });
+
+    expect(build).toThrow(GeoDatabaseError);
+    expect(build).toThrow('cannot read an MMDB database from /nonexistent/city.mmdb');
+  });
+
+  it('refuses a file that is not an MMDB database', () => {
+    expect(() => enrichmentLookups({ geo: { database: __filename } })).toThrow(GeoDatabaseError);
   });
 });
 
