@@ -79,7 +79,7 @@ export type IngestOutcome =
   | (OutcomeBase & {
       readonly kind: 'delivered';
       readonly accepted: number;
-      /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
+      /** Valid events the source's pipeline chose not to forward (consent, `integrations`, bots). */
       readonly filtered?: number;
       /** Of `filtered`, the events of bots a source drops (`pipeline.enrich.bot: drop`). */
       readonly botsDropped?: number;
