@@ -95,6 +95,17 @@ export function redactWriteKey(key: string): string {
   return key.length <= 4 ? '****' : `${key.slice(0, 4)}****`;
 }
 
+/** A source's `pipeline.enrich` as the banner names it: `bot drop, geo (bundled database), device`. */
+function describeEnrichment(
+  enrich: NonNullable<RuntimeConfig['sources'][number]['pipeline']['enrich']>,
+): string {
+  return [
+    ...(enrich.bot === undefined ? [] : [`bot ${enrich.bot}`]),
+    ...(enrich.geo === undefined ? [] : [`geo (${enrich.geo.database ?? 'bundled database'})`]),
+    ...(enrich.device === true ? ['device'] : []),
+  ].join(', ');
+}
+
 /**
  * The banner's line on a source's identity cookie. The collector sets it only on answers to a host
  * under its domain, which `127.0.0.1` never is; a `*.localhost` domain works here as it is (browsers
@@ -154,6 +165,7 @@ export function describeConfig(config: RuntimeConfig, collectorUrl?: string): st
         : [
             `consent ${pipeline.consent.requiredCategories.join('+')} (missing: ${pipeline.consent.whenMissing})`,
           ]),
+      ...(pipeline.enrich === undefined ? [] : [`enrich ${describeEnrichment(pipeline.enrich)}`]),
       ...(pipeline.redact === undefined
         ? []
         : [

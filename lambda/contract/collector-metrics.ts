@@ -33,6 +33,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'DedupFailOpen',
   'RateLimitedRequests',
   'PixelEventsLost',
+  'BotEventsDropped',
 ] as const;
 
 /** One of {@link COLLECTOR_METRIC_NAMES}. */

@@ -3,6 +3,8 @@ import type { RuntimeSource } from '../config/runtime-config';
 import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { DedupTag, OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
+import { enrichEvent } from '../events/enrichment';
+import { enrichmentLookups } from '../events/enrichment-lookups';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import {
   eventFailureRecord,
@@ -77,8 +79,10 @@ export type IngestOutcome =
   | (OutcomeBase & {
       readonly kind: 'delivered';
       readonly accepted: number;
-      /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
+      /** Valid events the source's pipeline chose not to forward (consent, `integrations`, bots). */
       readonly filtered?: number;
+      /** Of `filtered`, the events of bots a source drops (`pipeline.enrich.bot: drop`). */
+      readonly botsDropped?: number;
       /**
        * Accepted events not written again because an earlier copy is durable (`dedup`): the most
        * of any one destination. Included in `accepted`.
@@ -189,7 +193,7 @@ type Prepared =
       /** Set when the source deduplicates and the event has a `messageId`. */
       readonly dedup?: DedupTag;
     }
-  | { readonly kind: 'filtered' }
+  | { readonly kind: 'filtered'; readonly bot?: true }
   | {
       readonly kind: 'rejected';
       /** Machine-readable kind of refusal, for metrics. */
@@ -367,6 +371,7 @@ export class Ingest {
 
     let tooLarge = 0;
     let filtered = 0;
+    let botsDropped = 0;
     let keptFailures = 0;
     const rejectionCodes: Record<string, number> = Object.create(null);
 
@@ -380,6 +385,7 @@ export class Ingest {
         const prepared = this.prepare(message, request, receipt);
         if (prepared.kind === 'filtered') {
           filtered++;
+          if (prepared.bot) botsDropped++;
           continue;
         }
         if (prepared.kind === 'rejected') {
@@ -427,7 +433,14 @@ export class Ingest {
       if (accepted === 0)
         return { kind: 'nothing-valid', ...base, allTooLarge: tooLarge === rejected.length };
       const duplicates = Math.max(0, ...reports.map((report) => report.duplicates ?? 0));
-      return { kind: 'delivered', accepted, ...base, filtered, ...(duplicates > 0 ? { duplicates } : {}) };
+      return {
+        kind: 'delivered',
+        accepted,
+        ...base,
+        filtered,
+        ...(botsDropped > 0 ? { botsDropped } : {}),
+        ...(duplicates > 0 ? { duplicates } : {}),
+      };
     }
     const throttled = undelivered.every((report) => report.errorCodes.every(isThrottling));
     return { kind: 'undelivered', accepted, ...base, undelivered, throttled };
@@ -534,9 +547,20 @@ export class Ingest {
         tooLarge: false,
       };
     }
-    const event = withBatchContext(validation.event, request.batchContext);
+    let event = withBatchContext(validation.event, request.batchContext);
     const { pipeline } = source;
     if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
+    // Enrich while the IP is there: before the tracking plan and redaction (issue 36).
+    if (pipeline.enrich !== undefined) {
+      const enriched = enrichEvent(
+        event,
+        request.sourceIp,
+        pipeline.enrich,
+        enrichmentLookups(pipeline.enrich),
+      );
+      if (enriched.kind === 'bot-dropped') return { kind: 'filtered', bot: true };
+      event = enriched.event;
+    }
     const destinationConsent = this.deps.destinationConsent;
     const forwarded = source.destinations.map((destinationId) => {
       const consent = destinationConsent?.get(destinationId);

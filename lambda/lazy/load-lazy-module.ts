@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { LazyModuleName } from '../contract/lazy-modules';
+import type * as BotDetector from './bot-detector';
+import type * as DeviceParser from './device-parser';
 import type * as DynamoDbSeenStore from './dynamodb-seen-store';
+import type * as GeoDatabase from './geo-database';
 import type * as KinesisAggregation from './kinesis-aggregation';
 import type * as SsmParameterReader from './ssm-parameter-reader';
 import type * as TrackingPlanValidator from './tracking-plan-validator';
@@ -11,6 +14,9 @@ export interface LazyModules {
   readonly 'kinesis-aggregation': typeof KinesisAggregation;
   readonly 'ssm-parameter-reader': typeof SsmParameterReader;
   readonly 'dynamodb-seen-store': typeof DynamoDbSeenStore;
+  readonly 'bot-detector': typeof BotDetector;
+  readonly 'geo-database': typeof GeoDatabase;
+  readonly 'device-parser': typeof DeviceParser;
 }
 
 /**

@@ -187,6 +187,38 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       expect(JSON.stringify(record?.json)).not.toContain('203.0.113.9');
     }),
 
+  'enrichment.json': () =>
+    withExample('enrichment.json', async ({ started, send, records }) => {
+      expect(started.output()).toMatch(/web: .*; enrich bot drop, geo \(bundled database\), device/);
+      const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+      const answer = await send('enrichment-web-key', '/v1/batch', {
+        batch: [
+          {
+            type: 'page',
+            messageId: 'person',
+            anonymousId: 'a',
+            context: { ip: '8.8.8.8', userAgent: firefox },
+          },
+          {
+            type: 'page',
+            messageId: 'crawler',
+            anonymousId: 'b',
+            context: { userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' },
+          },
+        ],
+      });
+      expect(answer.json).toEqual({ accepted: 2, filtered: 1, rejected: [] });
+      const [record, ...others] = await records('enriched-events');
+      expect(others).toEqual([]);
+      expect(record?.json.context).toEqual({
+        userAgent: firefox,
+        location: { country: 'US' },
+        browser: { name: 'Firefox', version: '128.0' },
+        os: { name: 'Linux' },
+        device: { type: 'desktop' },
+      });
+    }),
+
   'raw-format.json': () =>
     withExample('raw-format.json', async ({ send, records }) => {
       expect(
