@@ -17,6 +17,7 @@ export const BENCH_SECTIONS = {
   'cold-start': { needs: ['throughput'], what: 'section 9: the cloud-assembly bundle under aws-lambda-ric' },
   'plan-validation': { needs: [], what: 'section 10: tracking-plan validation cost per event' },
   dedup: { needs: [], what: 'section 11: deduplication by messageId (DynamoDB calls, cost, added latency)' },
+  enrichment: { needs: [], what: 'section 12: enrichment (bot, geo, device) cost per event' },
 } as const satisfies Record<string, { readonly needs: readonly string[]; readonly what: string }>;
 
 export type BenchSection = keyof typeof BENCH_SECTIONS;

@@ -10,6 +10,7 @@ import type { AggregationResult } from './aggregation';
 import { type BundleResult, type LoadTiming, loadCase } from './cold-start';
 import type { CostId, CostRow, PRICES } from './cost';
 import type { DedupResult } from './dedup';
+import type { EnrichmentCaseId, EnrichmentResult } from './enrichment';
 import { knobsMarkdown } from './knobs';
 import type { ColdStartResults, ColdStartRow } from './lambda-cold-start';
 import type { Machine } from './machine';
@@ -74,6 +75,8 @@ export interface BenchResults {
   readonly planValidation?: PlanValidationResult;
   /** Section 11: deduplication by messageId (issue 34). */
   readonly dedup?: DedupResult;
+  /** Section 12: enrichment before redaction (issue 36). */
+  readonly enrichment?: EnrichmentResult;
   /** Seconds each section's measurement took (bundling and the emulator's start not included). */
   readonly sectionSeconds?: Readonly<Record<string, number>>;
 }
@@ -624,6 +627,38 @@ function typicalEventsSection(results: BenchResults): SectionValues {
   };
 }
 
+const ENRICHMENT_ROWS: readonly (readonly [EnrichmentCaseId, string])[] = [
+  ['none', 'no `enrich` (the ingest use case alone)'],
+  ['bot', '`bot: "flag"` (isbot, cached)'],
+  ['geo', '`geo: {}` (bundled country MMDB)'],
+  ['device', '`device: true` (ua-parser-js 1.x, cached)'],
+  ['all', 'all three'],
+];
+
+function enrichmentSection(results: BenchResults): SectionValues {
+  const enrichment = results.enrichment;
+  if (enrichment === undefined) return undefined;
+  const samples = enrichment.microsPerEvent;
+  // Samples are taken round-robin: compare each with the no-enrich sample of the same round.
+  const over = (id: EnrichmentCaseId) =>
+    summarise(samples[id].map((value, round) => value - (samples.none[round] ?? Number.NaN))).median;
+  const signed = (value: number) => `${value >= 0 ? '+' : ''}${fixed(value, 1)}`;
+  return {
+    batch: String(enrichment.batch),
+    addresses: String(enrichment.addresses),
+    allOver: signed(over('all')),
+    table: table(
+      '| `pipeline.enrich` (500-event batch, writes stubbed) | us/event median | min-max | over no enrich (median of rounds) |',
+      '|---|---:|---:|---:|',
+      ENRICHMENT_ROWS.map(([id, label]) => {
+        const summary = summarise(samples[id]);
+        const versus = id === 'none' ? '-' : `${signed(over(id))} us`;
+        return `| ${label} | ${fixed(summary.median, 1)} | ${fixed(summary.min, 1)}-${fixed(summary.max, 1)} | ${versus} |`;
+      }),
+    ),
+  };
+}
+
 function dedupSection(results: BenchResults): SectionValues {
   const dedup = results.dedup;
   if (dedup === undefined) return undefined;
@@ -671,6 +706,7 @@ export function reportSections(results: BenchResults): Record<string, SectionVal
     'cold-start': coldStartSection(results),
     'plan-validation': planValidationSection(results),
     dedup: dedupSection(results),
+    enrichment: enrichmentSection(results),
     reproduce: reproduceSection(results),
   };
 }

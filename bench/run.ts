@@ -15,6 +15,7 @@ import { forkBenchChild } from './child';
 import { BUNDLE_VARIANTS, type BundleResult, bundle, timeLoads } from './cold-start';
 import { type CostInput, costPerMillionEvents, PRICES } from './cost';
 import { measureDedup } from './dedup';
+import { measureEnrichment } from './enrichment';
 import { batchBody, EVENT_BYTES, trackEvents } from './events';
 import { recreateStream } from './kinesis-io';
 import { type BenchSection, readKnobs, selectSections } from './knobs';
@@ -285,6 +286,12 @@ async function main(): Promise<void> {
         measureDedup({ endpoint: rig.endpoint, client: rig.client, requests: 200, eventsPerRequest: 20 }),
       ));
 
+    const enrichment = await measure(
+      'enrichment',
+      'section 12: enrichment (bot, geo, device) cost per event (fresh process)',
+      measureEnrichment,
+    );
+
     const defaults = parseRuntimeConfig(localCollectorConfig(localModeSettings({}), 'http://127.0.0.1:9'));
     const results: BenchResults = {
       command: ONLY === undefined ? 'npm run bench' : `BENCH_ONLY=${ONLY.join(',')} npm run bench`,
@@ -322,6 +329,7 @@ async function main(): Promise<void> {
       lambdaColdStart,
       planValidation,
       dedup,
+      enrichment,
       sectionSeconds,
     };
     const out = ONLY === undefined ? PUBLISHED : { results: PARTIAL, report: PARTIAL };

@@ -241,7 +241,7 @@ export class CollectorStack extends Stack {
       new CfnOutput(this, 'SameOriginPathPattern', {
         value: `${config.sameOriginPrefix}/v1/*`,
         description:
-          "The behavior's path pattern on the site's distribution; SDKs send to https://<site><prefix>",
+          "The main behavior's path pattern on the site's distribution (SameOriginPath adds <prefix>/pixel/v1/*, <prefix>/beacon/v1/* and <prefix>/sourceConfig* for RudderStack too); SDKs send to https://<site><prefix>",
       });
     }
     new CfnOutput(this, 'CollectorRoleArn', {

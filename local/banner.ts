@@ -51,7 +51,7 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
       `  Configuration:    ${settings.configFile ?? 'COLLECTOR_CONFIG'}`,
       `  Streams:          ${local.streams.join(', ')} (${settings.shardCount} shards each)`,
       ...(settings.writeKeysFile === undefined ? [] : [`  Write keys file:  ${settings.writeKeysFile.path}`]),
-      ...describeConfig(local.config),
+      ...describeConfig(local.config, local.collectorUrl),
       ...(devKeys.length === 0
         ? []
         : [

@@ -12,6 +12,12 @@ export type DebugStatus =
   /** Valid but not written (the collector answered 429/503): the SDK sends it again. */
   | 'undelivered'
   /**
+   * Events of a request the collector dropped as copies of events already durable (a `dedup`
+   * source; the answer's `duplicates`, counted as accepted). One entry per request, with how many in
+   * `duplicates`: the answer does not say which of its events they were.
+   */
+  | 'duplicate'
+  /**
    * A record of the failed-events stream that no answer of this page's collector accounts for
    * (`npm run live`, or a refusal by another collector). A refusal this page saw answered stays
    * `rejected`, marked with `failedStream` once its record is read back: one entry per event.
@@ -40,6 +46,8 @@ export interface DebugEntry {
     readonly partitionKey: string;
     readonly sequenceNumber: string;
   };
+  /** How many events of the request were dropped as duplicates (status `duplicate`). */
+  readonly duplicates?: number;
   /** The request that carried a refused event. */
   readonly request?: { readonly method: string; readonly path: string; readonly statusCode: number };
   /** Where the failed-events stream keeps a refused event: it was written there (read back). */
@@ -117,7 +125,16 @@ function failureOf(record: FailureRecordLike): Pick<DebugEntry, 'reason' | 'json
 interface ResponseBody {
   readonly error?: unknown;
   readonly rejected?: unknown;
+  readonly duplicates?: unknown;
 }
+
+/** The answer's count of events dropped as duplicates (0 when it has none). */
+const duplicatesOf = (answer: ResponseBody): number =>
+  typeof answer.duplicates === 'number' && Number.isInteger(answer.duplicates) && answer.duplicates > 0
+    ? answer.duplicates
+    : 0;
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 interface Rejected {
   readonly index: number;
@@ -225,7 +242,7 @@ export class DebugFeed {
   /**
    * A request the collector answered: each refused event with its reason; each valid event not
    * written (429/503) as undelivered; a request refused as a whole (401, 403, 413, bad JSON) as one
-   * entry. Not event requests (preflights, `/v1/m`, `/sourceConfig/`) are ignored.
+   * entry; the events it dropped as duplicates (`duplicates` of a 200) as one `duplicate` entry. Not event requests (preflights, `/v1/m`, `/sourceConfig/`) are ignored.
    */
   readonly recordExchange = (event: APIGatewayProxyEventV2, result: APIGatewayProxyResultV2): void => {
     const method = event.requestContext.http.method;
@@ -249,7 +266,18 @@ export class DebugFeed {
         pairKey(request.path, item.index, item.reason, messageId),
       );
     }
-    if (statusCode < 400) return;
+    if (statusCode < 400) {
+      const duplicates = duplicatesOf(answer);
+      if (duplicates === 0) return;
+      this.add({
+        status: 'duplicate',
+        reason: `${plural(duplicates, 'duplicate')} dropped: an earlier copy is already written`,
+        json: body.messages.length === 1 ? body.messages[0] : { batch: body.messages },
+        duplicates,
+        request,
+      });
+      return;
+    }
     const refusedIndexes = new Set(rejected.map((item) => item.index));
     const rest = body.messages.filter((_, index) => !refusedIndexes.has(index));
     if (statusCode === 429 || statusCode === 503) {

@@ -21,7 +21,7 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => 
 
 const STYLE = `
   :root { --ink: #1d2330; --muted: #5b6473; --line: #dde1e7; --bg: #f4f5f7; --card: #fff; --focus: #2563eb;
-    --accepted: #1a7f37; --rejected: #c62828; --failed: #8e24aa; --undelivered: #b35900; --unreadable: #6b7280; --filtered: #44546a; }
+    --accepted: #1a7f37; --rejected: #c62828; --failed: #8e24aa; --undelivered: #b35900; --unreadable: #6b7280; --filtered: #44546a; --duplicate: #0f6e8c; }
   * { box-sizing: border-box; }
   body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; background: var(--bg); color: var(--ink); }
   button, input, select { font: inherit; color: inherit; }
@@ -38,6 +38,7 @@ const STYLE = `
   .counter[data-status="accepted"] b { color: var(--accepted); }
   .counter[data-status="rejected"] b { color: var(--rejected); }
   .counter[data-status="failed"] b { color: var(--failed); }
+  .counter[data-status="duplicate"] b { color: var(--duplicate); }
   .spark { display: flex; align-items: center; gap: 6px; color: var(--muted); font-size: 12px; }
   #sparkline { width: 150px; height: 28px; background: var(--card); border: 1px solid var(--line); border-radius: 3px; }
   #sparkline .all { fill: none; stroke: #2563eb; stroke-width: 1.5; }
@@ -62,6 +63,7 @@ const STYLE = `
   .entry[data-status="failed"] { border-left-color: var(--failed); }
   .entry[data-status="undelivered"] { border-left-color: var(--undelivered); }
   .entry[data-status="filtered"] { border-left-color: var(--filtered); }
+  .entry[data-status="duplicate"] { border-left-color: var(--duplicate); }
   .row { width: 100%; margin: 0; border: 0; background: none; text-align: left; cursor: pointer; align-items: baseline; padding-left: 10px; }
   .row:hover { background: #f7f9fc; }
   .row > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -71,6 +73,7 @@ const STYLE = `
   .entry[data-status="rejected"] .status, .where.reason { color: var(--rejected); }
   .entry[data-status="failed"] .status { color: var(--failed); }
   .entry[data-status="undelivered"] .status { color: var(--undelivered); }
+  .entry[data-status="duplicate"] .status { color: var(--duplicate); }
   .kept { display: inline-block; padding: 0 5px; border-radius: 3px; background: var(--failed); color: #fff; font-size: 11px; font-weight: 600; }
   .entry[data-kept="true"] { box-shadow: inset 3px 0 0 var(--failed); }
   .name { font-weight: 600; }
@@ -125,6 +128,7 @@ export function debugPageHtml(options: DebugPageHtmlOptions): string {
     <span class="counter" data-status="accepted"><b id="rate-accepted">0</b> accepted/min</span>
     <span class="counter" data-status="rejected"><b id="rate-rejected">0</b> refused/min</span>
     <span class="counter" data-status="failed"><b id="rate-failed">0</b> failed/min</span>
+    <span class="counter" data-status="duplicate"><b id="rate-duplicate">0</b> duplicates/min</span>
     <span class="spark">
       <svg id="sparkline" viewBox="0 0 150 28" preserveAspectRatio="none" role="img" aria-labelledby="sparkline-title">
         <title id="sparkline-title">Events per 10 seconds over the last 5 minutes</title>

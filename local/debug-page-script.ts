@@ -25,7 +25,7 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   /** The mark of a refused event written to the failed-events stream. */
   const KEPT = 'failed stream';
   /** Chips always offered; any other status gets one when it first shows up. */
-  const STATUS_ORDER = ['accepted', 'rejected', 'filtered', 'failed', 'undelivered', 'unreadable'];
+  const STATUS_ORDER = ['accepted', 'rejected', 'filtered', 'failed', 'duplicate', 'undelivered', 'unreadable'];
   const ALWAYS = ['accepted', 'rejected', 'failed'];
   const WINDOW_MS = 5 * 60000;
   const BUCKET_MS = 10000;
@@ -268,20 +268,24 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     updateShown();
   };
 
+  /** How many events an entry stands for: a duplicate entry holds every duplicate of its request. */
+  const eventsOf = (entry) => (entry.status === 'duplicate' && entry.duplicates > 0 ? entry.duplicates : 1);
+
   /** Per-minute counters and the sparkline, from arrival times of the last five minutes. */
   const drawRates = () => {
     const now = Date.now();
     arrivals = arrivals.filter((arrival) => arrival.time > now - WINDOW_MS);
-    const minute = { accepted: 0, rejected: 0, failed: 0 };
+    const minute = { accepted: 0, rejected: 0, failed: 0, duplicate: 0 };
     const all = new Array(BUCKETS).fill(0);
     const bad = new Array(BUCKETS).fill(0);
     for (const arrival of arrivals) {
       if (arrival.time > now - 60000) {
-        for (const status of chipsOf(arrival.entry)) if (status in minute) minute[status]++;
+        for (const status of chipsOf(arrival.entry)) if (status in minute) minute[status] += eventsOf(arrival.entry);
       }
       const bucket = BUCKETS - 1 - Math.min(BUCKETS - 1, Math.max(0, Math.floor((now - arrival.time) / BUCKET_MS)));
-      all[bucket]++;
-      if (arrival.entry.status !== 'accepted') bad[bucket]++;
+      all[bucket] += eventsOf(arrival.entry);
+      // A duplicate was answered as accepted: nothing is wrong with it.
+      if (arrival.entry.status !== 'accepted' && arrival.entry.status !== 'duplicate') bad[bucket]++;
     }
     for (const status of Object.keys(minute)) $('rate-' + status).textContent = String(minute[status]);
     const top = Math.max(1, ...all);

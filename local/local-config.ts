@@ -1,4 +1,4 @@
-import type { RuntimeConfig, RuntimeConfigInput } from '../lambda/config/runtime-config';
+import type { RuntimeConfig, RuntimeConfigInput, RuntimeSource } from '../lambda/config/runtime-config';
 
 /** A destination's writer role as local mode plays it: the CDK app's role, in the local STS. */
 export interface LocalRoleEndpoint {
@@ -95,8 +95,39 @@ export function redactWriteKey(key: string): string {
   return key.length <= 4 ? '****' : `${key.slice(0, 4)}****`;
 }
 
-/** The lines the banner prints about a configuration: sources, destinations, pipelines. */
-export function describeConfig(config: RuntimeConfig): string[] {
+/** A source's `pipeline.enrich` as the banner names it: `bot drop, geo (bundled database), device`. */
+function describeEnrichment(
+  enrich: NonNullable<RuntimeConfig['sources'][number]['pipeline']['enrich']>,
+): string {
+  return [
+    ...(enrich.bot === undefined ? [] : [`bot ${enrich.bot}`]),
+    ...(enrich.geo === undefined ? [] : [`geo (${enrich.geo.database ?? 'bundled database'})`]),
+    ...(enrich.device === true ? ['device'] : []),
+  ].join(', ');
+}
+
+/**
+ * The banner's line on a source's identity cookie. The collector sets it only on answers to a host
+ * under its domain, which `127.0.0.1` never is; a `*.localhost` domain works here as it is (browsers
+ * send `*.localhost` to this machine and count it as secure, so they keep a `Secure` cookie over
+ * http), at `collect.<domain>` on the collector's port.
+ */
+function identityCookieLine(
+  cookie: NonNullable<RuntimeSource['identityCookie']>,
+  collectorUrl?: string,
+): string {
+  const port = collectorUrl === undefined ? '<port>' : new URL(collectorUrl).port;
+  const where = cookie.domain.endsWith('.localhost')
+    ? `sent to http://collect.${cookie.domain}:${port} (not 127.0.0.1)`
+    : `sent to a host under ${cookie.domain}, never to 127.0.0.1 here (use a *.localhost domain to try it)`;
+  return `      identity cookie ${cookie.name} on ${cookie.domain}, ${cookie.maxAgeDays} days: set on answers to its allowed origins' pages ${where}`;
+}
+
+/**
+ * The lines the banner prints about a configuration: sources (with rate limits and identity
+ * cookies), destinations, pipelines. `collectorUrl` gives the identity cookie line its port.
+ */
+export function describeConfig(config: RuntimeConfig, collectorUrl?: string): string[] {
   const lines = ['  Sources:'];
   for (const source of config.sources) {
     const keys = (source.writeKeys ?? []).map(redactWriteKey).join(', ');
@@ -105,6 +136,8 @@ export function describeConfig(config: RuntimeConfig): string[] {
         ? ''
         : `; rate limit ${source.rateLimit.eventsPerSecond} events/s, burst ${source.rateLimit.burst}, then ${source.rateLimit.status}`;
     lines.push(`    ${source.id} (write keys ${keys}) -> ${source.destinations.join(', ')}${limit}`);
+    if (source.identityCookie !== undefined)
+      lines.push(identityCookieLine(source.identityCookie, collectorUrl));
   }
   lines.push('  Destinations:');
   for (const destination of config.destinations) {
@@ -132,6 +165,7 @@ export function describeConfig(config: RuntimeConfig): string[] {
         : [
             `consent ${pipeline.consent.requiredCategories.join('+')} (missing: ${pipeline.consent.whenMissing})`,
           ]),
+      ...(pipeline.enrich === undefined ? [] : [`enrich ${describeEnrichment(pipeline.enrich)}`]),
       ...(pipeline.redact === undefined
         ? []
         : [

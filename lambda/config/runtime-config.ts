@@ -148,6 +148,20 @@ const pipelineSchema = z.prefault(
         ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
       }),
     ),
+    /**
+     * Facts derived from the event before validation and redaction (lambda/events/enrichment.ts,
+     * docs/privacy.md "Enrichment"): `bot` (`flag`: `context.bot: true`; `drop`: not forwarded,
+     * counted in `BotEventsDropped`), `geo` (`context.location` from the client IP, with the bundled
+     * country database or the MMDB file at `database`), `device` (`context.browser`, `context.os`,
+     * `context.device.type` from the user agent and client hints). Absent: none, none of their code loaded.
+     */
+    enrich: z.optional(
+      z.strictObject({
+        bot: z.optional(z.enum(['flag', 'drop'])),
+        geo: z.optional(z.strictObject({ database: z.optional(nonEmpty) })),
+        device: z.optional(z.boolean()),
+      }),
+    ),
     /** Honour `integrations: { "<integrationName>": false }` and `All: false`. */
     honourIntegrations: z._default(z.boolean(), true),
     integrationName: z._default(nonEmpty, 'Amazon Kinesis'),

@@ -34,6 +34,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'SuppressedEvents',
   'RateLimitedRequests',
   'PixelEventsLost',
+  'BotEventsDropped',
 ] as const;
 
 /** One of {@link COLLECTOR_METRIC_NAMES}. */

@@ -18,6 +18,12 @@ export const LAZY_MODULE_NAMES = [
   'dynamodb-seen-store',
   /** The DynamoDB client of the suppression list: a configuration with a source that sets `suppression`. */
   'dynamodb-suppression-list',
+  /** isbot: sources with `pipeline.enrich.bot`. */
+  'bot-detector',
+  /** mmdb-lib: sources with `pipeline.enrich.geo` (the database is its own file, contract/geo-database.ts). */
+  'geo-database',
+  /** ua-parser-js 1.x: sources with `pipeline.enrich.device`. */
+  'device-parser',
 ] as const;
 
 export type LazyModuleName = (typeof LAZY_MODULE_NAMES)[number];

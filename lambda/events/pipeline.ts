@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import type { EnrichmentSettings } from './enrichment';
 import { isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
 
 /** Consent filtering on Segment's consent object, `context.consent.categoryPreferences`. */
@@ -31,6 +32,8 @@ export type IpHandling = 'keep' | 'truncate' | 'drop';
 /** What a source does with its events before they are written (docs/configuration.md). */
 export interface SourcePipeline {
   readonly consent?: ConsentPolicy;
+  /** Enrichment before validation and redaction (./enrichment.ts). @default none */
+  readonly enrich?: EnrichmentSettings;
   readonly redact?: RedactionRules;
   /** Honour `integrations: { "<integrationName>": false }` (and `All: false`) by not forwarding. */
   readonly honourIntegrations: boolean;

@@ -4,6 +4,8 @@ import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { DedupTag, OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
 import type { SuppressionCheck } from '../delivery/suppression-check';
+import { enrichEvent } from '../events/enrichment';
+import { enrichmentLookups } from '../events/enrichment-lookups';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import {
   eventFailureRecord,
@@ -80,8 +82,10 @@ export type IngestOutcome =
   | (OutcomeBase & {
       readonly kind: 'delivered';
       readonly accepted: number;
-      /** Valid events the source's pipeline chose not to forward (consent, `integrations`). */
+      /** Valid events the source's pipeline chose not to forward (consent, `integrations`, bots). */
       readonly filtered?: number;
+      /** Of `filtered`, the events of bots a source drops (`pipeline.enrich.bot: drop`). */
+      readonly botsDropped?: number;
       /**
        * Accepted events not written again because an earlier copy is durable (`dedup`): the most
        * of any one destination. Included in `accepted`.
@@ -199,7 +203,7 @@ type Prepared =
       /** Set when the source deduplicates and the event has a `messageId`. */
       readonly dedup?: DedupTag;
     }
-  | { readonly kind: 'filtered' }
+  | { readonly kind: 'filtered'; readonly bot?: true }
   /** Its userId or anonymousId is suppressed: dropped before validation, so not even a failure record keeps it. */
   | { readonly kind: 'suppressed' }
   | {
@@ -382,6 +386,7 @@ export class Ingest {
     const suppressedIds = await this.suppressedIdsOf(request);
     let tooLarge = 0;
     let filtered = 0;
+    let botsDropped = 0;
     let suppressed = 0;
     let keptFailures = 0;
     const rejectionCodes: Record<string, number> = Object.create(null);
@@ -400,6 +405,7 @@ export class Ingest {
         }
         if (prepared.kind === 'filtered') {
           filtered++;
+          if (prepared.bot) botsDropped++;
           continue;
         }
         if (prepared.kind === 'rejected') {
@@ -452,6 +458,7 @@ export class Ingest {
         accepted,
         ...base,
         filtered,
+        ...(botsDropped > 0 ? { botsDropped } : {}),
         ...(duplicates > 0 ? { duplicates } : {}),
         ...(suppressed > 0 ? { suppressed } : {}),
       };
@@ -588,9 +595,20 @@ export class Ingest {
         tooLarge: false,
       };
     }
-    const event = withBatchContext(validation.event, request.batchContext);
+    let event = withBatchContext(validation.event, request.batchContext);
     const { pipeline } = source;
     if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
+    // Enrich while the IP is there: before the tracking plan and redaction (issue 36).
+    if (pipeline.enrich !== undefined) {
+      const enriched = enrichEvent(
+        event,
+        request.sourceIp,
+        pipeline.enrich,
+        enrichmentLookups(pipeline.enrich),
+      );
+      if (enriched.kind === 'bot-dropped') return { kind: 'filtered', bot: true };
+      event = enriched.event;
+    }
     const destinationConsent = this.deps.destinationConsent;
     const forwarded = source.destinations.map((destinationId) => {
       const consent = destinationConsent?.get(destinationId);

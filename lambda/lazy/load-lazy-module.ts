@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { LazyModuleName } from '../contract/lazy-modules';
+import type * as BotDetector from './bot-detector';
+import type * as DeviceParser from './device-parser';
 import type * as DynamoDbSeenStore from './dynamodb-seen-store';
 import type * as DynamoDbSuppressionList from './dynamodb-suppression-list';
+import type * as GeoDatabase from './geo-database';
 import type * as KinesisAggregation from './kinesis-aggregation';
 import type * as SsmParameterReader from './ssm-parameter-reader';
 import type * as TrackingPlanValidator from './tracking-plan-validator';
@@ -13,6 +16,9 @@ export interface LazyModules {
   readonly 'ssm-parameter-reader': typeof SsmParameterReader;
   readonly 'dynamodb-seen-store': typeof DynamoDbSeenStore;
   readonly 'dynamodb-suppression-list': typeof DynamoDbSuppressionList;
+  readonly 'bot-detector': typeof BotDetector;
+  readonly 'geo-database': typeof GeoDatabase;
+  readonly 'device-parser': typeof DeviceParser;
 }
 
 /**

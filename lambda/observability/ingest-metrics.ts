@@ -18,6 +18,9 @@ export function recordIngestMetrics(metrics: MetricSink, outcome: IngestOutcome,
   if (outcome.kind === 'delivered' && outcome.suppressed) {
     metrics.addMetric('SuppressedEvents', MetricUnit.Count, outcome.suppressed);
   }
+  if (outcome.kind === 'delivered' && outcome.botsDropped) {
+    metrics.addMetric('BotEventsDropped', MetricUnit.Count, outcome.botsDropped);
+  }
   if (outcome.kind === 'undelivered') {
     const undelivered = outcome.undelivered.reduce(
       (most, report) => (report.failedStream ? most : Math.max(most, report.count)),

@@ -74,14 +74,15 @@ const NO_DATA_IS_FINE = cloudwatch.TreatMissingData.NOT_BREACHING;
 
 /**
  * The collector's alarms, each with a description that says what it means and links its runbook
- * section: stream throttling as the collector sees it, delivery errors, events not delivered, events
- * waiting in the spill queue or its dead-letter queue, Lambda errors and throttles, and the API's
- * 5xx rate.
+ * section: stream throttling as the collector sees it, delivery errors, events not delivered, pixel
+ * events lost, events waiting in the spill queue or its dead-letter queue, Lambda errors and
+ * throttles, and the API's 5xx rate.
  */
 export class CollectorAlarms extends Construct {
   readonly throttledRecords: cloudwatch.Alarm;
   readonly deliveryErrors: cloudwatch.Alarm;
   readonly eventsUndelivered: cloudwatch.Alarm;
+  readonly pixelEventsLost: cloudwatch.Alarm;
   readonly lambdaErrors: cloudwatch.Alarm;
   readonly lambdaThrottles: cloudwatch.Alarm;
   readonly api5xx: cloudwatch.Alarm;
@@ -120,6 +121,18 @@ export class CollectorAlarms extends Construct {
       alarmDescription: alarmDescription(
         'The collector answered requests with 429/503 because events could be neither written nor spilled (EventsUndelivered) in the last 5 minutes: the SDKs retry, but events are delayed and may be lost if they give up.',
         RUNBOOK_ANCHORS.eventsUndelivered,
+      ),
+      threshold: 1,
+      comparisonOperator: AT_LEAST,
+      evaluationPeriods: 1,
+      treatMissingData: NO_DATA_IS_FINE,
+    });
+
+    // A pixel always answers its GIF and is never sent again: one lost event is already a loss.
+    this.pixelEventsLost = collectorMetric('PixelEventsLost').createAlarm(this, 'PixelEventsLost', {
+      alarmDescription: alarmDescription(
+        'Pixel events were lost (PixelEventsLost) in the last 5 minutes: neither the stream nor the spill store took them; a pixel always answers its GIF, so nothing sends them again.',
+        RUNBOOK_ANCHORS.pixelEventsLost,
       ),
       threshold: 1,
       comparisonOperator: AT_LEAST,
@@ -257,6 +270,7 @@ export class CollectorAlarms extends Construct {
       this.throttledRecords,
       this.deliveryErrors,
       this.eventsUndelivered,
+      this.pixelEventsLost,
       this.lambdaErrors,
       this.lambdaThrottles,
       this.api5xx,

@@ -71,7 +71,7 @@ function byDimension(metricName: keyof typeof METRIC_DIMENSIONS): cloudwatch.Mat
 
 /**
  * One CloudWatch dashboard per collector stack: alarm states; requests and ingest (API count, 4xx,
- * 5xx, latency; events accepted, rejected by reason, filtered; failed events (kept in the
+ * 5xx, requests refused by a source's rate limit, latency; events accepted, rejected by reason, filtered; failed events (kept in the
  * failed-events stream) by code and in total; request size); delivery (PutRecords
  * latency p50/p99, calls, retries, throttled records, undelivered and spilled events, AssumeRole
  * calls, errors by code, spill queue depth); the Lambda (duration, errors, throttles, concurrency);
@@ -108,10 +108,12 @@ export class CollectorDashboard extends Construct {
 
     const apiSum = { statistic: 'Sum', period: PERIOD };
     this.dashboard.addWidgets(
-      graph('API requests, 4xx, 5xx', [
+      graph('API requests, 4xx, 5xx, rate-limited', [
         stage.metricCount({ ...apiSum, label: 'Count' }),
         stage.metricClientError({ ...apiSum, label: '4xx' }),
         stage.metricServerError({ ...apiSum, label: '5xx' }),
+        // Refused whole by a source's rateLimit: part of 4xx (429), or of 5xx with `status: 503`.
+        sum('RateLimitedRequests'),
       ]),
       graph('API latency (ms)', [
         stage.metricLatency({ statistic: 'p50', period: PERIOD, label: 'Latency p50' }),

@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
 import { SERVICE_NAME } from '../../lambda/contract/collector-metrics';
+import { GEO_DATABASE_FILE, GEO_DATABASE_PACKAGE_PATH } from '../../lambda/contract/geo-database';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { ORIGIN_SECRET_ENV } from '../../lambda/contract/same-origin';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
@@ -269,6 +270,17 @@ export function lazyModulesBundlingCommand(inputDir: string, outputDir: string):
   ].join(' ');
 }
 
+/**
+ * The shell command that copies the bundled country database (lambda/contract/geo-database.ts) next
+ * to `index.js`, for sources with `pipeline.enrich.geo`. Every asset has it (~8 MB, ~3 MB zipped):
+ * a configuration read at run time (SSM) may turn geo on without a new asset. A container reads it
+ * only when a source needs it.
+ */
+export function geoDatabaseCommand(inputDir: string, outputDir: string): string {
+  const source = path.posix.join(inputDir, 'node_modules', GEO_DATABASE_PACKAGE_PATH);
+  return `cp ${shellWord(source)} ${shellWord(path.posix.join(outputDir, GEO_DATABASE_FILE))}`;
+}
+
 /** The shell command that copies {@link EXEC_WRAPPER} next to `index.js`, executable (the zip keeps the mode). */
 export function execWrapperCommand(inputDir: string, outputDir: string): string {
   const target = shellWord(path.posix.join(outputDir, EXEC_WRAPPER.file));
@@ -466,6 +478,7 @@ export class CollectorFunction extends Construct {
           afterBundling: (inputDir, outputDir) => [
             lazyModulesBundlingCommand(inputDir, outputDir),
             execWrapperCommand(inputDir, outputDir),
+            geoDatabaseCommand(inputDir, outputDir),
             ...(document === undefined ? [] : [documentFileCommand(document.document, outputDir)]),
           ],
         },

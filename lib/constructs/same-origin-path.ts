@@ -11,6 +11,22 @@ export function hostOfUrl(url: string): string {
   return Token.isUnresolved(url) ? Fn.select(2, Fn.split('/', url)) : new URL(url).host;
 }
 
+/**
+ * The path patterns the collector needs on the site's distribution: `<prefix>/v1/*` (Segment's
+ * routes, pixels, settings, redirect) and the routes of RudderStack's SDK outside `/v1/`: its pixel
+ * `<prefix>/pixel/v1/*`, its `sendBeacon` batch `<prefix>/beacon/v1/*` and its settings
+ * `<prefix>/sourceConfig*` (`/sourceConfig` and `/sourceConfig/`). Together they cover every route of
+ * the collector's API (`COLLECTOR_ROUTES`) and leave the rest of the site's paths to the site.
+ */
+export function sameOriginPathPatterns(pathPrefix: string): readonly string[] {
+  return [
+    `${pathPrefix}/v1/*`,
+    `${pathPrefix}/pixel/v1/*`,
+    `${pathPrefix}/beacon/v1/*`,
+    `${pathPrefix}/sourceConfig*`,
+  ];
+}
+
 export interface SameOriginPathProps {
   /**
    * The site's own distribution, in the site's CDK app: the behavior is added to it. A distribution
@@ -38,17 +54,21 @@ export interface SameOriginPathProps {
 }
 
 /**
- * Serves the collector under the site's own origin: a behavior `<pathPrefix>/v1/*` on the site's
- * CloudFront distribution, forwarding to the collector's HTTP API with no caching
- * (`CachingDisabled`), every viewer header but `Host`, every cookie and query string
- * (`AllViewerExceptHostHeader`), every method, HTTPS only to viewer and origin (TLS 1.2), a
- * CloudFront Function that removes the prefix before API Gateway, and the secret origin header.
+ * Serves the collector under the site's own origin: behaviors `<pathPrefix>/v1/*`, and
+ * `/pixel/v1/*`, `/beacon/v1/*`, `/sourceConfig*` under the prefix for RudderStack's SDK
+ * ({@link sameOriginPathPatterns}), on the site's CloudFront distribution, each forwarding to the
+ * collector's HTTP API with no caching (`CachingDisabled`), every viewer header but `Host`, every
+ * cookie and query string (`AllViewerExceptHostHeader`), every method, HTTPS only to viewer and
+ * origin (TLS 1.2), a CloudFront Function that removes the prefix before API Gateway, and the secret
+ * origin header.
  * Cookies the collector sets are then first-party in every browser, and blockers see the site's own
  * host (docs/deploying.md "Same-origin path").
  */
 export class SameOriginPath extends Construct {
-  /** `<pathPrefix>/v1/*`. */
+  /** `<pathPrefix>/v1/*`, the first of {@link pathPatterns}. */
   readonly pathPattern: string;
+  /** Every behavior's path pattern, in the order they were added ({@link sameOriginPathPatterns}). */
+  readonly pathPatterns: readonly string[];
   /** The viewer-request function that removes the prefix. */
   readonly function: cloudfront.Function;
   readonly origin: origins.HttpOrigin;
@@ -66,7 +86,8 @@ export class SameOriginPath extends Construct {
         `SameOriginPath: "${pathPrefix}" starts with /v1, the collector's own path; choose another prefix, like /collect`,
       );
     }
-    this.pathPattern = `${pathPrefix}/v1/*`;
+    this.pathPatterns = sameOriginPathPatterns(pathPrefix);
+    this.pathPattern = this.pathPatterns[0] as string;
     this.function = new cloudfront.Function(this, 'StripPrefix', {
       comment: `Removes ${pathPrefix} before the collector's API`,
       code: cloudfront.FunctionCode.fromInline(stripPathPrefixFunctionCode(pathPrefix)),
@@ -78,7 +99,7 @@ export class SameOriginPath extends Construct {
       // CloudFront replaces a viewer's header of the same name with this value.
       customHeaders: { [ORIGIN_SECRET_HEADER]: props.originSecret.unsafeUnwrap() },
     });
-    props.distribution.addBehavior(this.pathPattern, this.origin, {
+    const behavior: cloudfront.AddBehaviorOptions = {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
@@ -89,6 +110,8 @@ export class SameOriginPath extends Construct {
       functionAssociations: [
         { function: this.function, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
       ],
-    });
+    };
+    // One origin, one function: the behaviors differ only by their path pattern.
+    for (const pattern of this.pathPatterns) props.distribution.addBehavior(pattern, this.origin, behavior);
   }
 }

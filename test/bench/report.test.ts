@@ -69,6 +69,25 @@ describe('the benchmark report', () => {
     expect(report).toContain('loading Ajv and compiling the plan took 130 ms');
   });
 
+  it('reports the enrichment cost per event as the median of same-round differences to no enrichment', () => {
+    const report = writeReport({
+      ...latest,
+      enrichment: {
+        batch: 500,
+        addresses: 6,
+        microsPerEvent: {
+          none: [10, 30, 20],
+          bot: [11, 31, 21],
+          geo: [13, 32, 24],
+          device: [12, 33, 22],
+          all: [15, 36, 25],
+        },
+      },
+    });
+    expect(report).toContain('| `geo: {}` (bundled country MMDB) | 24.0 | 13.0-32.0 | +3.0 us |');
+    expect(report).toContain('- All three together cost +5.0 us/event.');
+  });
+
   it('names a missing result instead of reporting a wrong one', () => {
     const withoutSixMb: BenchResults = {
       ...latest,

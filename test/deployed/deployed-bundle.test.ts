@@ -32,6 +32,9 @@ const ONLY_IN: Record<LazyModuleName, string> = {
   'ssm-parameter-reader': 'AmazonSSM',
   'dynamodb-seen-store': 'DynamoDB_20120810',
   'dynamodb-suppression-list': '#s = :s',
+  'bot-detector': ' deusu/',
+  'geo-database': 'Cannot parse binary database',
+  'device-parser': 'Mobile Safari',
 };
 
 /**
@@ -327,6 +330,67 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
             .sort(),
         );
         expect((await deployed.rawRecords()).length - rawBefore).toBe(5);
+        expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"/);
+      } finally {
+        await fn.close();
+      }
+    });
+
+    it('enriches the first request of a source with bot, geo and device enrichment (bot-detector.js, geo-database.js with geo-country.mmdb, device-parser.js)', async () => {
+      // Prepare
+      const fn = await startFunction({
+        ...deployed.env,
+        COLLECTOR_CONFIG: configWith((config) => {
+          const [source] = config.sources as Record<string, unknown>[];
+          const pipeline = ((source as Record<string, unknown>).pipeline ?? {}) as Record<string, unknown>;
+          (source as Record<string, unknown>).pipeline = {
+            ...pipeline,
+            enrich: { bot: 'drop', geo: {}, device: true },
+            redact: { ip: 'drop' },
+          };
+        }),
+      });
+      try {
+        const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+        const batch = [
+          {
+            type: 'track',
+            event: 'E',
+            userId: 'u1',
+            messageId: 'enrich-person',
+            context: { ip: '8.8.8.8', userAgent: firefox },
+          },
+          {
+            type: 'track',
+            event: 'E',
+            userId: 'u1',
+            messageId: 'enrich-bot',
+            context: {
+              userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+            },
+          },
+        ];
+
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, batch);
+
+        // Assess: the bot's event is accepted and dropped; the person's has a country and no IP.
+        expect([answer.status, answer.body.accepted, answer.body.filtered]).toEqual([200, 2, 1]);
+        const records = (await deployed.records()).filter((record) =>
+          String(record.json.event_id).startsWith('enrich-'),
+        );
+        expect(records.map((record) => [record.json.event_id, record.json.context])).toEqual([
+          [
+            'enrich-person',
+            {
+              userAgent: firefox,
+              location: { country: 'US' },
+              browser: { name: 'Firefox', version: '128.0' },
+              os: { name: 'Windows', version: '10' },
+              device: { type: 'desktop' },
+            },
+          ],
+        ]);
         expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"/);
       } finally {
         await fn.close();

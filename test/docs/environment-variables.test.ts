@@ -66,6 +66,14 @@ describe('the environment variable table of docs/configuration.md', () => {
   });
 });
 
+/** The port of the site origin examples/identity-cookie.json allows: a page the reader serves, not ours. */
+function siteOfIdentityCookieExample(): number {
+  const example = JSON.parse(
+    readFileSync(path.join(PROJECT_ROOT, 'examples', 'identity-cookie.json'), 'utf8'),
+  ) as { sources: { allowedOrigins?: string[] }[] };
+  return Number(new URL(example.sources[0]?.allowedOrigins?.[0] ?? '').port);
+}
+
 describe('ports and URLs in README.md, examples/ and docs/*.md, prose and snippets alike', () => {
   const defaults = localModeSettings({});
   const collectorPaths = [DEBUG_PAGE_PATH, FAULTS_PATH, ...COLLECTOR_ROUTES.map((route) => route.path)].map(
@@ -80,6 +88,10 @@ describe('ports and URLs in README.md, examples/ and docs/*.md, prose and snippe
     [defaults.kinesisPort, { what: 'the emulator (KINESIS_PORT)', paths: (p) => p === '' }],
     [defaults.dynamodbPort, { what: 'dynalite (DYNAMODB_PORT)', paths: (p) => p === '' }],
     [DEFAULT_LIVE_PORT, { what: 'npm run live', paths: (p) => p === '' || p === DEBUG_PAGE_PATH }],
+    [
+      siteOfIdentityCookieExample(),
+      { what: 'your page in examples/identity-cookie.json', paths: (p) => p === '' },
+    ],
   ]);
 
   it('name only the ports local mode and the tools use, and only paths that exist there', () => {

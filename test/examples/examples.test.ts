@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { emulatorClient } from '../../local/local-mode';
@@ -15,6 +16,8 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsW
 /** A running example: send requests to it, read its streams back. */
 interface Running {
   readonly started: StartedCollector;
+  /** The collector's `http://127.0.0.1:<port>`, for requests `send` cannot make. */
+  readonly collectorUrl: string;
   send(
     writeKey: string,
     path: string,
@@ -35,6 +38,7 @@ async function withExample(file: string, scenario: (running: Running) => Promise
     kinesis.client = emulatorClient(kinesisEndpoint, 'us-east-1');
     await scenario({
       started,
+      collectorUrl,
       send: async (writeKey, path, body) => {
         const response = await fetch(`${collectorUrl}${path}`, {
           method: 'POST',
@@ -56,6 +60,38 @@ async function withExample(file: string, scenario: (running: Running) => Promise
     kinesis.client?.destroy();
     await killStarted(started);
   }
+}
+
+/**
+ * A browser's `POST /v1/track` from `origin` to the collector reached as `host` (fetch cannot set
+ * `Host`; a browser sends the name it connected to), with its status and headers.
+ */
+function browserTrack(
+  collectorUrl: string,
+  options: { host: string; origin: string; writeKey: string; body: unknown },
+): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  const body = JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      `${collectorUrl}/v1/track`,
+      {
+        method: 'POST',
+        headers: {
+          host: options.host,
+          origin: options.origin,
+          authorization: `Basic ${Buffer.from(`${options.writeKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
 }
 
 const ids = (records: readonly StoredRecord[]) =>
@@ -149,6 +185,38 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       });
       expect(record?.json.context).not.toHaveProperty('ip');
       expect(JSON.stringify(record?.json)).not.toContain('203.0.113.9');
+    }),
+
+  'enrichment.json': () =>
+    withExample('enrichment.json', async ({ started, send, records }) => {
+      expect(started.output()).toMatch(/web: .*; enrich bot drop, geo \(bundled database\), device/);
+      const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+      const answer = await send('enrichment-web-key', '/v1/batch', {
+        batch: [
+          {
+            type: 'page',
+            messageId: 'person',
+            anonymousId: 'a',
+            context: { ip: '8.8.8.8', userAgent: firefox },
+          },
+          {
+            type: 'page',
+            messageId: 'crawler',
+            anonymousId: 'b',
+            context: { userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' },
+          },
+        ],
+      });
+      expect(answer.json).toEqual({ accepted: 2, filtered: 1, rejected: [] });
+      const [record, ...others] = await records('enriched-events');
+      expect(others).toEqual([]);
+      expect(record?.json.context).toEqual({
+        userAgent: firefox,
+        location: { country: 'US' },
+        browser: { name: 'Firefox', version: '128.0' },
+        os: { name: 'Linux' },
+        device: { type: 'desktop' },
+      });
     }),
 
   'raw-format.json': () =>
@@ -277,6 +345,48 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
         source_id: 'shop',
         failure: { code: 'plan_violation' },
       });
+    }),
+
+  'identity-cookie.json': () =>
+    withExample('identity-cookie.json', async ({ started, collectorUrl, records }) => {
+      const port = new URL(collectorUrl).port;
+      const host = `collect.site.localhost:${port}`;
+      const page = 'http://www.site.localhost:8000';
+      expect(started.output()).toContain(
+        `      identity cookie ajs_anonymous_id on site.localhost, 400 days: set on answers to its allowed origins' pages sent to http://collect.site.localhost:${port} (not 127.0.0.1)`,
+      );
+      const track = (messageId: string) => ({ anonymousId: `anon-${messageId}`, event: 'Viewed', messageId });
+
+      // The site's page, sending to the collector under the site's domain: the cookie, with credentials.
+      const first = await browserTrack(collectorUrl, {
+        host,
+        origin: page,
+        writeKey: 'cookie-web-key',
+        body: track('on-site'),
+      });
+      // The same page sending to 127.0.0.1, and a server source: no cookie.
+      const loopback = await browserTrack(collectorUrl, {
+        host: `127.0.0.1:${port}`,
+        origin: page,
+        writeKey: 'cookie-web-key',
+        body: track('loopback'),
+      });
+      const server = await browserTrack(collectorUrl, {
+        host,
+        origin: page,
+        writeKey: 'cookie-server-key',
+        body: track('server'),
+      });
+
+      expect(first.status).toBe(200);
+      expect(first.headers['set-cookie']).toEqual([
+        'ajs_anonymous_id=%22anon-on-site%22; Domain=site.localhost; Path=/; Max-Age=34560000; Secure; SameSite=Lax',
+      ]);
+      expect(first.headers['access-control-allow-origin']).toBe(page);
+      expect(first.headers['access-control-allow-credentials']).toBe('true');
+      expect([loopback.status, loopback.headers['set-cookie']]).toEqual([200, undefined]);
+      expect(server.headers['set-cookie']).toBeUndefined();
+      expect(ids(await records('cookie-events'))).toEqual(['loopback', 'on-site', 'server']);
     }),
 
   'deploy.json': () =>

@@ -50,6 +50,7 @@ describe('CloudWatch alarms', () => {
   it.each([
     ['ThrottledRecords', RUNBOOK_ANCHORS.throttledRecords, 1, 3],
     ['EventsUndelivered', RUNBOOK_ANCHORS.eventsUndelivered, 1, 1],
+    ['PixelEventsLost', RUNBOOK_ANCHORS.pixelEventsLost, 1, 1],
   ])(
     'alarms on the collector metric %s by its service dimension',
     (metricName, anchor, threshold, periods) => {
@@ -148,7 +149,7 @@ describe('CloudWatch alarms', () => {
 
   it('has no iterator-age alarm and no actions unless configured', () => {
     expect(alarmsOf(stream)).toHaveLength(1);
-    expect(alarmsOf(collector)).toHaveLength(8);
+    expect(alarmsOf(collector)).toHaveLength(9);
     for (const alarm of [...alarmsOf(stream), ...alarmsOf(collector)]) {
       expect(alarm.AlarmActions).toBeUndefined();
       expect(alarm.OKActions).toBeUndefined();
@@ -204,7 +205,7 @@ describe('CloudWatch alarms', () => {
     const template = collectorTemplate({ ...CROSS_ACCOUNT, alarmTopicArn: TOPIC_ARN });
 
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    expect(alarmsOf(template)).toHaveLength(8);
+    expect(alarmsOf(template)).toHaveLength(9);
     for (const alarm of alarmsOf(template)) {
       expect(alarm.AlarmActions).toEqual([TOPIC_ARN]);
       expect(alarm.OKActions).toEqual([TOPIC_ARN]);
@@ -241,6 +242,8 @@ describe('the collector dashboard', () => {
       'EventsAccepted',
       'EventsFiltered',
       'EventsUndelivered',
+      'PixelEventsLost',
+      'RateLimitedRequests',
       'RequestBytes',
       'PutRecordsCalls',
       'PutRecordsRetries',

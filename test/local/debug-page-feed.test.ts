@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { outcomeResponse } from '../../lambda/http/outcome-response';
 import { type DebugEntry, DebugFeed } from '../../local/debug-page-feed';
+import { debugPageHtml } from '../../local/debug-page-html';
 import type { TailEvent } from '../../tools/tail/tail-event';
 
 const WRITE_KEY = 'feed-write-key';
@@ -123,5 +125,36 @@ describe('DebugFeed', () => {
       ['rejected', undefined],
       ['failed', undefined],
     ]);
+  });
+
+  it('shows the events a 200 answer dropped as duplicates as one duplicate entry counting them, and none for an answer without', () => {
+    // Prepare: the collector's own answers (outcomeResponse) to the batch: two copies dropped, then none.
+    const { feed } = feedWithListener();
+    const withDuplicates = outcomeResponse(
+      { kind: 'delivered', accepted: 2, rejected: [], duplicates: 2 },
+      1,
+    );
+    const without = outcomeResponse({ kind: 'delivered', accepted: 2, rejected: [] }, 1);
+
+    feed.recordExchange(request, withDuplicates);
+    feed.recordExchange(request, without);
+
+    expect(feed.snapshot()).toEqual([
+      expect.objectContaining({
+        status: 'duplicate',
+        duplicates: 2,
+        reason: '2 duplicates dropped: an earlier copy is already written',
+        request: { method: 'POST', path: '/v1/batch', statusCode: 200 },
+        json: { batch: [valid, { ...refused, writeKey: '[redacted]' }] },
+      }),
+    ]);
+  });
+
+  it('gives the page a duplicates-per-minute counter next to the accepted, refused and failed ones', () => {
+    const html = debugPageHtml({ capacity: 10, eventsPath: '/_debug/events', subtitle: 'test' });
+
+    expect(html).toMatch(
+      /id="rate-accepted".*id="rate-rejected".*id="rate-failed".*<b id="rate-duplicate">0<\/b> duplicates\/min/s,
+    );
   });
 });

@@ -49,6 +49,7 @@ const ALWAYS = [
   RUNBOOK_ANCHORS.throttledRecords,
   RUNBOOK_ANCHORS.deliveryErrors,
   RUNBOOK_ANCHORS.eventsUndelivered,
+  RUNBOOK_ANCHORS.pixelEventsLost,
   RUNBOOK_ANCHORS.lambdaErrors,
   RUNBOOK_ANCHORS.lambdaThrottles,
   RUNBOOK_ANCHORS.api5xx,

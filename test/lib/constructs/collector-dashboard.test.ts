@@ -58,6 +58,7 @@ describe('CollectorDashboard on its own', () => {
       for (const metricName of [
         'EventsAccepted',
         'PixelEventsLost',
+        'RateLimitedRequests',
         'PutRecordsLatency',
         'SpilledEvents',
         'Duration',

@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { COLLECTOR_ROUTES } from '../../../lib/constructs/ingest-api';
 import { hostOfUrl, SameOriginPath } from '../../../lib/constructs/same-origin-path';
 import { stripPathPrefixFunctionCode } from '../../../lib/constructs/strip-path-prefix-function';
 
@@ -57,28 +58,57 @@ describe('SameOriginPath', () => {
     template = Template.fromStack(site.stack);
   });
 
-  it('adds a /collect/v1/* behavior with no caching, every viewer value but Host, every method, https only', () => {
+  /** The cache behaviors of the site's distribution, as synthesized. */
+  const behaviors = () =>
+    (
+      Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as {
+        Properties: { DistributionConfig: { CacheBehaviors: { PathPattern: string }[] } };
+      }
+    ).Properties.DistributionConfig.CacheBehaviors;
+
+  it("adds /collect/v1/* and RudderStack's /collect/pixel/v1/*, /collect/beacon/v1/*, /collect/sourceConfig* behaviors, each with no caching, every viewer value but Host, every method, https only", () => {
     // Assess
-    template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({
-        CacheBehaviors: [
-          Match.objectLike({
-            PathPattern: '/collect/v1/*',
-            CachePolicyId: CACHING_DISABLED,
-            OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
-            AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-            ViewerProtocolPolicy: 'https-only',
-            Compress: false,
-            FunctionAssociations: [
-              {
-                EventType: 'viewer-request',
-                FunctionARN: { 'Fn::GetAtt': [Match.anyValue(), 'FunctionARN'] },
-              },
-            ],
-          }),
-        ],
-      }),
+    expect(behaviors().map((behavior) => behavior.PathPattern)).toEqual([
+      '/collect/v1/*',
+      '/collect/pixel/v1/*',
+      '/collect/beacon/v1/*',
+      '/collect/sourceConfig*',
+    ]);
+    const [first, ...others] = behaviors();
+    expect(first).toMatchObject({
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      ViewerProtocolPolicy: 'https-only',
+      Compress: false,
+      FunctionAssociations: [
+        {
+          EventType: 'viewer-request',
+          FunctionARN: { 'Fn::GetAtt': [expect.any(String), 'FunctionARN'] },
+        },
+      ],
     });
+    const { PathPattern: _, ...settings } = first as { PathPattern: string };
+    for (const other of others) expect(other).toEqual({ ...settings, PathPattern: other.PathPattern });
+  });
+
+  it('sends every route of the collector API, under the prefix, to the collector and no other path of the site', () => {
+    // CloudFront's path patterns: `*` any characters, `?` one, case-sensitive, the whole path.
+    const matcher = (pattern: string) => {
+      const escaped = pattern.replace(/[.+^$|()[\]{}\\]/g, '\\$&');
+      return new RegExp(`^${escaped.replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    };
+    const patterns = behaviors().map((behavior) => matcher(behavior.PathPattern));
+    const routed = (path: string) => patterns.some((pattern) => pattern.test(path));
+
+    for (const route of COLLECTOR_ROUTES) {
+      const path = `/collect${route.path.replace(/\{[^}]+\}/g, 'x')}`;
+      expect([path, routed(path)]).toEqual([path, true]);
+    }
+    expect(routed('/collect/sourceConfig/')).toBe(true);
+    for (const sitePath of ['/', '/collect', '/collect/index.html', '/pixel/v1/track', '/v1/t']) {
+      expect([sitePath, routed(sitePath)]).toEqual([sitePath, false]);
+    }
   });
 
   it('forwards to the API over TLS 1.2 with the secret origin header resolved from Secrets Manager at deploy', () => {
