@@ -143,6 +143,28 @@ describe('user suppression', () => {
     expect(await send([track({ userId: 'u-late' }, 9)])).toHaveProperty('suppressed', 1);
   });
 
+  it('looks a request’s ids up in one call, and a repeated id not again within the delay', async () => {
+    const real = new DynamoDbSuppressionList({ client: dynamo.client, tableName: dynamo.tableName });
+    const calls: number[] = [];
+    const counting = Object.assign(Object.create(real), {
+      suppressed: (sourceId: string, ids: Parameters<typeof real.suppressed>[1]) => {
+        calls.push(ids.length);
+        return real.suppressed(sourceId, ids);
+      },
+    }) as DynamoDbSuppressionList;
+    const { clock, send } = await setUp(counting);
+    const batch = Array.from({ length: 20 }, (_, n) =>
+      track({ userId: `u-${n}`, anonymousId: `a-${n}` }, 100 + n),
+    );
+
+    await send(batch);
+    await send(batch);
+    clock.now += SUPPRESSION_MAX_AGE_MS;
+    await send(batch.slice(0, 5));
+
+    expect(calls).toEqual([40, 10]);
+  });
+
   it('refuses the whole request with 503 when the suppression list cannot be read (fail closed)', async () => {
     const unreachable = createDynamoDbSuppressionList({
       SUPPRESSION_TABLE_NAME: dynamo.tableName,
