@@ -205,6 +205,17 @@ function esbuildFlags(projectRoot: string): Record<string, string> {
   };
 }
 
+/** The stream fields of a destination as the runtime document names them (no `id`). */
+function streamFields(destination: DeployDestination): Record<string, string> {
+  return {
+    streamName: destination.streamName,
+    ...(destination.failedStreamName === undefined ? {} : { failedStreamName: destination.failedStreamName }),
+    region: destination.region,
+    roleArn: destination.roleArn,
+    externalId: destination.externalId,
+  };
+}
+
 /**
  * The deploy-time values of a document's bound destinations, by id, as env `COLLECTOR_DESTINATIONS`
  * carries them; each id must be a destination of both the document and `destinations`.
@@ -221,18 +232,7 @@ function boundDestinations(props: CollectorFunctionProps): [string, Record<strin
         `CollectorFunction: bound destination "${id}" must be a destination of the document and of destinations`,
       );
     }
-    return [
-      id,
-      {
-        streamName: destination.streamName,
-        ...(destination.failedStreamName === undefined
-          ? {}
-          : { failedStreamName: destination.failedStreamName }),
-        region: destination.region,
-        roleArn: destination.roleArn,
-        externalId: destination.externalId,
-      },
-    ];
+    return [id, streamFields(destination)];
   });
 }
 
@@ -406,13 +406,7 @@ export class CollectorFunction extends Construct {
       })),
       destinations: props.destinations.map((destination) => ({
         id: destination.id,
-        streamName: destination.streamName,
-        ...(destination.failedStreamName === undefined
-          ? {}
-          : { failedStreamName: destination.failedStreamName }),
-        region: destination.region,
-        roleArn: destination.roleArn,
-        externalId: destination.externalId,
+        ...streamFields(destination),
       })),
       cors: {
         allowedOrigins: [...(props.allowedOrigins ?? COLLECTOR_FUNCTION_DEFAULTS.allowedOrigins)],
