@@ -122,15 +122,25 @@ const trackingPlanSchema: z.ZodMiniType<TrackingPlanConfig, TrackingPlanInput> =
   violations: z._default(planAction, 'block'),
 });
 
-/** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
+/**
+ * A dotted path under an event's context, properties or traits (`context.ip`, `traits.email`), or
+ * one with `*` segments, each matching one or more segments at any depth (`*.email`).
+ */
 const fieldPath = z
   .string()
   .check(
     z.regex(
-      /^(context|properties|traits)(\.[^.\s]+)+$/,
-      'must be a dotted path under context, properties or traits, e.g. context.ip or traits.email',
+      /^(context|properties|traits|\*)(\.[^.\s]+)+$/,
+      'must be a dotted path under context, properties or traits, or start with *, e.g. context.ip, traits.email or *.email',
     ),
   );
+
+/** `mask`: a field kept only in part (lambda/events/field-rules.ts). */
+const maskRuleSchema = z.strictObject({
+  path: fieldPath,
+  keepStart: z._default(z.int().check(z.minimum(0)), 0),
+  keepEnd: z._default(z.int().check(z.minimum(0)), 0),
+});
 
 /** What a source does with its events before they are written (lambda/events/pipeline.ts). */
 const pipelineSchema = z.prefault(
@@ -138,13 +148,16 @@ const pipelineSchema = z.prefault(
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
     consent: z.optional(consentSchema),
     /**
-     * Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing, and what becomes
-     * of `context.ip` (`keep`, `truncate`: last octet / last 80 bits zeroed, `drop`).
+     * Fields removed (`drop`), replaced by their keyed hash (`hash`, `hashAlgorithm`) or kept in part
+     * (`mask`) before writing, and what becomes of `context.ip` (`keep`, `truncate`: last octet /
+     * last 80 bits zeroed, `drop`). docs/privacy.md.
      */
     redact: z.optional(
       z.strictObject({
         drop: z._default(z.array(fieldPath), []),
         hash: z._default(z.array(fieldPath), []),
+        mask: z._default(z.array(maskRuleSchema), []),
+        hashAlgorithm: z._default(z.enum(['hmac-sha256', 'sha256']), 'hmac-sha256'),
         ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
       }),
     ),

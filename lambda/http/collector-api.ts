@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
 import type { RequestFacts } from '../events/failure-record';
+import type { FieldHashKey } from '../events/field-rules';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
@@ -58,6 +59,8 @@ export interface CollectorDependencies {
    * @default - none: the client's address is always the one API Gateway saw
    */
   readonly originSecret?: string;
+  /** The deployment's key for keyed `redact.hash` rules. @default none (see IngestDependencies.hashKey) */
+  readonly hashKey?: FieldHashKey;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -113,6 +116,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     writers: deps.writers,
     failedWriters: deps.failedWriters,
     maxEventBytes: config.limits.maxEventBytes,
+    ...(deps.hashKey === undefined ? {} : { hashKey: deps.hashKey }),
     destinationConsent: new Map(
       config.destinations.flatMap((destination) =>
         destination.consent === undefined ? [] : [[destination.id, destination.consent] as const],

@@ -13,6 +13,7 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
+import type { FieldHashKey } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
@@ -113,6 +114,11 @@ export interface IngestDependencies {
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
   /** @default {@link DEFAULT_INGEST_WINDOW} */
   readonly window?: IngestWindow;
+  /**
+   * The deployment's key for keyed `redact.hash` rules (docs/privacy.md).
+   * @default none: an event a keyed hash rule applies to fails with `HashKeyMissingError`
+   */
+  readonly hashKey?: FieldHashKey;
 }
 
 /**
@@ -568,6 +574,7 @@ export class Ingest {
       const record = redact(
         violations === undefined ? segmentRecord : { ...segmentRecord, violations },
         pipeline.redact,
+        this.deps.hashKey,
       );
       const context = (record.context ?? {}) as JsonObject;
       // Segment's shape has no routing fields: they go under context, one copy per destination.
@@ -582,7 +589,11 @@ export class Ingest {
     } else {
       const [firstDestination = ''] = source.destinations;
       const built = toEnvelope(event, receipt, firstDestination);
-      const envelope = redact(violations === undefined ? built : { ...built, violations }, pipeline.redact);
+      const envelope = redact(
+        violations === undefined ? built : { ...built, violations },
+        pipeline.redact,
+        this.deps.hashKey,
+      );
       eventId = envelope.event_id;
       // Built for the first destination; a copy per other destination (fan-out).
       records = source.destinations.map((integration_id, position) =>

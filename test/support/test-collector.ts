@@ -11,6 +11,7 @@ import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-recor
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import { LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { createHandler } from '../../lambda/handler';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { createKinesalite } from '../../local/kinesalite';
@@ -97,7 +98,7 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
     }),
   );
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const handler = createHandler({ config, writers, logger });
+  const handler = createHandler({ config, writers, logger, hashKey: LOCAL_DEV_HASH_KEY });
   const collector: ApiGatewayServer = await startApiGatewayServer({
     handler,
     port: 0,

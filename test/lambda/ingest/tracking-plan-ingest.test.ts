@@ -181,7 +181,7 @@ describe('recordFormat: segment', () => {
     ]);
   });
 
-  it('drops and hashes the configured fields and truncates the IP in the Segment message, the request’s IP included', async () => {
+  it('drops and plain-hashes (hashAlgorithm sha256) the configured fields and truncates the IP in the Segment message, the request’s IP included', async () => {
     const identify = {
       type: 'identify',
       messageId: 'id-1',
@@ -195,7 +195,7 @@ describe('recordFormat: segment', () => {
       {
         pipeline: {
           ...segment,
-          redact: { drop: ['traits.phone'], hash: ['traits.email'], ip: 'truncate' },
+          redact: { drop: ['traits.phone'], hash: ['traits.email'], hashAlgorithm: 'sha256', ip: 'truncate' },
         },
       },
       [identify, fromRequest],
