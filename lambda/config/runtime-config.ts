@@ -159,6 +159,8 @@ const pipelineSchema = z.prefault(
         mask: z._default(z.array(maskRuleSchema), []),
         hashAlgorithm: z._default(z.enum(['hmac-sha256', 'sha256']), 'hmac-sha256'),
         ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
+        /** Keep an unparseable request body in the failed-events stream although no rule applies to it. */
+        keepUnparseableBody: z._default(z.boolean(), false),
       }),
     ),
     /** Honour `integrations: { "<integrationName>": false }` and `All: false`. */

@@ -59,6 +59,12 @@ export interface RedactionRules {
    * @default 'keep'
    */
   readonly ip?: IpHandling;
+  /**
+   * Keep, in the failed-events stream, the body of a request that cannot be parsed (so no rule can
+   * be applied to it). Without it such a body is dropped, and its failure record says so.
+   * @default false
+   */
+  readonly keepUnparseableBody?: boolean;
 }
 
 /** How `redact.hash` hashes. */

@@ -394,15 +394,18 @@ export class Ingest {
           rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
           if (failedDestinations.length > 0) {
             const failure: Failure = { reason: prepared.reason, code: prepared.code, stage: prepared.stage };
-            const record = eventFailureRecord({
-              failure,
-              message,
-              index,
-              sourceId: source.id,
-              receivedAtIso: receipt.receivedAtIso as string,
-              request: request.request ?? NO_REQUEST_FACTS,
-              sentAt: request.sentAt,
-            });
+            const record = eventFailureRecord(
+              {
+                failure,
+                message,
+                index,
+                sourceId: source.id,
+                receivedAtIso: receipt.receivedAtIso as string,
+                request: request.request ?? NO_REQUEST_FACTS,
+                sentAt: request.sentAt,
+              },
+              { rules: source.pipeline.redact, key: this.deps.hashKey },
+            );
             window.addFailure({
               data: serialiseFailureRecord(record),
               partitionKey: failurePartitionKey(message),
@@ -482,13 +485,16 @@ export class Ingest {
   }): Promise<RefusedRequestOutcome> {
     const failedDestinations = this.failedDestinationsOf(refused.source);
     if (failedDestinations.length === 0) return { kind: 'not-kept' };
-    const record = requestFailureRecord({
-      failure: refused.failure,
-      body: refused.body,
-      sourceId: refused.source.id,
-      receivedAtIso: new Date(refused.receivedAt).toISOString(),
-      request: refused.request,
-    });
+    const record = requestFailureRecord(
+      {
+        failure: refused.failure,
+        body: refused.body,
+        sourceId: refused.source.id,
+        receivedAtIso: new Date(refused.receivedAt).toISOString(),
+        request: refused.request,
+      },
+      { rules: refused.source.pipeline.redact, key: this.deps.hashKey },
+    );
     const outgoing = { data: serialiseFailureRecord(record), partitionKey: failurePartitionKey(undefined) };
     const reports = await this.writeFailed(failedDestinations, [outgoing], refused.deadline);
     const undelivered = undeliveredOf(reports, failedDestinations, true);
