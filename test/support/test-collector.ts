@@ -97,8 +97,22 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
       ];
     }),
   );
+  // A destination's failed-events stream (`failedStreamName`), on the same kinesalite.
+  const failedWriters = new Map<string, RecordWriter>();
+  for (const destination of config.destinations) {
+    if (destination.failedStreamName === undefined) continue;
+    await ensureStream(kinesis, destination.failedStreamName, 1);
+    failedWriters.set(
+      destination.id,
+      new KinesisRecordWriter({
+        client: createKinesisClient(destination),
+        streamName: destination.failedStreamName,
+        backoff: config.delivery,
+      }),
+    );
+  }
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const handler = createHandler({ config, writers, logger, hashKey: LOCAL_DEV_HASH_KEY });
+  const handler = createHandler({ config, writers, failedWriters, logger, hashKey: LOCAL_DEV_HASH_KEY });
   const collector: ApiGatewayServer = await startApiGatewayServer({
     handler,
     port: 0,
