@@ -86,7 +86,7 @@ describe('field rules on every record an event is written as', () => {
     expect(keyed).toMatch(/^hmac-sha256:dev:[0-9a-f]{64}$/);
     const byId = new Map(main.map((record) => [record.json.event_id, record.json]));
     expect(byId.get('ajs-next-1')?.traits).toEqual({ email: keyed, plan: 'pro' });
-    expect((byId.get('rs-1')?.context as { traits?: unknown }).traits).toEqual({ email: keyed });
+    expect(byId.get('rs-1')?.context).toEqual(expect.objectContaining({ traits: { email: keyed } }));
     expect(failed.map((record) => record.json.redaction)).toEqual(
       expect.arrayContaining([
         { applied: true, key_version: 'dev' },
