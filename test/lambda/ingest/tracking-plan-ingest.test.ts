@@ -181,7 +181,7 @@ describe('recordFormat: segment', () => {
     ]);
   });
 
-  it('drops and plain-hashes (hashAlgorithm sha256) the configured fields and truncates the IP in the Segment message, the request’s IP included', async () => {
+  it('drops and hashes the configured fields and truncates the IP in the Segment message, the request’s IP included', async () => {
     const identify = {
       type: 'identify',
       messageId: 'id-1',
