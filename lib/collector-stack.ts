@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { needsFieldHashKey } from '../lambda/contract/field-hash-key-secret';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
 import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
 import { alarmTopicAction } from './constructs/alarm-topic';
@@ -9,6 +10,7 @@ import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
 import { DedupTable } from './constructs/dedup-table';
+import { FieldHashKeySecret } from './constructs/field-hash-key-secret';
 import { IngestApi } from './constructs/ingest-api';
 import { IngestDomain } from './constructs/ingest-domain';
 import { hostOfUrl } from './constructs/same-origin-path';
@@ -79,6 +81,8 @@ export class CollectorStack extends Stack {
   readonly spill: SpillQueue;
   /** The dedup table, when a source of the configuration document sets `dedup`. */
   readonly dedup?: DedupTable;
+  /** The key of keyed `redact.hash` rules, when a source of the configuration document hashes with it. */
+  readonly fieldHashKey?: FieldHashKeySecret;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
   /** The same-origin path's origin secret, when `sameOriginPrefix` was given. */
@@ -110,6 +114,10 @@ export class CollectorStack extends Stack {
     if (document?.config.sources.some((source) => source.dedup !== undefined)) {
       this.dedup = new DedupTable(this, 'Dedup');
     }
+    // The key of keyed field hashes, only when a deployed source hashes with it (docs/privacy.md).
+    if (document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact))) {
+      this.fieldHashKey = new FieldHashKeySecret(this, 'FieldHashKey');
+    }
     this.sameOriginSecret =
       config.sameOriginPrefix === undefined ? undefined : new SameOriginSecret(this, 'SameOrigin');
     this.collector = new CollectorFunction(this, 'Collector', {
@@ -132,6 +140,7 @@ export class CollectorStack extends Stack {
           }),
       destinations: props.destinations ?? [destination],
       writeKeysSecret: this.writeKeys.secret,
+      ...(this.fieldHashKey === undefined ? {} : { fieldHashKeySecret: this.fieldHashKey.secret }),
       spillQueue: this.spill.queue,
       ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
       ...(this.sameOriginSecret === undefined

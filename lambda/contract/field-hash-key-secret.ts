@@ -1,5 +1,3 @@
-import type { FieldHashKey } from '../events/field-rules';
-
 /**
  * The field-hash key secret's shape, shared by the construct that creates it
  * (lib/constructs/field-hash-key-secret.ts) and the collector that reads it (env
@@ -21,7 +19,7 @@ export class FieldHashKeySecretError extends Error {
 }
 
 /** The key in the secret's value (already parsed from JSON), or an error naming what is wrong. */
-export function fieldHashKeyOf(value: unknown): FieldHashKey {
+export function fieldHashKeyOf(value: unknown): { readonly version: string; readonly secret: string } {
   const { version, key } = (typeof value === 'object' && value !== null ? value : {}) as Record<
     string,
     unknown
@@ -38,3 +36,12 @@ export function fieldHashKeyOf(value: unknown): FieldHashKey {
   }
   return { version, secret: key };
 }
+
+/**
+ * Whether a source's `redact` rules hash with the deployment's key (`hash` paths and the default
+ * `hashAlgorithm`): the stack creates the secret, and the collector reads it, only then.
+ */
+export const needsFieldHashKey = (
+  redact: { readonly hash: readonly string[]; readonly hashAlgorithm?: string } | undefined,
+): boolean =>
+  redact !== undefined && redact.hash.length > 0 && (redact.hashAlgorithm ?? 'hmac-sha256') === 'hmac-sha256';

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { needsFieldHashKey } from '../contract/field-hash-key-secret';
 import { isJsonObject, type JsonObject } from './segment-event';
 
 /**
@@ -197,8 +198,7 @@ export const hasNoFieldRules = (rules: RedactionRules | undefined): boolean =>
     (rules.ip ?? 'keep') === 'keep');
 
 /** `true` when `rules` hash with the deployment's key (and so need it). */
-export const needsHashKey = (rules: RedactionRules | undefined): boolean =>
-  rules !== undefined && rules.hash.length > 0 && (rules.hashAlgorithm ?? 'hmac-sha256') === 'hmac-sha256';
+export const needsHashKey = (rules: RedactionRules | undefined): boolean => needsFieldHashKey(rules);
 
 /**
  * `record` (an envelope, a Segment message, a failure record's payload) with `rules` applied, in this
