@@ -319,7 +319,8 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     if (
       hashKey === undefined &&
       hashKeySecretArn !== undefined &&
-      config.sources.some((s) => needsHashKey(s.pipeline.redact))
+      (config.sources.some((s) => needsHashKey(s.pipeline.redact)) ||
+        config.destinations.some((d) => needsHashKey(d.redact)))
     ) {
       try {
         hashKey = fieldHashKeyOf(await secrets().get(hashKeySecretArn, { transform: 'json' }));

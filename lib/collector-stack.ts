@@ -115,7 +115,10 @@ export class CollectorStack extends Stack {
       this.dedup = new DedupTable(this, 'Dedup');
     }
     // The key of keyed field hashes, only when a deployed source hashes with it (docs/privacy.md).
-    if (document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact))) {
+    if (
+      document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact)) ||
+      document?.config.destinations.some((destination) => needsFieldHashKey(destination.redact))
+    ) {
       this.fieldHashKey = new FieldHashKeySecret(this, 'FieldHashKey');
     }
     this.sameOriginSecret =

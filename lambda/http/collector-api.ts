@@ -117,6 +117,11 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     failedWriters: deps.failedWriters,
     maxEventBytes: config.limits.maxEventBytes,
     ...(deps.hashKey === undefined ? {} : { hashKey: deps.hashKey }),
+    destinationRedact: new Map(
+      config.destinations.flatMap((destination) =>
+        destination.redact === undefined ? [] : [[destination.id, destination.redact] as const],
+      ),
+    ),
     destinationConsent: new Map(
       config.destinations.flatMap((destination) =>
         destination.consent === undefined ? [] : [[destination.id, destination.consent] as const],

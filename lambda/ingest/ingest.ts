@@ -13,7 +13,7 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
-import type { FieldHashKey } from '../events/field-rules';
+import type { FieldHashKey, RedactionRules } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
@@ -112,6 +112,11 @@ export interface IngestDependencies {
    * @default none
    */
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
+  /**
+   * Field rules of each destination (`destinations[].redact`), applied after the source's to the
+   * records written there. @default none
+   */
+  readonly destinationRedact?: ReadonlyMap<string, RedactionRules>;
   /** @default {@link DEFAULT_INGEST_WINDOW} */
   readonly window?: IngestWindow;
   /**
@@ -348,6 +353,12 @@ const unserialisable = (messageId: string | null, reason: string): Prepared => (
  */
 export class Ingest {
   constructor(private readonly deps: IngestDependencies) {}
+
+  /** `record` with the field rules of the destination it goes to, applied after the source's. */
+  private destinationRules<T extends object>(destinationId: string, record: T): T {
+    const rules = this.deps.destinationRedact?.get(destinationId);
+    return rules === undefined ? record : redact(record, rules, this.deps.hashKey);
+  }
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
     const { source } = request;
@@ -586,10 +597,10 @@ export class Ingest {
       // Segment's shape has no routing fields: they go under context, one copy per destination.
       records = source.destinations.map((integration_id, position) =>
         forwarded[position]
-          ? {
+          ? this.destinationRules(integration_id, {
               ...record,
               context: { ...context, [SEGMENT_ROUTING_FIELD]: { source_id: source.id, integration_id } },
-            }
+            })
           : undefined,
       );
     } else {
@@ -603,7 +614,9 @@ export class Ingest {
       eventId = envelope.event_id;
       // Built for the first destination; a copy per other destination (fan-out).
       records = source.destinations.map((integration_id, position) =>
-        forwarded[position] ? (position === 0 ? envelope : { ...envelope, integration_id }) : undefined,
+        forwarded[position]
+          ? this.destinationRules(integration_id, position === 0 ? envelope : { ...envelope, integration_id })
+          : undefined,
       );
     }
     for (const record of records) {
