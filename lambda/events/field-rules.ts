@@ -233,3 +233,24 @@ export function applyFieldRules<T extends object>(
   }
   return result;
 }
+
+/** Whether the dotted `path` (e.g. a tracking-plan violation's `traits.email`) is one `rulePath` matches. */
+export function pathMatches(rulePath: string, path: string): boolean {
+  const match = (rule: readonly string[], at: readonly string[]): boolean => {
+    const [head, ...rest] = rule;
+    if (head === undefined) return at.length === 0;
+    if (at.length === 0) return false;
+    if (head === '*') return match(rest, at.slice(1)) || match(rule, at.slice(1));
+    return head === at[0] && match(rest, at.slice(1));
+  };
+  return match(rulePath.split('.'), path.split('.'));
+}
+
+/** Whether `rules` change (drop, hash, mask) the field at `path`, or one of its parents. */
+export function rulesChange(rules: RedactionRules, path: string): boolean {
+  const segments = path.split('.');
+  const paths = [...rules.drop, ...rules.hash, ...(rules.mask ?? []).map((rule) => rule.path)];
+  return segments.some((_, end) =>
+    paths.some((rulePath) => pathMatches(rulePath, segments.slice(0, end + 1).join('.'))),
+  );
+}

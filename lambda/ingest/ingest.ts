@@ -13,13 +13,13 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
-import type { FieldHashKey, RedactionRules } from '../events/field-rules';
+import { type FieldHashKey, type RedactionRules, rulesChange } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import type { EventType, JsonObject, SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { parseIsoTimestamp } from '../events/timestamps';
-import type { Violation } from '../events/tracking-plan';
+import type { PlanVerdict, Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
@@ -39,6 +39,12 @@ export interface IngestRequest {
   readonly sentAt?: string;
   /** The batch's `context`, merged under each message's own. */
   readonly batchContext?: JsonObject;
+  /**
+   * Field rules already applied to `messages` (replay of failure records with `redaction.applied`):
+   * tracking-plan violations on fields they changed (a hashed `format: email` field) are not held
+   * against the event. @default none
+   */
+  readonly appliedRules?: RedactionRules;
   readonly receivedAt: number;
   readonly sourceIp?: string;
   /** Epoch ms by which delivery must be over, so the answer reaches the client in time. */
@@ -351,6 +357,15 @@ const unserialisable = (messageId: string | null, reason: string): Prepared => (
  * The use case: validates each message, turns each valid one into an envelope per destination,
  * writes them all, and says what happened. Valid events are written even when others are refused.
  */
+/** `verdict`, passed when every violation is on a field `applied` rules changed. */
+function withoutRuleViolations(verdict: PlanVerdict, applied: RedactionRules | undefined): PlanVerdict {
+  if (applied === undefined || verdict.kind === 'pass') return verdict;
+  const kept = verdict.violations.filter((violation) => !rulesChange(applied, violation.path));
+  if (kept.length === verdict.violations.length) return verdict;
+  if (kept.length === 0) return { kind: 'pass' };
+  return verdict.kind === 'flag' ? { kind: 'flag', violations: kept } : verdict;
+}
+
 export class Ingest {
   constructor(private readonly deps: IngestDependencies) {}
 
@@ -568,7 +583,10 @@ export class Ingest {
     if (!forwarded.includes(true)) return { kind: 'filtered' };
     let violations: readonly Violation[] | undefined;
     if (source.trackingPlan !== undefined) {
-      const verdict = compiledTrackingPlan(source.trackingPlan).check(event);
+      const verdict = withoutRuleViolations(
+        compiledTrackingPlan(source.trackingPlan).check(event),
+        request.appliedRules,
+      );
       if (verdict.kind === 'block') {
         return {
           kind: 'rejected',

@@ -216,6 +216,9 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
       const pipeline = request.redacted ? { ...source.pipeline, redact: undefined } : source.pipeline;
       const outcome = await ingest.ingest({
         source: { ...source, pipeline, destinations: [destination.id] },
+        ...(request.redacted && source.pipeline.redact !== undefined
+          ? { appliedRules: source.pipeline.redact }
+          : {}),
         messages,
         receivedAt: request.receivedAt,
         ...(request.sentAt === undefined ? {} : { sentAt: request.sentAt }),

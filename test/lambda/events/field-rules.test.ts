@@ -6,7 +6,9 @@ import {
   hashValue,
   maskValue,
   normaliseForHash,
+  pathMatches,
   type RedactionRules,
+  rulesChange,
 } from '../../../lambda/events/field-rules';
 import { truncateIp } from '../../../lambda/events/pipeline';
 
@@ -131,5 +133,16 @@ describe('mask', () => {
     ).toEqual({
       properties: {},
     });
+  });
+});
+
+describe('which fields rules change (pathMatches, rulesChange)', () => {
+  it('matches * against one or more segments, and a rule path against the field or its parents', () => {
+    expect(pathMatches('*.email', 'traits.email')).toBe(true);
+    expect(pathMatches('*.email', 'context.traits.email')).toBe(true);
+    expect(pathMatches('*.email', 'email')).toBe(false);
+    expect(pathMatches('traits.email', 'traits.emails')).toBe(false);
+    expect(rulesChange({ drop: ['properties.user'], hash: [] }, 'properties.user.email')).toBe(true);
+    expect(rulesChange({ drop: [], hash: ['*.email'] }, 'traits.plan')).toBe(false);
   });
 });
