@@ -24,6 +24,8 @@ import { loadLazyModule } from './lazy/load-lazy-module';
 
 export type { CollectorHandler } from './handler';
 
+import { fieldHashKeyOf } from './contract/field-hash-key-secret';
+import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/field-rules';
 import { jsonResponse } from './http/json-response';
 import { SecretsManagerWriteKeys } from './http/secrets-manager-write-keys';
 import { allObservers, deliveryMetrics } from './observability/delivery-metrics';
@@ -136,6 +138,16 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     return suppressionCheck;
   };
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
+  /**
+   * The key of keyed `redact.hash` rules: read once per container from `FIELD_HASH_KEY_SECRET_ARN`
+   * when a source needs it; outside Lambda (local mode, tests) the fixed, public dev key. In Lambda
+   * without the secret, an event a keyed rule applies to is refused (500), never written unhashed.
+   */
+  const hashKeySecretArn = env.FIELD_HASH_KEY_SECRET_ARN || undefined;
+  let hashKey: FieldHashKey | undefined =
+    hashKeySecretArn === undefined && env.AWS_LAMBDA_FUNCTION_NAME === undefined
+      ? LOCAL_DEV_HASH_KEY
+      : undefined;
   /** The same-origin path's origin secret (`ORIGIN_SECRET_ENV`): trusts CloudFront-Viewer-Address with it. */
   const originSecret = env.SAME_ORIGIN_SECRET || undefined;
 
@@ -296,6 +308,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       writeKeys,
       metrics,
       ...(originSecret === undefined ? {} : { originSecret }),
+      ...(hashKey === undefined ? {} : { hashKey }),
     });
   };
 
@@ -328,6 +341,24 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
           'Retry-After': String(CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS),
         },
       );
+    }
+    if (
+      hashKey === undefined &&
+      hashKeySecretArn !== undefined &&
+      (config.sources.some((s) => needsHashKey(s.pipeline.redact)) ||
+        config.destinations.some((d) => needsHashKey(d.redact)))
+    ) {
+      try {
+        hashKey = fieldHashKeyOf(await secrets().get(hashKeySecretArn, { transform: 'json' }));
+        current = undefined;
+      } catch (error) {
+        logger.error('The field-hash key cannot be read; answering 503', { error: error as Error });
+        return jsonResponse(
+          503,
+          { error: 'The collector cannot hash fields right now; send the request again' },
+          { 'Retry-After': String(CONFIG_UNAVAILABLE_RETRY_AFTER_SECONDS) },
+        );
+      }
     }
     if (current?.config !== config) {
       if (current !== undefined) logger.info('Collector configuration changed', { origin: source.origin });

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { needsFieldHashKey } from '../lambda/contract/field-hash-key-secret';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
 import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
 import { alarmTopicAction } from './constructs/alarm-topic';
@@ -9,6 +10,7 @@ import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
 import { CollectorFunction } from './constructs/collector-function';
 import { DedupTable } from './constructs/dedup-table';
+import { FieldHashKeySecret } from './constructs/field-hash-key-secret';
 import { IngestApi } from './constructs/ingest-api';
 import { IngestDomain } from './constructs/ingest-domain';
 import { hostOfUrl } from './constructs/same-origin-path';
@@ -82,6 +84,8 @@ export class CollectorStack extends Stack {
   readonly dedup?: DedupTable;
   /** The suppression table and HMAC key, when a source of the document turns `suppression` on. */
   readonly suppression?: SuppressionTable;
+  /** The key of keyed `redact.hash` rules, when a source of the configuration document hashes with it. */
+  readonly fieldHashKey?: FieldHashKeySecret;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
   /** The same-origin path's origin secret, when `sameOriginPrefix` was given. */
@@ -116,6 +120,13 @@ export class CollectorStack extends Stack {
     if (document?.config.sources.some((source) => source.suppression?.enabled === true)) {
       this.suppression = new SuppressionTable(this, 'Suppression');
     }
+    // The key of keyed field hashes, only when a deployed source hashes with it (docs/privacy.md).
+    if (
+      document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact)) ||
+      document?.config.destinations.some((destination) => needsFieldHashKey(destination.redact))
+    ) {
+      this.fieldHashKey = new FieldHashKeySecret(this, 'FieldHashKey');
+    }
     this.sameOriginSecret =
       config.sameOriginPrefix === undefined ? undefined : new SameOriginSecret(this, 'SameOrigin');
     this.collector = new CollectorFunction(this, 'Collector', {
@@ -138,6 +149,7 @@ export class CollectorStack extends Stack {
           }),
       destinations: props.destinations ?? [destination],
       writeKeysSecret: this.writeKeys.secret,
+      ...(this.fieldHashKey === undefined ? {} : { fieldHashKeySecret: this.fieldHashKey.secret }),
       spillQueue: this.spill.queue,
       ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
       ...(this.suppression === undefined

@@ -27,6 +27,37 @@ const consentSchema = z.strictObject({
   whenMissing: z._default(z.enum(['forward', 'drop']), 'forward'),
 });
 
+/**
+ * A dotted path under an event's context, properties or traits (`context.ip`, `traits.email`), or
+ * one with `*` segments, each matching one or more segments at any depth (`*.email`).
+ */
+const fieldPath = z
+  .string()
+  .check(
+    z.regex(
+      /^(context|properties|traits|\*)(\.[^.\s]+)+$/,
+      'must be a dotted path under context, properties or traits, or start with *, e.g. context.ip, traits.email or *.email',
+    ),
+  );
+
+/** `mask`: a field kept only in part (lambda/events/field-rules.ts). */
+const maskRuleSchema = z.strictObject({
+  path: fieldPath,
+  keepStart: z._default(z.int().check(z.minimum(0)), 0),
+  keepEnd: z._default(z.int().check(z.minimum(0)), 0),
+});
+
+/** Field rules (lambda/events/field-rules.ts, docs/privacy.md). */
+const redactSchema = z.strictObject({
+  drop: z._default(z.array(fieldPath), []),
+  hash: z._default(z.array(fieldPath), []),
+  mask: z._default(z.array(maskRuleSchema), []),
+  hashAlgorithm: z._default(z.enum(['hmac-sha256', 'sha256']), 'hmac-sha256'),
+  ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
+  /** Keep an unparseable request body in the failed-events stream although no rule applies to it. */
+  keepUnparseableBody: z._default(z.boolean(), false),
+});
+
 const destinationSchema = z.strictObject({
   /** Becomes `integration_id` in every envelope written here. */
   id: nonEmpty,
@@ -63,6 +94,11 @@ const destinationSchema = z.strictObject({
    * filters per integration, one destination of a fan-out may need a category another does not.
    */
   consent: z.optional(consentSchema),
+  /**
+   * Field rules of this destination, applied after its source's (`pipeline.redact`) to the records
+   * written here (docs/privacy.md).
+   */
+  redact: z.optional(redactSchema),
   /**
    * The failed-events stream next to `streamName` (same account, region and credentials): every
    * event of this destination's sources the collector refuses is kept there with its reason
@@ -122,32 +158,17 @@ const trackingPlanSchema: z.ZodMiniType<TrackingPlanConfig, TrackingPlanInput> =
   violations: z._default(planAction, 'block'),
 });
 
-/** A dotted path under an event's context, properties or traits: `context.ip`, `traits.email`. */
-const fieldPath = z
-  .string()
-  .check(
-    z.regex(
-      /^(context|properties|traits)(\.[^.\s]+)+$/,
-      'must be a dotted path under context, properties or traits, e.g. context.ip or traits.email',
-    ),
-  );
-
 /** What a source does with its events before they are written (lambda/events/pipeline.ts). */
 const pipelineSchema = z.prefault(
   z.strictObject({
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
     consent: z.optional(consentSchema),
     /**
-     * Fields removed (`drop`) or replaced by their SHA-256 (`hash`) before writing, and what becomes
-     * of `context.ip` (`keep`, `truncate`: last octet / last 80 bits zeroed, `drop`).
+     * Fields removed (`drop`), replaced by their keyed hash (`hash`, `hashAlgorithm`) or kept in part
+     * (`mask`) before writing, and what becomes of `context.ip` (`keep`, `truncate`: last octet /
+     * last 80 bits zeroed, `drop`). docs/privacy.md.
      */
-    redact: z.optional(
-      z.strictObject({
-        drop: z._default(z.array(fieldPath), []),
-        hash: z._default(z.array(fieldPath), []),
-        ip: z._default(z.enum(['keep', 'truncate', 'drop']), 'keep'),
-      }),
-    ),
+    redact: z.optional(redactSchema),
     /**
      * Facts derived from the event before validation and redaction (lambda/events/enrichment.ts,
      * docs/privacy.md "Enrichment"): `bot` (`flag`: `context.bot: true`; `drop`: not forwarded,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { applyFieldRules, type FieldHashKey, hasNoFieldRules, type RedactionRules } from './field-rules';
 import { partitionKeyFor } from './partition-key';
+import { truncateIp } from './pipeline';
 import { isJsonObject } from './segment-event';
 
 /** Where in the collector an event was refused. */
@@ -58,7 +60,32 @@ export interface FailureRecord {
   readonly raw_encoding?: 'utf8' | 'base64';
   /** Whether `raw` was cut at `RAW_BODY_CAP_BYTES` bytes of the body. */
   readonly raw_truncated?: boolean;
+  /** The source's field rules and this record (absent when the source has none). */
+  readonly redaction?: RedactionFacts;
 }
+
+/** What the source's field rules did to a failure record (docs/privacy.md). */
+export interface RedactionFacts {
+  /** The rules were applied to `payload` (and to `raw` where it is kept): replay must not apply them again. */
+  readonly applied: true;
+  /** The version of the key keyed hashes were made with; `null` when no rule hashes with a key. */
+  readonly key_version: string | null;
+  /** The unparseable request body was not kept, since rules could not be applied to it. */
+  readonly raw_dropped?: true;
+}
+
+/** A source's field rules and the deployment's key, as failure records apply them. */
+export interface FailureRedaction {
+  readonly rules: RedactionRules | undefined;
+  readonly key: FieldHashKey | undefined;
+}
+
+const keyVersionOf = (redaction: FailureRedaction): string | null =>
+  redaction.rules !== undefined &&
+  redaction.rules.hash.length > 0 &&
+  (redaction.rules.hashAlgorithm ?? 'hmac-sha256') === 'hmac-sha256'
+    ? (redaction.key?.version ?? null)
+    : null;
 
 /** The most of a request body a failure record keeps (64 KiB). */
 export const RAW_BODY_CAP_BYTES = 64 * 1024;
@@ -127,15 +154,24 @@ function withoutWriteKey(message: unknown): unknown {
   return rest;
 }
 
-/** The failure record of one refused event of a request. */
-export function eventFailureRecord(refused: EventFailure): FailureRecord {
+/**
+ * The failure record of one refused event of a request: with `redaction`, its source's field rules
+ * applied to `payload` (so the failed-events stream holds no more than the main one) and said so.
+ */
+export function eventFailureRecord(refused: EventFailure, redaction?: FailureRedaction): FailureRecord {
+  const payload = withoutWriteKey(refused.message);
+  const redacted = redaction !== undefined && !hasNoFieldRules(redaction.rules);
   return {
     failure: refused.failure,
     event_id: idOf(refused.message, 'messageId') ?? randomUUID(),
     source_id: refused.sourceId,
     received_at: refused.receivedAtIso,
     request: { ...refused.request, index: refused.index, sentAt: refused.sentAt ?? null },
-    payload: withoutWriteKey(refused.message),
+    payload:
+      redacted && isJsonObject(payload)
+        ? applyFieldRules(payload, redaction.rules, redaction.key, truncateIp)
+        : payload,
+    ...(redacted ? { redaction: { applied: true, key_version: keyVersionOf(redaction) } } : {}),
   };
 }
 
@@ -156,16 +192,27 @@ function withoutRawWriteKey<T extends Pick<FailureRecord, 'raw' | 'raw_encoding'
   return { ...raw, raw: raw.raw.replace(RAW_WRITE_KEY, '$1"[redacted]"') };
 }
 
-/** The failure record of a request that could not be parsed: its body as text, capped. */
-export function requestFailureRecord(refused: RequestFailure): FailureRecord {
-  return {
+/**
+ * The failure record of a request that could not be parsed: its body as text, capped. No field rule
+ * can be applied to a body that is not JSON, so with `redaction` rules the body is dropped
+ * (`redaction.raw_dropped`) unless the source keeps it (`redact.keepUnparseableBody`).
+ */
+export function requestFailureRecord(refused: RequestFailure, redaction?: FailureRedaction): FailureRecord {
+  const base = {
     failure: refused.failure,
     event_id: randomUUID(),
     source_id: refused.sourceId,
     received_at: refused.receivedAtIso,
     request: { ...refused.request, index: null },
-    ...withoutRawWriteKey(rawText(refused.body)),
   };
+  if (redaction === undefined || hasNoFieldRules(redaction.rules)) {
+    return { ...base, ...withoutRawWriteKey(rawText(refused.body)) };
+  }
+  const facts = { applied: true, key_version: keyVersionOf(redaction) } as const;
+  if (redaction.rules?.keepUnparseableBody === true) {
+    return { ...base, ...withoutRawWriteKey(rawText(refused.body)), redaction: facts };
+  }
+  return { ...base, redaction: { ...facts, raw_dropped: true } };
 }
 
 /**

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { EnrichmentSettings } from './enrichment';
-import { isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
+import { applyFieldRules, type FieldHashKey, type RedactionRules } from './field-rules';
+import { isJsonObject, type SegmentEvent } from './segment-event';
+
+export type { IpHandling, RedactionRules } from './field-rules';
 
 /** Consent filtering on Segment's consent object, `context.consent.categoryPreferences`. */
 export interface ConsentPolicy {
@@ -10,24 +12,6 @@ export interface ConsentPolicy {
   /** Events with no consent preferences at all: forwarded, or dropped. */
   readonly whenMissing: 'forward' | 'drop';
 }
-
-/** Fields removed or replaced by their SHA-256 before a record is written, as dotted paths. */
-export interface RedactionRules {
-  /** E.g. `context.ip`. */
-  readonly drop: readonly string[];
-  /** E.g. `traits.email`: the value becomes the hex SHA-256 of its string form. */
-  readonly hash: readonly string[];
-  /**
-   * What becomes of `context.ip` (the client's address, filled from the request when the event has
-   * none): kept, truncated (IPv4's last octet and IPv6's last 80 bits zeroed, as analytics tools
-   * anonymise addresses), or dropped. A value that is not an IP address is dropped by `truncate`.
-   * @default 'keep'
-   */
-  readonly ip?: IpHandling;
-}
-
-/** What a source's pipeline does with `context.ip`. */
-export type IpHandling = 'keep' | 'truncate' | 'drop';
 
 /** What a source does with its events before they are written (docs/configuration.md). */
 export interface SourcePipeline {
@@ -72,35 +56,6 @@ export function consentReason(event: SegmentEvent, consent: ConsentPolicy): stri
   return missing.length === 0 ? undefined : `no consent for ${missing.join(', ')}`;
 }
 
-const sha256 = (value: unknown) =>
-  createHash('sha256')
-    .update(typeof value === 'string' ? value : JSON.stringify(value))
-    .digest('hex');
-
-/**
- * A copy of `object` with the value at `path` (dotted) replaced by `change(value)`, or removed
- * when `change` returns `undefined`. Only the objects along the path are copied; nothing is mutated.
- */
-function updateAt(
-  object: JsonObject,
-  path: readonly string[],
-  change: (value: unknown) => unknown,
-): JsonObject {
-  const [head, ...rest] = path;
-  if (head === undefined || !Object.hasOwn(object, head)) return object;
-  const copy: JsonObject = { ...object };
-  if (rest.length === 0) {
-    const changed = change(object[head]);
-    if (changed === undefined) delete copy[head];
-    else copy[head] = changed;
-    return copy;
-  }
-  const child = object[head];
-  if (!isJsonObject(child)) return object;
-  copy[head] = updateAt(child, rest, change);
-  return copy;
-}
-
 const truncateIpv4 = (address: string) => address.replace(/\.\d+$/, '.0');
 
 /**
@@ -124,19 +79,15 @@ export function truncateIp(address: string): string | undefined {
   return `${kept.join(':')}::`;
 }
 
-/** Applies redaction rules to a record (envelope or Segment message) without changing it. */
-export function redact<T extends object>(record: T, rules: RedactionRules | undefined): T {
-  if (rules === undefined) return record;
-  let result = record as unknown as JsonObject;
-  if (rules.ip === 'drop') result = updateAt(result, ['context', 'ip'], () => undefined);
-  if (rules.ip === 'truncate') {
-    result = updateAt(result, ['context', 'ip'], (value) =>
-      typeof value === 'string' ? truncateIp(value) : undefined,
-    );
-  }
-  for (const path of rules.drop) result = updateAt(result, path.split('.'), () => undefined);
-  for (const path of rules.hash) {
-    result = updateAt(result, path.split('.'), (value) => (value === null ? null : sha256(value)));
-  }
-  return result as unknown as T;
+/**
+ * Applies field rules to a record (envelope, Segment message, failure record payload) without
+ * changing it (lambda/events/field-rules.ts); `key` is the deployment's hash key, needed by keyed
+ * `hash` rules only.
+ */
+export function redact<T extends object>(
+  record: T,
+  rules: RedactionRules | undefined,
+  key?: FieldHashKey,
+): T {
+  return applyFieldRules(record, rules, key, truncateIp);
 }

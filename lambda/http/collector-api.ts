@@ -4,6 +4,7 @@ import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
 import type { SuppressionCheck } from '../delivery/suppression-check';
 import type { RequestFacts } from '../events/failure-record';
+import type { FieldHashKey } from '../events/field-rules';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';
@@ -61,6 +62,8 @@ export interface CollectorDependencies {
   readonly originSecret?: string;
   /** The suppression lookup of sources that set `suppression`. @default none: their requests answer 503 */
   readonly suppression?: SuppressionCheck;
+  /** The deployment's key for keyed `redact.hash` rules. @default none (see IngestDependencies.hashKey) */
+  readonly hashKey?: FieldHashKey;
 }
 
 /** An HTTP API (payload 2.0) request handler, before middlewares. */
@@ -117,6 +120,12 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
     failedWriters: deps.failedWriters,
     maxEventBytes: config.limits.maxEventBytes,
     ...(deps.suppression === undefined ? {} : { suppression: deps.suppression }),
+    ...(deps.hashKey === undefined ? {} : { hashKey: deps.hashKey }),
+    destinationRedact: new Map(
+      config.destinations.flatMap((destination) =>
+        destination.redact === undefined ? [] : [[destination.id, destination.redact] as const],
+      ),
+    ),
     destinationConsent: new Map(
       config.destinations.flatMap((destination) =>
         destination.consent === undefined ? [] : [[destination.id, destination.consent] as const],

@@ -16,13 +16,14 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
+import { type FieldHashKey, type RedactionRules, rulesChange } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { idsOfMessage, isSuppressed } from '../events/suppression';
 import { parseIsoTimestamp } from '../events/timestamps';
-import type { Violation } from '../events/tracking-plan';
+import type { PlanVerdict, Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
 import { SuppressionUnavailableError } from '../http/http-error';
 
@@ -43,6 +44,12 @@ export interface IngestRequest {
   readonly sentAt?: string;
   /** The batch's `context`, merged under each message's own. */
   readonly batchContext?: JsonObject;
+  /**
+   * Field rules already applied to `messages` (replay of failure records with `redaction.applied`):
+   * tracking-plan violations on fields they changed (a hashed `format: email` field) are not held
+   * against the event. @default none
+   */
+  readonly appliedRules?: RedactionRules;
   readonly receivedAt: number;
   readonly sourceIp?: string;
   /** Epoch ms by which delivery must be over, so the answer reaches the client in time. */
@@ -120,6 +127,11 @@ export interface IngestDependencies {
    * @default none
    */
   readonly destinationConsent?: ReadonlyMap<string, ConsentPolicy>;
+  /**
+   * Field rules of each destination (`destinations[].redact`), applied after the source's to the
+   * records written there. @default none
+   */
+  readonly destinationRedact?: ReadonlyMap<string, RedactionRules>;
   /** @default {@link DEFAULT_INGEST_WINDOW} */
   readonly window?: IngestWindow;
   /**
@@ -127,6 +139,11 @@ export interface IngestDependencies {
    * requests answer 503 (fail closed)
    */
   readonly suppression?: SuppressionCheck;
+  /**
+   * The deployment's key for keyed `redact.hash` rules (docs/privacy.md).
+   * @default none: an event a keyed hash rule applies to fails with `HashKeyMissingError`
+   */
+  readonly hashKey?: FieldHashKey;
 }
 
 /**
@@ -358,8 +375,23 @@ const unserialisable = (messageId: string | null, reason: string): Prepared => (
  * The use case: validates each message, turns each valid one into an envelope per destination,
  * writes them all, and says what happened. Valid events are written even when others are refused.
  */
+/** `verdict`, passed when every violation is on a field `applied` rules changed. */
+function withoutRuleViolations(verdict: PlanVerdict, applied: RedactionRules | undefined): PlanVerdict {
+  if (applied === undefined || verdict.kind === 'pass') return verdict;
+  const kept = verdict.violations.filter((violation) => !rulesChange(applied, violation.path));
+  if (kept.length === verdict.violations.length) return verdict;
+  if (kept.length === 0) return { kind: 'pass' };
+  return verdict.kind === 'flag' ? { kind: 'flag', violations: kept } : verdict;
+}
+
 export class Ingest {
   constructor(private readonly deps: IngestDependencies) {}
+
+  /** `record` with the field rules of the destination it goes to, applied after the source's. */
+  private destinationRules<T extends object>(destinationId: string, record: T): T {
+    const rules = this.deps.destinationRedact?.get(destinationId);
+    return rules === undefined ? record : redact(record, rules, this.deps.hashKey);
+  }
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
     const { source } = request;
@@ -414,15 +446,18 @@ export class Ingest {
           rejected.push({ index, messageId: prepared.messageId, reason: prepared.reason });
           if (failedDestinations.length > 0) {
             const failure: Failure = { reason: prepared.reason, code: prepared.code, stage: prepared.stage };
-            const record = eventFailureRecord({
-              failure,
-              message,
-              index,
-              sourceId: source.id,
-              receivedAtIso: receipt.receivedAtIso as string,
-              request: request.request ?? NO_REQUEST_FACTS,
-              sentAt: request.sentAt,
-            });
+            const record = eventFailureRecord(
+              {
+                failure,
+                message,
+                index,
+                sourceId: source.id,
+                receivedAtIso: receipt.receivedAtIso as string,
+                request: request.request ?? NO_REQUEST_FACTS,
+                sentAt: request.sentAt,
+              },
+              { rules: source.pipeline.redact, key: this.deps.hashKey },
+            );
             window.addFailure({
               data: serialiseFailureRecord(record),
               partitionKey: failurePartitionKey(message),
@@ -510,13 +545,16 @@ export class Ingest {
   }): Promise<RefusedRequestOutcome> {
     const failedDestinations = this.failedDestinationsOf(refused.source);
     if (failedDestinations.length === 0) return { kind: 'not-kept' };
-    const record = requestFailureRecord({
-      failure: refused.failure,
-      body: refused.body,
-      sourceId: refused.source.id,
-      receivedAtIso: new Date(refused.receivedAt).toISOString(),
-      request: refused.request,
-    });
+    const record = requestFailureRecord(
+      {
+        failure: refused.failure,
+        body: refused.body,
+        sourceId: refused.source.id,
+        receivedAtIso: new Date(refused.receivedAt).toISOString(),
+        request: refused.request,
+      },
+      { rules: refused.source.pipeline.redact, key: this.deps.hashKey },
+    );
     const outgoing = { data: serialiseFailureRecord(record), partitionKey: failurePartitionKey(undefined) };
     const reports = await this.writeFailed(failedDestinations, [outgoing], refused.deadline);
     const undelivered = undeliveredOf(reports, failedDestinations, true);
@@ -617,7 +655,10 @@ export class Ingest {
     if (!forwarded.includes(true)) return { kind: 'filtered' };
     let violations: readonly Violation[] | undefined;
     if (source.trackingPlan !== undefined) {
-      const verdict = compiledTrackingPlan(source.trackingPlan).check(event);
+      const verdict = withoutRuleViolations(
+        compiledTrackingPlan(source.trackingPlan).check(event),
+        request.appliedRules,
+      );
       if (verdict.kind === 'block') {
         return {
           kind: 'rejected',
@@ -640,25 +681,32 @@ export class Ingest {
       const record = redact(
         violations === undefined ? segmentRecord : { ...segmentRecord, violations },
         pipeline.redact,
+        this.deps.hashKey,
       );
       const context = (record.context ?? {}) as JsonObject;
       // Segment's shape has no routing fields: they go under context, one copy per destination.
       records = source.destinations.map((integration_id, position) =>
         forwarded[position]
-          ? {
+          ? this.destinationRules(integration_id, {
               ...record,
               context: { ...context, [SEGMENT_ROUTING_FIELD]: { source_id: source.id, integration_id } },
-            }
+            })
           : undefined,
       );
     } else {
       const [firstDestination = ''] = source.destinations;
       const built = toEnvelope(event, receipt, firstDestination);
-      const envelope = redact(violations === undefined ? built : { ...built, violations }, pipeline.redact);
+      const envelope = redact(
+        violations === undefined ? built : { ...built, violations },
+        pipeline.redact,
+        this.deps.hashKey,
+      );
       eventId = envelope.event_id;
       // Built for the first destination; a copy per other destination (fan-out).
       records = source.destinations.map((integration_id, position) =>
-        forwarded[position] ? (position === 0 ? envelope : { ...envelope, integration_id }) : undefined,
+        forwarded[position]
+          ? this.destinationRules(integration_id, position === 0 ? envelope : { ...envelope, integration_id })
+          : undefined,
       );
     }
     for (const record of records) {

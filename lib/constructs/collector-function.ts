@@ -56,6 +56,12 @@ export interface CollectorFunctionProps {
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
   readonly writeKeysSecret: secretsmanager.ISecret;
   /**
+   * The key of keyed `redact.hash` rules (FieldHashKeySecret): read (GetSecretValue) once per
+   * container, env `FIELD_HASH_KEY_SECRET_ARN`.
+   * @default none: events a keyed hash rule applies to are refused
+   */
+  readonly fieldHashKeySecret?: secretsmanager.ISecret;
+  /**
    * Where events the stream still refuses after the retry budget are spilled (env
    * `SPILL_QUEUE_URL`); the function may only `sqs:SendMessage` to it.
    * @default - no spill queue: such events are answered 429/503 and the SDK sends them again
@@ -342,6 +348,15 @@ export class CollectorFunction extends Construct {
               actions: ['secretsmanager:GetSecretValue'],
               resources: [props.writeKeysSecret.secretArn],
             }),
+            ...(props.fieldHashKeySecret === undefined
+              ? []
+              : [
+                  new iam.PolicyStatement({
+                    sid: 'ReadFieldHashKey',
+                    actions: ['secretsmanager:GetSecretValue'],
+                    resources: [props.fieldHashKeySecret.secretArn],
+                  }),
+                ]),
             ...(props.spillQueue === undefined
               ? []
               : [
@@ -443,6 +458,9 @@ export class CollectorFunction extends Construct {
                 : { COLLECTOR_DESTINATIONS: stack.toJsonString(Object.fromEntries(bound)) }),
             }),
         WRITE_KEYS_SECRET_ARN: props.writeKeysSecret.secretArn,
+        ...(props.fieldHashKeySecret === undefined
+          ? {}
+          : { FIELD_HASH_KEY_SECRET_ARN: props.fieldHashKeySecret.secretArn }),
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
         ...(props.suppression === undefined

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { emulatorClient } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
 import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
@@ -174,15 +174,23 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       const answer = await send('redaction-web-key', '/v1/identify', {
         userId: 'u',
         messageId: 'r',
-        traits: { email: 'ann@example.com', plan: 'pro' },
-        context: { ip: '203.0.113.9' },
+        traits: { email: 'Ann@Example.com', plan: 'pro' },
+        context: { ip: '203.0.113.9', traits: { email: 'ann@example.com' } },
       });
       expect(answer.status).toBe(200);
-      const [record] = await records('redacted-events');
-      expect(record?.json.traits).toEqual({
-        email: createHash('sha256').update('ann@example.com').digest('hex'),
-        plan: 'pro',
+      const card = await send('redaction-web-key', '/v1/track', {
+        userId: 'u',
+        messageId: 'c',
+        event: 'Order Completed',
+        properties: { card: '4111111111111111' },
       });
+      expect(card.status).toBe(200);
+      const [record, track] = await records('redacted-events');
+      // The local-mode key (docs/privacy.md); both spellings of the address hash equally.
+      const hashed = hashValue('ann@example.com', 'hmac-sha256', LOCAL_DEV_HASH_KEY);
+      expect(record?.json.traits).toEqual({ email: hashed, plan: 'pro' });
+      expect(record?.json.context).toEqual(expect.objectContaining({ traits: { email: hashed } }));
+      expect(track?.json.properties).toEqual({ card: '************1111' });
       expect(record?.json.context).not.toHaveProperty('ip');
       expect(JSON.stringify(record?.json)).not.toContain('203.0.113.9');
     }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import {
   startTestCollector,
   TEST_DESTINATION_ID,
@@ -75,7 +75,7 @@ describe("a source's pipeline, on the real path", () => {
     expect(records.map((record) => record.json.event_id)).toEqual(['kept']);
     const [kept] = records;
     expect(kept?.json.traits).toEqual({
-      email: createHash('sha256').update('ann@example.com').digest('hex'),
+      email: hashValue('ann@example.com', 'hmac-sha256', LOCAL_DEV_HASH_KEY),
     });
     expect(kept?.json.context).toEqual({ consent: granted });
   });

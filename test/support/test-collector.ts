@@ -11,6 +11,7 @@ import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-recor
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
+import { LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { createHandler } from '../../lambda/handler';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { createKinesalite } from '../../local/kinesalite';
@@ -96,8 +97,22 @@ export async function startTestCollector(options: TestCollectorOptions = {}): Pr
       ];
     }),
   );
+  // A destination's failed-events stream (`failedStreamName`), on the same kinesalite.
+  const failedWriters = new Map<string, RecordWriter>();
+  for (const destination of config.destinations) {
+    if (destination.failedStreamName === undefined) continue;
+    await ensureStream(kinesis, destination.failedStreamName, 1);
+    failedWriters.set(
+      destination.id,
+      new KinesisRecordWriter({
+        client: createKinesisClient(destination),
+        streamName: destination.failedStreamName,
+        backoff: config.delivery,
+      }),
+    );
+  }
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-  const handler = createHandler({ config, writers, logger });
+  const handler = createHandler({ config, writers, failedWriters, logger, hashKey: LOCAL_DEV_HASH_KEY });
   const collector: ApiGatewayServer = await startApiGatewayServer({
     handler,
     port: 0,

@@ -4,6 +4,7 @@ import { withDedup } from '../../lambda/delivery/deduplicating-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import type { SeenStore } from '../../lambda/delivery/seen-store';
 import type { FailureRecord } from '../../lambda/events/failure-record';
+import type { FieldHashKey } from '../../lambda/events/field-rules';
 import type { EventType } from '../../lambda/events/segment-event';
 import { resolveRoute } from '../../lambda/http/routes';
 import { Ingest } from '../../lambda/ingest/ingest';
@@ -51,6 +52,12 @@ export interface ReplayOptions {
    * written, as redrive does. Fail open. @default none: only the main stream's `event_id`s are compared
    */
   readonly seenStore?: SeenStore;
+  /**
+   * The deployment's field-hash key, for records written before the source had rules (those without
+   * `redaction.applied`), which the source's current keyed `hash` rules apply to.
+   * @default none: such a record with a keyed rule to apply fails the run (HashKeyMissingError)
+   */
+  readonly hashKey?: FieldHashKey;
 }
 
 /** Records are replayed (and progress reported) in batches of this many. */
@@ -111,6 +118,8 @@ interface OriginalRequest {
   readonly sentAt?: string;
   /** The type a single-event endpoint (`/v1/track`) gives events that do not say theirs. */
   readonly endpointType?: EventType;
+  /** The record's payload has the source's field rules applied already: they are not applied again. */
+  readonly redacted: boolean;
 }
 
 /** The original request of a failure record; records written before `request.sentAt` existed have none. */
@@ -119,8 +128,16 @@ function originalRequestOf(record: FailureRecord): OriginalRequest {
   const sentAt = typeof record.request?.sentAt === 'string' ? record.request.sentAt : undefined;
   const route = typeof record.request?.path === 'string' ? resolveRoute(record.request.path) : undefined;
   const endpointType = route?.kind === 'event' ? route.type : undefined;
+  const redacted = record.redaction?.applied === true;
   return {
-    key: JSON.stringify([record.source_id, record.received_at, sentAt ?? null, endpointType ?? null]),
+    key: JSON.stringify([
+      record.source_id,
+      record.received_at,
+      sentAt ?? null,
+      endpointType ?? null,
+      redacted,
+    ]),
+    redacted,
     sourceId: record.source_id,
     receivedAt: Number.isNaN(receivedAt) ? Date.now() : receivedAt,
     ...(sentAt === undefined ? {} : { sentAt }),
@@ -159,6 +176,7 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
   const ingest = new Ingest({
     writers: new Map([[destination.id, writer]]),
     maxEventBytes: config.limits.maxEventBytes,
+    ...(options.hashKey === undefined ? {} : { hashKey: options.hashKey }),
   });
 
   for (let start = 0; start < failures.length; start += BATCH) {
@@ -194,8 +212,13 @@ export async function replayFailed(options: ReplayOptions): Promise<ReplaySummar
           ? { ...payload, messageId: event_id }
           : payload,
       );
+      // Rules already applied when the record was written are never applied twice (docs/privacy.md).
+      const pipeline = request.redacted ? { ...source.pipeline, redact: undefined } : source.pipeline;
       const outcome = await ingest.ingest({
-        source: { ...source, destinations: [destination.id] },
+        source: { ...source, pipeline, destinations: [destination.id] },
+        ...(request.redacted && source.pipeline.redact !== undefined
+          ? { appliedRules: source.pipeline.redact }
+          : {}),
         messages,
         receivedAt: request.receivedAt,
         ...(request.sentAt === undefined ? {} : { sentAt: request.sentAt }),

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { LOCAL_DEV_HASH_KEY } from '../../../lambda/events/field-rules';
 import { filterReason, redact, type SourcePipeline } from '../../../lambda/events/pipeline';
 import type { SegmentEvent } from '../../../lambda/events/segment-event';
 
@@ -103,18 +104,29 @@ describe('redaction', () => {
 
   it('drops and hashes the configured fields without changing the original', () => {
     const original = structuredClone(record);
-    const redacted = redact(record, { drop: ['context.ip'], hash: ['traits.email'] });
+    const redacted = redact(record, { drop: ['context.ip'], hash: ['traits.email'] }, LOCAL_DEV_HASH_KEY);
     expect(redacted).toEqual({
       context: { page: { path: '/' } },
-      traits: { email: createHash('sha256').update('ann@example.com').digest('hex'), plan: 'pro' },
+      traits: {
+        email: `hmac-sha256:dev:${createHmac('sha256', LOCAL_DEV_HASH_KEY.secret).update('ann@example.com').digest('hex')}`,
+        plan: 'pro',
+      },
       properties: null,
     });
     expect(record).toEqual(original);
   });
 
   it('hashes equal values to equal digests, so hashed ids still join', () => {
-    const a = redact({ traits: { email: 'ann@example.com' } }, { drop: [], hash: ['traits.email'] });
-    const b = redact({ traits: { email: 'ann@example.com' } }, { drop: [], hash: ['traits.email'] });
+    const a = redact(
+      { traits: { email: 'ann@example.com' } },
+      { drop: [], hash: ['traits.email'] },
+      LOCAL_DEV_HASH_KEY,
+    );
+    const b = redact(
+      { traits: { email: 'ann@example.com' } },
+      { drop: [], hash: ['traits.email'] },
+      LOCAL_DEV_HASH_KEY,
+    );
     expect(a).toEqual(b);
     expect(a.traits.email).not.toBe('ann@example.com');
   });

@@ -195,7 +195,7 @@ describe('recordFormat: segment', () => {
       {
         pipeline: {
           ...segment,
-          redact: { drop: ['traits.phone'], hash: ['traits.email'], ip: 'truncate' },
+          redact: { drop: ['traits.phone'], hash: ['traits.email'], hashAlgorithm: 'sha256', ip: 'truncate' },
         },
       },
       [identify, fromRequest],

@@ -1,0 +1,256 @@
+import { createHash, createHmac } from 'node:crypto';
+import { needsFieldHashKey } from '../contract/field-hash-key-secret';
+import { isJsonObject, type JsonObject } from './segment-event';
+
+/**
+ * The deployment's key for keyed hashing (HMAC-SHA256) of `redact.hash` fields. `version` goes into
+ * every hash it makes (`hmac-sha256:<version>:<hex>`), so a consumer knows which key made a value and
+ * that a rotation happened (equal values hash equally only within one key). docs/privacy.md.
+ */
+export interface FieldHashKey {
+  /** Short label of the key, e.g. `v1`: letters, digits, `-` and `_`. */
+  readonly version: string;
+  /** The secret itself; never written anywhere an event goes. */
+  readonly secret: string | Uint8Array;
+}
+
+/**
+ * The fixed key of local mode (docs/privacy.md): public, so its hashes are as reversible as a plain
+ * SHA-256. Deployed collectors use the key the stack keeps in Secrets Manager.
+ */
+export const LOCAL_DEV_HASH_KEY: FieldHashKey = {
+  version: 'dev',
+  secret: 'kinesis-event-forwarder local-mode key: not secret, never use it deployed',
+};
+
+/** The prefix of every keyed hash: `hmac-sha256:<key version>:<64 hex digits>`. */
+export const KEYED_HASH_PREFIX = 'hmac-sha256:';
+
+/** A field kept only in part: `keepStart` characters at the start and `keepEnd` at the end, the rest `*`. */
+export interface MaskRule {
+  readonly path: string;
+  /** @default 0 */
+  readonly keepStart?: number;
+  /** @default 0 */
+  readonly keepEnd?: number;
+}
+
+/**
+ * Field rules of a source (or a destination): paths are dotted, and a `*` segment matches one or
+ * more segments at any depth, through objects and arrays (`*.email` covers `traits.email`,
+ * `context.traits.email`, `properties.user.email`, `properties.products.0.email`).
+ */
+export interface RedactionRules {
+  /** Fields removed, e.g. `context.ip`. */
+  readonly drop: readonly string[];
+  /** Fields replaced by their hash (normalised first: `normaliseForHash`). */
+  readonly hash: readonly string[];
+  /** Fields kept only in part. @default [] */
+  readonly mask?: readonly MaskRule[];
+  /**
+   * `hmac-sha256`: keyed with the deployment's key, `hmac-sha256:<version>:<hex>`. `sha256`: the plain
+   * hex SHA-256 of earlier versions, for joins with data hashed before; reversible by anyone who
+   * hashes a list of candidate values (docs/privacy.md).
+   * @default 'hmac-sha256'
+   */
+  readonly hashAlgorithm?: HashAlgorithm;
+  /**
+   * What becomes of `context.ip`: kept, truncated (IPv4's last octet and IPv6's last 80 bits
+   * zeroed), or dropped. A value that is not an IP address is dropped by `truncate`.
+   * @default 'keep'
+   */
+  readonly ip?: IpHandling;
+  /**
+   * Keep, in the failed-events stream, the body of a request that cannot be parsed (so no rule can
+   * be applied to it). Without it such a body is dropped, and its failure record says so.
+   * @default false
+   */
+  readonly keepUnparseableBody?: boolean;
+}
+
+/** How `redact.hash` hashes. */
+export type HashAlgorithm = 'hmac-sha256' | 'sha256';
+
+/** What a source's pipeline does with `context.ip`. */
+export type IpHandling = 'keep' | 'truncate' | 'drop';
+
+/** A keyed hash rule applied without a key: a wiring fault of the collector, never of the event. */
+export class HashKeyMissingError extends Error {
+  override readonly name = 'HashKeyMissingError';
+  readonly statusCode = 500;
+  readonly expose = false;
+  constructor() {
+    super('redact.hash needs the deployment hash key (FieldHashKey), and none was given');
+  }
+}
+
+const EMAIL_LIKE = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * The form a value is hashed in: strings trimmed, and lower-cased when they look like an email
+ * address (so ` Ann@Example.com` and `ann@example.com` hash equally); other values as their JSON.
+ */
+export function normaliseForHash(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const trimmed = value.trim();
+  return EMAIL_LIKE.test(trimmed) ? trimmed.toLowerCase() : trimmed;
+}
+
+/** `true` for a value a keyed hash rule made: hashing it again would change nothing it protects. */
+export const isKeyedHash = (value: unknown): boolean =>
+  typeof value === 'string' && /^hmac-sha256:[A-Za-z0-9_-]+:[0-9a-f]{64}$/.test(value);
+
+/** The keyed (or, with `sha256`, plain) hash of `value`, after `normaliseForHash`. */
+export function hashValue(value: unknown, algorithm: HashAlgorithm, key: FieldHashKey | undefined): string {
+  const text = normaliseForHash(value);
+  if (algorithm === 'sha256') return createHash('sha256').update(text).digest('hex');
+  if (key === undefined) throw new HashKeyMissingError();
+  return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', key.secret).update(text).digest('hex')}`;
+}
+
+/** `value` with all but `keepStart` leading and `keepEnd` trailing characters replaced by `*`. */
+export function maskValue(value: unknown, keepStart = 0, keepEnd = 0): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const characters = [...String(value)];
+  if (keepStart + keepEnd >= characters.length) return '*'.repeat(characters.length);
+  const start = characters.slice(0, keepStart).join('');
+  const end = keepEnd === 0 ? '' : characters.slice(-keepEnd).join('');
+  return `${start}${'*'.repeat(characters.length - keepStart - keepEnd)}${end}`;
+}
+
+type Change = (value: unknown) => unknown;
+type Node = JsonObject | unknown[];
+
+const isNode = (value: unknown): value is Node => isJsonObject(value) || Array.isArray(value);
+
+const childOf = (node: Node, key: string): unknown =>
+  Array.isArray(node)
+    ? /^\d+$/.test(key)
+      ? node[Number(key)]
+      : undefined
+    : Object.hasOwn(node, key)
+      ? node[key]
+      : undefined;
+
+const keysOf = (node: Node): string[] =>
+  Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node);
+
+/** A shallow copy of `node` with `key` set to `value`, or removed when `value` is `undefined`. */
+function withChild(node: Node, key: string, value: unknown): Node {
+  if (Array.isArray(node)) {
+    const copy = [...node];
+    copy[Number(key)] = value === undefined ? null : value;
+    return copy;
+  }
+  const copy: JsonObject = { ...node };
+  if (value === undefined) delete copy[key];
+  else copy[key] = value as JsonObject[string];
+  return copy;
+}
+
+/**
+ * `node` with `change` applied at every place `path` matches (nothing mutated; only the nodes on the
+ * way are copied). A `*` segment matches one or more segments. `undefined` from `change` removes
+ * the field (an array element becomes `null`, so positions stay).
+ */
+function updateAll(node: Node, path: readonly string[], change: Change): Node {
+  const [head, ...rest] = path;
+  if (head === undefined) return node;
+  let result = node;
+  if (head === '*') {
+    // One segment consumed by `*` here; then either `*` stops (rest applies below) or goes on deeper.
+    for (const key of keysOf(node)) {
+      if (key === '__proto__') continue;
+      const child = childOf(node, key);
+      let changed = child;
+      if (rest.length === 0) changed = change(child);
+      else if (isNode(child)) changed = updateAll(child, rest, change);
+      if (isNode(changed)) changed = updateAll(changed, path, change);
+      if (changed !== child) result = withChild(result, key, changed);
+    }
+    return result;
+  }
+  if (
+    head === '__proto__' ||
+    !(Array.isArray(node) ? /^\d+$/.test(head) && Number(head) < node.length : Object.hasOwn(node, head))
+  ) {
+    return node;
+  }
+  const child = childOf(node, head);
+  let changed: unknown;
+  if (rest.length === 0) changed = change(child);
+  else if (isNode(child)) changed = updateAll(child, rest, change);
+  else return node;
+  return changed === child ? node : withChild(node, head, changed);
+}
+
+/** Applies `change` at each place `path` (dotted, `*` allowed) matches in `record`. */
+export function updatePath<T extends object>(record: T, path: string, change: Change): T {
+  return updateAll(record as unknown as JsonObject, path.split('.'), change) as unknown as T;
+}
+
+/** `true` when `rules` change nothing at all (no field rule and the IP kept). */
+export const hasNoFieldRules = (rules: RedactionRules | undefined): boolean =>
+  rules === undefined ||
+  (rules.drop.length === 0 &&
+    rules.hash.length === 0 &&
+    (rules.mask ?? []).length === 0 &&
+    (rules.ip ?? 'keep') === 'keep');
+
+/** `true` when `rules` hash with the deployment's key (and so need it). */
+export const needsHashKey = (rules: RedactionRules | undefined): boolean => needsFieldHashKey(rules);
+
+/**
+ * `record` (an envelope, a Segment message, a failure record's payload) with `rules` applied, in this
+ * order: IP handling, drop, hash, mask. Nothing is mutated. A value a keyed hash already made is left
+ * as it is, so applying the same rules twice (replay) changes nothing.
+ */
+export function applyFieldRules<T extends object>(
+  record: T,
+  rules: RedactionRules | undefined,
+  key: FieldHashKey | undefined,
+  truncateIp: (address: string) => string | undefined,
+): T {
+  if (rules === undefined) return record;
+  let result = record;
+  if (rules.ip === 'drop') result = updatePath(result, 'context.ip', () => undefined);
+  if (rules.ip === 'truncate') {
+    result = updatePath(result, 'context.ip', (value) =>
+      typeof value === 'string' ? truncateIp(value) : undefined,
+    );
+  }
+  for (const path of rules.drop) result = updatePath(result, path, () => undefined);
+  const algorithm = rules.hashAlgorithm ?? 'hmac-sha256';
+  for (const path of rules.hash) {
+    result = updatePath(result, path, (value) =>
+      value === null || value === undefined || isKeyedHash(value) ? value : hashValue(value, algorithm, key),
+    );
+  }
+  for (const { path, keepStart, keepEnd } of rules.mask ?? []) {
+    result = updatePath(result, path, (value) =>
+      value === null ? null : maskValue(value, keepStart, keepEnd),
+    );
+  }
+  return result;
+}
+
+/** Whether the dotted `path` (e.g. a tracking-plan violation's `traits.email`) is one `rulePath` matches. */
+export function pathMatches(rulePath: string, path: string): boolean {
+  const match = (rule: readonly string[], at: readonly string[]): boolean => {
+    const [head, ...rest] = rule;
+    if (head === undefined) return at.length === 0;
+    if (at.length === 0) return false;
+    if (head === '*') return match(rest, at.slice(1)) || match(rule, at.slice(1));
+    return head === at[0] && match(rest, at.slice(1));
+  };
+  return match(rulePath.split('.'), path.split('.'));
+}
+
+/** Whether `rules` change (drop, hash, mask) the field at `path`, or one of its parents. */
+export function rulesChange(rules: RedactionRules, path: string): boolean {
+  const segments = path.split('.');
+  const paths = [...rules.drop, ...rules.hash, ...(rules.mask ?? []).map((rule) => rule.path)];
+  return segments.some((_, end) =>
+    paths.some((rulePath) => pathMatches(rulePath, segments.slice(0, end + 1).join('.'))),
+  );
+}
