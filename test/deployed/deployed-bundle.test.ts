@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
@@ -11,7 +12,11 @@ import {
   runtimeNodeFlags,
   startLambdaProcess,
 } from '../../tools/lambda-runtime/lambda-process';
-import { COLLECTOR_FUNCTION_PATTERN, onlyLogicalId } from '../lib/support/template-assertions';
+import {
+  COLLECTOR_FUNCTION_PATTERN,
+  onlyLogicalId,
+  WRITE_KEYS_SECRET_PATTERN,
+} from '../lib/support/template-assertions';
 import { buildTestApp, templateOf } from '../lib/support/test-app';
 import { SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { sendBatch, trackBatch } from '../support/collector-requests';
@@ -528,10 +533,16 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
       const s3Key = String(template.toJSON().Resources[functionId].Properties.Code.S3Key);
       assetDir = join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
       // The document's own write-key secret: keys of web and app; server has none.
-      const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+      const secretId = onlyLogicalId(template, 'AWS::SecretsManager::Secret', WRITE_KEYS_SECRET_PATTERN);
       const secretArn = `${deployed.writeKeysSecretArn}-document`;
-      environment = deployed.environmentOf(template, { [secretId]: secretArn });
+      // The field-hash key the stack creates for the source with a keyed hash rule.
+      const hashKeyId = onlyLogicalId(template, 'AWS::SecretsManager::Secret', {
+        Description: Match.stringLikeRegexp('^Key of the event collector'),
+      });
+      const hashKeyArn = `${deployed.writeKeysSecretArn}-field-hash-key`;
+      environment = deployed.environmentOf(template, { [secretId]: secretArn, [hashKeyId]: hashKeyArn });
       deployed.secretsManager.put(secretArn, JSON.stringify({ web: ['doc-web-key'], app: 'doc-app-key' }));
+      deployed.secretsManager.put(hashKeyArn, JSON.stringify({ version: 'v1', key: 'k'.repeat(64) }));
       fn = await startFunction(environment, assetDir);
     }, 120_000);
 

@@ -15,7 +15,7 @@ import {
   resolvedOutputs,
   resolveIntrinsics,
 } from './support/resolve-intrinsics';
-import { onlyLogicalId } from './support/template-assertions';
+import { onlyLogicalId, WRITE_KEYS_SECRET_PATTERN } from './support/template-assertions';
 import { buildTestApp, templateOf } from './support/test-app';
 
 const REGION = 'eu-west-1';
@@ -71,14 +71,24 @@ function streamAccountValues(template: Template): DeployedValues {
 
 function collectorAccountValues(template: Template, outputs?: Record<string, string>): DeployedValues {
   const role = collectorRoleId(template);
-  const secret = onlyLogicalId(template, 'AWS::SecretsManager::Secret');
+  const secret = onlyLogicalId(template, 'AWS::SecretsManager::Secret', WRITE_KEYS_SECRET_PATTERN);
   const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
   const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
   return {
     partition: 'aws',
     region: REGION,
     accountId: COLLECTOR_ACCOUNT,
-    refs: { [role]: 'collector', [secret]: SECRET_ARN },
+    refs: {
+      [role]: 'collector',
+      // Other secrets a document adds (the field-hash key): an ARN of their own.
+      ...Object.fromEntries(
+        Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => [
+          id,
+          `arn:aws:secretsmanager:${REGION}:${COLLECTOR_ACCOUNT}:secret:${id}-AbCdEf`,
+        ]),
+      ),
+      [secret]: SECRET_ARN,
+    },
     attributes: {
       [`${role}.Arn`]: COLLECTOR_ROLE_ARN,
       ...Object.fromEntries(

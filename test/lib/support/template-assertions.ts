@@ -116,6 +116,11 @@ export const COLLECTOR_FUNCTION_PATTERN = Match.objectLike({
   Environment: { Variables: Match.objectLike({ WRITE_KEYS_SECRET_ARN: Match.anyValue() }) },
 });
 
+/** Picks the write-keys secret among the stack's secrets (a document may add a field-hash key). */
+export const WRITE_KEYS_SECRET_PATTERN = Match.objectLike({
+  Description: Match.stringLikeRegexp('^Write keys of the event collector'),
+});
+
 /** The environment variables of the template's collector function. */
 export function lambdaEnvironment(template: Template): Record<string, unknown> {
   return (
