@@ -21,11 +21,11 @@ import { partitionKeyFor } from '../events/partition-key';
 import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
 import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
-import { idsOfMessage, isSuppressed } from '../events/suppression';
+import { isSuppressed } from '../events/suppression';
 import { parseIsoTimestamp } from '../events/timestamps';
 import type { PlanVerdict, Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
-import { SuppressionUnavailableError } from '../http/http-error';
+import { suppressedIdsOf } from './suppressed-ids';
 
 /** One refused message: its position in the request, its `messageId` if it had one, and why. */
 export interface Rejection {
@@ -360,8 +360,6 @@ class WindowWrites {
   }
 }
 
-const NO_SUPPRESSED_IDS: ReadonlySet<string> = new Set();
-
 const unserialisable = (messageId: string | null, reason: string): Prepared => ({
   kind: 'rejected',
   code: 'unserialisable',
@@ -415,7 +413,7 @@ export class Ingest {
       await written.add(() => this.writeWindow(full, destinations, failedDestinations, request.deadline));
     };
 
-    const suppressedIds = await this.suppressedIdsOf(request);
+    const suppressedIds = await suppressedIdsOf(this.deps.suppression, request.source, request.messages);
     let tooLarge = 0;
     let filtered = 0;
     let botsDropped = 0;
@@ -564,25 +562,6 @@ export class Ingest {
       undelivered,
       throttled: undelivered.every((report) => report.errorCodes.every(isThrottling)),
     };
-  }
-
-  /**
-   * The suppressed ids among the request's messages, in one batched lookup, for a source with
-   * `suppression` on; none otherwise. A lookup that fails refuses the whole request with 503 (fail
-   * closed): an erasure request outweighs availability, and the SDKs send the batch again.
-   */
-  private async suppressedIdsOf(request: IngestRequest): Promise<ReadonlySet<string>> {
-    const { source } = request;
-    if (source.suppression?.enabled !== true) return NO_SUPPRESSED_IDS;
-    const check = this.deps.suppression;
-    if (check === undefined) {
-      throw new SuppressionUnavailableError(source.id, new Error('no suppression list is configured'));
-    }
-    try {
-      return await check.suppressedIds(source.id, request.messages.flatMap(idsOfMessage));
-    } catch (error) {
-      throw new SuppressionUnavailableError(source.id, error);
-    }
   }
 
   /** The source's destinations that have a failed-events stream. */
