@@ -5,7 +5,7 @@
  *
  *   npm run suppress -- add --source web --user-id u-42                (npm start's dynalite)
  *   npm run suppress -- remove --source web --anonymous-id a-7
- *   npm run suppress -- list --source web --table <SuppressionTableName> --key-secret <HmacKeySecretArn>
+ *   npm run suppress -- list --source web --table <SuppressionTableName> --hash-key-secret <HashKeySecretArn>
  */
 import { runSuppress } from '../tools/suppress/run-suppress';
 

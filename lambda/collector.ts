@@ -8,7 +8,7 @@ import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime
 import type { SsmParameterReader } from './config/ssm-parameter-reader';
 import { withDedup } from './delivery/deduplicating-record-writer';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
-import { FixedHmacKey, type HmacKeySource, SecretHmacKey } from './delivery/hmac-key';
+import { FixedHashKey, type HashKeySource, SecretHashKey, UnavailableHashKey } from './delivery/hash-key';
 import { type HotKeyNotice, withHotKeyRelief } from './delivery/hot-key-record-writer';
 import { createKinesisClient, type KinesisClientOptions } from './delivery/kinesis-client';
 import { KinesisRecordWriter } from './delivery/kinesis-record-writer';
@@ -24,7 +24,6 @@ import { loadLazyModule } from './lazy/load-lazy-module';
 
 export type { CollectorHandler } from './handler';
 
-import { fieldHashKeyOf } from './contract/field-hash-key-secret';
 import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/field-rules';
 import { jsonResponse } from './http/json-response';
 import { SecretsManagerWriteKeys } from './http/secrets-manager-write-keys';
@@ -116,38 +115,41 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       new UnconfiguredSeenStore('DEDUP_TABLE_NAME is not set: events are written without deduplication');
     return seenStore;
   };
+  const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
+  /**
+   * The deployment's hash key, one for keyed `redact.hash` rules and suppressed ids: read once per
+   * container from `FIELD_HASH_KEY_SECRET_ARN` by the first request that needs it; outside Lambda
+   * (local mode, tests) without it, the fixed, public dev key. In Lambda without the secret, an event
+   * a keyed rule applies to is refused and a suppression source answers 503: never written unhashed,
+   * never checked with a key that is not secret.
+   */
+  const hashKeySecretArn = env.FIELD_HASH_KEY_SECRET_ARN || undefined;
+  const localHashKey = hashKeySecretArn === undefined && env.AWS_LAMBDA_FUNCTION_NAME === undefined;
+  const hashKeySource: HashKeySource =
+    hashKeySecretArn !== undefined
+      ? new SecretHashKey(hashKeySecretArn, (id) => secrets().get(id, { transform: 'json' }))
+      : localHashKey
+        ? new FixedHashKey()
+        : new UnavailableHashKey(
+            'FIELD_HASH_KEY_SECRET_ARN is not set: there is no hash key to hash ids with',
+          );
+  /** The key field rules hash with, once read (from the start in local mode). */
+  let hashKey: FieldHashKey | undefined = localHashKey ? LOCAL_DEV_HASH_KEY : undefined;
   /**
    * The suppression lookup of `suppression` (the lazy module `dynamodb-suppression-list`), built by the
-   * first configuration that needs it. The HMAC key: the secret `HMAC_KEY_SECRET_ARN` names, or local
-   * mode's fixed dev key when it is not set.
+   * first configuration that needs it, hashing ids with the hash key.
    */
   let suppressionCheck: SuppressionCheck | undefined;
   const suppressionFor = (config: RuntimeConfig): SuppressionCheck | undefined => {
     if (!config.sources.some((s) => s.suppression?.enabled === true)) return undefined;
-    const keyArn = env.HMAC_KEY_SECRET_ARN || undefined;
-    const key: HmacKeySource =
-      keyArn === undefined
-        ? new FixedHmacKey()
-        : new SecretHmacKey(keyArn, (id) => secrets().get(id, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS }));
     suppressionCheck ??= new SuppressionCheck({
       list:
         loadLazyModule('dynamodb-suppression-list').createDynamoDbSuppressionList(env) ??
         new UnconfiguredSuppressionList('SUPPRESSION_TABLE_NAME is not set: suppression cannot be checked'),
-      key,
+      key: hashKeySource,
     });
     return suppressionCheck;
   };
-  const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
-  /**
-   * The key of keyed `redact.hash` rules: read once per container from `FIELD_HASH_KEY_SECRET_ARN`
-   * when a source needs it; outside Lambda (local mode, tests) the fixed, public dev key. In Lambda
-   * without the secret, an event a keyed rule applies to is refused (500), never written unhashed.
-   */
-  const hashKeySecretArn = env.FIELD_HASH_KEY_SECRET_ARN || undefined;
-  let hashKey: FieldHashKey | undefined =
-    hashKeySecretArn === undefined && env.AWS_LAMBDA_FUNCTION_NAME === undefined
-      ? LOCAL_DEV_HASH_KEY
-      : undefined;
   /** The same-origin path's origin secret (`ORIGIN_SECRET_ENV`): trusts CloudFront-Viewer-Address with it. */
   const originSecret = env.SAME_ORIGIN_SECRET || undefined;
 
@@ -349,10 +351,10 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
         config.destinations.some((d) => needsHashKey(d.redact)))
     ) {
       try {
-        hashKey = fieldHashKeyOf(await secrets().get(hashKeySecretArn, { transform: 'json' }));
+        hashKey = await hashKeySource.key();
         current = undefined;
       } catch (error) {
-        logger.error('The field-hash key cannot be read; answering 503', { error: error as Error });
+        logger.error('The hash key cannot be read; answering 503', { error: error as Error });
         return jsonResponse(
           503,
           { error: 'The collector cannot hash fields right now; send the request again' },

@@ -82,9 +82,12 @@ export class CollectorStack extends Stack {
   readonly spill: SpillQueue;
   /** The dedup table, when a source of the configuration document sets `dedup`. */
   readonly dedup?: DedupTable;
-  /** The suppression table and HMAC key, when a source of the document turns `suppression` on. */
+  /** The suppression table, when a source of the document turns `suppression` on. */
   readonly suppression?: SuppressionTable;
-  /** The key of keyed `redact.hash` rules, when a source of the configuration document hashes with it. */
+  /**
+   * The deployment's hash key (keyed `redact.hash` rules and suppressed ids), when a source of the
+   * configuration document hashes with it or turns `suppression` on.
+   */
   readonly fieldHashKey?: FieldHashKeySecret;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
@@ -120,8 +123,10 @@ export class CollectorStack extends Stack {
     if (document?.config.sources.some((source) => source.suppression?.enabled === true)) {
       this.suppression = new SuppressionTable(this, 'Suppression');
     }
-    // The key of keyed field hashes, only when a deployed source hashes with it (docs/privacy.md).
+    // The one key of keyed hashing, only when a deployed source hashes with it or suppresses ids
+    // (docs/privacy.md); its construct id is that of the first deployments with it, so it is kept.
     if (
+      this.suppression !== undefined ||
       document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact)) ||
       document?.config.destinations.some((destination) => needsFieldHashKey(destination.redact))
     ) {
@@ -152,9 +157,7 @@ export class CollectorStack extends Stack {
       ...(this.fieldHashKey === undefined ? {} : { fieldHashKeySecret: this.fieldHashKey.secret }),
       spillQueue: this.spill.queue,
       ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
-      ...(this.suppression === undefined
-        ? {}
-        : { suppression: { table: this.suppression.table, hmacKeySecret: this.suppression.hmacKeySecret } }),
+      ...(this.suppression === undefined ? {} : { suppressionTable: this.suppression.table }),
       ...(this.sameOriginSecret === undefined
         ? {}
         : { originSecret: this.sameOriginSecret.secret.secretValue }),
@@ -282,10 +285,12 @@ export class CollectorStack extends Stack {
         value: this.suppression.table.tableName,
         description: 'DynamoDB table of suppressed ids: npm run suppress -- ... --table <this>',
       });
-      new CfnOutput(this, 'HmacKeySecretArn', {
-        value: this.suppression.hmacKeySecret.secretArn,
+    }
+    if (this.fieldHashKey !== undefined) {
+      new CfnOutput(this, 'HashKeySecretArn', {
+        value: this.fieldHashKey.secret.secretArn,
         description:
-          'Secret holding the HMAC key of suppressed ids: npm run suppress -- ... --key-secret <this>',
+          'Secret holding the hash key of keyed field hashes and suppressed ids: npm run suppress / replay-failed -- ... --hash-key-secret <this>',
       });
     }
     new CfnOutput(this, 'SpillDeadLetterQueueUrl', {

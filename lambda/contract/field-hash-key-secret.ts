@@ -1,9 +1,10 @@
 /**
- * The field-hash key secret's shape, shared by the construct that creates it
- * (lib/constructs/field-hash-key-secret.ts) and the collector that reads it (env
- * `FIELD_HASH_KEY_SECRET_ARN`): `{ "version": "v1", "key": "<64 letters and digits>" }`. Rotating
- * means writing a new `key` with a new `version` (docs/privacy.md): hashes made before and after no
- * longer join.
+ * The hash key secret's shape: the deployment's one key of keyed hashing (field rules' `hash` and
+ * suppressed ids), shared by the construct that creates it (lib/constructs/field-hash-key-secret.ts),
+ * the collector that reads it (env `FIELD_HASH_KEY_SECRET_ARN`) and the tools that hash with it
+ * (`npm run suppress`, `npm run replay-failed`): `{ "version": "v1", "key": "<64 letters and digits>" }`.
+ * Rotating means writing a new `key` with a new `version` (docs/privacy.md): hashes made before and
+ * after no longer join, and suppressions must be added again.
  */
 export const FIELD_HASH_KEY_GENERATED_ENTRY = 'key';
 
@@ -26,12 +27,12 @@ export function fieldHashKeyOf(value: unknown): { readonly version: string; read
   >;
   if (typeof version !== 'string' || !/^[A-Za-z0-9_-]{1,16}$/.test(version)) {
     throw new FieldHashKeySecretError(
-      'the field-hash key secret must hold {"version": "<1-16 letters, digits, - or _>", "key": "<at least 32 characters>"}',
+      'the hash key secret must hold {"version": "<1-16 letters, digits, - or _>", "key": "<at least 32 characters>"}',
     );
   }
   if (typeof key !== 'string' || key.length < 32) {
     throw new FieldHashKeySecretError(
-      `the field-hash key secret's "key" must be a string of at least 32 characters (version ${version})`,
+      `the hash key secret's "key" must be a string of at least 32 characters (version ${version})`,
     );
   }
   return { version, secret: key };
@@ -39,7 +40,8 @@ export function fieldHashKeyOf(value: unknown): { readonly version: string; read
 
 /**
  * Whether a source's `redact` rules hash with the deployment's key (`hash` paths and the default
- * `hashAlgorithm`): the stack creates the secret, and the collector reads it, only then.
+ * `hashAlgorithm`): the stack creates the secret when such a source (or one with `suppression`) is
+ * deployed, and the collector reads it only for them.
  */
 export const needsFieldHashKey = (
   redact: { readonly hash: readonly string[]; readonly hashAlgorithm?: string } | undefined,

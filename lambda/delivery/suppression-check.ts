@@ -1,5 +1,6 @@
+import type { FieldHashKey } from '../events/field-rules';
 import { hashSuppressedId, idName, type SuppressedId, type SuppressedIdKind } from '../events/suppression';
-import type { HmacKeySource } from './hmac-key';
+import type { HashKeySource } from './hash-key';
 import type { SuppressionList } from './suppression-list';
 
 /**
@@ -12,7 +13,8 @@ const MAX_CACHED_IDS = 50_000;
 
 export interface SuppressionCheckOptions {
   readonly list: SuppressionList;
-  readonly key: HmacKeySource;
+  /** The deployment's hash key (the one of field rules' `hash`). */
+  readonly key: HashKeySource;
   /** @default {@link SUPPRESSION_MAX_AGE_MS} */
   readonly maxAgeMs?: number;
   /** @default Date.now */
@@ -44,7 +46,7 @@ export class SuppressionCheck {
     if (ids.length === 0) return suppressed;
     const now = this.now();
     const wanted = new Map<string, SuppressedId>();
-    let key: Uint8Array | undefined;
+    let key: FieldHashKey | undefined;
     for (const { kind, id } of ids) {
       const name = idName(kind, id);
       const cached = this.cache.get(JSON.stringify([sourceId, name]));

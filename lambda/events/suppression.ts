@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { type FieldHashKey, KEYED_HASH_PREFIX } from './field-rules';
 import { isJsonObject } from './segment-event';
 
 /** Which id of an event a suppression names. */
@@ -7,16 +8,27 @@ export type SuppressedIdKind = 'userId' | 'anonymousId';
 /** One id as the suppression list stores it: its kind and its keyed hash, never the id itself. */
 export interface SuppressedId {
   readonly kind: SuppressedIdKind;
-  /** `hmac-sha256:<hex>` of the id with the deployment's HMAC key. */
+  /** `hmac-sha256:<key version>:<hex>` of the id with the deployment's hash key. */
   readonly hash: string;
 }
 
-/** The prefix of a keyed hash, so a reader knows it is an HMAC and not a plain (reversible) SHA-256. */
-export const SUPPRESSION_HASH_PREFIX = 'hmac-sha256:';
+/**
+ * The keyed hash of one id: HMAC-SHA256 with the deployment's hash key (the key of field rules'
+ * `hash` too), of the id exactly as sent (no trimming, no case change), in the form of every keyed
+ * hash, `hmac-sha256:<key version>:<64 hex digits>`: the version says which key made it, so entries
+ * made before a rotation can be told apart ({@link keyVersionOfHash}).
+ */
+export function hashSuppressedId(key: FieldHashKey, id: string): string {
+  return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', key.secret).update(id, 'utf8').digest('hex')}`;
+}
 
-/** The keyed hash of one id: HMAC-SHA256 with `key`, the id exactly as sent (no trimming, no case change). */
-export function hashSuppressedId(key: Uint8Array, id: string): string {
-  return `${SUPPRESSION_HASH_PREFIX}${createHmac('sha256', key).update(id, 'utf8').digest('hex')}`;
+/**
+ * The key version a stored hash was made with, or `undefined` for a hash without one (made before
+ * the key had versions): such an entry, like one of an earlier version, matches no id any more.
+ */
+export function keyVersionOfHash(hash: string): string | undefined {
+  const match = /^hmac-sha256:([A-Za-z0-9_-]{1,16}):[0-9a-f]{64}$/.exec(hash);
+  return match?.[1];
 }
 
 /** A string naming one suppressed id of one source, unambiguous whatever they hold: the list's key. */

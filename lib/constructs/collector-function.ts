@@ -56,9 +56,9 @@ export interface CollectorFunctionProps {
   /** Holds the sources' write keys: `{ "<sourceId>": "<key>" | ["<key>", ...] }`. */
   readonly writeKeysSecret: secretsmanager.ISecret;
   /**
-   * The key of keyed `redact.hash` rules (FieldHashKeySecret): read (GetSecretValue) once per
-   * container, env `FIELD_HASH_KEY_SECRET_ARN`.
-   * @default none: events a keyed hash rule applies to are refused
+   * The deployment's hash key (FieldHashKeySecret), one for keyed `redact.hash` rules and suppressed
+   * ids: read (GetSecretValue) once per container, env `FIELD_HASH_KEY_SECRET_ARN`.
+   * @default none: events a keyed hash rule applies to are refused, and suppression sources answer 503
    */
   readonly fieldHashKeySecret?: secretsmanager.ISecret;
   /**
@@ -131,12 +131,11 @@ export interface CollectorFunctionProps {
    */
   readonly dedupTable?: dynamodb.ITable;
   /**
-   * The suppression list of sources with `suppression` (env `SUPPRESSION_TABLE_NAME`) and the HMAC
-   * key its ids are hashed with (env `HMAC_KEY_SECRET_ARN`); the function may only read them
-   * ({@link SUPPRESSION_TABLE_ACTIONS}, `secretsmanager:GetSecretValue`).
+   * The suppression list of sources with `suppression` (env `SUPPRESSION_TABLE_NAME`); the function
+   * may only read it ({@link SUPPRESSION_TABLE_ACTIONS}). Its ids are hashed with `fieldHashKeySecret`.
    * @default - none: no source suppresses
    */
-  readonly suppression?: { readonly table: dynamodb.ITable; readonly hmacKeySecret: secretsmanager.ISecret };
+  readonly suppressionTable?: dynamodb.ITable;
 }
 
 /** The Lambda entry point: `lambda/index.ts`, export `handler`. */
@@ -324,6 +323,11 @@ export class CollectorFunction extends Construct {
       throw new Error('CollectorFunction: give sources or a document, one of the two');
     }
     if (props.sources?.length === 0) throw new Error('CollectorFunction: give at least one source');
+    if (props.suppressionTable !== undefined && props.fieldHashKeySecret === undefined) {
+      throw new Error(
+        "CollectorFunction: suppressionTable needs fieldHashKeySecret (suppressed ids are hashed with the deployment's hash key); give both",
+      );
+    }
     const bound = boundDestinations(props);
     const stack = Stack.of(this);
 
@@ -352,7 +356,7 @@ export class CollectorFunction extends Construct {
               ? []
               : [
                   new iam.PolicyStatement({
-                    sid: 'ReadFieldHashKey',
+                    sid: 'ReadHashKey',
                     actions: ['secretsmanager:GetSecretValue'],
                     resources: [props.fieldHashKeySecret.secretArn],
                   }),
@@ -389,18 +393,13 @@ export class CollectorFunction extends Construct {
                     resources: [props.dedupTable.tableArn],
                   }),
                 ]),
-            ...(props.suppression === undefined
+            ...(props.suppressionTable === undefined
               ? []
               : [
                   new iam.PolicyStatement({
                     sid: 'ReadSuppressions',
                     actions: [...SUPPRESSION_TABLE_ACTIONS],
-                    resources: [props.suppression.table.tableArn],
-                  }),
-                  new iam.PolicyStatement({
-                    sid: 'ReadHmacKey',
-                    actions: ['secretsmanager:GetSecretValue'],
-                    resources: [props.suppression.hmacKeySecret.secretArn],
+                    resources: [props.suppressionTable.tableArn],
                   }),
                 ]),
             new iam.PolicyStatement({
@@ -463,12 +462,9 @@ export class CollectorFunction extends Construct {
           : { FIELD_HASH_KEY_SECRET_ARN: props.fieldHashKeySecret.secretArn }),
         ...(props.spillQueue === undefined ? {} : { SPILL_QUEUE_URL: props.spillQueue.queueUrl }),
         ...(props.dedupTable === undefined ? {} : { DEDUP_TABLE_NAME: props.dedupTable.tableName }),
-        ...(props.suppression === undefined
+        ...(props.suppressionTable === undefined
           ? {}
-          : {
-              SUPPRESSION_TABLE_NAME: props.suppression.table.tableName,
-              HMAC_KEY_SECRET_ARN: props.suppression.hmacKeySecret.secretArn,
-            }),
+          : { SUPPRESSION_TABLE_NAME: props.suppressionTable.tableName }),
         ...(props.originSecret === undefined
           ? {}
           : { [ORIGIN_SECRET_ENV]: props.originSecret.unsafeUnwrap() }),

@@ -8,9 +8,10 @@ import {
   createDynamoDbSuppressionList,
   DynamoDbSuppressionList,
 } from '../../lambda/delivery/dynamodb-suppression-list';
-import { FixedHmacKey } from '../../lambda/delivery/hmac-key';
+import { FixedHashKey } from '../../lambda/delivery/hash-key';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { SUPPRESSION_MAX_AGE_MS, SuppressionCheck } from '../../lambda/delivery/suppression-check';
+import { hashValue } from '../../lambda/events/field-rules';
 import { hashSuppressedId } from '../../lambda/events/suppression';
 import { SuppressionUnavailableError } from '../../lambda/http/http-error';
 import { Ingest, type IngestOutcome } from '../../lambda/ingest/ingest';
@@ -18,12 +19,13 @@ import { recordIngestMetrics } from '../../lambda/observability/ingest-metrics';
 import type { MetricSink } from '../../lambda/observability/metric-sink';
 import { startApiGatewayServer } from '../../local/api-gateway-server';
 import { ensureStream } from '../../local/streams';
+import { startTestSecretsManager } from '../support/secrets-manager-server';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 import { useTestDynalite } from '../support/test-dynalite';
 
 const SOURCE_ID = 's';
-const KEY = new FixedHmacKey();
+const KEY = new FixedHashKey();
 let streams = 0;
 
 /** A port nothing listens on: DynamoDB "stopped". */
@@ -181,7 +183,7 @@ describe('user suppression', () => {
 
   describe('through the deployed entry (createCollector) configured by its environment', () => {
     /** The real entry with a `suppression` source, its metrics counted by name. */
-    async function startCollector(env: Record<string, string>) {
+    async function startCollector(env: Record<string, string>, sourceSettings: Record<string, unknown> = {}) {
       const streamName = `suppression-entry-${process.pid}-${++streams}`;
       await ensureStream(kinesis.client, streamName, 1);
       const metrics = new Metrics({ namespace: 'test', serviceName: 'test' });
@@ -197,7 +199,13 @@ describe('user suppression', () => {
           ...env,
           COLLECTOR_CONFIG: JSON.stringify({
             sources: [
-              { id: SOURCE_ID, writeKeys: ['wk'], destinations: ['d'], suppression: { enabled: true } },
+              {
+                id: SOURCE_ID,
+                writeKeys: ['wk'],
+                destinations: ['d'],
+                suppression: { enabled: true },
+                ...sourceSettings,
+              },
             ],
             destinations: [
               {
@@ -215,11 +223,17 @@ describe('user suppression', () => {
         metrics,
       });
       const server = await startApiGatewayServer({ handler, port: 0 });
-      const send = (userId: string) =>
+      const send = (userId: string, properties: Record<string, unknown> = {}) =>
         fetch(`${server.url}/v1/track`, {
           method: 'POST',
           headers: { authorization: `Basic ${Buffer.from('wk:').toString('base64')}` },
-          body: JSON.stringify({ type: 'track', event: 'E', userId, messageId: `entry-${userId}` }),
+          body: JSON.stringify({
+            type: 'track',
+            event: 'E',
+            userId,
+            messageId: `entry-${userId}`,
+            properties,
+          }),
         });
       return { counted, send, streamName, close: () => server.close() };
     }
@@ -243,6 +257,57 @@ describe('user suppression', () => {
         expect(collector.counted.SuppressedEvents).toBe(1);
       } finally {
         collector.close();
+      }
+    });
+
+    it('hashes suppressed ids and keyed fields with the one deployed hash key, read once from FIELD_HASH_KEY_SECRET_ARN', async () => {
+      // Prepare: the deployment's key in a Secrets Manager stand-in; a suppression the operator's tool
+      // would make with it (v1); a source that also hashes *.email with it.
+      const secrets = await startTestSecretsManager();
+      const keyArn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:hash-key-AbCdEf';
+      const deployedKey = { version: 'v1', secret: 'd'.repeat(64) };
+      secrets.put(keyArn, JSON.stringify({ version: deployedKey.version, key: deployedKey.secret }));
+      const list = new DynamoDbSuppressionList({ client: dynamo.client, tableName: dynamo.tableName });
+      await list.add(SOURCE_ID, { kind: 'userId', hash: hashSuppressedId(deployedKey, 'u-keyed') });
+      // A suppression made with the dev key suppresses nothing here: the deployed key is the only one.
+      await list.add(SOURCE_ID, { kind: 'userId', hash: hashSuppressedId(await KEY.key(), 'u-dev') });
+      const saved = { ...process.env };
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      });
+      const collector = await startCollector(
+        {
+          SUPPRESSION_TABLE_NAME: dynamo.tableName,
+          DYNAMODB_ENDPOINT: dynamo.endpoint,
+          FIELD_HASH_KEY_SECRET_ARN: keyArn,
+          AWS_LAMBDA_FUNCTION_NAME: 'collector',
+        },
+        { pipeline: { redact: { hash: ['*.email'] } } },
+      );
+      try {
+        // Act
+        const answers = [
+          await collector.send('u-keyed', { email: 'keyed@example.com' }),
+          await collector.send('u-dev', { email: 'Dev@Example.com' }),
+        ];
+
+        // Assess
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+        const landed = (await readAllRecords(kinesis.client, collector.streamName)).map((r) => r.json);
+        expect(landed.map((record) => [record.event_id, record.properties])).toEqual([
+          ['entry-u-dev', { email: hashValue('dev@example.com', 'hmac-sha256', deployedKey) }],
+        ]);
+        expect(JSON.stringify(landed)).toMatch(/"hmac-sha256:v1:[0-9a-f]{64}"/);
+        expect(collector.counted.SuppressedEvents).toBe(1);
+        expect(secrets.reads.get(keyArn)).toBe(1);
+      } finally {
+        collector.close();
+        for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+        Object.assign(process.env, saved);
+        await secrets.stop();
       }
     });
 

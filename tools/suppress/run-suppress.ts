@@ -1,22 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDbSuppressionList } from '../../lambda/delivery/dynamodb-suppression-list';
-import { FixedHmacKey, type HmacKeySource, SecretHmacKey } from '../../lambda/delivery/hmac-key';
-import { hashSuppressedId } from '../../lambda/events/suppression';
+import { type FieldHashKey, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
+import { hashSuppressedId, keyVersionOfHash } from '../../lambda/events/suppression';
 import { emulatorDynamoDbClient } from '../../local/seen-table';
+import { readHashKeySecret } from '../hash-key/read-hash-key-secret';
 import { parseSuppressArgs, SUPPRESS_USAGE, type SuppressTarget, SuppressUsageError } from './suppress-args';
 
-/** The HMAC key of `target`: the secret (operator's credentials), or the local dev key. */
-function keyOf(target: SuppressTarget): HmacKeySource {
-  if (target.keySecretId === undefined) return new FixedHmacKey();
-  const client = new SecretsManagerClient(target.region === undefined ? {} : { region: target.region });
-  return new SecretHmacKey(target.keySecretId, async (secretId) => {
-    try {
-      return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-    } finally {
-      client.destroy();
-    }
-  });
+/** The hash key of `target`: the deployment's secret (operator's credentials), or the local dev key. */
+function keyOf(target: SuppressTarget, env: NodeJS.ProcessEnv): Promise<FieldHashKey> {
+  if (target.keySecretId === undefined) return Promise.resolve(LOCAL_DEV_HASH_KEY);
+  return readHashKeySecret(
+    { secretId: target.keySecretId, ...(target.region === undefined ? {} : { region: target.region }) },
+    env,
+  );
 }
 
 function clientOf(target: SuppressTarget): DynamoDBClient {
@@ -31,7 +27,9 @@ function clientOf(target: SuppressTarget): DynamoDBClient {
 
 /**
  * `npm run suppress`: adds, removes or lists a source's suppressed ids. The id is hashed here with the
- * deployment's key and only its hash is sent and stored. Returns the exit code: 0 done, 2 bad usage.
+ * deployment's hash key and only its hash is sent and stored; `list` marks `stale` the entries made
+ * with another key version (before a rotation), which match nothing. Returns the exit code: 0 done,
+ * 2 bad usage.
  */
 export async function runSuppress(
   argv: readonly string[],
@@ -49,13 +47,22 @@ export async function runSuppress(
   const client = clientOf(args.target);
   try {
     const list = new DynamoDbSuppressionList({ client, tableName: args.target.tableName });
+    const key = await keyOf(args.target, env);
     if (args.command === 'list') {
       const ids = await list.list(args.sourceId);
-      for (const id of ids) out(`${id.kind}\t${id.hash}`);
+      const stale = ids.filter((id) => keyVersionOfHash(id.hash) !== key.version);
+      for (const id of ids) {
+        out(`${id.kind}\t${id.hash}${keyVersionOfHash(id.hash) === key.version ? '' : '\tstale'}`);
+      }
       out(`${ids.length} suppressed id(s) for source "${args.sourceId}" (hashes only: ids are never stored)`);
+      if (stale.length > 0) {
+        out(
+          `${stale.length} of them made with another key than the current one (version ${key.version}) match no event any more: add those ids again (docs/privacy.md, rotating the hash key)`,
+        );
+      }
       return 0;
     }
-    const id = { kind: args.kind, hash: hashSuppressedId(await keyOf(args.target).key(), args.id) };
+    const id = { kind: args.kind, hash: hashSuppressedId(key, args.id) };
     if (args.command === 'add') await list.add(args.sourceId, id);
     else await list.remove(args.sourceId, id);
     out(

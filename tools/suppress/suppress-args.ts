@@ -23,7 +23,7 @@ export interface SuppressTarget {
   /** A DynamoDB-compatible endpoint (dynalite); absent: AWS with the operator's credentials. */
   readonly endpoint?: string;
   readonly region?: string;
-  /** The HMAC key secret (deployed); absent: the local dev key. */
+  /** The hash key secret (deployed, the `HashKeySecretArn` output); absent: the local dev key. */
   readonly keySecretId?: string;
 }
 
@@ -35,8 +35,8 @@ export class SuppressUsageError extends Error {
 export const SUPPRESS_USAGE = `usage:
   npm run suppress -- add|remove --source <id> (--user-id <id> | --anonymous-id <id>) [target]
   npm run suppress -- list --source <id> [target]
-target (default: npm start's dynalite, table "${DEFAULT_LOCAL_SUPPRESSION_TABLE}", the local dev HMAC key):
-  --table <SuppressionTableName output> --key-secret <HmacKeySecretArn output> [--region <region>]
+target (default: npm start's dynalite, table "${DEFAULT_LOCAL_SUPPRESSION_TABLE}", the local dev hash key):
+  --table <SuppressionTableName output> --hash-key-secret <HashKeySecretArn output> [--region <region>]
   --endpoint <http://127.0.0.1:${DEFAULT_LOCAL_DYNAMODB_PORT}>`;
 
 const FLAGS = [
@@ -46,7 +46,7 @@ const FLAGS = [
   '--table',
   '--endpoint',
   '--region',
-  '--key-secret',
+  '--hash-key-secret',
 ];
 
 /**
@@ -74,10 +74,10 @@ export function parseSuppressArgs(argv: readonly string[], env: NodeJS.ProcessEn
     flags.get('--endpoint') ??
     (local ? `http://127.0.0.1:${env.DYNAMODB_PORT || DEFAULT_LOCAL_DYNAMODB_PORT}` : undefined);
   const region = flags.get('--region') ?? (local ? 'us-east-1' : undefined);
-  const keySecretId = flags.get('--key-secret');
+  const keySecretId = flags.get('--hash-key-secret');
   if (!local && keySecretId === undefined) {
     throw new SuppressUsageError(
-      '--key-secret <arn> is required with --table: ids must be hashed with the deployment’s key',
+      '--hash-key-secret <HashKeySecretArn output> is required with --table: ids must be hashed with the deployment’s key',
     );
   }
   const target: SuppressTarget = {

@@ -51,10 +51,11 @@ describe('cdk synth -c collectorConfig=<a document with a keyed hash rule>', () 
     });
   });
 
-  it('hands the secret to the function by ARN only, as FIELD_HASH_KEY_SECRET_ARN', () => {
+  it('hands the secret to the function by ARN only, as FIELD_HASH_KEY_SECRET_ARN, and names it in the HashKeySecretArn output', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ FIELD_HASH_KEY_SECRET_ARN: { Ref: keyId } }) },
     });
+    template.hasOutput('HashKeySecretArn', { Value: { Ref: keyId } });
   });
 
   it('lets the function read the key and nothing more, and no other secret through that grant', async () => {

@@ -13,7 +13,7 @@ const REGION = 'eu-west-1';
 const ACCOUNT = '111111111111';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/kinesis-event-forwarder/collector`;
 const TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/suppressions`;
-const KEY_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:hmac-key-AbCdEf`;
+const KEY_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:hash-key-AbCdEf`;
 
 describe('cdk synth -c collectorConfig=<a document with a suppression source>', () => {
   // Prepare: one synth for the file; a document whose second source turns suppression on.
@@ -31,14 +31,13 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
   });
   const template = templateOf(deployment.collectorStack);
   const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
-  const keyId = Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) =>
-    id.startsWith('SuppressionHmacKey'),
-  ) as string;
+  const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+  const keyId = secretIds.find((id) => id.startsWith('FieldHashKey')) as string;
   const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) =>
     id.startsWith('CollectorRole'),
   ) as string;
 
-  it('creates one on-demand, encrypted, retained table keyed by id, with point-in-time recovery, and a retained HMAC key', () => {
+  it('creates one on-demand, encrypted, retained table keyed by id, with point-in-time recovery, and the one retained hash key', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -48,21 +47,26 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
     });
-    expect(keyId).toBeDefined();
-    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    // The hash key, under the logical id deployments with a keyed hash rule already have; no second key.
+    expect(keyId).toMatch(/^FieldHashKeySecret[0-9A-F]{8}$/);
+    expect(secretIds.filter((id) => !id.startsWith('WriteKeys'))).toEqual([keyId]);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'key' }) },
+    });
   });
 
-  it('hands the table and key to the function and names both in outputs for npm run suppress', () => {
+  it('hands the table and the hash key to the function and names both in outputs for npm run suppress', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           SUPPRESSION_TABLE_NAME: { Ref: tableId },
-          HMAC_KEY_SECRET_ARN: { Ref: keyId },
+          FIELD_HASH_KEY_SECRET_ARN: { Ref: keyId },
         }),
       },
     });
     template.hasOutput('SuppressionTableName', { Value: { Ref: tableId } });
-    template.hasOutput('HmacKeySecretArn', { Value: { Ref: keyId } });
+    template.hasOutput('HashKeySecretArn', { Value: { Ref: keyId } });
   });
 
   it('reports no unacknowledged cdk-nag AwsSolutions finding', () => {
@@ -116,7 +120,7 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
       expect(await may(action)).not.toBe('Allowed');
     });
 
-    it('allows reading the HMAC key and nothing more on it', async () => {
+    it('allows reading the hash key and nothing more on it', async () => {
       expect(await may('secretsmanager:GetSecretValue', KEY_ARN)).toBe('Allowed');
       expect(await may('secretsmanager:PutSecretValue', KEY_ARN)).not.toBe('Allowed');
     });
