@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { parseRuntimeConfig } from '../../lambda/config/runtime-config';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import { hashValue } from '../../lambda/events/field-rules';
 import { ensureStream } from '../../local/streams';
+import { runReplayCli } from '../../tools/replay/replay-cli';
 import { replayFailed } from '../../tools/replay/replay-failed';
+import { startTestSecretsManager, type TestSecretsManager } from '../support/secrets-manager-server';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 
@@ -137,5 +143,124 @@ describe('replay-failed under field rules', () => {
     expect(summary).toMatchObject({ read: 1, replayed: 1, stillFailing: {} });
     const [main] = await readAllRecords(kinesis.client, streamName);
     expect(main?.json.traits).toEqual({ email: hashed, plan: 'pro' });
+  });
+
+  describe('the command (npm run replay-failed) and the deployed hash key', () => {
+    let dir: string;
+    let secrets: TestSecretsManager;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'replay-key-'));
+      secrets = await startTestSecretsManager();
+    });
+    afterAll(async () => {
+      await secrets?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** A key-free document whose source hashes *.email with the key and wants traits.email to be an email. */
+    async function documentFile(streamName: string): Promise<string> {
+      const file = join(dir, `${streamName}.json`);
+      await writeFile(
+        file,
+        JSON.stringify({
+          sources: [
+            {
+              id: 'web',
+              destinations: ['d'],
+              pipeline: { redact: { hash: ['*.email'] } },
+              trackingPlan: {
+                events: {},
+                traits: { type: 'object', properties: { email: { type: 'string', format: 'email' } } },
+                violations: 'block',
+              },
+            },
+          ],
+          destinations: [
+            { id: 'd', streamName, failedStreamName: `${streamName}-failed`, region: 'us-east-1' },
+          ],
+        }),
+      );
+      return file;
+    }
+
+    async function replay(argv: string[], env: NodeJS.ProcessEnv = {}) {
+      const lines: string[] = [];
+      const code = await runReplayCli(argv, env, { log: (l) => lines.push(l), progress: () => undefined });
+      return { code, output: lines.join('\n') };
+    }
+
+    it('reads the key from --hash-key-secret: a record from before the rules gets the deployed keyed hash once, one with the rules applied is replayed as it is', async () => {
+      // Prepare: the deployment's key (v1) in the Secrets Manager stand-in; two refused identifies.
+      const streamName = 'replay-deployed-key';
+      const failedStreamName = `${streamName}-failed`;
+      await ensureStream(kinesis.client, streamName, 1);
+      await ensureStream(kinesis.client, failedStreamName, 1);
+      const deployedKey = { version: 'v1', secret: 'e'.repeat(64) };
+      const keyArn = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:hash-key-AbCdEf';
+      secrets.put(keyArn, JSON.stringify({ version: deployedKey.version, key: deployedKey.secret }));
+      const applied = hashValue('ann@example.com', 'hmac-sha256', deployedKey);
+      const failure = (eventId: string, email: string, redaction?: object) => ({
+        failure: { reason: 'userId or anonymousId is required', code: 'missing_id', stage: 'validation' },
+        event_id: eventId,
+        source_id: 'web',
+        received_at: new Date().toISOString(),
+        request: {
+          path: '/v1/identify',
+          contentType: 'application/json',
+          contentEncoding: null,
+          bytes: 10,
+          index: 0,
+        },
+        payload: { type: 'identify', userId: 'fixed-now', messageId: eventId, traits: { email } },
+        ...(redaction === undefined ? {} : { redaction }),
+      });
+      await kinesis.client.send(
+        new PutRecordsCommand({
+          StreamName: failedStreamName,
+          Records: [
+            failure('applied', applied, { applied: true, key_version: 'v1' }),
+            failure('before', 'Bob@Example.com'),
+          ].map((record) => ({ Data: Buffer.from(JSON.stringify(record)), PartitionKey: record.event_id })),
+        }),
+      );
+
+      // Act
+      const run = await replay(
+        [
+          '--stream',
+          failedStreamName,
+          '--since',
+          '1h',
+          '--config',
+          await documentFile(streamName),
+          '--endpoint',
+          kinesis.endpoint,
+          '--hash-key-secret',
+          keyArn,
+        ],
+        { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint },
+      );
+
+      // Assess
+      expect(run).toMatchObject({ code: 0, output: expect.stringContaining('replayed 2') });
+      expect(run.output).not.toContain('Still failing');
+      const main = await readAllRecords(kinesis.client, streamName);
+      const emails = Object.fromEntries(
+        main.map((record) => [record.json.event_id, (record.json.traits as { email: string }).email]),
+      );
+      expect(emails).toEqual({
+        applied,
+        before: hashValue('bob@example.com', 'hmac-sha256', deployedKey),
+      });
+      expect(secrets.reads.get(keyArn)).toBe(1);
+    });
+
+    it('refuses to replay a document with keyed rules against AWS without the deployed key, naming the flag', async () => {
+      await expect(
+        replay(['--stream', 'events-failed', '--since', '1h', '--config', await documentFile('events')]),
+      ).rejects.toThrow(
+        /source "web" hash with the deployment's key: give --hash-key-secret <HashKeySecretArn output>/,
+      );
+    });
   });
 });

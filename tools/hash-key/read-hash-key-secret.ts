@@ -9,6 +9,8 @@ export interface HashKeySecretLocation {
   readonly secretId: string;
   /** @default the SDK's: AWS_REGION, else the profile's region */
   readonly region?: string;
+  /** A profile of `~/.aws/credentials` / `~/.aws/config`. @default the SDK's credential chain */
+  readonly profile?: string;
   /**
    * A Secrets Manager-compatible endpoint (a stand-in over plain HTTP takes dummy credentials).
    * @default AWS_ENDPOINT_URL_SECRETS_MANAGER of `env`, else AWS
@@ -29,6 +31,7 @@ export async function readHashKeySecret(
   const endpoint = location.endpoint ?? (env.AWS_ENDPOINT_URL_SECRETS_MANAGER || undefined);
   const client = new SecretsManagerClient({
     ...(location.region === undefined ? {} : { region: location.region }),
+    ...(location.profile === undefined ? {} : { profile: location.profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(endpoint?.startsWith('http://') === true
       ? {

@@ -1,8 +1,16 @@
 import { type RuntimeConfig, readRuntimeConfig } from '../../lambda/config/runtime-config';
 import { createDynamoDbSeenStore } from '../../lambda/delivery/dynamodb-seen-store';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
+import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from '../../lambda/events/field-rules';
 import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
+import { readHashKeySecret } from '../hash-key/read-hash-key-secret';
+import {
+  CONNECTION_OPTIONS,
+  CONNECTION_USAGE,
+  parseFlags,
+  type StreamConnection,
+  streamConnection,
+} from '../tail/connection-flags';
 import { parseSince } from '../tail/tail-args';
 import { createTailClient, readsTimestampOnClient } from '../tail/tail-client';
 import { type ReplaySummary, replayFailed } from './replay-failed';
@@ -19,6 +27,9 @@ that now pass to the main stream (idempotent by event_id), then prints what stil
   --dedup-table NAME     the dedup table (DedupTableName output; default: DEDUP_TABLE_NAME): drop events
                          of dedup sources already marked in the main stream, mark what is written
   --dynamodb-endpoint URL  a DynamoDB-compatible endpoint (dynalite; default: DYNAMODB_ENDPOINT)
+  --hash-key-secret ARN  the deployment's hash key secret (HashKeySecretArn output; default:
+                         FIELD_HASH_KEY_SECRET_ARN), for keyed hash rules on records written before
+                         the source had them; local mode (no --config, or an --endpoint) the dev key
 ${CONNECTION_USAGE}
 Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
 did not take some (run it again), 2 on bad usage.
@@ -66,6 +77,7 @@ const REPLAY_OPTIONS = {
   config: { type: 'string' },
   'dedup-table': { type: 'string' },
   'dynamodb-endpoint': { type: 'string' },
+  'hash-key-secret': { type: 'string' },
   ...CONNECTION_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -85,6 +97,53 @@ function seenStoreOption(
     AWS_REGION: values.region ?? env.AWS_REGION,
   });
   return seenStore === undefined ? {} : { seenStore };
+}
+
+/**
+ * The hash key replay applies keyed `hash` rules with (to records written before their source had
+ * them; records with `redaction.applied` never get the rules again): the deployed key from
+ * `--hash-key-secret` or `FIELD_HASH_KEY_SECRET_ARN`, so a replayed value hashes as the collector
+ * hashes it; local mode's dev key when the configuration is local mode's or the stream an emulator.
+ * A configuration with keyed rules replayed against AWS without the secret is refused up front:
+ * a replay must never write values hashed with a public key.
+ */
+async function hashKeyOption(
+  values: { readonly 'hash-key-secret'?: string; readonly config?: string },
+  config: RuntimeConfig,
+  connection: StreamConnection,
+  env: NodeJS.ProcessEnv,
+): Promise<{ hashKey?: FieldHashKey }> {
+  const secretId = values['hash-key-secret'] ?? (env.FIELD_HASH_KEY_SECRET_ARN || undefined);
+  if (secretId !== undefined) {
+    // The secret is in the collector's account: the profile's credentials, never the consumer role.
+    const { region, profile } = connection;
+    return {
+      hashKey: await readHashKeySecret(
+        {
+          secretId,
+          ...(region === undefined ? {} : { region }),
+          ...(profile === undefined ? {} : { profile }),
+        },
+        env,
+      ),
+    };
+  }
+  const localConfig = values.config === undefined && !env.COLLECTOR_CONFIG && !env.COLLECTOR_CONFIG_FILE;
+  if (localConfig || connection.endpoint !== undefined) return { hashKey: LOCAL_DEV_HASH_KEY };
+  const hashing = [
+    ...config.sources
+      .filter((source) => needsHashKey(source.pipeline.redact))
+      .map((source) => `source "${source.id}"`),
+    ...config.destinations
+      .filter((destination) => needsHashKey(destination.redact))
+      .map((destination) => `destination "${destination.id}"`),
+  ];
+  if (hashing.length > 0) {
+    throw new ReplayArgsError(
+      `${hashing.join(', ')} hash with the deployment's key: give --hash-key-secret <HashKeySecretArn output> (or FIELD_HASH_KEY_SECRET_ARN)`,
+    );
+  }
+  return {};
 }
 
 /** Runs `npm run replay-failed` with these arguments; resolves to the exit status. */
@@ -112,6 +171,7 @@ export async function runReplayCli(
   }
   const connection = streamConnection(values.stream, values, env, (message) => new ReplayArgsError(message));
   const config = configOf(values.config, env);
+  const hashKey = await hashKeyOption(values, config, connection, env);
   const client = createTailClient(connection);
   try {
     const destination = config.destinations.find((d) => d.failedStreamName === values.stream);
@@ -128,6 +188,7 @@ export async function runReplayCli(
       writer,
       dryRun: values['dry-run'] === true,
       ...seenStoreOption(values, env),
+      ...hashKey,
       timestampOnClient: readsTimestampOnClient(connection),
       onProgress: (progress) => out.progress(formatProgress(progress)),
     });
