@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { CLOUDWATCH_TOPIC_KEY_STATEMENT } from '../../lib/constructs/alarm-topic';
+import { SUPPRESSION_TABLE_ACTIONS } from '../../lib/constructs/suppression-table';
+import { writeDocument } from '../support/config-document';
 import { type Decision, decide, type SimulatedRequest } from './support/decide-request';
 import { DeployedTopology, type Side, type Topology } from './support/deployed-topology';
 import { deployedValuesOf } from './support/deployed-values';
@@ -70,13 +75,35 @@ const broad = (...actions: string[]) => [
   },
 ];
 
-/** The same-account topology: both stacks in one app and account, with every option that adds a resource. */
-function sameAccount(): Topology {
+/**
+ * A configuration document whose source uses every privacy option that adds a resource: a keyed
+ * `hash` rule (the hash key secret) and `suppression` (the suppression table, hashed with that key).
+ */
+const PRIVACY_DOCUMENT = {
+  sources: [
+    {
+      id: 'web',
+      destinations: ['kinesis'],
+      pipeline: { redact: { hash: ['*.email'] } },
+      suppression: { enabled: true },
+    },
+  ],
+  destinations: [{ id: 'kinesis', streamName: 'events', region: REGION }],
+};
+const documentDir = mkdtempSync(join(tmpdir(), 'grant-matrix-'));
+afterAll(() => rmSync(documentDir, { recursive: true, force: true }));
+
+/**
+ * The same-account topology: both stacks in one app and account, with every option that adds a
+ * resource; with `document`, deployed with that configuration document (`-c collectorConfig`).
+ */
+function sameAccount(document?: unknown): Topology {
   const app = buildTestApp({
     ...STREAM_OPTIONS,
     ...COLLECTOR_OPTIONS,
     externalIds: 'same-account-id',
     alarmTopicKeyArn: alarmTopicKeyIn(COLLECTOR_ACCOUNT),
+    ...(document === undefined ? {} : { collectorConfig: writeDocument(documentDir, document) }),
   });
   const streamTemplate = templateOf(app.streamStack);
   const stream = {
@@ -659,6 +686,98 @@ const CALLS: readonly Call[] = [
   },
 ];
 
+/** The calls a document with a keyed hash rule and suppression adds: the hash key and the suppression table. */
+const PRIVACY_CALLS: readonly Call[] = [
+  {
+    name: 'the collector function reads the one hash key secret (keyed field hashes and suppressed ids)',
+    resourcePolicies: () => [],
+    allowed: (d) => [
+      {
+        principal: d.collectorRole().arn,
+        action: 'secretsmanager:GetSecretValue',
+        resource: hashKeyArn(d),
+        identityPolicies: d.collectorRole().identityPolicies,
+      },
+    ],
+    denied: (d) => [
+      ...['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret'].map(
+        (action) => ({
+          principal: d.collectorRole().arn,
+          action,
+          resource: hashKeyArn(d),
+          identityPolicies: d.collectorRole().identityPolicies,
+          neighbour: 'changing the key',
+        }),
+      ),
+      {
+        principal: d.collectorRole().arn,
+        action: 'secretsmanager:GetSecretValue',
+        resource: `arn:aws:secretsmanager:${REGION}:${d.topology.collectorAccount}:secret:hmac-key-XyZ123`,
+        identityPolicies: d.collectorRole().identityPolicies,
+        neighbour: 'another secret',
+      },
+    ],
+  },
+  {
+    name: 'the collector function looks suppressed ids up in the suppression table (GetItem, BatchGetItem)',
+    resourcePolicies: () => [],
+    allowed: (d) =>
+      SUPPRESSION_TABLE_ACTIONS.map((action) => ({
+        principal: d.collectorRole().arn,
+        action,
+        resource: suppressionTableArn(d),
+        identityPolicies: d.collectorRole().identityPolicies,
+      })),
+    denied: (d) => [
+      ...[
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Scan',
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteTable',
+      ].map((action) => ({
+        principal: d.collectorRole().arn,
+        action,
+        resource: suppressionTableArn(d),
+        identityPolicies: d.collectorRole().identityPolicies,
+        neighbour: 'writing or scanning the list (the operator’s tool does, not the function)',
+      })),
+      {
+        principal: d.collectorRole().arn,
+        action: 'dynamodb:GetItem',
+        resource: suppressionTableArn(d).replace(/table\/.*$/, 'table/customers'),
+        identityPolicies: d.collectorRole().identityPolicies,
+        neighbour: 'another table',
+      },
+    ],
+  },
+];
+
+/** The hash key secret's ARN (lib/constructs/field-hash-key-secret.ts, construct id FieldHashKey). */
+const hashKeyArn = (d: DeployedTopology) =>
+  d.ref('collector', d.id('collector', 'AWS::SecretsManager::Secret', 'FieldHashKey'));
+
+/** The suppression table's ARN. */
+const suppressionTableArn = (d: DeployedTopology) =>
+  d.arn('collector', d.id('collector', 'AWS::DynamoDB::Table', 'Suppression'));
+
+/** What the collector role's own policies allow on a service's resources: `action resource` pairs. */
+function grantsOf(d: DeployedTopology, service: string): string[] {
+  const list = (value: unknown) => (Array.isArray(value) ? value : [value]) as string[];
+  return d
+    .collectorRole()
+    .identityPolicies.flatMap(({ policy }) => policy.Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) =>
+      list(statement.Action)
+        .filter((action) => action.startsWith(`${service}:`))
+        .flatMap((action) => list(statement.Resource).map((resource) => `${action} ${resource}`)),
+    )
+    .sort();
+}
+
 /** The write-keys provisioner's role (lib/constructs/write-keys-secret.ts). */
 const provisionerRole = (d: DeployedTopology) => d.role('collector', 'WriteKeysProvisionerRole');
 
@@ -685,16 +804,23 @@ function splitRouteArn(arn: string): [string, string] {
   return [arn.slice(0, slash), arn.slice(slash + 1)];
 }
 
+/** The same-account topology with the privacy document, built once for the two blocks that read it. */
+let privacy: Topology | undefined;
+const privacyTopology = (): Topology => {
+  privacy ??= sameAccount(PRIVACY_DOCUMENT);
+  return privacy;
+};
+
 describe.each([
-  ['same-account', sameAccount],
-  ['cross-account', crossAccount],
-])('the grant matrix of the %s deployment', (_, topology) => {
+  ['same-account', () => sameAccount(), CALLS],
+  ['cross-account', crossAccount, CALLS],
+] as const)('the grant matrix of the %s deployment', (_, topology, calls) => {
   let deployed: DeployedTopology;
   beforeAll(() => {
     deployed = new DeployedTopology(topology());
   });
 
-  it.each(CALLS.map((call) => [call.name, call] as const))('allows: %s', async (_name, call) => {
+  it.each(calls.map((call) => [call.name, call] as const))('allows: %s', async (_name, call) => {
     const requests = call.allowed(deployed);
 
     const decided = await decisions(requests);
@@ -703,7 +829,7 @@ describe.each([
     expect(decided).toEqual(decided.map(({ request }) => ({ request, decision: 'Allowed' })));
   });
 
-  it.each(CALLS.map((call) => [call.name, call] as const))(
+  it.each(calls.map((call) => [call.name, call] as const))(
     'denies the nearest neighbours of: %s',
     async (_name, call) => {
       const requests = call.denied(deployed);
@@ -717,9 +843,9 @@ describe.each([
 
   it('decides a call by every resource policy in its templates', () => {
     const covered = new Set(
-      CALLS.flatMap((call) => call.resourcePolicies(deployed)).map(
-        ({ side, logicalId }) => `${side}:${logicalId}`,
-      ),
+      calls
+        .flatMap((call) => call.resourcePolicies(deployed))
+        .map(({ side, logicalId }) => `${side}:${logicalId}`),
     );
 
     const holders = (['stream', 'collector'] as const).flatMap((side) =>
@@ -728,5 +854,68 @@ describe.each([
 
     expect(holders.filter((holder) => !covered.has(holder.replace(/ \(.*\)$/, '')))).toEqual([]);
     expect(holders.length).toBeGreaterThan(20);
+  });
+});
+
+/**
+ * The same-account deployment of a document whose source hashes with the key and suppresses users:
+ * the calls it adds. The resources it adds hold no resource policy, so every other call is the
+ * same-account matrix's.
+ */
+describe('the grant matrix of the same-account deployment with a keyed hash rule and suppression', () => {
+  let deployed: DeployedTopology;
+  beforeAll(() => {
+    deployed = new DeployedTopology(privacyTopology());
+  });
+
+  it.each(PRIVACY_CALLS.map((call) => [call.name, call] as const))('allows: %s', async (_name, call) => {
+    const requests = call.allowed(deployed);
+
+    const decided = await decisions(requests);
+
+    expect(requests.length).toBeGreaterThan(0);
+    expect(decided).toEqual(decided.map(({ request }) => ({ request, decision: 'Allowed' })));
+  });
+
+  it.each(PRIVACY_CALLS.map((call) => [call.name, call] as const))(
+    'denies the nearest neighbours of: %s',
+    async (_name, call) => {
+      const requests = call.denied(deployed);
+
+      const decided = await decisions(requests);
+
+      expect(requests.length).toBeGreaterThan(0);
+      expect(decided.filter(({ decision }) => decision === 'Allowed')).toEqual([]);
+    },
+  );
+
+  it('puts no resource policy on the key or the table: the identity policy alone decides who reads them', () => {
+    const holders = resourcePolicyHolders(privacyTopology().collector.template);
+
+    expect(
+      holders.filter((holder) => /^(FieldHashKey|Suppression)|SecretsManager::ResourcePolicy/.test(holder)),
+    ).toEqual([]);
+    expect(holders.length).toBeGreaterThan(10);
+  });
+
+  it('may read exactly two secrets, the write keys and the one hash key (no second key for suppression)', () => {
+    const writeKeys = deployed.ref(
+      'collector',
+      deployed.id('collector', 'AWS::SecretsManager::Secret', 'WriteKeys'),
+    );
+
+    expect(grantsOf(deployed, 'secretsmanager')).toEqual(
+      [
+        `secretsmanager:GetSecretValue ${hashKeyArn(deployed)}`,
+        `secretsmanager:GetSecretValue ${writeKeys}`,
+      ].sort(),
+    );
+    expect(deployed.ids('collector', 'AWS::SecretsManager::Secret')).toHaveLength(2);
+  });
+
+  it('may only GetItem and BatchGetItem on DynamoDB, on the suppression table alone', () => {
+    expect(grantsOf(deployed, 'dynamodb')).toEqual(
+      SUPPRESSION_TABLE_ACTIONS.map((action) => `${action} ${suppressionTableArn(deployed)}`).sort(),
+    );
   });
 });

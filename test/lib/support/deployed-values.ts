@@ -61,6 +61,10 @@ export function deployedValuesOf(template: Template, options: DeployedValuesOpti
       case 'AWS::SecretsManager::Secret':
         refs[id] = arn('secretsmanager', `secret:${name}-AbCdEf`);
         break;
+      case 'AWS::DynamoDB::Table':
+        refs[id] = name;
+        attributes[`${id}.Arn`] = arn('dynamodb', `table/${name}`);
+        break;
       case 'AWS::Lambda::Function':
         refs[id] = name;
         attributes[`${id}.Arn`] = arn('lambda', `function:${name}`);
