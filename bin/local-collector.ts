@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       process.env.DYNAMODB_ENDPOINT = context.dedup.endpoint;
     }
     if (context.suppression !== undefined) {
-      // The suppression table, as the collector stack hands it over; no HMAC_KEY_SECRET_ARN: the dev key.
+      // The suppression table, as the collector stack hands it over; no FIELD_HASH_KEY_SECRET_ARN: the dev key.
       process.env.SUPPRESSION_TABLE_NAME = context.suppression.tableName;
       process.env.DYNAMODB_ENDPOINT = context.suppression.endpoint;
     }

@@ -147,6 +147,12 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
         loadLazyModule('dynamodb-suppression-list').createDynamoDbSuppressionList(env) ??
         new UnconfiguredSuppressionList('SUPPRESSION_TABLE_NAME is not set: suppression cannot be checked'),
       key: hashKeySource,
+      onFailure: (error) => {
+        metrics.addMetric('SuppressionUnavailable', MetricUnit.Count, 1);
+        logger.warn('The suppression lookup failed; the request is answered 503 (fail closed)', {
+          error: error as Error,
+        });
+      },
     });
     return suppressionCheck;
   };

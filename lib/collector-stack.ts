@@ -211,6 +211,7 @@ export class CollectorStack extends Stack {
         ? {}
         : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
       ...(this.dedup === undefined ? {} : { dedup: true }),
+      ...(this.suppression === undefined ? {} : { suppression: true }),
       ...(action === undefined ? {} : { action }),
     });
     this.dashboard = new CollectorDashboard(this, 'Dashboard', {
@@ -218,6 +219,7 @@ export class CollectorStack extends Stack {
       stage: this.api.stage,
       spill: this.spill,
       alarms: this.alarms.alarms,
+      ...(this.suppression === undefined ? {} : { suppression: true }),
       stream: {
         streamName: destination.streamName,
         region: destination.region,

@@ -83,6 +83,12 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
       `  Dedup table:      ${local.dedup.tableName} at ${local.dedup.endpoint} (dynalite unless DYNAMODB_ENDPOINT is set)`,
     );
   }
+  if (local.suppression !== undefined) {
+    const { tableName, endpoint } = local.suppression;
+    lines.push(
+      `  Suppression list: ${tableName} at ${endpoint} (npm run suppress -- add --source <id> --user-id <id> --endpoint ${endpoint})`,
+    );
+  }
   if (local.sts !== undefined) {
     const { sts } = local;
     lines.push(

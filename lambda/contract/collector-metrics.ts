@@ -32,6 +32,7 @@ export const COLLECTOR_METRIC_NAMES = [
   'DuplicateEvents',
   'DedupFailOpen',
   'SuppressedEvents',
+  'SuppressionUnavailable',
   'RateLimitedRequests',
   'PixelEventsLost',
   'BotEventsDropped',

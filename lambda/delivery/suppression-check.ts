@@ -19,6 +19,8 @@ export interface SuppressionCheckOptions {
   readonly maxAgeMs?: number;
   /** @default Date.now */
   readonly now?: () => number;
+  /** Told of every failed lookup (key or table unreadable) before it is thrown: the `SuppressionUnavailable` metric. */
+  readonly onFailure?: (error: unknown) => void;
 }
 
 /**
@@ -39,6 +41,18 @@ export class SuppressionCheck {
 
   /** The names ({@link idName}) of the suppressed ids among `ids`, for `sourceId`. */
   async suppressedIds(
+    sourceId: string,
+    ids: readonly { readonly kind: SuppressedIdKind; readonly id: string }[],
+  ): Promise<Set<string>> {
+    try {
+      return await this.lookUp(sourceId, ids);
+    } catch (error) {
+      this.options.onFailure?.(error);
+      throw error;
+    }
+  }
+
+  private async lookUp(
     sourceId: string,
     ids: readonly { readonly kind: SuppressedIdKind; readonly id: string }[],
   ): Promise<Set<string>> {

@@ -15,6 +15,7 @@ export const RUNBOOK_ANCHORS = {
   api5xx: 'alarm-api-5xx',
   failedRate: 'alarm-failed-events-rate',
   dedupFailOpen: 'alarm-dedup-fail-open',
+  suppressionUnavailable: 'alarm-suppression-unavailable',
   pixelEventsLost: 'alarm-pixel-events-lost',
 } as const;
 

@@ -65,6 +65,12 @@ export interface CollectorAlarmsProps {
    * @default false
    */
   readonly dedup?: boolean;
+  /**
+   * A source suppresses users (the stack created the suppression table): alarm when its requests are
+   * refused because the suppression list or the hash key cannot be read (`SuppressionUnavailable`).
+   * @default false
+   */
+  readonly suppression?: boolean;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -90,6 +96,7 @@ export class CollectorAlarms extends Construct {
   readonly spillDeadLetters?: cloudwatch.Alarm;
   readonly failedRate?: cloudwatch.Alarm;
   readonly dedupFailOpen?: cloudwatch.Alarm;
+  readonly suppressionUnavailable?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: CollectorAlarmsProps) {
     super(scope, id);
@@ -175,6 +182,26 @@ export class CollectorAlarms extends Construct {
         datapointsToAlarm: 3,
         treatMissingData: NO_DATA_IS_FINE,
       });
+    }
+
+    // Fail closed: each refusal is a 503 the SDKs retry (a pixel's event is lost), so a lasting one
+    // means a suppression source collects nothing; one lookup lost to a blip is not worth a page.
+    if (props.suppression === true) {
+      this.suppressionUnavailable = collectorMetric('SuppressionUnavailable').createAlarm(
+        this,
+        'SuppressionUnavailable',
+        {
+          alarmDescription: alarmDescription(
+            "Requests of a suppression source were answered 503 because the suppression table or the hash key could not be read (SuppressionUnavailable) in two consecutive 5-minute periods: fail closed, nothing of them is written; the SDKs retry, pixels' events are lost.",
+            RUNBOOK_ANCHORS.suppressionUnavailable,
+          ),
+          threshold: 1,
+          comparisonOperator: AT_LEAST,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          treatMissingData: NO_DATA_IS_FINE,
+        },
+      );
     }
 
     // Crashes, timeouts and out-of-memory only: the handler answers its own errors.
@@ -278,6 +305,7 @@ export class CollectorAlarms extends Construct {
       ...(this.spillDeadLetters === undefined ? [] : [this.spillDeadLetters]),
       ...(this.failedRate === undefined ? [] : [this.failedRate]),
       ...(this.dedupFailOpen === undefined ? [] : [this.dedupFailOpen]),
+      ...(this.suppressionUnavailable === undefined ? [] : [this.suppressionUnavailable]),
     ];
   }
 }

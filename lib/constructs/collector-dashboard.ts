@@ -40,6 +40,12 @@ export interface CollectorDashboardProps {
    * @default - none
    */
   readonly alarms?: readonly cloudwatch.IAlarm[];
+  /**
+   * A source suppresses users: the events row shows the suppressed events (`SuppressedEvents`) and
+   * the requests refused because the lookup failed (`SuppressionUnavailable`).
+   * @default false
+   */
+  readonly suppression?: boolean;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -129,12 +135,25 @@ export class CollectorDashboard extends Construct {
     // Four to this row: what became of the events, including those kept in the failed-events stream.
     const quarter = 24 / 4;
     this.dashboard.addWidgets(
-      graph(
-        'Events accepted, filtered, undelivered, pixel events lost',
-        [sum('EventsAccepted'), sum('EventsFiltered'), sum('EventsUndelivered'), sum('PixelEventsLost')],
-        [],
-        quarter,
-      ),
+      props.suppression === true
+        ? graph(
+            'Events accepted, filtered, suppressed, undelivered, pixel events lost',
+            [
+              sum('EventsAccepted'),
+              sum('EventsFiltered'),
+              sum('SuppressedEvents'),
+              sum('EventsUndelivered'),
+              sum('PixelEventsLost'),
+            ],
+            [sum('SuppressionUnavailable')],
+            quarter,
+          )
+        : graph(
+            'Events accepted, filtered, undelivered, pixel events lost',
+            [sum('EventsAccepted'), sum('EventsFiltered'), sum('EventsUndelivered'), sum('PixelEventsLost')],
+            [],
+            quarter,
+          ),
       graph('Events rejected, by reason', [byDimension('EventsRejected')], [], quarter),
       graph(
         'Failed events (kept in the failed-events stream), by code',

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { emulatorClient } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
+import { runSuppress } from '../../tools/suppress/run-suppress';
 import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords, readRawRecords, type StoredRecord } from '../support/stream-reader';
 
@@ -170,7 +171,25 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
     }),
 
   'redaction.json': () =>
-    withExample('redaction.json', async ({ send, records }) => {
+    withExample('redaction.json', async ({ started, send, records }) => {
+      // Suppression: the banner's own command suppresses u-erased before it sends anything.
+      const suppress = /npm run suppress -- add .* --endpoint (http:\/\/127\.0\.0\.1:\d+)\)/.exec(
+        started.output(),
+      );
+      expect(suppress).not.toBeNull();
+      const suppressed = await runSuppress(
+        ['add', '--source', 'web', '--user-id', 'u-erased', '--endpoint', suppress?.[1] as string],
+        {},
+        () => undefined,
+      );
+      expect(suppressed).toBe(0);
+      const erased = await send('redaction-web-key', '/v1/track', {
+        userId: 'u-erased',
+        messageId: 'erased',
+        event: 'Signed Up',
+        properties: { email: 'eve@example.com' },
+      });
+      expect([erased.status, erased.json.accepted]).toEqual([200, 1]);
       const answer = await send('redaction-web-key', '/v1/identify', {
         userId: 'u',
         messageId: 'r',
@@ -193,6 +212,7 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
       expect(track?.json.properties).toEqual({ card: '************1111' });
       expect(record?.json.context).not.toHaveProperty('ip');
       expect(JSON.stringify(record?.json)).not.toContain('203.0.113.9');
+      expect(ids(await records('redacted-events'))).not.toContain('erased');
     }),
 
   'enrichment.json': () =>

@@ -319,6 +319,7 @@ describe('user suppression', () => {
         expect(answer.status).toBe(503);
         expect(answer.headers.get('retry-after')).toBe('5');
         expect(await readAllRecords(kinesis.client, collector.streamName)).toEqual([]);
+        expect(collector.counted.SuppressionUnavailable).toBe(1);
       } finally {
         collector.close();
       }

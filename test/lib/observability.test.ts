@@ -217,12 +217,12 @@ describe('CloudWatch alarms', () => {
     const anchors = new Set(
       [...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((match) => slug(match[1] as string)),
     );
-    // A deployed document with a dedup source: the dedup fail-open alarm exists only then.
+    // A deployed document with a dedup and suppression source: their alarms exist only then.
     const withAll = {
       ...SAME_ACCOUNT,
       iteratorAgeAlarmSeconds: '600',
       failedRateAlarmPercent: '5',
-      collectorConfig: path.join(PROJECT_ROOT, 'test', 'fixtures', 'dedup-deploy.json'),
+      collectorConfig: path.join(PROJECT_ROOT, 'test', 'fixtures', 'every-alarm-deploy.json'),
     };
     const all = [...alarmsOf(collectorTemplate(withAll)), ...alarmsOf(streamTemplate(withAll))];
 

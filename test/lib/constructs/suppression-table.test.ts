@@ -69,6 +69,21 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
     template.hasOutput('HashKeySecretArn', { Value: { Ref: keyId } });
   });
 
+  it('alarms when suppression lookups keep failing (fail-closed 503s) and graphs suppressed events on the dashboard', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SuppressionUnavailable',
+      Namespace: 'KinesisEventForwarder',
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      AlarmDescription: Match.stringLikeRegexp('docs/operations.md#alarm-suppression-unavailable$'),
+    });
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('SuppressedEvents');
+    expect(body).toContain('SuppressionUnavailable');
+  });
+
   it('reports no unacknowledged cdk-nag AwsSolutions finding', () => {
     const report = new AwsSolutionsChecks().validateScope(deployment.app);
 
