@@ -69,7 +69,7 @@ describe('the benchmark report', () => {
     expect(report).toContain('loading Ajv and compiling the plan took 130 ms');
   });
 
-  it('reports the enrichment cost per event as the median of same-round differences to no enrichment', () => {
+  it('reports the enrichment, field-rule and suppression cost per event as the median of same-round differences to none', () => {
     const report = writeReport({
       ...latest,
       enrichment: {
@@ -81,11 +81,21 @@ describe('the benchmark report', () => {
           geo: [13, 32, 24],
           device: [12, 33, 22],
           all: [15, 36, 25],
+          hash: [14, 34, 23],
+          drop: [10.5, 30.5, 20.5],
+          mask: [11, 31, 21],
+          suppression: [10.2, 30.4, 20.3],
         },
       },
     });
     expect(report).toContain('| `geo: {}` (bundled country MMDB) | 24.0 | 13.0-32.0 | +3.0 us |');
-    expect(report).toContain('- All three together cost +5.0 us/event.');
+    expect(report).toContain('- All three enrichments together cost +5.0 us/event.');
+    expect(report).toContain(
+      '| `redact.hash: ["*.email"]` (HMAC-SHA256 with the key, 2 fields/event) | 23.0 | 14.0-34.0 | +4.0 us |',
+    );
+    expect(report).toContain(
+      '- Field rules on two `*.email` fields per event: `hash` +4.0, `drop` +0.5, `mask` +1.0 us/event; `suppression` with a warm cache +0.3 us/event.',
+    );
   });
 
   it('names a missing result instead of reporting a wrong one', () => {
