@@ -135,7 +135,7 @@ export class RateLimitedError extends HttpError {
 const SUPPRESSION_RETRY_AFTER_SECONDS = 5;
 
 /**
- * 503: the source suppresses ids (`suppression`) and the lookup failed (table or HMAC key
+ * 503: the source suppresses ids (`suppression`) and the lookup failed (table or hash key
  * unreadable). Fail closed: nothing of the request is written, the SDKs send it again.
  */
 export class SuppressionUnavailableError extends HttpError {
