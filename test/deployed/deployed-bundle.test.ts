@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { GEO_DATABASE_FILE } from '../../lambda/contract/geo-database';
 import { LAZY_MODULE_NAMES, type LazyModuleName } from '../../lambda/contract/lazy-modules';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import {
@@ -252,6 +253,45 @@ describe('the bundled asset under the Lambda runtime interface client on Node 24
         .map((record) => String(record.json.event_id))
         .filter((id) => id.startsWith(prefix))
         .sort();
+
+    it('answers a source without enrichment, field rules, suppression or a plan from index.js alone: every lazy module and the geo database removed from the asset', async () => {
+      // Prepare: the asset without bot-detector.js, geo-database.js, device-parser.js,
+      // dynamodb-suppression-list.js (and every other lazy module) or geo-country.mmdb: a module
+      // the source loaded would fail its require (a 5xx and an ERROR log).
+      const removed = new Set([
+        ...LAZY_MODULE_NAMES.flatMap((name) => [`${name}.js`, `${name}.js.map`]),
+        GEO_DATABASE_FILE,
+      ]);
+      const stripped = mkdtempSync(join(outdir, 'without-lazy-modules-'));
+      cpSync(deployed.assetDir as string, stripped, {
+        recursive: true,
+        filter: (source) => !removed.has(basename(source)),
+      });
+      expect(readdirSync(stripped).filter((name) => removed.has(name))).toEqual([]);
+      const fn = await startFunction(deployed.env, stripped);
+      try {
+        // Act
+        const answer = await sendBatch(fn.url, WRITE_KEY, [
+          {
+            type: 'identify',
+            userId: 'u1',
+            messageId: 'plain-source',
+            traits: { email: 'ann@example.com' },
+            context: { ip: '8.8.8.8', userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1)' },
+          },
+        ]);
+
+        // Assess: landed as sent, no lookup made, no module missed.
+        expect([answer.status, answer.body.accepted]).toEqual([200, 1]);
+        expect(await eventIds('plain-source')).toEqual(['plain-source']);
+        const [record] = (await deployed.records()).filter((r) => r.json.event_id === 'plain-source');
+        expect(record?.json.traits).toEqual({ email: 'ann@example.com' });
+        expect(record?.json.context).not.toHaveProperty('location');
+        expect(fn.lambda.logs()).not.toMatch(/"level":"ERROR"|Cannot find module/);
+      } finally {
+        await fn.close();
+      }
+    });
 
     it('checks the first request against a source tracking plan (tracking-plan-validator.js)', async () => {
       // Prepare: the source's plan wants a numeric total on Order Completed, and flags violations.
