@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CollectorFunction } from '../../../lib/constructs/collector-function';
 import { writeDocument } from '../../support/config-document';
 import { decide } from '../support/decide-request';
 import { type IamPolicy, policiesOfRole, resolveIntrinsics } from '../support/resolve-intrinsics';
@@ -139,5 +143,32 @@ describe('cdk synth -c collectorConfig=<a document with a suppression source>', 
       expect(await may('secretsmanager:GetSecretValue', KEY_ARN)).toBe('Allowed');
       expect(await may('secretsmanager:PutSecretValue', KEY_ARN)).not.toBe('Allowed');
     });
+  });
+});
+
+describe('CollectorFunction with a suppression table', () => {
+  it('refuses one without the hash key its ids are hashed with, saying to give both', () => {
+    const stack = new Stack();
+    const table = new dynamodb.Table(stack, 'Table', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    });
+
+    expect(
+      () =>
+        new CollectorFunction(stack, 'Collector', {
+          sources: [{ id: 'web', destinationIds: ['kinesis'] }],
+          destinations: [
+            {
+              id: 'kinesis',
+              streamName: 'events',
+              region: REGION,
+              roleArn: `arn:aws:iam::${ACCOUNT}:role/writer`,
+              externalId: 'x',
+            },
+          ],
+          writeKeysSecret: new secretsmanager.Secret(stack, 'WriteKeys'),
+          suppressionTable: table,
+        }),
+    ).toThrow('CollectorFunction: suppressionTable needs fieldHashKeySecret');
   });
 });
