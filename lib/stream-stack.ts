@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { collectorRoleArnPattern } from './collector-role-path';
 import type { StreamDeployConfig } from './config';
 import { alarmTopicAction } from './constructs/alarm-topic';
+import { EventArchive } from './constructs/event-archive';
 import { EventStream } from './constructs/event-stream';
 import { StreamAlarms } from './constructs/stream-alarms';
 import { StreamWriterRole } from './constructs/stream-writer-role';
@@ -35,6 +36,8 @@ export class StreamStack extends Stack {
   readonly failedStream?: kinesis.Stream;
   readonly writerRole: iam.Role;
   readonly alarms: StreamAlarms;
+  /** The S3 archive of the streams (`-c archive=true`), with its Glue tables and alarms. */
+  readonly archive?: EventArchive;
 
   constructor(scope: Construct, id: string, props: StreamStackProps) {
     super(scope, id, props);
@@ -74,6 +77,31 @@ export class StreamStack extends Stack {
         : { iteratorAgeThreshold: Duration.seconds(config.iteratorAgeAlarmSeconds) }),
       ...(action === undefined ? {} : { action }),
     });
+
+    if (config.archive !== undefined) {
+      const { archive } = config;
+      this.archive = new EventArchive(this, 'Archive', {
+        stream: this.stream,
+        ...(this.failedStream === undefined ? {} : { failedStream: this.failedStream }),
+        ...(events.key === undefined ? {} : { encryptionKey: events.key }),
+        recordFormat: archive.recordFormat,
+        transitionAfter: Duration.days(archive.transitionDays),
+        ...(archive.expirationDays === undefined
+          ? {}
+          : { expiration: Duration.days(archive.expirationDays) }),
+        bufferInterval: Duration.seconds(archive.bufferSeconds),
+        bufferSizeMb: archive.bufferMb,
+        ...(action === undefined ? {} : { action }),
+      });
+      new CfnOutput(this, 'ArchiveBucketName', {
+        value: this.archive.bucket.bucketName,
+        description: 'S3 bucket holding the archive (events/, failed/, errors/): docs/archive.md',
+      });
+      new CfnOutput(this, 'ArchiveDatabaseName', {
+        value: this.archive.databaseName,
+        description: 'Glue database of the archive tables, for Athena: docs/archive.md',
+      });
+    }
 
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });
     new CfnOutput(this, 'StreamArn', {

@@ -16,6 +16,8 @@ export const RUNBOOK_ANCHORS = {
   failedRate: 'alarm-failed-events-rate',
   dedupFailOpen: 'alarm-dedup-fail-open',
   pixelEventsLost: 'alarm-pixel-events-lost',
+  archiveFreshness: 'alarm-archive-freshness',
+  archiveDeliveryFailures: 'alarm-archive-delivery-failures',
 } as const;
 
 export type RunbookAnchor = (typeof RUNBOOK_ANCHORS)[keyof typeof RUNBOOK_ANCHORS];
