@@ -3,7 +3,7 @@ import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { ARCHIVE_FIRST_YEAR, HOURLY_PARTITIONS } from '../../lib/constructs/event-archive';
 import { streamTemplate } from '../support/synth-cache';
 import { ARCHIVED_STREAM_CONTEXT } from './support/archive-context';
-import { resourcesOf, type TemplateResource } from './support/template-assertions';
+import { type PolicyStatement, resourcesOf, type TemplateResource } from './support/template-assertions';
 
 /** The stream stack alone (the data owner's account), archived with every default, alarms to a topic. */
 const ARCHIVED: Record<string, string> = { ...ARCHIVED_STREAM_CONTEXT };
@@ -231,6 +231,44 @@ describe('the archive (-c archive=true)', () => {
     });
     template.resourceCountIs('AWS::Glue::Table', 0);
     template.resourceCountIs('AWS::Glue::Database', 1);
+  });
+
+  it("lets the Firehose role use the key only through Kinesis (reading) and through S3 for the archive bucket's key context (writing)", () => {
+    const template = streamTemplate(ARCHIVED_CUSTOM);
+
+    const [role] = Object.values(resourcesOf(template, 'AWS::IAM::Role')).filter((resource) =>
+      JSON.stringify(resource.Properties.AssumeRolePolicyDocument).includes('firehose.amazonaws.com'),
+    );
+    const statements = role?.Properties.Policies[0].PolicyDocument.Statement as PolicyStatement[];
+    const kmsStatements = statements.filter((statement) => String(statement.Action).includes('kms:'));
+    const key = { 'Fn::GetAtt': [expect.stringMatching(/^EventsKey/), 'Arn'] };
+    const region = (service: string) => ({
+      'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.amazonaws.com']],
+    });
+
+    expect(kmsStatements).toEqual([
+      {
+        Sid: 'DecryptStreamsThroughKinesis',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: key,
+        Condition: { StringEquals: { 'kms:ViaService': region('kinesis') } },
+      },
+      {
+        Sid: 'EncryptObjectsThroughS3',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: key,
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': region('s3'),
+            'kms:EncryptionContext:aws:s3:arn': {
+              'Fn::GetAtt': [expect.stringMatching(/^ArchiveBucket/), 'Arn'],
+            },
+          },
+        },
+      },
+    ]);
   });
 
   it('creates no bucket, delivery stream, Glue database, table or archive alarm without archive=true', () => {
