@@ -14,6 +14,7 @@ import { LIVE_USAGE } from '../../tools/live/live-args';
 import { REDRIVE_USAGE } from '../../tools/redrive/run-redrive';
 import { REPLAY_USAGE } from '../../tools/replay/replay-cli';
 import { TAIL_USAGE } from '../../tools/tail/tail-args';
+import { ARCHIVED_STREAM_CONTEXT } from '../lib/support/archive-context';
 import { PROJECT_ROOT } from '../lib/support/test-app';
 import { killStarted, type StartedCollector, waitForBanner, waitForOutput } from '../support/npm-start';
 import { runShell, type ShellRun, startShell } from '../support/shell-command';
@@ -171,6 +172,9 @@ const AWS_CLI_OPERATIONS = new Set([
   'kinesis delete-stream',
   'kinesis enable-enhanced-monitoring',
   'kinesis update-shard-count',
+  's3 cp',
+  's3api list-object-versions',
+  's3api delete-object',
 ]);
 
 /** Shell builtins the docs use around other commands; nothing to check in them. */
@@ -184,6 +188,8 @@ const FREE_PLACEHOLDERS = new Set([
   '<new key>',
   '<old key>',
   '<the external ID>',
+  '<object-key>',
+  '<version-id>',
 ]);
 
 /** A command with each `$( ... )` replaced by a value that stands for its output, for the checks. */
@@ -221,7 +227,9 @@ describe('shell commands in README.md and docs/*.md', () => {
     scratch = scratchCheckout();
     // The default topology's outputs, from the synth other tests share (the context is theirs).
     const { stream, collector: collectorStack } = topologyTemplates({ externalIds: 'ext-one' });
-    for (const stack of [stream, collectorStack]) {
+    // The archived stream stack's too (docs/archive.md names them), from the synth its tests share.
+    const archived = topologyTemplates(ARCHIVED_STREAM_CONTEXT).stream;
+    for (const stack of [stream, collectorStack, archived]) {
       for (const id of Object.keys(stack?.template.toJSON().Outputs ?? {})) outputs.add(id);
     }
 
