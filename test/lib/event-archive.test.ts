@@ -1,9 +1,21 @@
+import { Duration } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
-import { ARCHIVE_FIRST_YEAR, HOURLY_PARTITIONS } from '../../lib/constructs/event-archive';
+import {
+  ARCHIVE_FIRST_YEAR,
+  EventArchive,
+  type EventArchiveProps,
+  HOURLY_PARTITIONS,
+} from '../../lib/constructs/event-archive';
 import { streamTemplate } from '../support/synth-cache';
 import { ARCHIVED_STREAM_CONTEXT } from './support/archive-context';
-import { type PolicyStatement, resourcesOf, type TemplateResource } from './support/template-assertions';
+import {
+  bareStack,
+  type PolicyStatement,
+  resourcesOf,
+  type TemplateResource,
+} from './support/template-assertions';
 
 /** The stream stack alone (the data owner's account), archived with every default, alarms to a topic. */
 const ARCHIVED: Record<string, string> = { ...ARCHIVED_STREAM_CONTEXT };
@@ -285,6 +297,25 @@ describe('the archive (-c archive=true)', () => {
     }
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     expect(alarms.filter((alarm) => alarm.Properties.Namespace === 'AWS/Firehose')).toEqual([]);
+  });
+});
+
+describe('EventArchive on its own', () => {
+  it('refuses a transition before 30 days, a buffer over 900 s and a database name Glue would refuse, naming the prop', () => {
+    const stack = bareStack();
+    const stream = new kinesis.Stream(stack, 'Stream');
+    const archive = (id: string, props: Partial<EventArchiveProps>) => () =>
+      new EventArchive(stack, id, { stream, ...props });
+
+    expect(archive('A', { transitionAfter: Duration.days(7) })).toThrow(
+      'EventArchive: transitionAfter must be a whole number of days from 30 to 36500, got 7',
+    );
+    expect(archive('B', { bufferInterval: Duration.minutes(20) })).toThrow(
+      'EventArchive: bufferInterval must be a whole number of seconds from 0 to 900, got 1200',
+    );
+    expect(archive('C', { databaseName: 'Events-Archive' })).toThrow(
+      'EventArchive: databaseName "Events-Archive" may hold only lower case letters, digits and _',
+    );
   });
 });
 
