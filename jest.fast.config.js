@@ -16,7 +16,7 @@ module.exports = {
     '<rootDir>/test/reliability/security.test.ts',
     '<rootDir>/test/bench/{report,render-template,typical-events}.test.ts',
     '<rootDir>/test/tools/{tail-args,live-args,tail-format,tail-decode,decode-stack,arrival-order}.test.ts',
-    '<rootDir>/test/local/debug-page-feed.test.ts',
+    '<rootDir>/test/local/{debug-page-feed,local-metrics}.test.ts',
   ],
   // Nothing here synthesizes: no synth cache directory to make.
   globalSetup: undefined,

@@ -1,41 +1,40 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract/collector-metrics';
 
-/** The logger Powertools `Metrics` warns through. */
-type MetricsLogger = NonNullable<NonNullable<ConstructorParameters<typeof Metrics>[0]>['logger']>;
-
 /** How Powertools reads a boolean variable (`extendedParsing`): these spell true, anything else false. */
 const TRUE_VALUES = /^\s*(1|true|yes|on)\s*$/i;
 
-/** Powertools' warning for a request that recorded no metric (a 401, a preflight, `/v1/m`). */
-const NO_METRICS_WARNING = 'No application metrics to publish';
-
 /**
- * The warnings of a {@link Metrics} whose output is turned off: the same, less the one saying a
- * request recorded nothing to publish (with output off, nothing is ever published). Without it,
- * `npm start` prints that line for every preflight and telemetry call.
+ * Metrics whose output is off: recorded and dropped at each publish, printing nothing, not even
+ * Powertools' "No application metrics to publish" warning of a request that recorded none (with
+ * output off, nothing is ever published). Metrics published at once (`singleMetric`) are dropped too.
  */
-const quietLogger: MetricsLogger = {
-  debug: (...content) => console.debug(...content),
-  info: (...content) => console.info(...content),
-  warn: (...content) => {
-    if (typeof content[0] === 'string' && content[0].startsWith(NO_METRICS_WARNING)) return;
-    console.warn(...content);
-  },
-  error: (...content) => console.error(...content),
-};
+class SilentMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    this.clearMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
+  }
+
+  override singleMetric(): Metrics {
+    return new SilentMetrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, singleMetric: true });
+  }
+}
 
 /**
  * The collector's CloudWatch metrics (Powertools, embedded metric format on stdout). Namespace from
  * `POWERTOOLS_METRICS_NAMESPACE`, default `KinesisEventForwarder`. `POWERTOOLS_METRICS_DISABLED`
- * (Powertools' own switch, which `npm start` sets unless `LOCAL_METRICS=emf`) turns the output off;
- * the deployed function does not set it, so its output is Powertools' unchanged.
+ * (Powertools' name for it; `npm start` sets it unless `LOCAL_METRICS=emf`) turns the output off,
+ * warnings about empty metrics included: one line per request would bury the local terminal. The
+ * deployed function does not set it, so its output is Powertools' unchanged.
  */
 export function createMetrics(env: NodeJS.ProcessEnv = process.env): Metrics {
-  const disabled = TRUE_VALUES.test(env.POWERTOOLS_METRICS_DISABLED ?? '');
-  return new Metrics({
+  const options = {
     namespace: env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE,
     serviceName: SERVICE_NAME,
-    ...(disabled ? { logger: quietLogger } : {}),
-  });
+  };
+  return TRUE_VALUES.test(env.POWERTOOLS_METRICS_DISABLED ?? '')
+    ? new SilentMetrics(options)
+    : new Metrics(options);
 }
