@@ -87,7 +87,7 @@ describe('trying failures in local mode', () => {
 
       const redriveLine = /redrive: (npm run redrive -- .*)\)/.exec(started.output())?.[1] as string;
       expect(redriveLine).toBe(
-        `npm run redrive -- --spill-dir ${spillDir} --stream spilled --kinesis-endpoint ${kinesisEndpoint}`,
+        `npm run redrive -- --spill-dir ${spillDir} --stream spilled --endpoint ${kinesisEndpoint}`,
       );
       const { stdout } = await run('sh', ['-c', redriveLine], { cwd: ROOT });
       expect(stdout).toMatch(/moved 1/);

@@ -4,7 +4,12 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import { localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseFlags, streamConnection } from '../tail/connection-flags';
 import { parseSince } from '../tail/tail-args';
-import { createTailClient, readsTimestampOnClient } from '../tail/tail-client';
+import {
+  createTailClient,
+  knowsRegion,
+  NO_REGION_MESSAGE,
+  readsTimestampOnClient,
+} from '../tail/tail-client';
 import { type ReplaySummary, replayFailed } from './replay-failed';
 
 export const REPLAY_USAGE = `Usage: npm run replay-failed -- --stream FAILED_STREAM --since TIME [options]
@@ -20,8 +25,10 @@ that now pass to the main stream (idempotent by event_id), then prints what stil
                          of dedup sources already marked in the main stream, mark what is written
   --dynamodb-endpoint URL  a DynamoDB-compatible endpoint (dynalite; default: DYNAMODB_ENDPOINT)
 ${CONNECTION_USAGE}
+Local mode (npm start): --endpoint http://127.0.0.1:4567 --stream events-failed.
 Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
-did not take some (run it again), 2 on bad usage.
+did not take some (run it again), 2 on bad usage (a missing flag, or neither --endpoint nor an AWS
+region).
 `;
 
 /** Bad usage: the message says what to change. */
@@ -113,6 +120,10 @@ export async function runReplayCli(
   const connection = streamConnection(values.stream, values, env, (message) => new ReplayArgsError(message));
   const config = configOf(values.config, env);
   const client = createTailClient(connection);
+  if (!(await knowsRegion(client))) {
+    client.destroy();
+    throw new ReplayArgsError(NO_REGION_MESSAGE);
+  }
   try {
     const destination = config.destinations.find((d) => d.failedStreamName === values.stream);
     const writer = new KinesisRecordWriter({
