@@ -16,7 +16,7 @@ module.exports = {
     '<rootDir>/test/reliability/security.test.ts',
     '<rootDir>/test/bench/{report,render-template,typical-events}.test.ts',
     '<rootDir>/test/tools/{tail-args,live-args,tail-format,tail-decode,decode-stack,arrival-order,no-region}.test.ts',
-    '<rootDir>/test/local/{debug-page-feed,banner}.test.ts',
+    '<rootDir>/test/local/{debug-page-feed,banner,local-metrics}.test.ts',
   ],
   // Nothing here synthesizes: no synth cache directory to make.
   globalSetup: undefined,

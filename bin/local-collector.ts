@@ -7,11 +7,14 @@
  */
 import { InvalidConfigError } from '../lambda/config/runtime-config';
 import { localBanner } from '../local/banner';
+import { localMetrics, powertoolsMetricsDisabled } from '../local/local-metrics';
 import { LOCAL_CALLER_CREDENTIALS, localModeSettings, startLocalMode } from '../local/local-mode';
 
 async function main(): Promise<void> {
   const settings = localModeSettings(process.env, process.argv.slice(2));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // EMF lines only when asked (LOCAL_METRICS=emf): the live page's counters show the traffic.
+  process.env.POWERTOOLS_METRICS_DISABLED = powertoolsMetricsDisabled(localMetrics(process.env));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const spillDir = process.env.SPILL_DIR || undefined;
   const local = await startLocalMode(settings, async (config, context) => {

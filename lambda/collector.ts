@@ -85,7 +85,7 @@ interface BuiltDestination {
 export function createCollector(options: CollectorOptions): CollectorHandler {
   const { env } = options;
   const logger = options.logger ?? createLogger();
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics(env);
   /** One Secrets Manager provider (and cache) for the configuration document and the write keys. */
   let secretsProvider: SecretsProvider | undefined;
   const secrets = () => {

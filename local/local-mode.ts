@@ -16,6 +16,7 @@ import { LOCAL_SUPPRESSION_TABLE_NAME } from '../lambda/contract/suppression-tab
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
+import { pageViewOf } from './debug-page-rules';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from './dynamodb-emulator';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
@@ -571,16 +572,20 @@ export async function startLocalMode(
         ...(dedup?.suppression === undefined ? {} : { suppression: dedup.suppression }),
       },
     );
-    const pageDestination = config.destinations.find(isEmulated);
+    const pageDestinations = config.destinations.filter(isEmulated).map((destination) => ({
+      id: destination.id,
+      streamName: destination.streamName,
+      ...(destination.failedStreamName === undefined
+        ? {}
+        : { failedStreamName: destination.failedStreamName }),
+    }));
     const startPage = async () => {
-      if (pageDestination === undefined || stopping.signal.aborted) return;
+      if (pageDestinations.length === 0 || stopping.signal.aborted) return;
       debugPage = await startDebugPage({
         client: emulatorClient(kinesisEndpoint, settings.region),
-        streamName: pageDestination.streamName,
-        ...(pageDestination.failedStreamName === undefined
-          ? {}
-          : { failedStreamName: pageDestination.failedStreamName }),
+        destinations: pageDestinations,
         secrets: config.sources.flatMap((source) => source.writeKeys ?? []),
+        view: pageViewOf(config.sources),
         controls: faultSwitchesControls(localSts !== undefined),
         scripts: [FAULT_SWITCHES_SCRIPT],
       });
