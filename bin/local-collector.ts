@@ -64,7 +64,11 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping the collector and the emulator`);
     // The archive reads the streams to their end before the emulator (and what it holds) goes.
     archive
-      .then((started) => started?.stop())
+      .then(async (started) => {
+        if (started === undefined) return;
+        await started.stop();
+        console.log(`Archive folder ${archiveDir}: everything the streams held is written`);
+      })
       .catch((error: Error) => console.error(`local archive: not everything was archived: ${error.message}`))
       .then(() => local.stop())
       .then(

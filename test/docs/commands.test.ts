@@ -199,7 +199,7 @@ describe('shell commands in README.md and docs/*.md', () => {
       }
     }
     // Run offline: the option lists of the tools the docs call.
-    for (const script of ['tail', 'live', 'redrive', 'check-destination']) {
+    for (const script of ['tail', 'live', 'redrive', 'check-destination', 'replay']) {
       const result = spawnSync('npm', ['run', '-s', script, '--', '--help'], {
         cwd: PROJECT_ROOT,
         encoding: 'utf8',
