@@ -42,6 +42,7 @@ are never written. Docs: docs/archive.md "Replay by time range".
   --config FILE            the collector's configuration document: each source's partitionKey and dedup
                            window (default: COLLECTOR_CONFIG or COLLECTOR_CONFIG_FILE, else partition key user)
 ${CONNECTION_USAGE}
+  -h, --help               this text
 Progress goes to stderr (a bar on a terminal, a line every few seconds otherwise); the summary
 (read, written, skipped, suppressed, failed) to stdout.
 Exit status: 0 when every event in the range was written or skipped, 1 when some were not (the stream
