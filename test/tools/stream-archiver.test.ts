@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-record-writer';
+import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createKinesalite } from '../../local/kinesalite';
 import { emulatorClient } from '../../local/local-mode';
 import { ensureStream } from '../../local/streams';
@@ -128,5 +130,39 @@ describe('the stream archiver against kinesalite', () => {
     await third.stop();
     const afterCrash = await archived(dir);
     expect(ids(afterCrash).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `e-${i}`).sort());
+  });
+
+  it('writes each event of a KPL-aggregated record as its own line, as Firehose de-aggregates', async () => {
+    await ensureStream(client, 'aggregated', 1);
+    const writer = new AggregatingRecordWriter(
+      new KinesisRecordWriter({
+        client,
+        streamName: 'aggregated',
+        backoff: { baseDelayMs: 10, maxDelayMs: 100 },
+      }),
+    );
+    const report = await writer.write(
+      Array.from({ length: 10 }, (_, i) => ({
+        data: Buffer.from(JSON.stringify({ event_id: `agg-${i}` })),
+        partitionKey: 'one-user',
+      })),
+      Date.now() + 10_000,
+    );
+    expect(report.failed).toEqual([]);
+    const aggregatedDir = await mkdtemp(join(tmpdir(), 'stream-archiver-agg-'));
+    try {
+      const archiver = await startStreamArchiver({
+        client,
+        dir: aggregatedDir,
+        streams: [{ streamName: 'aggregated', prefix: 'events' }],
+        pollMs: 100,
+      });
+      await archiver.stop();
+      expect(ids(await archived(aggregatedDir)).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `agg-${i}`).sort(),
+      );
+    } finally {
+      await rm(aggregatedDir, { recursive: true, force: true });
+    }
   });
 });

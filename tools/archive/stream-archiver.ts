@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { isAggregated, loadDeaggregator } from '../tail/decode-record';
 import { readShard, type ShardRecord, sleep } from '../tail/shard-reader';
 import { listShards } from '../tail/stream-tail';
 import { readCheckpoint, writeCheckpoint, writeDurably } from './archive-checkpoint';
@@ -69,11 +70,13 @@ class ShardArchive {
     if (last !== undefined) this.lastRead = last.sequenceNumber;
     return this.serially(async () => {
       for (const record of records) {
-        this.buffer.push({
-          sequenceNumber: record.sequenceNumber,
-          arrivedAt: record.arrivedAt ?? new Date(),
-          data: record.data,
-        });
+        for (const data of userRecordsOf(record)) {
+          this.buffer.push({
+            sequenceNumber: record.sequenceNumber,
+            arrivedAt: record.arrivedAt ?? new Date(),
+            data,
+          });
+        }
       }
       if (this.buffer.length >= (this.options.flushRecords ?? ARCHIVE_FLUSH_RECORDS)) await this.write();
     });
@@ -110,6 +113,31 @@ class ShardArchive {
     });
     this.buffer = this.buffer.slice(records.length);
   }
+}
+
+const deaggregator = loadDeaggregator();
+
+/**
+ * The records a Kinesis record holds: itself, or the user records of a KPL-aggregated one (a
+ * destination with `aggregate`), one line each, as Firehose de-aggregates them. One that cannot be
+ * de-aggregated is kept as it is (a line that is not JSON, which the readers skip), never dropped.
+ */
+function userRecordsOf(record: ShardRecord): Uint8Array[] {
+  if (!isAggregated(record.data) || deaggregator === undefined) return [record.data];
+  let users: Uint8Array[] = [record.data];
+  deaggregator.deaggregateSync(
+    {
+      data: Buffer.from(record.data).toString('base64'),
+      partitionKey: record.partitionKey,
+      sequenceNumber: record.sequenceNumber,
+    },
+    true,
+    (error, userRecords) => {
+      if (!error && userRecords !== undefined)
+        users = userRecords.map((user) => Buffer.from(user.data, 'base64'));
+    },
+  );
+  return users;
 }
 
 async function streamCreatedAt(client: KinesisClient, streamName: string): Promise<string> {
