@@ -6,8 +6,10 @@ import { partitionsBetween } from '../archive/archive-layout';
 import type { ArchiveSource } from './archive-source';
 import type { EventPacer } from './event-pacer';
 import {
+  appendWrittenIds,
   type FileProgress,
   loadReplayCheckpoint,
+  loadWrittenIds,
   type ReplayCheckpoint,
   saveReplayCheckpoint,
 } from './replay-checkpoint';
@@ -168,6 +170,12 @@ export async function replayArchive(options: ReplayArchiveOptions): Promise<Repl
     options.checkpointPath === undefined
       ? { run, files: {} }
       : await loadReplayCheckpoint(options.checkpointPath, run);
+  const isNewRun = Object.keys(checkpoint.files).length === 0;
+  const written =
+    save && options.checkpointPath !== undefined
+      ? await loadWrittenIds(options.checkpointPath, isNewRun)
+      : new Set<string>();
+  let truncateIds = isNewRun;
   const summary: ReplayArchiveSummary = {
     read: 0,
     written: 0,
@@ -185,7 +193,6 @@ export async function replayArchive(options: ReplayArchiveOptions): Promise<Repl
   }
   summary.files = keys.length;
   report();
-  const written = new Set<string>();
   const sources = options.sourceIds === undefined ? undefined : new Set(options.sourceIds);
   const types = options.types === undefined ? undefined : new Set(options.types);
 
@@ -219,10 +226,21 @@ export async function replayArchive(options: ReplayArchiveOptions): Promise<Repl
       };
     });
     const result = await options.writer.write(records, Date.now() + (options.batchBudgetMs ?? 30_000));
+    if (save) {
+      const failedIndices = new Set(result.failed.map((failure) => failure.index));
+      await appendWrittenIds(
+        options.checkpointPath as string,
+        allowed.filter((_, index) => !failedIndices.has(index)).map(({ event }) => event.eventId),
+        truncateIds,
+      );
+      truncateIds = false;
+    }
     const duplicates = result.duplicates ?? 0;
     summary.failed += result.failed.length;
     summary.skipped += duplicates;
     summary.written += records.length - result.failed.length - duplicates;
+    for (const failure of result.failed)
+      written.delete((allowed[failure.index] as { event: ArchivedEvent }).event.eventId);
     return result.failed.map((failure) => (allowed[failure.index] as { index: number }).index);
   };
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { writeDurably } from '../archive/archive-checkpoint';
 
 /** How far one archive file was replayed. */
@@ -45,4 +45,41 @@ export async function loadReplayCheckpoint(path: string, run: string): Promise<R
 /** Saves the checkpoint durably (temporary file, flush, rename). */
 export function saveReplayCheckpoint(path: string, checkpoint: ReplayCheckpoint): Promise<void> {
   return writeDurably(path, Buffer.from(`${JSON.stringify(checkpoint)}\n`));
+}
+
+/**
+ * The event ids a run has written, beside its checkpoint (`<checkpoint>.ids`, one per line): a run
+ * resumed from the checkpoint skips them where the archive holds a second copy further on.
+ * Appended and flushed after each batch the stream took, before the checkpoint is saved.
+ */
+export function writtenIdsPath(checkpointPath: string): string {
+  return `${checkpointPath}.ids`;
+}
+
+/** The ids written so far by the run of this checkpoint (none for a new one). */
+export async function loadWrittenIds(checkpointPath: string, isNew: boolean): Promise<Set<string>> {
+  if (isNew) return new Set();
+  try {
+    return new Set(
+      (await readFile(writtenIdsPath(checkpointPath), 'utf8')).split('\n').filter((id) => id !== ''),
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
+    throw error;
+  }
+}
+
+/** Appends `ids` to the run's written ids durably (a new run's file starts empty). */
+export async function appendWrittenIds(
+  checkpointPath: string,
+  ids: readonly string[],
+  truncate: boolean,
+): Promise<void> {
+  const file = await open(writtenIdsPath(checkpointPath), truncate ? 'w' : 'a');
+  try {
+    if (ids.length > 0) await file.writeFile(`${ids.join('\n')}\n`);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
