@@ -19,6 +19,7 @@ import { ensureStream } from '../../local/streams';
 import type { ReplayArchiveSummary } from '../../tools/replay-archive/replay-archive';
 import { runReplayArchiveCli } from '../../tools/replay-archive/replay-archive-cli';
 import { PROJECT_ROOT } from '../lib/support/test-app';
+import { envelopeSchemaErrors } from '../support/envelope-schema';
 import { killStarted, npmStart, waitForBanner } from '../support/npm-start';
 import { startS3FolderServer } from '../support/s3-folder-server';
 import { readAllRecords } from '../support/stream-reader';
@@ -220,6 +221,7 @@ describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and n
     expect(new Set(ids).size).toBe(950);
     expect(records.filter((record) => record.json.user_id === SUPPRESSED_USER)).toEqual([]);
     for (const record of records) {
+      expect(envelopeSchemaErrors(record.json)).toEqual([]);
       expect(record.partitionKey).toBe(record.json.user_id);
       expect(record.json.event_id).toMatch(/^m-\d+$/);
       const replayedAt = (record.json.context as { kinesis_event_forwarder?: { replayed_at?: string } })
