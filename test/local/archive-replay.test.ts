@@ -80,7 +80,13 @@ describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and n
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'archive-replay-'));
     archive = join(work, 'archive');
-    const started = npmStart({ ARCHIVE_DIR: archive, PORT: '0', KINESIS_PORT: '0' });
+    const started = npmStart({
+      ARCHIVE_DIR: archive,
+      PORT: '0',
+      KINESIS_PORT: '0',
+      // One shard: its 1,000 records fill the archiver's buffer, written at once rather than after 5 s.
+      SHARD_COUNT: '1',
+    });
     try {
       const { collectorUrl } = await waitForBanner(started);
       expect(started.output()).toContain(`Archive folder:   ${archive}`);
@@ -103,7 +109,7 @@ describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and n
         });
         expect(response.status).toBe(200);
       }
-      // Written within the buffer interval (5 s), while the collector runs.
+      // Written while the collector runs (at 1,000 records a shard, else within the 5 s interval).
       const until = Date.now() + 30_000;
       while ((await archivedIds(archive)).length < EVENTS && Date.now() < until) await sleep(250);
     } finally {
