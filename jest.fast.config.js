@@ -15,7 +15,7 @@ module.exports = {
     // bad-input.fuzz.test.ts stays out: thousands of fuzz runs, CPU-bound (44 s at load 12); npm test runs it.
     '<rootDir>/test/reliability/security.test.ts',
     '<rootDir>/test/bench/{report,render-template,typical-events}.test.ts',
-    '<rootDir>/test/tools/{tail-args,live-args,tail-format,tail-decode,decode-stack,arrival-order,no-region}.test.ts',
+    '<rootDir>/test/tools/{tail-args,live-args,tail-format,tail-decode,decode-stack,arrival-order,no-region,replay-archive-args,replay-archive}.test.ts',
     '<rootDir>/test/local/{debug-page-feed,banner,local-metrics}.test.ts',
   ],
   // Nothing here synthesizes: no synth cache directory to make.

@@ -1,5 +1,7 @@
 import { failedStreamNameOf } from '../lambda/contract/failed-stream-name';
+import { ARCHIVE_FLUSH_INTERVAL_MS } from '../tools/archive/stream-archiver';
 import { describeFaults } from './faults-route';
+import { archivedStreams } from './local-archive';
 import { describeConfig, isEmulated, usesLocalSts } from './local-config';
 import { localKinesisEndpoint } from './local-kinesis-endpoint';
 import type { LocalMode, LocalModeSettings } from './local-mode';
@@ -42,7 +44,12 @@ export function checkDestinationCommands(local: LocalMode): string[] {
 }
 
 /** What `npm start` prints once everything runs: where things are and how to try them. */
-export function localBanner(local: LocalMode, settings: LocalModeSettings, spillDir?: string): string {
+export function localBanner(
+  local: LocalMode,
+  settings: LocalModeSettings,
+  spillDir?: string,
+  archiveDir?: string,
+): string {
   const withDocument = settings.configFile !== undefined || settings.configJson !== undefined;
   // The first source's own key, whether the document, WRITE_KEYS_FILE or a development key gave it:
   // they are on this machine already, and the curl line works only with a real one. The sources list
@@ -93,6 +100,12 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
         : `--stream ${local.streams[0] ?? settings.streamName}`;
     lines.push(
       `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} ${target} --endpoint ${local.kinesisEndpoint})`,
+    );
+  }
+  if (archiveDir) {
+    const streams = archivedStreams(local).map((stream) => `${stream.prefix}/ <- ${stream.streamName}`);
+    lines.push(
+      `  Archive folder:   ${archiveDir} (${streams.join(', ')}; GZIP JSON lines by hour, written every ${ARCHIVE_FLUSH_INTERVAL_MS / 1000} s and on Ctrl-C; SQL and replay: docs/archive.md)`,
     );
   }
   if (local.dedup !== undefined) {

@@ -13,6 +13,7 @@ import { CHECK_USAGE } from '../../tools/check/check-args';
 import { LIVE_USAGE } from '../../tools/live/live-args';
 import { REDRIVE_USAGE } from '../../tools/redrive/run-redrive';
 import { REPLAY_USAGE } from '../../tools/replay/replay-cli';
+import { REPLAY_ARCHIVE_USAGE } from '../../tools/replay-archive/replay-archive-args';
 import { TAIL_USAGE } from '../../tools/tail/tail-args';
 import { ARCHIVED_STREAM_CONTEXT } from '../lib/support/archive-context';
 import { PROJECT_ROOT } from '../lib/support/test-app';
@@ -218,6 +219,7 @@ describe('shell commands in README.md and docs/*.md', () => {
     ['redrive', REDRIVE_USAGE],
     ['check-destination', CHECK_USAGE],
     ['replay-failed', REPLAY_USAGE],
+    ['replay', REPLAY_ARCHIVE_USAGE],
   ]);
   const results = new Map<DocCommand, ShellRun>();
   const startedHere: StartedCollector[] = [];
