@@ -25,7 +25,7 @@ import { loadLazyModule } from './lazy/load-lazy-module';
 export type { CollectorHandler } from './handler';
 
 import { fieldHashKeyOf } from './contract/field-hash-key-secret';
-import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/field-rules';
+import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/pipeline/field-rules';
 import { jsonResponse } from './http/json-response';
 import { SecretsManagerWriteKeys } from './http/secrets-manager-write-keys';
 import { allObservers, deliveryMetrics } from './observability/delivery-metrics';

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { applyFieldRules, type FieldHashKey, hasNoFieldRules, type RedactionRules } from './field-rules';
 import { partitionKeyFor } from './partition-key';
-import { truncateIp } from './pipeline';
+import {
+  applyFieldRules,
+  type FieldHashKey,
+  hasNoFieldRules,
+  type RedactionRules,
+} from './pipeline/field-rules';
+import { truncateIp } from './pipeline/redact';
 import { isJsonObject } from './segment-event';
 
 /** Where in the collector an event was refused. */

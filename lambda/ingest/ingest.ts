@@ -4,7 +4,6 @@ import { compiledTrackingPlan } from '../config/tracking-plans';
 import type { DedupTag, OutgoingRecord, RecordWriter, WriteReport } from '../delivery/record-writer';
 import { isThrottling } from '../delivery/record-writer';
 import type { SuppressionCheck } from '../delivery/suppression-check';
-import { enrichEvent } from '../events/enrichment';
 import { enrichmentLookups } from '../events/enrichment-lookups';
 import { type Receipt, toEnvelope } from '../events/envelope';
 import {
@@ -16,14 +15,20 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
-import { type FieldHashKey, type RedactionRules, rulesChange } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
-import { type ConsentPolicy, consentReason, filterReason, redact } from '../events/pipeline';
+import {
+  type ConsentPolicy,
+  consentReason,
+  redact,
+  runSourceStages,
+  withoutRuleViolations,
+} from '../events/pipeline';
+import type { FieldHashKey, RedactionRules } from '../events/pipeline/field-rules';
 import { type EventType, isJsonObject, type JsonObject, type SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { isSuppressed } from '../events/suppression';
 import { parseIsoTimestamp } from '../events/timestamps';
-import type { PlanVerdict, Violation } from '../events/tracking-plan';
+import type { Violation } from '../events/tracking-plan';
 import { validateEvent } from '../events/validate-event';
 import { suppressedIdsOf } from './suppressed-ids';
 
@@ -373,15 +378,6 @@ const unserialisable = (messageId: string | null, reason: string): Prepared => (
  * The use case: validates each message, turns each valid one into an envelope per destination,
  * writes them all, and says what happened. Valid events are written even when others are refused.
  */
-/** `verdict`, passed when every violation is on a field `applied` rules changed. */
-function withoutRuleViolations(verdict: PlanVerdict, applied: RedactionRules | undefined): PlanVerdict {
-  if (applied === undefined || verdict.kind === 'pass') return verdict;
-  const kept = verdict.violations.filter((violation) => !rulesChange(applied, violation.path));
-  if (kept.length === verdict.violations.length) return verdict;
-  if (kept.length === 0) return { kind: 'pass' };
-  return verdict.kind === 'flag' ? { kind: 'flag', violations: kept } : verdict;
-}
-
 export class Ingest {
   constructor(private readonly deps: IngestDependencies) {}
 
@@ -612,20 +608,11 @@ export class Ingest {
         tooLarge: false,
       };
     }
-    let event = withBatchContext(validation.event, request.batchContext);
+    const batched = withBatchContext(validation.event, request.batchContext);
     const { pipeline } = source;
-    if (filterReason(event, pipeline) !== undefined) return { kind: 'filtered' };
-    // Enrich while the IP is there: before the tracking plan and redaction (issue 36).
-    if (pipeline.enrich !== undefined) {
-      const enriched = enrichEvent(
-        event,
-        request.sourceIp,
-        pipeline.enrich,
-        enrichmentLookups(pipeline.enrich),
-      );
-      if (enriched.kind === 'bot-dropped') return { kind: 'filtered', bot: true };
-      event = enriched.event;
-    }
+    const staged = runSourceStages(batched, pipeline, request.sourceIp, enrichmentLookups);
+    if (staged.kind === 'filtered') return staged;
+    const { event } = staged;
     const destinationConsent = this.deps.destinationConsent;
     const forwarded = source.destinations.map((destinationId) => {
       const consent = destinationConsent?.get(destinationId);

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { truncateIp } from '../../../lambda/events/pipeline';
 import {
   applyFieldRules,
   type FieldHashKey,
@@ -9,8 +10,7 @@ import {
   pathMatches,
   type RedactionRules,
   rulesChange,
-} from '../../../lambda/events/field-rules';
-import { truncateIp } from '../../../lambda/events/pipeline';
+} from '../../../lambda/events/pipeline/field-rules';
 
 const key: FieldHashKey = { version: 'v1', secret: 'a test key' };
 const hmac = (text: string, secret = key.secret) =>
