@@ -108,6 +108,87 @@ function destinationRules<T extends object>(
   return rules === undefined ? record : redact(record, rules, deps.hashKey);
 }
 
+type Rejected = Extract<Prepared, { readonly kind: 'rejected' }>;
+
+/**
+ * The tracking plan's say on a valid event: refused (`block`, at stage `tracking_plan`), or passed
+ * with the violations a `flag` marks it with. Violations on fields rules already changed
+ * (`request.appliedRules`) do not count.
+ */
+function planCheck(
+  event: SegmentEvent,
+  request: IngestRequest,
+): Rejected | { readonly kind: 'checked'; readonly violations?: readonly Violation[] } {
+  const { trackingPlan } = request.source;
+  if (trackingPlan === undefined) return { kind: 'checked' };
+  const verdict = withoutRuleViolations(
+    compiledTrackingPlan(trackingPlan).check(event),
+    request.appliedRules,
+  );
+  if (verdict.kind === 'block') {
+    return {
+      kind: 'rejected',
+      code: verdict.code,
+      stage: 'tracking_plan',
+      messageId: event.messageId ?? null,
+      reason: verdict.reason,
+      tooLarge: false,
+    };
+  }
+  return verdict.kind === 'flag' ? { kind: 'checked', violations: verdict.violations } : { kind: 'checked' };
+}
+
+/**
+ * The record of each destination of the source (by position; `undefined` where `forwarded` says
+ * its consent keeps the event out), in the source's record format, with the source's field rules
+ * and then the destination's applied; and the event id they carry.
+ */
+function recordsOf(
+  message: unknown,
+  event: SegmentEvent,
+  receipt: IngestReceipt,
+  source: IngestRequest['source'],
+  forwarded: readonly boolean[],
+  violations: readonly Violation[] | undefined,
+  deps: PreparationDependencies,
+): { readonly eventId: string; readonly records: readonly (object | undefined)[] } {
+  const { pipeline } = source;
+  if (pipeline.recordFormat === 'segment') {
+    const eventId = event.messageId ?? randomUUID();
+    const segmentRecord = toSegmentRecord(message as JsonObject, event, receipt, eventId);
+    const record = redact(
+      violations === undefined ? segmentRecord : { ...segmentRecord, violations },
+      pipeline.redact,
+      deps.hashKey,
+    );
+    const context = (record.context ?? {}) as JsonObject;
+    // Segment's shape has no routing fields: they go under context, one copy per destination.
+    const records = source.destinations.map((integration_id, position) =>
+      forwarded[position]
+        ? destinationRules(deps, integration_id, {
+            ...record,
+            context: { ...context, [SEGMENT_ROUTING_FIELD]: { source_id: source.id, integration_id } },
+          })
+        : undefined,
+    );
+    return { eventId, records };
+  }
+  const [firstDestination = ''] = source.destinations;
+  const built = toEnvelope(event, receipt, firstDestination);
+  const envelope = redact(
+    violations === undefined ? built : { ...built, violations },
+    pipeline.redact,
+    deps.hashKey,
+  );
+  // Built for the first destination; a copy per other destination (fan-out).
+  const records = source.destinations.map((integration_id, position) =>
+    forwarded[position]
+      ? destinationRules(deps, integration_id, position === 0 ? envelope : { ...envelope, integration_id })
+      : undefined,
+  );
+  return { eventId: envelope.event_id, records };
+}
+
 /**
  * One message, ready to write: validated, filtered by the source's pipeline, turned into its
  * record (envelope or Segment format), redacted, serialised once per destination, size-checked.
@@ -139,8 +220,7 @@ export function prepareMessage(
     };
   }
   const batched = withBatchContext(validation.event, request.batchContext);
-  const { pipeline } = source;
-  const staged = runSourceStages(batched, pipeline, request.sourceIp, enrichmentLookups);
+  const staged = runSourceStages(batched, source.pipeline, request.sourceIp, enrichmentLookups);
   if (staged.kind === 'filtered') return staged;
   const { event } = staged;
   const destinationConsent = deps.destinationConsent;
@@ -149,62 +229,19 @@ export function prepareMessage(
     return consent === undefined || consentReason(event, consent) === undefined;
   });
   if (!forwarded.includes(true)) return { kind: 'filtered' };
-  let violations: readonly Violation[] | undefined;
-  if (source.trackingPlan !== undefined) {
-    const verdict = withoutRuleViolations(
-      compiledTrackingPlan(source.trackingPlan).check(event),
-      request.appliedRules,
-    );
-    if (verdict.kind === 'block') {
-      return {
-        kind: 'rejected',
-        code: verdict.code,
-        stage: 'tracking_plan',
-        messageId: event.messageId ?? null,
-        reason: verdict.reason,
-        tooLarge: false,
-      };
-    }
-    if (verdict.kind === 'flag') violations = verdict.violations;
-  }
+  const checked = planCheck(event, request);
+  if (checked.kind === 'rejected') return checked;
   const messageId = event.messageId ?? null;
+  const { eventId, records } = recordsOf(
+    message,
+    event,
+    receipt,
+    source,
+    forwarded,
+    checked.violations,
+    deps,
+  );
   const data: (Uint8Array | undefined)[] = [];
-  let eventId: string;
-  let records: (object | undefined)[];
-  if (pipeline.recordFormat === 'segment') {
-    eventId = event.messageId ?? randomUUID();
-    const segmentRecord = toSegmentRecord(message as JsonObject, event, receipt, eventId);
-    const record = redact(
-      violations === undefined ? segmentRecord : { ...segmentRecord, violations },
-      pipeline.redact,
-      deps.hashKey,
-    );
-    const context = (record.context ?? {}) as JsonObject;
-    // Segment's shape has no routing fields: they go under context, one copy per destination.
-    records = source.destinations.map((integration_id, position) =>
-      forwarded[position]
-        ? destinationRules(deps, integration_id, {
-            ...record,
-            context: { ...context, [SEGMENT_ROUTING_FIELD]: { source_id: source.id, integration_id } },
-          })
-        : undefined,
-    );
-  } else {
-    const [firstDestination = ''] = source.destinations;
-    const built = toEnvelope(event, receipt, firstDestination);
-    const envelope = redact(
-      violations === undefined ? built : { ...built, violations },
-      pipeline.redact,
-      deps.hashKey,
-    );
-    eventId = envelope.event_id;
-    // Built for the first destination; a copy per other destination (fan-out).
-    records = source.destinations.map((integration_id, position) =>
-      forwarded[position]
-        ? destinationRules(deps, integration_id, position === 0 ? envelope : { ...envelope, integration_id })
-        : undefined,
-    );
-  }
   for (const record of records) {
     if (record === undefined) {
       data.push(undefined);
