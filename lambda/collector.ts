@@ -16,7 +16,7 @@ import { type CollectorHandler, createHandler } from './handler';
 export type { CollectorHandler } from './handler';
 
 import { fieldHashKeyOf } from './contract/field-hash-key-secret';
-import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/pipeline/field-rules';
+import { type FieldHashKey, LOCAL_DEV_HASH_KEY, needsHashKey } from './events/field-rules';
 import { jsonResponse } from './http/json-response';
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';

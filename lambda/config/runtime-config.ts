@@ -40,14 +40,14 @@ const fieldPath = z
     ),
   );
 
-/** `mask`: a field kept only in part (lambda/events/pipeline/field-rules.ts). */
+/** `mask`: a field kept only in part (lambda/events/field-rules.ts). */
 const maskRuleSchema = z.strictObject({
   path: fieldPath,
   keepStart: z._default(z.int().check(z.minimum(0)), 0),
   keepEnd: z._default(z.int().check(z.minimum(0)), 0),
 });
 
-/** Field rules (lambda/events/pipeline/field-rules.ts, docs/privacy.md). */
+/** Field rules (lambda/events/field-rules.ts, docs/privacy.md). */
 const redactSchema = z.strictObject({
   drop: z._default(z.array(fieldPath), []),
   hash: z._default(z.array(fieldPath), []),

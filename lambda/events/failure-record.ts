@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { applyFieldRules, type FieldHashKey, hasNoFieldRules, type RedactionRules } from './field-rules';
 import { partitionKeyFor } from './partition-key';
-import {
-  applyFieldRules,
-  type FieldHashKey,
-  hasNoFieldRules,
-  type RedactionRules,
-} from './pipeline/field-rules';
 import { truncateIp } from './pipeline/redact';
 import { isJsonObject } from './segment-event';
 

@@ -4,7 +4,7 @@ import type { RuntimeConfig, RuntimeSource } from '../config/runtime-config';
 import type { RecordWriter } from '../delivery/record-writer';
 import type { SuppressionCheck } from '../delivery/suppression-check';
 import type { RequestFacts } from '../events/failure-record';
-import type { FieldHashKey } from '../events/pipeline/field-rules';
+import type { FieldHashKey } from '../events/field-rules';
 import { isJsonObject, type JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 import { Ingest, type IngestRequest } from '../ingest/ingest';

@@ -8,7 +8,7 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../events/failure-record';
-import type { FieldHashKey } from '../events/pipeline/field-rules';
+import type { FieldHashKey } from '../events/field-rules';
 import type { DestinationWriters } from './destination-writers';
 import { throttledOnly, type UndeliveredReport, undeliveredOf } from './ingest-outcome';
 import type { IngestReceipt, IngestRequest } from './ingest-request';

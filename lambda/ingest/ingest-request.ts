@@ -1,7 +1,7 @@
 import type { RuntimeSource } from '../config/runtime-config';
 import type { Receipt } from '../events/envelope';
 import type { RequestFacts } from '../events/failure-record';
-import type { RedactionRules } from '../events/pipeline/field-rules';
+import type { RedactionRules } from '../events/field-rules';
 import type { EventType, JsonObject } from '../events/segment-event';
 import { parseIsoTimestamp } from '../events/timestamps';
 

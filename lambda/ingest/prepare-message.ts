@@ -4,6 +4,7 @@ import type { DedupTag } from '../delivery/record-writer';
 import { enrichmentLookups } from '../events/enrichment-lookups';
 import { toEnvelope } from '../events/envelope';
 import type { FailureStage } from '../events/failure-record';
+import type { FieldHashKey, RedactionRules } from '../events/field-rules';
 import { partitionKeyFor } from '../events/partition-key';
 import {
   type ConsentPolicy,
@@ -12,7 +13,6 @@ import {
   runSourceStages,
   withoutRuleViolations,
 } from '../events/pipeline';
-import type { FieldHashKey, RedactionRules } from '../events/pipeline/field-rules';
 import { isJsonObject, type JsonObject, type SegmentEvent } from '../events/segment-event';
 import { toSegmentRecord } from '../events/segment-record';
 import { isSuppressed } from '../events/suppression';

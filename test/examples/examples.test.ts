@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/pipeline/field-rules';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { emulatorClient } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
 import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';

@@ -1,4 +1,4 @@
-import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/pipeline/field-rules';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestCollector, TEST_WRITE_KEY, type TestCollector } from '../support/test-collector';
 

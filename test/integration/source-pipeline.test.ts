@@ -1,4 +1,4 @@
-import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/pipeline/field-rules';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import {
   startTestCollector,
   TEST_DESTINATION_ID,

@@ -11,7 +11,7 @@ import { AggregatingRecordWriter } from '../../lambda/delivery/aggregating-recor
 import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
-import { LOCAL_DEV_HASH_KEY } from '../../lambda/events/pipeline/field-rules';
+import { LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
 import { createHandler } from '../../lambda/handler';
 import { type ApiGatewayServer, startApiGatewayServer } from '../../local/api-gateway-server';
 import { createKinesalite } from '../../local/kinesalite';

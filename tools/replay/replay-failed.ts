@@ -4,7 +4,7 @@ import { withDedup } from '../../lambda/delivery/deduplicating-record-writer';
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import type { SeenStore } from '../../lambda/delivery/seen-store';
 import type { FailureRecord } from '../../lambda/events/failure-record';
-import type { FieldHashKey } from '../../lambda/events/pipeline/field-rules';
+import type { FieldHashKey } from '../../lambda/events/field-rules';
 import type { EventType } from '../../lambda/events/segment-event';
 import { resolveRoute } from '../../lambda/http/routes';
 import { Ingest } from '../../lambda/ingest/ingest';

@@ -1,12 +1,12 @@
+import type { RedactionRules } from '../field-rules';
 import type { SegmentEvent } from '../segment-event';
 import { type ConsentPolicy, consentReason } from './consent-reason';
 import { type EnrichmentLookups, type EnrichmentSettings, enrichEvent } from './enrich-event';
-import type { RedactionRules } from './field-rules';
 import { integrationsReason } from './integrations-reason';
 
+export type { IpHandling, RedactionRules } from '../field-rules';
 export type { ConsentPolicy } from './consent-reason';
 export { consentReason } from './consent-reason';
-export type { IpHandling, RedactionRules } from './field-rules';
 export { redact, truncateIp } from './redact';
 export { withoutRuleViolations } from './without-rule-violations';
 

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { applyFieldRules, type FieldHashKey, type RedactionRules } from './field-rules';
+import { applyFieldRules, type FieldHashKey, type RedactionRules } from '../field-rules';
 
 const truncateIpv4 = (address: string) => address.replace(/\.\d+$/, '.0');
 
@@ -26,7 +26,7 @@ export function truncateIp(address: string): string | undefined {
 
 /**
  * Applies field rules to a record (envelope, Segment message, failure record payload) without
- * changing it (./field-rules.ts); `key` is the deployment's hash key, needed by keyed
+ * changing it (../field-rules.ts, shared with failure records and the tools); `key` is the deployment's hash key, needed by keyed
  * `hash` rules only.
  */
 export function redact<T extends object>(

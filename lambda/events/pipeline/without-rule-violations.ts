@@ -1,5 +1,5 @@
+import { type RedactionRules, rulesChange } from '../field-rules';
 import type { PlanVerdict } from '../tracking-plan';
-import { type RedactionRules, rulesChange } from './field-rules';
 
 /**
  * `verdict`, passed when every violation is on a field `applied` rules changed: replayed failure

@@ -3,11 +3,7 @@ import {
   requestFailureRecord,
   serialiseFailureRecord,
 } from '../../../lambda/events/failure-record';
-import {
-  type FieldHashKey,
-  hashValue,
-  type RedactionRules,
-} from '../../../lambda/events/pipeline/field-rules';
+import { type FieldHashKey, hashValue, type RedactionRules } from '../../../lambda/events/field-rules';
 import { failureRecordSchemaErrors } from '../../support/envelope-schema';
 
 const key: FieldHashKey = { version: 'v7', secret: 'a test key of the failed-events stream' };

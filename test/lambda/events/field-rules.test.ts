@@ -1,5 +1,4 @@
 import { createHash, createHmac } from 'node:crypto';
-import { truncateIp } from '../../../lambda/events/pipeline';
 import {
   applyFieldRules,
   type FieldHashKey,
@@ -10,7 +9,8 @@ import {
   pathMatches,
   type RedactionRules,
   rulesChange,
-} from '../../../lambda/events/pipeline/field-rules';
+} from '../../../lambda/events/field-rules';
+import { truncateIp } from '../../../lambda/events/pipeline';
 
 const key: FieldHashKey = { version: 'v1', secret: 'a test key' };
 const hmac = (text: string, secret = key.secret) =>

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { LOCAL_DEV_HASH_KEY } from '../../../lambda/events/field-rules';
 import { filterReason, redact, runSourceStages, type SourcePipeline } from '../../../lambda/events/pipeline';
-import { LOCAL_DEV_HASH_KEY } from '../../../lambda/events/pipeline/field-rules';
 import type { SegmentEvent } from '../../../lambda/events/segment-event';
 
 const forwardAll: SourcePipeline = {

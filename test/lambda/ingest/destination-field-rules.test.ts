@@ -1,6 +1,6 @@
 import { parseRuntimeConfig, type RuntimeSource } from '../../../lambda/config/runtime-config';
 import type { OutgoingRecord, RecordWriter, WriteReport } from '../../../lambda/delivery/record-writer';
-import { hashValue, LOCAL_DEV_HASH_KEY } from '../../../lambda/events/pipeline/field-rules';
+import { hashValue, LOCAL_DEV_HASH_KEY } from '../../../lambda/events/field-rules';
 import { Ingest } from '../../../lambda/ingest/ingest';
 
 /** A writer that keeps what it is given. */

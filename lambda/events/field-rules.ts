@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import { needsFieldHashKey } from '../../contract/field-hash-key-secret';
-import { isJsonObject, type JsonObject } from '../segment-event';
+import { needsFieldHashKey } from '../contract/field-hash-key-secret';
+import { isJsonObject, type JsonObject } from './segment-event';
 
 /**
  * The deployment's key for keyed hashing (HMAC-SHA256) of `redact.hash` fields. `version` goes into
