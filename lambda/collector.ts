@@ -9,6 +9,7 @@ import { WriteKeysReader } from './composition/write-keys-reader';
 import type { RuntimeConfig } from './config/runtime-config';
 import { type ConfigDocumentStores, runtimeConfigSource } from './config/runtime-config-source';
 import { DeliveryDiagnostics } from './delivery/delivery-diagnostics';
+import { FixedHmacKey, type HmacKeySource, SecretHmacKey } from './delivery/hmac-key';
 import type { KinesisClientOptions } from './delivery/kinesis-client';
 import { createSpillStore } from './delivery/spill-store-config';
 import { type CollectorHandler, createHandler } from './handler';
@@ -70,7 +71,16 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const diagnostics = new DeliveryDiagnostics({ logger, metrics });
   /** `SPILL_QUEUE_URL` (SQS) or `SPILL_DIR` (files): where events go that the stream still refuses. */
   const spillStore = createSpillStore(env);
-  const lazyStores = new LazyStores(env, secrets, WRITE_KEYS_MAX_AGE_SECONDS);
+  /**
+   * The HMAC key of suppressed ids: the secret `HMAC_KEY_SECRET_ARN` names, or local mode's fixed
+   * dev key when it is not set.
+   */
+  const hmacKeyArn = env.HMAC_KEY_SECRET_ARN || undefined;
+  const suppressionKey: HmacKeySource =
+    hmacKeyArn === undefined
+      ? new FixedHmacKey()
+      : new SecretHmacKey(hmacKeyArn, (id) => secrets().get(id, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS }));
+  const lazyStores = new LazyStores(env, suppressionKey);
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
   const writeKeysReader =
     secretArn === undefined

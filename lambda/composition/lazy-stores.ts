@@ -1,6 +1,5 @@
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { RuntimeConfig } from '../config/runtime-config';
-import { FixedHmacKey, type HmacKeySource, SecretHmacKey } from '../delivery/hmac-key';
+import type { HmacKeySource } from '../delivery/hmac-key';
 import { type SeenStore, UnconfiguredSeenStore } from '../delivery/seen-store';
 import { SuppressionCheck } from '../delivery/suppression-check';
 import { UnconfiguredSuppressionList } from '../delivery/suppression-list';
@@ -16,14 +15,12 @@ export class LazyStores {
   private suppressionCheck: SuppressionCheck | undefined;
 
   /**
-   * @param env the function's environment (`DEDUP_TABLE_NAME`, `SUPPRESSION_TABLE_NAME`, `HMAC_KEY_SECRET_ARN`, ...)
-   * @param secrets the container's Secrets Manager provider
-   * @param secretMaxAgeSeconds how long a fetched HMAC key secret is reused (rotation delay)
+   * @param env the function's environment (`DEDUP_TABLE_NAME`, `SUPPRESSION_TABLE_NAME`, ...)
+   * @param suppressionKey the key suppressed ids are hashed with
    */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
-    private readonly secrets: () => SecretsProvider,
-    private readonly secretMaxAgeSeconds: number,
+    private readonly suppressionKey: HmacKeySource,
   ) {}
 
   /** The seen store of `dedup` (the lazy module `dynamodb-seen-store`), or none when no source dedups. */
@@ -37,21 +34,15 @@ export class LazyStores {
 
   /**
    * The suppression lookup of `suppression` (the lazy module `dynamodb-suppression-list`), or none
-   * when no source suppresses. The HMAC key: the secret `HMAC_KEY_SECRET_ARN` names, or local
-   * mode's fixed dev key when it is not set.
+   * when no source suppresses.
    */
   suppressionFor(config: RuntimeConfig): SuppressionCheck | undefined {
     if (!config.sources.some((s) => s.suppression?.enabled === true)) return undefined;
-    const keyArn = this.env.HMAC_KEY_SECRET_ARN || undefined;
-    const key: HmacKeySource =
-      keyArn === undefined
-        ? new FixedHmacKey()
-        : new SecretHmacKey(keyArn, (id) => this.secrets().get(id, { maxAge: this.secretMaxAgeSeconds }));
     this.suppressionCheck ??= new SuppressionCheck({
       list:
         loadLazyModule('dynamodb-suppression-list').createDynamoDbSuppressionList(this.env) ??
         new UnconfiguredSuppressionList('SUPPRESSION_TABLE_NAME is not set: suppression cannot be checked'),
-      key,
+      key: this.suppressionKey,
     });
     return this.suppressionCheck;
   }
