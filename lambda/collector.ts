@@ -80,7 +80,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     hmacKeyArn === undefined
       ? new FixedHmacKey()
       : new SecretHmacKey(hmacKeyArn, (id) => secrets().get(id, { maxAge: WRITE_KEYS_MAX_AGE_SECONDS }));
-  const lazyStores = new LazyStores(env, suppressionKey);
+  const lazyStores = new LazyStores(env, { key: suppressionKey });
   const secretArn = env.WRITE_KEYS_SECRET_ARN || undefined;
   const writeKeysReader =
     secretArn === undefined

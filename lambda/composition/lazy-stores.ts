@@ -1,7 +1,6 @@
 import type { RuntimeConfig } from '../config/runtime-config';
-import type { HmacKeySource } from '../delivery/hmac-key';
 import { type SeenStore, UnconfiguredSeenStore } from '../delivery/seen-store';
-import { SuppressionCheck } from '../delivery/suppression-check';
+import { SuppressionCheck, type SuppressionCheckOptions } from '../delivery/suppression-check';
 import { UnconfiguredSuppressionList } from '../delivery/suppression-list';
 import { loadLazyModule } from '../lazy/load-lazy-module';
 
@@ -16,11 +15,11 @@ export class LazyStores {
 
   /**
    * @param env the function's environment (`DEDUP_TABLE_NAME`, `SUPPRESSION_TABLE_NAME`, ...)
-   * @param suppressionKey the key suppressed ids are hashed with
+   * @param suppression how the suppression lookup hashes ids (`key`) and the rest of its options but the list
    */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
-    private readonly suppressionKey: HmacKeySource,
+    private readonly suppression: Omit<SuppressionCheckOptions, 'list'>,
   ) {}
 
   /** The seen store of `dedup` (the lazy module `dynamodb-seen-store`), or none when no source dedups. */
@@ -42,7 +41,7 @@ export class LazyStores {
       list:
         loadLazyModule('dynamodb-suppression-list').createDynamoDbSuppressionList(this.env) ??
         new UnconfiguredSuppressionList('SUPPRESSION_TABLE_NAME is not set: suppression cannot be checked'),
-      key: this.suppressionKey,
+      ...this.suppression,
     });
     return this.suppressionCheck;
   }
