@@ -4,7 +4,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { needsFieldHashKey } from '../lambda/contract/field-hash-key-secret';
 import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
-import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
+import {
+  CONTEXT_DEFAULTS,
+  type CollectorDeployConfig,
+  type DeployDestination,
+  SYNTH_WARNING_IDS,
+} from './config';
 import { alarmTopicAction } from './constructs/alarm-topic';
 import { CollectorAlarms } from './constructs/collector-alarms';
 import { CollectorDashboard } from './constructs/collector-dashboard';
@@ -42,33 +47,29 @@ export interface CollectorStackProps extends StackProps {
 
 /** The longest a request runs while the stream throttles: the runtime's `delivery.budgetMs` default. */
 const WORST_CASE_REQUEST_SECONDS = 6;
-/** Lambda's default concurrency quota per account and region. */
-const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 
 /**
  * The id of the synth warning `warnOfConcurrency` adds. `cdk synth` prints it with "Acknowledge with
- * 'Annotation::kinesis-event-forwarder:concurrency'": an owner who has weighed it acknowledges that
- * id with `Validations.of(app).acknowledge(...)` and a reason, and it is no longer shown.
+ * 'Annotation::kinesis-event-forwarder:concurrency'": an owner who has weighed it passes
+ * `-c acknowledgeWarnings=concurrency` (bin/app.ts acknowledges it), and it is no longer shown.
  */
-export const CONCURRENCY_WARNING_ID = 'kinesis-event-forwarder:concurrency';
+export const CONCURRENCY_WARNING_ID = SYNTH_WARNING_IDS.concurrency;
 
 /**
  * Warns at synth when the stage's rate limit, held for a whole delivery budget (the stream
- * throttling), needs more concurrent executions than the function may have: its reserved
- * concurrency, or else the account's default quota, which every other function shares.
+ * throttling), needs more concurrent executions than the reserved concurrency the owner gave the
+ * function. Without a reservation there is nothing to compare with: the account's quota is not
+ * known at synth (10 in new accounts, raised in many), so the default synth stays quiet and
+ * docs/deploying.md says what the default stage limit can hold.
  */
 function warnOfConcurrency(scope: Construct, config: CollectorDeployConfig): void {
+  if (config.reservedConcurrency === undefined) return;
   const seconds = Math.min(config.timeoutSeconds, WORST_CASE_REQUEST_SECONDS);
   const needed = Math.ceil(config.throttlingRateLimit * seconds);
-  const ceiling = config.reservedConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
-  if (needed <= ceiling) return;
-  const what =
-    config.reservedConcurrency === undefined
-      ? `the account's default concurrency quota of ${DEFAULT_ACCOUNT_CONCURRENCY}, shared with every other function (set reservedConcurrency to cap the collector, or ask for a higher quota)`
-      : `reservedConcurrency ${config.reservedConcurrency} (beyond it requests are throttled and answered 5xx, which the SDKs retry)`;
+  if (needed <= config.reservedConcurrency) return;
   Annotations.of(scope).addWarningV2(
     CONCURRENCY_WARNING_ID,
-    `throttlingRateLimit ${config.throttlingRateLimit} requests/s for up to ${seconds} s each while the stream throttles needs up to ${needed} concurrent executions, more than ${what}; lower throttlingRateLimit to ${Math.floor(ceiling / seconds)} to stay within it (docs/security.md, flood protection).`,
+    `throttlingRateLimit ${config.throttlingRateLimit} requests/s for up to ${seconds} s each while the stream throttles needs up to ${needed} concurrent executions, more than reservedConcurrency ${config.reservedConcurrency} (beyond it requests are throttled and answered 5xx, which the SDKs retry). Lower throttlingRateLimit to ${Math.floor(config.reservedConcurrency / seconds)} or raise reservedConcurrency to ${needed} to stay within it, or, if that ceiling is what you want, acknowledge this warning with -c acknowledgeWarnings=concurrency (docs/deploying.md#limits-checked-at-synth).`,
   );
 }
 
