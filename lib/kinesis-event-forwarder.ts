@@ -121,7 +121,7 @@ export interface KinesisEventForwarderProps {
   readonly allowedOrigins?: readonly string[];
   /**
    * How long browsers may cache a CORS preflight, in seconds.
-   * @default 86400
+   * @default 7200
    */
   readonly corsMaxAgeSeconds?: number;
   /**
@@ -156,7 +156,7 @@ export interface KinesisEventForwarderProps {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /**
    * Retention of the function's and the API's log groups, in days (a CloudWatch Logs retention).
-   * @default 365
+   * @default 30
    */
   readonly logRetentionDays?: number;
   /**
