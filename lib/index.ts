@@ -7,7 +7,7 @@
  *   builds its two stacks from;
  * - {@link StreamStack} and {@link CollectorStack}: those stacks, as `bin/app.ts` deploys them.
  */
-export { CollectorSide, type CollectorSideProps } from './collector-side';
+export { CONCURRENCY_WARNING_ID, CollectorSide, type CollectorSideProps } from './collector-side';
 export { CollectorStack, type CollectorStackProps } from './collector-stack';
 export type {
   AlarmsDeployConfig,
