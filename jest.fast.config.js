@@ -9,7 +9,7 @@ module.exports = {
   testMatch: [
     '<rootDir>/test/lambda/**/*.test.ts',
     '<rootDir>/test/lib/{config,custom-domain-config,unknown-context-keys,contract-boundary,archive-table-columns}.test.ts',
-    '<rootDir>/test/docs/{envelope-doc,environment-variables}.test.ts',
+    '<rootDir>/test/docs/{envelope-doc,environment-variables,construct-props}.test.ts',
     '<rootDir>/test/e2e/browser-contract.test.ts',
     '<rootDir>/test/integration/ingest-path.test.ts',
     // bad-input.fuzz.test.ts stays out: thousands of fuzz runs, CPU-bound (44 s at load 12); npm test runs it.
