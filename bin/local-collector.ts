@@ -7,13 +7,18 @@
  */
 import { InvalidConfigError } from '../lambda/config/runtime-config';
 import { localBanner } from '../local/banner';
+import { type LocalArchive, startLocalArchive } from '../local/local-archive';
+import { localMetrics, powertoolsMetricsDisabled } from '../local/local-metrics';
 import { LOCAL_CALLER_CREDENTIALS, localModeSettings, startLocalMode } from '../local/local-mode';
 
 async function main(): Promise<void> {
   const settings = localModeSettings(process.env, process.argv.slice(2));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // EMF lines only when asked (LOCAL_METRICS=emf): the live page's counters show the traffic.
+  process.env.POWERTOOLS_METRICS_DISABLED = powertoolsMetricsDisabled(localMetrics(process.env));
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const spillDir = process.env.SPILL_DIR || undefined;
+  const archiveDir = process.env.ARCHIVE_DIR || undefined;
   const local = await startLocalMode(settings, async (config, context) => {
     if (context.usesLocalSts) {
       // The function's own credentials, as the SDK's default chain finds them in Lambda: here, keys
@@ -38,20 +43,44 @@ async function main(): Promise<void> {
     const entry = await import('../lambda/index');
     return entry.handler;
   });
-  console.log(localBanner(local, settings, spillDir));
+  // Once the streams exist (at once, unless KINESIS_ENDPOINT answers only later); it reads them from
+  // their start, so nothing written before it runs is missed.
+  const archive: Promise<LocalArchive | undefined> =
+    archiveDir === undefined
+      ? Promise.resolve(undefined)
+      : local.streamsReady
+          .then(() =>
+            startLocalArchive(local, archiveDir, settings.region, (error) =>
+              console.error(`local archive: ${error.message} (retrying)`),
+            ),
+          )
+          .catch((error: Error) => {
+            console.error(`local archive: cannot start: ${error.message}`);
+            return undefined;
+          });
+  console.log(localBanner(local, settings, spillDir, archiveDir));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the collector and the emulator`);
-    local.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    // The archive reads the streams to their end before the emulator (and what it holds) goes.
+    archive
+      .then(async (started) => {
+        if (started === undefined) return;
+        await started.stop();
+        console.log(`Archive folder ${archiveDir}: everything the streams held is written`);
+      })
+      .catch((error: Error) => console.error(`local archive: not everything was archived: ${error.message}`))
+      .then(() => local.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -5,8 +5,9 @@
  *
  *   npm run redrive -- --queue-url <SpillQueueUrl output> --stream <name> [--region eu-west-1]
  *   npm run redrive -- --queue-url <url> --config collector-config.json   (per-destination streams/roles)
- *   npm run redrive -- --spill-dir .spill --stream events --kinesis-endpoint http://127.0.0.1:4567
- *   npm run redrive -- --spill-dir .spill --config examples/fan-out.json --kinesis-endpoint http://127.0.0.1:4567
+ *   npm run redrive -- --spill-dir .spill --stream events --endpoint http://127.0.0.1:4567
+ *   npm run redrive -- --spill-dir .spill --config examples/fan-out.json --endpoint http://127.0.0.1:4567
+ * (`--kinesis-endpoint`, the older name of `--endpoint`, still works.)
  */
 import { runRedrive } from '../tools/redrive/run-redrive';
 

@@ -1,13 +1,8 @@
 import type { App } from 'aws-cdk-lib';
 import { collectorRolePath } from './collector-role-path';
 import { CollectorStack } from './collector-stack';
-import type {
-  CollectorDeployConfig,
-  CollectorDocument,
-  DeployConfig,
-  DeployDestination,
-  StreamDeployConfig,
-} from './config';
+import type { CollectorDocument, DeployConfig, DeployDestination } from './config';
+import type { StreamSide } from './stream-side';
 import { StreamStack } from './stream-stack';
 
 export interface AddedStacks {
@@ -15,44 +10,28 @@ export interface AddedStacks {
   readonly collectorStack?: CollectorStack;
 }
 
-/** The same-account destination: the stream stack's stream, writer role and first external ID. */
-function streamStackDestination(
-  streamStack: StreamStack | undefined,
-  stream: StreamDeployConfig | undefined,
-  collector: Pick<CollectorDeployConfig, 'destinationId'>,
-): DeployDestination {
-  if (streamStack === undefined || stream === undefined) {
+/** The same-account destination: the stream side's stream, writer role and first external ID. */
+function streamSideDestination(streamSide: StreamSide | undefined, destinationId: string): DeployDestination {
+  if (streamSide === undefined) {
     throw new Error(
       'addStacks: the collector needs a destination (writerRoleArn, streamArn) or the stream stack',
     );
   }
-  const [externalId] = stream.externalIds;
-  if (externalId === undefined) throw new Error('addStacks: the same-account topology needs an external ID');
-  return {
-    id: collector.destinationId,
-    roleArn: streamStack.writerRole.roleArn,
-    streamName: streamStack.stream.streamName,
-    ...(streamStack.failedStream === undefined
-      ? {}
-      : { failedStreamName: streamStack.failedStream.streamName }),
-    region: streamStack.region,
-    externalId,
-  };
+  return streamSide.destination(destinationId);
 }
 
 /**
- * The destinations of a configuration document, in its order: the one bound to the stream stack
- * (no `roleArn` in the document) with the stream stack's values, every other one as the document
+ * The destinations of a configuration document, in its order: the one bound to the stream side
+ * (no `roleArn` in the document) with the stream side's values, every other one as the document
  * names it (its stream's account read from its role's ARN, for the dashboard).
  */
-function documentDestinations(
+export function documentDestinations(
   document: CollectorDocument,
-  streamStack: StreamStack | undefined,
-  stream: StreamDeployConfig | undefined,
+  streamSide: StreamSide | undefined,
 ): DeployDestination[] {
   return document.config.destinations.map((destination) => {
     if (destination.id === document.boundDestinationId) {
-      return streamStackDestination(streamStack, stream, { destinationId: destination.id });
+      return streamSideDestination(streamSide, destination.id);
     }
     const { roleArn, externalId } = destination;
     if (roleArn === undefined || externalId === undefined) {
@@ -95,8 +74,11 @@ export function addStacks(app: App, config: DeployConfig): AddedStacks {
   const { document } = config.collector;
   const destinations =
     document === undefined
-      ? [config.collector.destination ?? streamStackDestination(streamStack, config.stream, config.collector)]
-      : documentDestinations(document, streamStack, config.stream);
+      ? [
+          config.collector.destination ??
+            streamSideDestination(streamStack?.side, config.collector.destinationId),
+        ]
+      : documentDestinations(document, streamStack?.side);
   const [destination] = destinations;
   if (destination === undefined) throw new Error('addStacks: the collector needs a destination');
   const collectorStack = new CollectorStack(app, `${config.stackPrefix}-Collector`, {

@@ -1,79 +1,31 @@
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { IpAddressType } from 'aws-cdk-lib/aws-apigatewayv2';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { needsFieldHashKey } from '../lambda/contract/field-hash-key-secret';
-import { collectorRolePath, roleArnPatternUnder } from './collector-role-path';
-import { CONTEXT_DEFAULTS, type CollectorDeployConfig, type DeployDestination } from './config';
-import { alarmTopicAction } from './constructs/alarm-topic';
-import { CollectorAlarms } from './constructs/collector-alarms';
-import { CollectorDashboard } from './constructs/collector-dashboard';
-import { CollectorFunction } from './constructs/collector-function';
-import { DedupTable } from './constructs/dedup-table';
-import { FieldHashKeySecret } from './constructs/field-hash-key-secret';
-import { IngestApi } from './constructs/ingest-api';
-import { IngestDomain } from './constructs/ingest-domain';
+import { CollectorSide, type CollectorSideProps } from './collector-side';
+import type { CollectorAlarms } from './constructs/collector-alarms';
+import type { CollectorDashboard } from './constructs/collector-dashboard';
+import type { CollectorFunction } from './constructs/collector-function';
+import type { DedupTable } from './constructs/dedup-table';
+import type { FieldHashKeySecret } from './constructs/field-hash-key-secret';
+import type { IngestApi } from './constructs/ingest-api';
+import type { IngestDomain } from './constructs/ingest-domain';
 import { hostOfUrl } from './constructs/same-origin-path';
-import { SameOriginSecret } from './constructs/same-origin-secret';
-import { SpillQueue } from './constructs/spill-queue';
-import { SuppressionTable } from './constructs/suppression-table';
-import { WriteKeysSecret } from './constructs/write-keys-secret';
+import type { SameOriginSecret } from './constructs/same-origin-secret';
+import type { SpillQueue } from './constructs/spill-queue';
+import type { SuppressionTable } from './constructs/suppression-table';
+import type { WriteKeysSecret } from './constructs/write-keys-secret';
 
-export interface CollectorStackProps extends StackProps {
-  readonly config: CollectorDeployConfig;
-  /**
-   * The stream the collector writes to, and the role and external ID it writes with; with a
-   * configuration document, the one the dashboard shows.
-   */
-  readonly destination: DeployDestination;
-  /**
-   * Every destination of a configuration document (`config.document`), resolved: the function may
-   * assume each one's role.
-   * @default - [destination]
-   */
-  readonly destinations?: readonly DeployDestination[];
-  /**
-   * IAM path of the collector's role: the writer role and the spill queues trust the roles under it
-   * (lib/collector-role-path.ts).
-   * @default - the path of the default stack prefix, `/kinesis-event-forwarder/KinesisEventForwarder/`
-   */
-  readonly rolePath?: string;
-}
+export { CONCURRENCY_WARNING_ID } from './collector-side';
 
-/** The longest a request runs while the stream throttles: the runtime's `delivery.budgetMs` default. */
-const WORST_CASE_REQUEST_SECONDS = 6;
-/** Lambda's default concurrency quota per account and region. */
-const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+export interface CollectorStackProps extends StackProps, CollectorSideProps {}
 
 /**
- * The id of the synth warning `warnOfConcurrency` adds. `cdk synth` prints it with "Acknowledge with
- * 'Annotation::kinesis-event-forwarder:concurrency'": an owner who has weighed it acknowledges that
- * id with `Validations.of(app).acknowledge(...)` and a reason, and it is no longer shown.
+ * The public side: the HTTP API, the collector Lambda, its write keys and its spill queue
+ * ({@link CollectorSide}, whose resources it holds directly), and the outputs operators use.
  */
-export const CONCURRENCY_WARNING_ID = 'kinesis-event-forwarder:concurrency';
-
-/**
- * Warns at synth when the stage's rate limit, held for a whole delivery budget (the stream
- * throttling), needs more concurrent executions than the function may have: its reserved
- * concurrency, or else the account's default quota, which every other function shares.
- */
-function warnOfConcurrency(scope: Construct, config: CollectorDeployConfig): void {
-  const seconds = Math.min(config.timeoutSeconds, WORST_CASE_REQUEST_SECONDS);
-  const needed = Math.ceil(config.throttlingRateLimit * seconds);
-  const ceiling = config.reservedConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
-  if (needed <= ceiling) return;
-  const what =
-    config.reservedConcurrency === undefined
-      ? `the account's default concurrency quota of ${DEFAULT_ACCOUNT_CONCURRENCY}, shared with every other function (set reservedConcurrency to cap the collector, or ask for a higher quota)`
-      : `reservedConcurrency ${config.reservedConcurrency} (beyond it requests are throttled and answered 5xx, which the SDKs retry)`;
-  Annotations.of(scope).addWarningV2(
-    CONCURRENCY_WARNING_ID,
-    `throttlingRateLimit ${config.throttlingRateLimit} requests/s for up to ${seconds} s each while the stream throttles needs up to ${needed} concurrent executions, more than ${what}; lower throttlingRateLimit to ${Math.floor(ceiling / seconds)} to stay within it (docs/security.md, flood protection).`,
-  );
-}
-
-/** The public side: the HTTP API, the collector Lambda, its write keys and its spill queue. */
 export class CollectorStack extends Stack {
+  /** What the stack holds: the exported collector-side resources, added to the stack itself. */
+  readonly side: CollectorSide;
+
   readonly api: IngestApi;
   /** The custom domain, when `domainName` was given. */
   readonly domain?: IngestDomain;
@@ -82,12 +34,9 @@ export class CollectorStack extends Stack {
   readonly spill: SpillQueue;
   /** The dedup table, when a source of the configuration document sets `dedup`. */
   readonly dedup?: DedupTable;
-  /** The suppression table, when a source of the document turns `suppression` on. */
+  /** The suppression table and HMAC key, when a source of the document turns `suppression` on. */
   readonly suppression?: SuppressionTable;
-  /**
-   * The deployment's hash key (keyed `redact.hash` rules and suppressed ids), when a source of the
-   * configuration document hashes with it or turns `suppression` on.
-   */
+  /** The key of keyed `redact.hash` rules, when a source of the configuration document hashes with it. */
   readonly fieldHashKey?: FieldHashKeySecret;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
@@ -96,137 +45,21 @@ export class CollectorStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id, props);
-    const { config, destination } = props;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
-    const corsMaxAge = Duration.seconds(config.corsMaxAgeSeconds);
-
-    // Every source needs an entry in the write-key secret: the document's sources, else sourceId.
-    const ids = config.document?.config.sources.map((source) => source.id) ?? [config.sourceId];
-    this.writeKeys = new WriteKeysSecret(this, 'WriteKeys', {
-      sourceIds: ids,
-      removalPolicy: config.retainWriteKeys ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    const rolePath = props.rolePath ?? collectorRolePath(CONTEXT_DEFAULTS.stackPrefix);
-    this.spill = new SpillQueue(this, 'Spill', {
-      removalPolicy: config.retainSpillQueues ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      customerManagedKey: config.spillEncryption === 'customer-managed',
-      // The collector's role (and an operator role under its path), plus the redrive roles named.
-      allowedPrincipalArns: [
-        roleArnPatternUnder(this.partition, this.account, rolePath),
-        ...config.redriveRoleArns,
-      ],
-    });
-    const document = config.document;
-    if (document?.config.sources.some((source) => source.dedup !== undefined)) {
-      this.dedup = new DedupTable(this, 'Dedup');
-    }
-    if (document?.config.sources.some((source) => source.suppression?.enabled === true)) {
-      this.suppression = new SuppressionTable(this, 'Suppression');
-    }
-    // The one key of keyed hashing, only when a deployed source hashes with it or suppresses ids
-    // (docs/privacy.md); its construct id is that of the first deployments with it, so it is kept.
-    if (
-      this.suppression !== undefined ||
-      document?.config.sources.some((source) => needsFieldHashKey(source.pipeline.redact)) ||
-      document?.config.destinations.some((destination) => needsFieldHashKey(destination.redact))
-    ) {
-      this.fieldHashKey = new FieldHashKeySecret(this, 'FieldHashKey');
-    }
-    this.sameOriginSecret =
-      config.sameOriginPrefix === undefined ? undefined : new SameOriginSecret(this, 'SameOrigin');
-    this.collector = new CollectorFunction(this, 'Collector', {
-      ...(document === undefined
-        ? {
-            sources: [
-              {
-                id: config.sourceId,
-                destinationIds: [config.destinationId],
-                partitionKey: config.partitionKey,
-              },
-            ],
-          }
-        : {
-            document: {
-              document: document.document,
-              boundDestinationIds:
-                document.boundDestinationId === undefined ? [] : [document.boundDestinationId],
-            },
-          }),
-      destinations: props.destinations ?? [destination],
-      writeKeysSecret: this.writeKeys.secret,
-      ...(this.fieldHashKey === undefined ? {} : { fieldHashKeySecret: this.fieldHashKey.secret }),
-      spillQueue: this.spill.queue,
-      ...(this.dedup === undefined ? {} : { dedupTable: this.dedup.table }),
-      ...(this.suppression === undefined ? {} : { suppressionTable: this.suppression.table }),
-      ...(this.sameOriginSecret === undefined
-        ? {}
-        : { originSecret: this.sameOriginSecret.secret.secretValue }),
-      allowedOrigins: config.allowedOrigins,
-      corsMaxAge,
-      memorySize: config.memorySize,
-      timeout: Duration.seconds(config.timeoutSeconds),
-      tracing: config.tracing,
-      logLevel: config.logLevel,
-      logRetention,
-      rolePath,
-      ...(config.reservedConcurrency === undefined
-        ? {}
-        : { reservedConcurrency: config.reservedConcurrency }),
-    });
-    warnOfConcurrency(this, config);
-    this.api = new IngestApi(this, 'Ingest', {
-      handler: this.collector.function,
-      allowedOrigins: config.allowedOrigins,
-      // A source setting the identity cookie needs credentialed CORS, which API Gateway answers itself.
-      allowCredentials:
-        document?.config.sources.some((source) => source.identityCookie !== undefined) ?? false,
-      corsMaxAge,
-      throttlingRateLimit: config.throttlingRateLimit,
-      throttlingBurstLimit: config.throttlingBurstLimit,
-      accessLogRetention: logRetention,
-      accessLogSourceIp: config.accessLogSourceIp,
-      disableExecuteApiEndpoint: config.disableExecuteApiEndpoint,
-    });
+    const { config } = props;
+    const side = new CollectorSide(this, props);
+    this.side = side;
+    this.api = side.api;
+    this.domain = side.domain;
+    this.collector = side.collector;
+    this.writeKeys = side.writeKeys;
+    this.spill = side.spill;
+    this.dedup = side.dedup;
+    this.suppression = side.suppression;
+    this.fieldHashKey = side.fieldHashKey;
+    this.alarms = side.alarms;
+    this.dashboard = side.dashboard;
+    this.sameOriginSecret = side.sameOriginSecret;
     const customDomain = config.customDomain;
-    this.domain =
-      customDomain === undefined
-        ? undefined
-        : new IngestDomain(this, 'Domain', {
-            api: this.api.api,
-            stage: this.api.stage,
-            domainName: customDomain.domainName,
-            ...(customDomain.hostedZone === undefined ? {} : { hostedZone: customDomain.hostedZone }),
-            ...(customDomain.certificateArn === undefined
-              ? {}
-              : { certificateArn: customDomain.certificateArn }),
-            ipAddressType:
-              customDomain.ipAddressType === 'ipv4' ? IpAddressType.IPV4 : IpAddressType.DUAL_STACK,
-          });
-    const action = alarmTopicAction(this, config.alarms);
-    this.alarms = new CollectorAlarms(this, 'Alarms', {
-      function: this.collector.function,
-      stage: this.api.stage,
-      spill: this.spill,
-      ...(config.failedRateAlarmPercent === undefined
-        ? {}
-        : { failedRateThresholdPercent: config.failedRateAlarmPercent }),
-      ...(this.dedup === undefined ? {} : { dedup: true }),
-      ...(this.suppression === undefined ? {} : { suppression: true }),
-      ...(action === undefined ? {} : { action }),
-    });
-    this.dashboard = new CollectorDashboard(this, 'Dashboard', {
-      function: this.collector.function,
-      stage: this.api.stage,
-      spill: this.spill,
-      alarms: this.alarms.alarms,
-      ...(this.suppression === undefined ? {} : { suppression: true }),
-      stream: {
-        streamName: destination.streamName,
-        region: destination.region,
-        // The stream's account (from its ARN) when it is not this stack's.
-        ...(destination.streamArn === undefined ? {} : { account: destination.streamArn.split(':')[4] }),
-      },
-    });
 
     new CfnOutput(this, 'CollectorUrl', {
       value: this.domain?.url ?? this.api.url,

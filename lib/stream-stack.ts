@@ -1,13 +1,11 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
-import { collectorRoleArnPattern } from './collector-role-path';
 import type { StreamDeployConfig } from './config';
-import { alarmTopicAction } from './constructs/alarm-topic';
-import { EventStream } from './constructs/event-stream';
-import { StreamAlarms } from './constructs/stream-alarms';
-import { StreamWriterRole } from './constructs/stream-writer-role';
+import type { EventArchive } from './constructs/event-archive';
+import type { StreamAlarms } from './constructs/stream-alarms';
+import { StreamSide } from './stream-side';
 
 export interface StreamStackProps extends StackProps {
   readonly config: StreamDeployConfig;
@@ -27,53 +25,45 @@ export interface StreamStackProps extends StackProps {
 
 /**
  * Deployed in the account that owns the data: the event stream and the writer role the collector
- * assumes. Its outputs are what the collector's account needs (`-c writerRoleArn`, `-c streamArn`).
+ * assumes ({@link StreamSide}, whose resources it holds directly). Its outputs are what the collector's account needs (`-c writerRoleArn`, `-c streamArn`).
  */
 export class StreamStack extends Stack {
-  readonly stream: kinesis.Stream;
+  /** What the stack holds: the exported stream-side resources, added to the stack itself. */
+  readonly side: StreamSide;
+  readonly stream: kinesis.IStream;
   /** The failed-events stream (same capacity, retention and encryption), unless turned off. */
   readonly failedStream?: kinesis.Stream;
   readonly writerRole: iam.Role;
   readonly alarms: StreamAlarms;
+  /** The S3 archive of the streams (`-c archive=true`), with its Glue tables and alarms. */
+  readonly archive?: EventArchive;
 
   constructor(scope: Construct, id: string, props: StreamStackProps) {
     super(scope, id, props);
-    const { config } = props;
-    const events = new EventStream(this, 'Events', {
-      ...(config.capacity.mode === 'provisioned' ? { shardCount: config.capacity.shardCount } : {}),
-      retention: Duration.hours(config.retentionHours),
-      customerManagedKey: config.encryption === 'customer-managed',
-    });
-    this.stream = events.stream;
-    const failed = config.failedEventsStream
-      ? new EventStream(this, 'FailedEvents', {
-          ...(config.capacity.mode === 'provisioned' ? { shardCount: config.capacity.shardCount } : {}),
-          retention: Duration.hours(config.retentionHours),
-          ...(events.key === undefined ? {} : { sharedKey: events.key }),
-        })
-      : undefined;
-    this.failedStream = failed?.stream;
-    const trustedAccount = config.collectorAccountId ?? this.account;
-    this.writerRole = new StreamWriterRole(this, 'Writer', {
-      stream: events.stream,
-      ...(events.key === undefined ? {} : { encryptionKey: events.key }),
-      ...(failed === undefined ? {} : { failedStream: failed.stream }),
-      trustedAccountId: trustedAccount,
-      trustedPrincipalArns: [
-        props.collectorRoleArn ??
-          config.collectorRoleArn ??
-          collectorRoleArnPattern(this.partition, trustedAccount, props.collectorStackPrefix),
-      ],
-      externalIds: config.externalIds,
-    }).role;
-    const action = alarmTopicAction(this, config.alarms);
-    this.alarms = new StreamAlarms(this, 'Alarms', {
-      stream: this.stream,
-      ...(config.iteratorAgeAlarmSeconds === undefined
+    const side = new StreamSide(this, {
+      config: props.config,
+      ...(props.collectorRoleArn === undefined ? {} : { collectorRoleArn: props.collectorRoleArn }),
+      ...(props.collectorStackPrefix === undefined
         ? {}
-        : { iteratorAgeThreshold: Duration.seconds(config.iteratorAgeAlarmSeconds) }),
-      ...(action === undefined ? {} : { action }),
+        : { collectorStackPrefix: props.collectorStackPrefix }),
     });
+    this.side = side;
+    this.stream = side.stream;
+    this.failedStream = side.failedStream;
+    this.writerRole = side.writerRole;
+    this.alarms = side.alarms;
+    this.archive = side.archive;
+
+    if (this.archive !== undefined) {
+      new CfnOutput(this, 'ArchiveBucketName', {
+        value: this.archive.bucket.bucketName,
+        description: 'S3 bucket holding the archive (events/, failed/, errors/): docs/archive.md',
+      });
+      new CfnOutput(this, 'ArchiveDatabaseName', {
+        value: this.archive.databaseName,
+        description: 'Glue database of the archive tables, for Athena: docs/archive.md',
+      });
+    }
 
     new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });
     new CfnOutput(this, 'StreamArn', {

@@ -1,6 +1,22 @@
+import { failedStreamNameOf } from '../lambda/contract/failed-stream-name';
+import { ARCHIVE_FLUSH_INTERVAL_MS } from '../tools/archive/stream-archiver';
 import { describeFaults } from './faults-route';
+import { archivedStreams } from './local-archive';
 import { describeConfig, isEmulated, usesLocalSts } from './local-config';
+import { localKinesisEndpoint } from './local-kinesis-endpoint';
 import type { LocalMode, LocalModeSettings } from './local-mode';
+
+/**
+ * The `npm run tail` line that prints the refused events of `failedStreamName`, ready to paste into
+ * another terminal (whose environment is not this one's): `npm run tail -- --failed` when that alone
+ * finds the stream (local mode's default name at the default emulator address), else the stream and
+ * the endpoint spelled out.
+ */
+export function failedTailCommand(kinesisEndpoint: string, failedStreamName: string): string {
+  return kinesisEndpoint === localKinesisEndpoint({}) && failedStreamName === failedStreamNameOf('events')
+    ? 'npm run tail -- --failed'
+    : `npm run tail -- --endpoint ${kinesisEndpoint} --stream ${failedStreamName}`;
+}
 
 /**
  * The `npm run check-destination` line of each destination local mode runs, ready to paste: it
@@ -28,16 +44,18 @@ export function checkDestinationCommands(local: LocalMode): string[] {
 }
 
 /** What `npm start` prints once everything runs: where things are and how to try them. */
-export function localBanner(local: LocalMode, settings: LocalModeSettings, spillDir?: string): string {
+export function localBanner(
+  local: LocalMode,
+  settings: LocalModeSettings,
+  spillDir?: string,
+  archiveDir?: string,
+): string {
   const withDocument = settings.configFile !== undefined || settings.configJson !== undefined;
-  const [firstSource] = local.config.sources;
-  const firstDevKey = firstSource === undefined ? undefined : local.devWriteKeys[firstSource.id];
-  // Write keys of a document are secrets the banner does not print; development keys and the default one are not.
-  const sampleKey = !withDocument
-    ? `${settings.writeKey}:`
-    : firstDevKey !== undefined
-      ? `${firstDevKey}:`
-      : `'<a write key of source "${firstSource?.id}">:'`;
+  // The first source's own key, whether the document, WRITE_KEYS_FILE or a development key gave it:
+  // they are on this machine already, and the curl line works only with a real one. The sources list
+  // still shortens keys, which is enough to tell them apart.
+  const firstKey = `${local.config.sources[0]?.writeKeys?.[0] ?? settings.writeKey}:`;
+  const sampleKey = /^[\w.,:@%+=/-]+$/.test(firstKey) ? firstKey : `'${firstKey.replaceAll("'", "'\\''")}'`;
   const devKeys = Object.entries(local.devWriteKeys);
   const lines = [
     'kinesis-event-forwarder: local collector running',
@@ -52,6 +70,12 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
       `  Streams:          ${local.streams.join(', ')} (${settings.shardCount} shards each)`,
       ...(settings.writeKeysFile === undefined ? [] : [`  Write keys file:  ${settings.writeKeysFile.path}`]),
       ...describeConfig(local.config, local.collectorUrl),
+      ...local.config.destinations
+        .filter((destination) => isEmulated(destination) && destination.failedStreamName !== undefined)
+        .map(
+          (destination) =>
+            `  Refused events:   ${failedTailCommand(local.kinesisEndpoint, destination.failedStreamName as string)} (with their reason)`,
+        ),
       ...(devKeys.length === 0
         ? []
         : [
@@ -62,7 +86,7 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
   } else {
     lines.push(
       `  Stream:           ${settings.streamName}${local.startedEmulator ? ` (${settings.shardCount} shards)` : ''}`,
-      `  Failed stream:    ${settings.failedStreamName} (refused events with their reason: npm run tail -- --failed)`,
+      `  Failed stream:    ${settings.failedStreamName} (refused events with their reason: ${failedTailCommand(local.kinesisEndpoint, settings.failedStreamName)})`,
       ...(process.env.TRACKING_PLAN_FILE
         ? [`  Tracking plan:    ${process.env.TRACKING_PLAN_FILE} (source "dev")`]
         : []),
@@ -75,7 +99,13 @@ export function localBanner(local: LocalMode, settings: LocalModeSettings, spill
         ? `--config ${settings.configFile}`
         : `--stream ${local.streams[0] ?? settings.streamName}`;
     lines.push(
-      `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} ${target} --kinesis-endpoint ${local.kinesisEndpoint})`,
+      `  Spill directory:  ${spillDir} (redrive: npm run redrive -- --spill-dir ${spillDir} ${target} --endpoint ${local.kinesisEndpoint})`,
+    );
+  }
+  if (archiveDir) {
+    const streams = archivedStreams(local).map((stream) => `${stream.prefix}/ <- ${stream.streamName}`);
+    lines.push(
+      `  Archive folder:   ${archiveDir} (${streams.join(', ')}; GZIP JSON lines by hour, written every ${ARCHIVE_FLUSH_INTERVAL_MS / 1000} s and on Ctrl-C; SQL and replay: docs/archive.md)`,
     );
   }
   if (local.dedup !== undefined) {

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { RAW_BODY_CAP_BYTES } from '../lambda/events/failure-record';
 import { parseJsonBody } from '../lambda/http/request-body';
 import { resolveRoute } from '../lambda/http/routes';
 import type { FailureRecordLike, TailEvent } from '../tools/tail/tail-event';
+import { AS_SENT, type PageView, type PageViewOf } from './debug-page-rules';
 
 /** What happened to one event, as the live events page shows it. */
 export type DebugStatus =
@@ -36,10 +38,18 @@ export interface DebugEntry {
   /** The source the event came from, when the record says (failure records' `source_id`). */
   readonly source?: string;
   /**
-   * The envelope (accepted), the message as sent (rejected / undelivered), or the event as the
-   * failure record holds it (failed: its `payload`, or the raw body text of an unparseable request).
+   * The envelope (accepted), the message as sent with its source's field rules applied (rejected /
+   * undelivered), or the event as the failure record holds it (failed: its `payload`); the raw body
+   * text of a request that cannot be parsed, only when its source has no field rules.
    */
   readonly json: unknown;
+  /** Why `json` is not shown (field rules: issue 36's "only what is stored"). */
+  readonly hidden?: string;
+  /**
+   * What the request's path says the event is (`track` of `/v1/track`, `batch` of `/v1/batch`): the
+   * type of a refused message that names none, or of a body that could not be read.
+   */
+  readonly type?: string;
   /** Where an accepted event landed. */
   readonly shard?: {
     readonly shardId: string;
@@ -63,6 +73,11 @@ export interface DebugFeedOptions {
   readonly capacity?: number;
   /** Values never shown (the write keys): replaced wherever they occur. */
   readonly secrets: readonly string[];
+  /**
+   * How the messages of the collector's answers are shown: under their source's field rules
+   * (`pageViewOf`), so the page shows no more than the streams keep. @default - as sent (no rules)
+   */
+  readonly view?: PageViewOf;
   readonly now?: () => Date;
 }
 
@@ -109,17 +124,50 @@ function failurePairKey(record: FailureRecordLike): string {
   );
 }
 
-/** A failure record's reason, event and request. */
-function failureOf(record: FailureRecordLike): Pick<DebugEntry, 'reason' | 'json' | 'request' | 'source'> {
+/** What a request path says its event is: the route's type, or `batch`; nothing for other paths. */
+function typeOfPath(path: string): Pick<DebugEntry, 'type'> {
+  const route = resolveRoute(path);
+  if (route?.kind === 'event') return { type: route.type };
+  return route?.kind === 'batch' ? { type: 'batch' } : {};
+}
+
+/**
+ * A failure record's reason, event and request. Its raw body (a request that could not be parsed)
+ * shows only when the record says no field rules were applied: with rules, a kept raw body
+ * (`keepUnparseableBody`) still holds what the rules would have removed.
+ */
+function failureOf(
+  record: FailureRecordLike,
+): Pick<DebugEntry, 'reason' | 'json' | 'request' | 'source' | 'hidden' | 'type'> {
   const request = record.request as { path?: unknown } | undefined;
+  const ruled = record.redaction !== undefined && record.redaction !== null;
+  const raw = 'payload' in record ? undefined : record.raw;
   return {
     reason: record.failure.reason,
-    json: 'payload' in record ? record.payload : (record.raw ?? null),
+    json: 'payload' in record ? record.payload : ruled ? null : (raw ?? null),
+    ...(raw !== undefined && ruled
+      ? { hidden: 'raw body not shown: its source has field rules (pipeline.redact)' }
+      : {}),
     ...(typeof record.source_id === 'string' ? { source: record.source_id } : {}),
     ...(typeof request?.path === 'string'
-      ? { request: { method: 'POST', path: request.path, statusCode: 0 } }
+      ? { request: { method: 'POST', path: request.path, statusCode: 0 }, ...typeOfPath(request.path) }
       : {}),
   };
+}
+
+/** A message as `view` shows it: under its source's rules, or hidden with the reason. */
+function shownMessage(view: PageView, message: unknown): Pick<DebugEntry, 'json' | 'hidden'> {
+  const json = view.message(message);
+  return json === undefined
+    ? { json: null, hidden: view.rawBodyHidden ?? 'not shown: field rules (pipeline.redact)' }
+    : { json };
+}
+
+/** A batch's messages as `view` shows them. */
+function shownBatch(view: PageView, messages: readonly unknown[]): Pick<DebugEntry, 'json' | 'hidden'> {
+  const shown = messages.map((message) => shownMessage(view, message));
+  const hidden = shown.find((one) => one.hidden !== undefined)?.hidden;
+  return hidden === undefined ? { json: { batch: shown.map((one) => one.json) } } : { json: null, hidden };
 }
 
 interface ResponseBody {
@@ -164,8 +212,27 @@ const rejectedList = (answer: ResponseBody): Rejected[] =>
       )
     : [];
 
+/**
+ * The body as text (base64 undone), for a body that could not be parsed: at most what its failure
+ * record keeps (`RAW_BODY_CAP_BYTES`), the page shows it as a JSON string, so escaped.
+ */
+function bodyText(event: APIGatewayProxyEventV2): string {
+  const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  return bytes.length <= RAW_BODY_CAP_BYTES
+    ? bytes.toString('utf8')
+    : `${bytes.subarray(0, RAW_BODY_CAP_BYTES).toString('utf8')}… (cut at ${RAW_BODY_CAP_BYTES} bytes)`;
+}
+
+/** The body's `writeKey` field, when it has one. */
+const bodyWriteKeyOf = (body: unknown): string | undefined => {
+  const key = (body as { writeKey?: unknown } | null)?.writeKey;
+  return typeof key === 'string' ? key : undefined;
+};
+
 /** The messages of a request body: a batch's `batch`, or the body itself. */
-function messagesOf(event: APIGatewayProxyEventV2): { messages: unknown[] } | { unparsed: string } {
+function messagesOf(
+  event: APIGatewayProxyEventV2,
+): { messages: unknown[]; writeKey?: string } | { unparsed: string } {
   try {
     const body = parseJsonBody(
       {
@@ -177,7 +244,11 @@ function messagesOf(event: APIGatewayProxyEventV2): { messages: unknown[] } | { 
       },
       10 * 1024 * 1024,
     );
-    return { messages: Array.isArray(body.batch) ? body.batch : [body] };
+    const writeKey = bodyWriteKeyOf(body);
+    return {
+      messages: Array.isArray(body.batch) ? body.batch : [body],
+      ...(writeKey === undefined ? {} : { writeKey }),
+    };
   } catch (error) {
     return { unparsed: (error as Error).message };
   }
@@ -250,19 +321,30 @@ export class DebugFeed {
     if (method !== 'POST' || (route?.kind !== 'event' && route?.kind !== 'batch')) return;
     const { statusCode, answer } = responseBodyOf(result);
     const request = { method, path: event.rawPath, statusCode };
+    const type = route.kind === 'event' ? route.type : 'batch';
     const body = messagesOf(event);
     const rejected = rejectedList(answer);
     const error = typeof answer.error === 'string' ? answer.error : `HTTP ${statusCode}`;
+    const view = (this.options.view ?? (() => AS_SENT))(
+      event,
+      'unparsed' in body ? undefined : body.writeKey,
+    );
     if ('unparsed' in body) {
-      if (statusCode >= 400)
-        this.refuse({ reason: error, json: null, request }, pairKey(request.path, null, error, null));
+      if (statusCode >= 400) {
+        const shown =
+          view.rawBodyHidden === undefined
+            ? { json: bodyText(event) }
+            : { json: null, hidden: view.rawBodyHidden };
+        this.refuse({ reason: error, ...shown, request, type }, pairKey(request.path, null, error, null));
+      }
       return;
     }
+    const shown = (message: unknown): Pick<DebugEntry, 'json' | 'hidden'> => shownMessage(view, message);
     for (const item of rejected) {
-      const json = body.messages[item.index] ?? null;
-      const messageId = (json as { messageId?: unknown } | null)?.messageId;
+      const message = body.messages[item.index] ?? null;
+      const messageId = (message as { messageId?: unknown } | null)?.messageId;
       this.refuse(
-        { reason: item.reason, json, request },
+        { reason: item.reason, ...shown(message), request, type },
         pairKey(request.path, item.index, item.reason, messageId),
       );
     }
@@ -272,19 +354,22 @@ export class DebugFeed {
       this.add({
         status: 'duplicate',
         reason: `${plural(duplicates, 'duplicate')} dropped: an earlier copy is already written`,
-        json: body.messages.length === 1 ? body.messages[0] : { batch: body.messages },
+        ...(body.messages.length === 1 ? shown(body.messages[0]) : shownBatch(view, body.messages)),
         duplicates,
         request,
+        type,
       });
       return;
     }
     const refusedIndexes = new Set(rejected.map((item) => item.index));
     const rest = body.messages.filter((_, index) => !refusedIndexes.has(index));
     if (statusCode === 429 || statusCode === 503) {
-      for (const message of rest) this.add({ status: 'undelivered', reason: error, json: message, request });
+      for (const message of rest) {
+        this.add({ status: 'undelivered', reason: error, ...shown(message), request, type });
+      }
     } else if (rejected.length === 0) {
-      const json = body.messages.length === 1 ? body.messages[0] : { batch: body.messages };
-      this.refuse({ reason: error, json, request }, pairKey(request.path, null, error, null));
+      const json = body.messages.length === 1 ? shown(body.messages[0]) : shownBatch(view, body.messages);
+      this.refuse({ reason: error, ...json, request, type }, pairKey(request.path, null, error, null));
     }
   };
 
@@ -293,13 +378,16 @@ export class DebugFeed {
    * entry becomes this refusal, marked as written to the failed stream), else adds it and waits
    * for the record.
    */
-  private refuse(entry: Pick<DebugEntry, 'reason' | 'json' | 'request'>, key: string): void {
+  private refuse(
+    entry: Pick<DebugEntry, 'reason' | 'json' | 'request' | 'hidden' | 'type'>,
+    key: string,
+  ): void {
     const waiting = this.takeWaiting('failed', key);
     if (waiting === undefined) {
       this.add({ status: 'rejected', ...entry }, key);
       return;
     }
-    const { shard, ...failed } = waiting;
+    const { shard, json: _json, hidden: _hidden, ...failed } = waiting;
     this.replace({
       ...failed,
       status: 'rejected',

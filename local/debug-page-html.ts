@@ -1,5 +1,13 @@
 import { DEBUG_PAGE_SCRIPT } from './debug-page-script';
 
+/** A destination the page can follow: its id in the configuration and the streams read for it. */
+export interface PageDestination {
+  readonly id: string;
+  readonly streamName: string;
+  /** @default - no failed-events stream read */
+  readonly failedStreamName?: string;
+}
+
 export interface DebugPageHtmlOptions {
   /** How many events the page keeps (older rows are dropped). */
   readonly capacity: number;
@@ -7,6 +15,16 @@ export interface DebugPageHtmlOptions {
   readonly eventsPath: string;
   /** One line under the title saying what is watched, e.g. `stream "events" at http://127.0.0.1:4567`. */
   readonly subtitle: string;
+  /**
+   * The destinations of the picker, the first shown first (`?destination=<id>` in the page's address
+   * picks another). @default - one, `events`, with its failed-events stream
+   */
+  readonly destinations?: readonly PageDestination[];
+  /**
+   * Whether the page hears the collector's answers (local mode), so refused events can show; `npm run
+   * live` does not, and shows no refused counter or filter that could never change. @default true
+   */
+  readonly seesAnswers?: boolean;
   /**
    * Trusted HTML added at the end of the toolbar (e.g. local mode's fault switches), with
    * `scripts` run after the page's own. Keeps the page one file while letting features plug in.
@@ -54,8 +72,10 @@ const STYLE = `
   #new-count { background: #fff4d6; border-color: #b35900; font-weight: 600; }
   #shown { color: var(--muted); font-size: 12px; margin-left: auto; }
   main { padding: 0 16px 24px; }
-  .columns, .row { display: grid; grid-template-columns: 6.5em 6.5em 5.5em minmax(0, 1.4fr) minmax(0, 1fr) minmax(0, .7fr) minmax(0, 1.6fr); gap: 10px; padding: 5px 10px 5px 14px; }
-  .columns { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; }
+  /* Header and rows share one grid: fixed columns in px (the header's smaller font would shrink em),
+     and the same content width (a row sits inside the entry's 4px + 1px borders). */
+  .columns, .row { display: grid; grid-template-columns: 92px 92px 78px minmax(0, 1.4fr) minmax(0, 1fr) minmax(0, .7fr) minmax(0, 1.6fr); gap: 10px; padding: 5px 10px; }
+  .columns { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .03em; padding: 5px 11px 5px 14px; }
   ol { list-style: none; margin: 0; padding: 0; }
   .entry { background: var(--card); border: 1px solid var(--line); border-left: 4px solid var(--unreadable); border-radius: 3px; margin: 0 0 3px; }
   .entry[data-status="accepted"] { border-left-color: var(--accepted); }
@@ -64,7 +84,10 @@ const STYLE = `
   .entry[data-status="undelivered"] { border-left-color: var(--undelivered); }
   .entry[data-status="filtered"] { border-left-color: var(--filtered); }
   .entry[data-status="duplicate"] { border-left-color: var(--duplicate); }
-  .row { width: 100%; margin: 0; border: 0; background: none; text-align: left; cursor: pointer; align-items: baseline; padding-left: 10px; }
+  .row { width: 100%; margin: 0; border: 0; background: none; text-align: left; cursor: pointer; align-items: baseline; }
+  .toggle { display: inline-flex; gap: 4px; align-items: center; white-space: nowrap; cursor: pointer; }
+  .destination { display: inline-flex; gap: 6px; align-items: center; white-space: nowrap; }
+  .hidden-note { color: var(--muted); font-style: italic; margin: 0; }
   .row:hover { background: #f7f9fc; }
   .row > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .time, .where { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); }
@@ -103,11 +126,16 @@ const STYLE = `
 /**
  * The live events page: one self-contained HTML document (inline style and script, no framework, no
  * CDN, works offline) reading `DebugEntry` messages from Server-Sent Events at `eventsPath`. One
- * compact row per event, expanded on click or Enter; search, status and type filters; pause with a
- * bounded history; per-minute counters and a sparkline. Values reach the page as data attributes and
- * `textContent`, never as HTML.
+ * compact row per event, expanded on click or Enter (empty fields hidden unless asked); search,
+ * status and type filters; pause with a bounded history; per-minute counters and a sparkline; a
+ * destination picker (one destination's stream at a time). Values reach the page as data attributes
+ * and `textContent`, never as HTML.
  */
 export function debugPageHtml(options: DebugPageHtmlOptions): string {
+  const destinations = options.destinations ?? [
+    { id: 'events', streamName: 'events', failedStreamName: 'events-failed' },
+  ];
+  const seesAnswers = options.seesAnswers !== false;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -117,7 +145,7 @@ export function debugPageHtml(options: DebugPageHtmlOptions): string {
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
-<body data-capacity="${options.capacity}" data-events="${escapeHtml(options.eventsPath)}">
+<body data-capacity="${options.capacity}" data-events="${escapeHtml(options.eventsPath)}" data-destinations="${escapeHtml(JSON.stringify(destinations))}" data-answers="${seesAnswers}">
 <div class="top">
   <header class="bar">
     <h1>Live events</h1>
@@ -126,8 +154,7 @@ export function debugPageHtml(options: DebugPageHtmlOptions): string {
   </header>
   <section class="stats" aria-label="Events in the last minute">
     <span class="counter" data-status="accepted"><b id="rate-accepted">0</b> accepted/min</span>
-    <span class="counter" data-status="rejected"><b id="rate-rejected">0</b> refused/min</span>
-    <span class="counter" data-status="failed"><b id="rate-failed">0</b> failed/min</span>
+${seesAnswers ? '    <span class="counter" data-status="rejected"><b id="rate-rejected">0</b> refused/min</span>\n' : ''}    <span class="counter" data-status="failed" id="failed-counter"><b id="rate-failed">0</b> failed/min</span>
     <span class="counter" data-status="duplicate"><b id="rate-duplicate">0</b> duplicates/min</span>
     <span class="spark">
       <svg id="sparkline" viewBox="0 0 150 28" preserveAspectRatio="none" role="img" aria-labelledby="sparkline-title">
@@ -138,11 +165,18 @@ export function debugPageHtml(options: DebugPageHtmlOptions): string {
     </span>
   </section>
   <section class="controls" id="controls" aria-label="Filters">
+    <label class="destination">Destination <select id="destination"${destinations.length === 1 ? ' disabled' : ''}>${destinations
+      .map(
+        (destination) =>
+          `<option value="${escapeHtml(destination.id)}">${escapeHtml(destination.id)} · ${escapeHtml(destination.streamName)}</option>`,
+      )
+      .join('')}</select></label>
     <label class="visually-hidden" for="search">Search events</label>
     <input type="search" id="search" placeholder="Search name, user, reason, JSON…  ( / )" autocomplete="off" spellcheck="false">
     <div class="chips" id="status-filters" role="group" aria-label="Status"></div>
     <label class="visually-hidden" for="type-filter">Type</label>
     <select id="type-filter"><option value="">all types</option></select>
+    <label class="toggle"><input type="checkbox" id="hide-empty" checked> hide empty fields</label>
     <button type="button" id="pause">Pause</button>
     <button type="button" id="new-count" hidden></button>
     <span id="shown" aria-live="polite"></span>${options.controls ?? ''}

@@ -21,12 +21,19 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   const pauseButton = $('pause');
   const newCount = $('new-count');
   const shown = $('shown');
+  const hideEmpty = $('hide-empty');
+  const picker = $('destination');
+  const failedCounter = $('failed-counter');
+  /** The destinations the page can follow: { id, streamName, failedStreamName? }. */
+  const DESTINATIONS = JSON.parse(document.body.dataset.destinations || '[]');
+  /** Whether the page hears the collector's answers (local mode): else nothing is ever refused here. */
+  const ANSWERS = document.body.dataset.answers !== 'false';
   const LABELS = { rejected: 'refused' };
   /** The mark of a refused event written to the failed-events stream. */
   const KEPT = 'failed stream';
   /** Chips always offered; any other status gets one when it first shows up. */
   const STATUS_ORDER = ['accepted', 'rejected', 'filtered', 'failed', 'duplicate', 'undelivered', 'unreadable'];
-  const ALWAYS = ['accepted', 'rejected', 'failed'];
+  const ALWAYS = ANSWERS ? ['accepted', 'rejected', 'failed'] : ['accepted', 'failed'];
   const WINDOW_MS = 5 * 60000;
   const BUCKET_MS = 10000;
   const BUCKETS = WINDOW_MS / BUCKET_MS;
@@ -60,7 +67,10 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     return match ? 'shard ' + Number(match[1]) : String(shardId);
   };
 
-  /** The row's fields: from the envelope, the message as sent, or a failed-stream record's payload. */
+  /**
+   * The row's fields: from the envelope, the message as sent, or a failed-stream record's payload; the
+   * type the request's path gives when the message names none (or could not be read).
+   */
   const fieldsOf = (entry) => {
     const json = isObject(entry.json) ? entry.json : {};
     const failure = isObject(json.failure) ? json.failure : undefined;
@@ -69,9 +79,10 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     const anonymous = str(message.anonymous_id) || str(message.anonymousId);
     const batch = Array.isArray(message.batch);
     return {
-      type: str(message.type) || (batch ? 'batch' : ''),
+      type: str(message.type) || str(entry.type) || (batch ? 'batch' : ''),
       name: str(message.event) || str(message.name) || (batch ? message.batch.length + ' messages' : '') ||
-        (failure && str(json.raw) !== undefined ? 'raw request body' : ''),
+        (typeof entry.json === 'string' || (failure && str(json.raw) !== undefined) ? 'raw request body' : '') ||
+        (entry.hidden ? 'body not shown' : ''),
       user: user || (anonymous ? 'anon:' + anonymous : ''),
       source: str(entry.source) || str(json.source_id) || str(message.source_id) || '',
       reason: str(entry.reason) || (failure && str(failure.reason)) || '',
@@ -154,8 +165,25 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     else fallback();
   };
 
+  /** A copy of value without null, empty-string, empty-object and empty-array fields; counts what it drops. */
+  const withoutEmpty = (value, dropped) => {
+    if (Array.isArray(value)) return value.map((item) => withoutEmpty(item, dropped));
+    if (!isObject(value)) return value;
+    const kept = {};
+    for (const [key, item] of Object.entries(value)) {
+      const pruned = withoutEmpty(item, dropped);
+      const empty = pruned === null || pruned === '' ||
+        (Array.isArray(pruned) && pruned.length === 0) || (isObject(pruned) && Object.keys(pruned).length === 0);
+      if (empty) dropped.count++;
+      else kept[key] = pruned;
+    }
+    return kept;
+  };
+
   const fillDetail = (detail, entry) => {
-    const text = JSON.stringify(entry.json, null, 2) || 'null';
+    const dropped = { count: 0 };
+    const json = hideEmpty.checked ? withoutEmpty(entry.json, dropped) : entry.json;
+    const text = JSON.stringify(json, null, 2) || 'null';
     const bar = el('div', 'detail-bar');
     const copy = el('button', 'copy', 'Copy JSON');
     copy.type = 'button';
@@ -169,10 +197,16 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
       meta.push(entry.request.method + ' ' + entry.request.path + (entry.request.statusCode ? ' → ' + entry.request.statusCode : ''));
     }
     meta.push(entry.at);
+    if (dropped.count > 0) meta.push(dropped.count + ' empty field' + (dropped.count === 1 ? '' : 's') + ' hidden');
     bar.append(copy, el('span', 'meta', meta.join(' · ')));
     detail.append(bar);
     const reason = fieldsOf(entry).reason;
     if (reason) detail.append(el('p', 'full-reason', reason));
+    if (entry.hidden) {
+      copy.hidden = true;
+      detail.append(el('p', 'hidden-note', entry.hidden));
+      return;
+    }
     const pre = el('pre', 'json');
     pre.tabIndex = 0;
     highlight(pre, text);
@@ -287,7 +321,10 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
       // A duplicate was answered as accepted: nothing is wrong with it.
       if (arrival.entry.status !== 'accepted' && arrival.entry.status !== 'duplicate') bad[bucket]++;
     }
-    for (const status of Object.keys(minute)) $('rate-' + status).textContent = String(minute[status]);
+    for (const status of Object.keys(minute)) {
+      const counter = $('rate-' + status);
+      if (counter && !(status === 'failed' && failedCounter.dataset.none === 'true')) counter.textContent = String(minute[status]);
+    }
     const top = Math.max(1, ...all);
     const points = (values) => values.map((value, index) =>
       (index * 150 / (BUCKETS - 1)).toFixed(1) + ',' + (26 - value * 24 / top).toFixed(1)).join(' ');
@@ -367,6 +404,14 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
     applyFilters();
   });
   typeFilter.addEventListener('change', () => { state.type = typeFilter.value; applyFilters(); });
+  hideEmpty.addEventListener('change', () => {
+    for (const item of list.children) {
+      const detail = item.lastElementChild;
+      if (!detail.hasChildNodes()) continue;
+      detail.replaceChildren();
+      if (!detail.hidden) fillDetail(detail, entries.get(item));
+    }
+  });
   search.addEventListener('input', () => {
     state.terms = search.value.toLowerCase().split(/\s+/).filter((term) => term !== '');
     applyFilters();
@@ -393,16 +438,38 @@ export const DEBUG_PAGE_SCRIPT = String.raw`
   drawRates();
   updateShown();
 
-  const source = new EventSource(document.body.dataset.events);
-  source.onopen = () => {
+  /** Follows one destination: its events from the server (which replays what it keeps), the list reset. */
+  let source;
+  const follow = (id) => {
+    const destination = DESTINATIONS.find((one) => one.id === id) || DESTINATIONS[0];
+    if (source) source.close();
     reset();
-    connection.textContent = 'live';
-    connection.dataset.state = 'open';
+    const none = Boolean(destination) && !destination.failedStreamName;
+    failedCounter.dataset.none = String(none);
+    failedCounter.title = !destination ? '' : none ? 'no failed-events stream is read for this destination'
+      : 'written to the failed-events stream "' + destination.failedStreamName + '" in the last minute';
+    if (none) $('rate-failed').textContent = '–';
+    const path = document.body.dataset.events;
+    source = new EventSource(destination ? path + '?destination=' + encodeURIComponent(destination.id) : path);
+    source.onopen = () => {
+      reset();
+      connection.textContent = 'live';
+      connection.dataset.state = 'open';
+    };
+    source.onerror = () => {
+      connection.textContent = 'disconnected, retrying…';
+      connection.dataset.state = 'closed';
+    };
+    source.onmessage = (message) => receive(JSON.parse(message.data));
   };
-  source.onerror = () => {
-    connection.textContent = 'disconnected, retrying…';
-    connection.dataset.state = 'closed';
-  };
-  source.onmessage = (message) => receive(JSON.parse(message.data));
+  picker.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('destination', picker.value);
+    history.replaceState(null, '', url);
+    follow(picker.value);
+  });
+  const asked = new URLSearchParams(location.search).get('destination');
+  if (DESTINATIONS.some((one) => one.id === asked)) picker.value = asked;
+  follow(picker.value);
 })();
 `;

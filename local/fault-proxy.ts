@@ -100,7 +100,13 @@ function stsDenied(response: ServerResponse): void {
   );
 }
 
-/** Streams the request to the upstream and its answer back, unchanged. */
+/**
+ * Streams the request to the upstream and its answer back, unchanged. When the upstream cannot be
+ * reached (`ECONNREFUSED`: nothing listens at KINESIS_ENDPOINT), the caller gets a 502 whose AWS
+ * JSON error type is that code and whose message is Node's own (`connect ECONNREFUSED
+ * 127.0.0.1:4567`): the SDK names its error after it, so the collector reports what it would
+ * without the proxy, a refused connection and where, instead of a connection the proxy cut.
+ */
 function pass(upstream: string, agent: Agent, request: IncomingMessage, response: ServerResponse): void {
   const headers = { ...request.headers };
   delete headers.host;
@@ -112,7 +118,14 @@ function pass(upstream: string, agent: Agent, request: IncomingMessage, response
       answer.pipe(response);
     },
   );
-  outgoing.on('error', () => request.socket.destroy());
+  outgoing.on('error', (error: NodeJS.ErrnoException) => {
+    if (response.headersSent || typeof error.code !== 'string') {
+      request.socket.destroy();
+      return;
+    }
+    request.resume();
+    sendJson(response, 502, { __type: error.code, message: error.message });
+  });
   request.pipe(outgoing);
 }
 

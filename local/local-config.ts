@@ -106,6 +106,13 @@ function describeEnrichment(
   ].join(', ');
 }
 
+/** A source's tracking plan as the banner names it: `tracking plan (1 event; violations block, unplanned allow)`. */
+function describeTrackingPlan(plan: NonNullable<RuntimeSource['trackingPlan']>): string {
+  const events = Object.keys(plan.events).length;
+  const checks = `${events} event${events === 1 ? '' : 's'}${plan.traits === undefined ? '' : ' and traits'}`;
+  return `tracking plan (${checks}; violations ${plan.violations}, unplanned ${plan.unplanned})`;
+}
+
 /**
  * The banner's line on a source's identity cookie. The collector sets it only on answers to a host
  * under its domain, which `127.0.0.1` never is; a `*.localhost` domain works here as it is (browsers
@@ -149,7 +156,11 @@ export function describeConfig(config: RuntimeConfig, collectorUrl?: string): st
         ? []
         : [`consent ${destination.consent.requiredCategories.join('+')}`]),
     ];
-    lines.push(`    ${destination.id} -> stream "${destination.streamName}" (${how.join(', ')})`);
+    const failed =
+      destination.failedStreamName === undefined
+        ? ''
+        : `, refused events to "${destination.failedStreamName}"`;
+    lines.push(`    ${destination.id} -> stream "${destination.streamName}"${failed} (${how.join(', ')})`);
   }
   lines.push('  Pipelines:');
   for (const source of config.sources) {
@@ -165,6 +176,7 @@ export function describeConfig(config: RuntimeConfig, collectorUrl?: string): st
         : [
             `consent ${pipeline.consent.requiredCategories.join('+')} (missing: ${pipeline.consent.whenMissing})`,
           ]),
+      ...(source.trackingPlan === undefined ? [] : [describeTrackingPlan(source.trackingPlan)]),
       ...(pipeline.enrich === undefined ? [] : [`enrich ${describeEnrichment(pipeline.enrich)}`]),
       ...(pipeline.redact === undefined
         ? []

@@ -16,6 +16,7 @@ import { LOCAL_SUPPRESSION_TABLE_NAME } from '../lambda/contract/suppression-tab
 import type { CollectorHandler } from '../lambda/handler';
 import { startApiGatewayServer } from './api-gateway-server';
 import { DEBUG_PAGE_PATH, type DebugPage, startDebugPage } from './debug-page';
+import { pageViewOf } from './debug-page-rules';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from './dynamodb-emulator';
 import { type FaultProxy, type LocalFaults, NO_FAULTS, startFaultProxy } from './fault-proxy';
 import { FAULT_SWITCHES_SCRIPT, faultSwitchesControls } from './fault-switches';
@@ -29,6 +30,7 @@ import {
   localizeConfig,
   usesLocalSts,
 } from './local-config';
+import { DEFAULT_KINESIS_PORT } from './local-kinesis-endpoint';
 import { type LocalSts, startLocalSts } from './local-sts';
 import {
   type LocalWriteKeys,
@@ -74,7 +76,7 @@ export interface LocalModeSettings {
   /**
    * Env `EXTERNAL_ID` (without a configuration document): when set, a local STS runs and the dev
    * destination writes only with credentials from `AssumeRole` of the CDK app's writer role with
-   * this external ID.
+   * this external ID. @default - none; `dev-external-id` when `TRUSTED_EXTERNAL_IDS` is set
    */
   readonly externalId?: string;
   /**
@@ -101,6 +103,12 @@ export interface LocalModeSettings {
    */
   readonly writeKeysFile?: { readonly path: string; readonly keys: WriteKeysBySource };
 }
+
+/**
+ * The external ID local mode assumes the writer role with when `TRUSTED_EXTERNAL_IDS` is set without
+ * `EXTERNAL_ID` (and without a document): the banner says whether the role trusts it.
+ */
+export const DEFAULT_LOCAL_EXTERNAL_ID = 'dev-external-id';
 
 /** Settings are invalid; the message names the variable and what to do. */
 export class LocalSettingsError extends Error {
@@ -148,7 +156,10 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     );
   }
   const withDocument = configFile !== undefined || configJson !== undefined;
-  const externalId = env.EXTERNAL_ID || undefined;
+  // TRUSTED_EXTERNAL_IDS alone (`TRUSTED_EXTERNAL_IDS=other npm start`) runs the local STS too, with
+  // a fixed external ID for the collector, so the documented command shows a role refusing it.
+  const externalId =
+    env.EXTERNAL_ID || (env.TRUSTED_EXTERNAL_IDS && !withDocument ? DEFAULT_LOCAL_EXTERNAL_ID : undefined);
   const trustedExternalIds = env.TRUSTED_EXTERNAL_IDS
     ? env.TRUSTED_EXTERNAL_IDS.split(',')
         .map((id) => id.trim())
@@ -156,11 +167,6 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     : externalId === undefined
       ? []
       : [externalId];
-  if (externalId === undefined && env.TRUSTED_EXTERNAL_IDS && !withDocument) {
-    throw new LocalSettingsError(
-      'TRUSTED_EXTERNAL_IDS is only used with EXTERNAL_ID or a configuration document: set EXTERNAL_ID too',
-    );
-  }
   for (const [name, id] of [
     ['EXTERNAL_ID', externalId],
     ...trustedExternalIds.map((trusted) => ['TRUSTED_EXTERNAL_IDS', trusted] as const),
@@ -209,7 +215,7 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     trustedExternalIds,
     port: port(env, 'PORT', 8080),
     host: env.HOST || '127.0.0.1',
-    kinesisPort: port(env, 'KINESIS_PORT', 4567),
+    kinesisPort: port(env, 'KINESIS_PORT', DEFAULT_KINESIS_PORT),
     stsPort: port(env, 'STS_PORT', 0),
     kinesisEndpoint: env.KINESIS_ENDPOINT || undefined,
     dynamodbPort: port(env, 'DYNAMODB_PORT', 4568),
@@ -566,16 +572,20 @@ export async function startLocalMode(
         ...(dedup?.suppression === undefined ? {} : { suppression: dedup.suppression }),
       },
     );
-    const pageDestination = config.destinations.find(isEmulated);
+    const pageDestinations = config.destinations.filter(isEmulated).map((destination) => ({
+      id: destination.id,
+      streamName: destination.streamName,
+      ...(destination.failedStreamName === undefined
+        ? {}
+        : { failedStreamName: destination.failedStreamName }),
+    }));
     const startPage = async () => {
-      if (pageDestination === undefined || stopping.signal.aborted) return;
+      if (pageDestinations.length === 0 || stopping.signal.aborted) return;
       debugPage = await startDebugPage({
         client: emulatorClient(kinesisEndpoint, settings.region),
-        streamName: pageDestination.streamName,
-        ...(pageDestination.failedStreamName === undefined
-          ? {}
-          : { failedStreamName: pageDestination.failedStreamName }),
+        destinations: pageDestinations,
         secrets: config.sources.flatMap((source) => source.writeKeys ?? []),
+        view: pageViewOf(config.sources),
         controls: faultSwitchesControls(localSts !== undefined),
         scripts: [FAULT_SWITCHES_SCRIPT],
       });

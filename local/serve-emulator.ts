@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 /**
  * Runs in an emulator's child process: listens with `server` on the port and host that
  * `startEmulator` passed to it (`listenAt`, read from its variables by the entry), reports the port (or the listen
- * error's code) over IPC, and exits when the parent goes away, so no emulator outlives `npm start`.
+ * error's code) over IPC, and exits when the parent stops it or goes away (not on Ctrl-C of its own:
+ * the parent stops it), so no emulator outlives `npm start`.
  */
 export function serveEmulator(server: Server, listenAt: { port?: string; host?: string }): void {
   const port = Number(listenAt.port ?? '0');
@@ -18,5 +19,7 @@ export function serveEmulator(server: Server, listenAt: { port?: string; host?: 
   });
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));
-  process.on('SIGINT', () => process.exit(0));
+  // Ctrl-C reaches the whole process group: the emulator outlives it until its parent stops it
+  // (SIGTERM) or goes away (disconnect), so the parent can still read it to the end (ARCHIVE_DIR).
+  process.on('SIGINT', () => undefined);
 }

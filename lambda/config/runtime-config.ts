@@ -158,7 +158,7 @@ const trackingPlanSchema: z.ZodMiniType<TrackingPlanConfig, TrackingPlanInput> =
   violations: z._default(planAction, 'block'),
 });
 
-/** What a source does with its events before they are written (lambda/events/pipeline.ts). */
+/** What a source does with its events before they are written (lambda/events/pipeline/). */
 const pipelineSchema = z.prefault(
   z.strictObject({
     /** Forward only events whose `context.consent.categoryPreferences` grant these categories. */
@@ -170,7 +170,7 @@ const pipelineSchema = z.prefault(
      */
     redact: z.optional(redactSchema),
     /**
-     * Facts derived from the event before validation and redaction (lambda/events/enrichment.ts,
+     * Facts derived from the event before validation and redaction (lambda/events/pipeline/enrich-event.ts,
      * docs/privacy.md "Enrichment"): `bot` (`flag`: `context.bot: true`; `drop`: not forwarded,
      * counted in `BotEventsDropped`), `geo` (`context.location` from the client IP, with the bundled
      * country database or the MMDB file at `database`), `device` (`context.browser`, `context.os`,

@@ -16,7 +16,42 @@ export function maskExternalId(externalId: string): string {
   return externalId.length <= 4 ? '****' : `****${externalId.slice(-4)}`;
 }
 
-type Explain = (destination: RuntimeDestination) => DeliveryProblem;
+type Explain = (destination: RuntimeDestination, errorMessage: string) => DeliveryProblem;
+
+/** What Node's connection errors mean, in words (the code stays in the log line and the metric). */
+export const CONNECTION_ERRORS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed while writing',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/**
+ * Where a connection failed: the address Node names (`connect ECONNREFUSED 127.0.0.1:4567`), else
+ * the destination's endpoint, else the regional Kinesis endpoint the SDK uses.
+ */
+function whereConnected(destination: RuntimeDestination, errorMessage: string): string {
+  const address = /\bE[A-Z0-9_]+ (\S+)$/.exec(errorMessage)?.[1];
+  return address ?? destination.endpoint ?? `kinesis.${destination.region}.amazonaws.com`;
+}
+
+/** A connection error of a destination: what failed where, and what to check. */
+function explainConnection(errorCode: string): Explain {
+  return (destination, errorMessage) => {
+    const where = whereConnected(destination, errorMessage);
+    return {
+      meaning: `${CONNECTION_ERRORS[errorCode]} at ${where} (stream "${destination.streamName}"); records are retried until the request's deadline, then answered 503 or spilled`,
+      fix:
+        destination.endpoint === undefined
+          ? "check the function's network path to Kinesis in its region (VPC endpoint, security groups, DNS)"
+          : `check that a Kinesis-compatible service answers at ${where} (local mode: the emulator at KINESIS_ENDPOINT, or unset KINESIS_ENDPOINT and npm start runs one)`,
+    };
+  };
+}
 
 const kmsFix =
   'the stream is encrypted with a customer-managed KMS key: the writer role needs kms:GenerateDataKey on it, in its role policy and in the key policy';
@@ -24,7 +59,7 @@ const kmsFix =
 /**
  * The catalogue of errors no retry can fix, by error code: configuration errors of a destination
  * (docs/cross-account.md shows the same table). STS answers `AccessDenied`; Kinesis answers
- * `AccessDeniedException`.
+ * `AccessDeniedException`. Connection errors (`ECONNREFUSED`, ...) are explained too, naming where.
  */
 const CATALOGUE: Readonly<Record<string, Explain>> = {
   AccessDenied: (d) => ({
@@ -72,14 +107,20 @@ const CATALOGUE: Readonly<Record<string, Explain>> = {
     meaning: `STS is not activated in ${d.region} for the writer role's account`,
     fix: 'activate the STS regional endpoint in IAM account settings of the stream account, or use a region where it is active',
   }),
+  // Retried, unlike the errors above, but as unlikely to pass by itself while it lasts: said once.
+  ...Object.fromEntries(Object.keys(CONNECTION_ERRORS).map((code) => [code, explainConnection(code)])),
 };
 
-/** What a destination's problem is and how to fix it; `undefined` for errors a retry can fix. */
+/**
+ * What a destination's problem is and how to fix it; `undefined` for errors a retry can fix.
+ * `errorMessage` (the error's own) lets a connection error name the address that failed.
+ */
 export function explainDeliveryError(
   errorCode: string,
   destination: RuntimeDestination,
+  errorMessage = '',
 ): DeliveryProblem | undefined {
-  return CATALOGUE[errorCode]?.(destination);
+  return CATALOGUE[errorCode]?.(destination, errorMessage);
 }
 
 /** Receives each write's report; the record writer calls it when it is done with a batch. */
@@ -134,7 +175,7 @@ export class DeliveryDiagnostics {
     }
     for (const [errorCode, { count, message }] of byCode) {
       this.count(errorCode, count);
-      const problem = explainDeliveryError(errorCode, destination);
+      const problem = explainDeliveryError(errorCode, destination, message);
       if (problem === undefined) continue;
       const logged = this.logged.get(destination.id) ?? new Set<string>();
       if (logged.has(errorCode)) continue;

@@ -93,12 +93,18 @@ export function deadlineSignal(deadline: number, now: () => number = Date.now): 
   return AbortSignal.timeout(Math.max(1, Math.ceil(deadline - now())));
 }
 
+/** A Node system error's code: `ECONNREFUSED`, `ECONNRESET`, `ENOSPC`, `EAI_AGAIN`, ... */
+const SYSTEM_ERROR_CODE = /^E[A-Z0-9_]+$/;
+
 /**
- * The error code of a thrown error: an AWS SDK error's `name`, else a Node system error's `code`
- * (`ENOSPC`, `ECONNRESET`), else `fallback`.
+ * The error code of a thrown error: a Node system error's `code` (`ECONNREFUSED`, `ENOSPC`), else
+ * an AWS SDK error's `name`, else `fallback`. The code wins because the SDK's HTTP handler renames
+ * socket errors (`ECONNRESET`, `EPIPE`, `ETIMEDOUT`) `TimeoutError` for its retry logic, which
+ * would tell an operator that something was slow when a connection was refused or cut.
  */
 export function errorCodeOf(error: unknown, fallback = 'UnknownError'): string {
   const named = error as { name?: unknown; code?: unknown } | null | undefined;
+  if (typeof named?.code === 'string' && SYSTEM_ERROR_CODE.test(named.code)) return named.code;
   if (typeof named?.name === 'string' && named.name !== 'Error') return named.name;
   return typeof named?.code === 'string' ? named.code : fallback;
 }

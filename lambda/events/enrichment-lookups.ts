@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GEO_DATABASE_FILE, GEO_DATABASE_PACKAGE_PATH } from '../contract/geo-database';
 import { loadLazyModule } from '../lazy/load-lazy-module';
-import type { EnrichmentLookups, EnrichmentSettings } from './enrichment';
+import type { EnrichmentLookups, EnrichmentSettings } from './pipeline/enrich-event';
 import { isJsonObject, type JsonObject } from './segment-event';
 
 /** User agents remembered per container before a cache starts again (a site's mix repeats). */

@@ -66,13 +66,14 @@ const millisOf = (text: string | undefined, parsed: number | undefined): number 
   parsed ?? (text === undefined ? undefined : parseIsoTimestamp(text));
 
 /**
- * The client's context without `kinesis_event_forwarder.overflow`: only the collector's hot-key
- * writer sets that mark (lambda/delivery/hot-key-record-writer.ts), so a consumer can trust it.
+ * The client's context without `kinesis_event_forwarder.overflow` and `.replayed_at`: only the
+ * collector's hot-key writer (lambda/delivery/hot-key-record-writer.ts) and `npm run replay`
+ * (tools/replay-archive/) set those marks, so a consumer can trust them.
  */
-function withoutOverflowMark(context: JsonObject): JsonObject {
+function withoutCollectorMarks(context: JsonObject): JsonObject {
   const forwarder = context.kinesis_event_forwarder;
-  if (!isJsonObject(forwarder) || !('overflow' in forwarder)) return context;
-  const { overflow: _clientMark, ...rest } = forwarder;
+  if (!isJsonObject(forwarder) || !('overflow' in forwarder || 'replayed_at' in forwarder)) return context;
+  const { overflow: _clientMark, replayed_at: _clientReplay, ...rest } = forwarder;
   return { ...context, kinesis_event_forwarder: rest };
 }
 
@@ -83,7 +84,7 @@ function withoutOverflowMark(context: JsonObject): JsonObject {
 export function toEnvelope(event: SegmentEvent, receipt: Receipt, integrationId: string): Envelope {
   const timestamp = millisOf(event.timestamp, event.timestampMs);
   const sentAt = millisOf(event.sentAt, event.sentAtMs);
-  const context = withoutOverflowMark(event.context ?? {});
+  const context = withoutCollectorMarks(event.context ?? {});
   return {
     event_id: event.messageId ?? randomUUID(),
     type: event.type,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyFieldRules, type FieldHashKey, hasNoFieldRules, type RedactionRules } from './field-rules';
 import { partitionKeyFor } from './partition-key';
-import { truncateIp } from './pipeline';
+import { truncateIp } from './pipeline/redact';
 import { isJsonObject } from './segment-event';
 
 /** Where in the collector an event was refused. */

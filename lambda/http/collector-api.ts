@@ -35,7 +35,7 @@ import { parseJsonBody } from './request-body';
 import { methodsOf, resolveRoute } from './routes';
 import { cameThroughDistribution, siteEndpointOf, siteHostOf } from './same-origin-request';
 import { rudderStackSourceConfig } from './source-config';
-import { bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
+import { authorizationProblem, bodyMayHoldWriteKey, writeKeyFromAuthorization } from './write-key';
 import { ConfiguredWriteKeys, type WriteKeyDirectory } from './write-key-directory';
 
 export interface CollectorDependencies {
@@ -139,7 +139,8 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
   ): Promise<RuntimeSource> => {
     if (writeKey === undefined || writeKey === '') {
       throw new UnauthorizedError(
-        'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
+        authorizationProblem(event.headers?.authorization) ??
+          'Missing write key: send it as Authorization: Basic base64("<writeKey>:"), as "writeKey" in the body, or as ?writeKey=',
       );
     }
     const source = await writeKeys.sourceOf(writeKey);
@@ -276,6 +277,7 @@ export function createCollectorApi(deps: CollectorDependencies): CollectorApi {
       body: event.body,
       isBase64Encoded: event.isBase64Encoded,
       contentEncoding: headers['content-encoding'],
+      contentType: headers['content-type'],
     };
     if (authenticated === undefined && !bodyMayHoldWriteKey(rawBody)) await sourceOf(event, undefined);
     let body: JsonObject;

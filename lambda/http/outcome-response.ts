@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CONNECTION_ERRORS } from '../delivery/delivery-diagnostics';
 import { isThrottling } from '../delivery/record-writer';
 import type { IngestOutcome, UndeliveredReport } from '../ingest/ingest';
 import { HttpError, MalformedRequestError, PayloadTooLargeError } from './http-error';
@@ -29,10 +30,15 @@ const ROLE_ERRORS = new Set([
   'CredentialsProviderError',
 ]);
 
+/** An error code as the answer shows it: a connection error in words too (`ECONNREFUSED: connection refused`). */
+const shown = (code: string): string =>
+  CONNECTION_ERRORS[code] === undefined ? code : `${code}: ${CONNECTION_ERRORS[code]}`;
+
 /**
  * Which dependency failed a destination, for the response and the log: the writer role (STS), the
- * stream (throttling or a fault), and the spill store when it was tried too. Names destination ids
- * and error codes only: never keys, external IDs or role ARNs.
+ * stream (throttling, a fault, a connection refused or cut), and the spill store when it was tried
+ * too. Names destination ids and error codes only: never keys, external IDs, role ARNs or endpoint
+ * addresses (the delivery diagnostics' log line names where a connection failed).
  */
 export function describeUndelivered(report: UndeliveredReport): string {
   const codes = report.errorCodes.join(', ');
@@ -45,7 +51,7 @@ export function describeUndelivered(report: UndeliveredReport): string {
       ? []
       : stream.every(isThrottling)
         ? [`its ${target} is throttling writes (${stream.join(', ')})`]
-        : [`its ${target} could not take them (${stream.join(', ')})`]),
+        : [`its ${target} could not take them (${stream.map(shown).join(', ')})`]),
   ];
   const spill = report.spillFailed ? ', and the spill store could not keep them either' : '';
   return `destination "${report.destinationId}": ${parts.join(' and ') || `no write succeeded (${codes})`}${spill}`;

@@ -33,6 +33,24 @@ export function writeKeyFromAuthorization(header: string | undefined): string | 
 }
 
 /**
+ * Why an `Authorization: Basic ...` header gave no write key, for the 401 of a request that carries
+ * none elsewhere either: its value is not base64, or it decodes to an empty key. `undefined` when
+ * there is no such header (or another scheme, which the collector does not read). Never quotes the
+ * header: it may hold a real key, mangled.
+ */
+export function authorizationProblem(header: string | undefined): string | undefined {
+  const match = /^\s*basic(?:\s+(.*?))?\s*$/i.exec(header ?? '');
+  if (match === null) return undefined;
+  const value = match[1] ?? '';
+  const how = 'send Authorization: Basic base64("<writeKey>:"): the write key and a colon, base64-encoded';
+  if (value === '') return `Authorization: Basic carries no credentials; ${how}`;
+  if (!/^[A-Za-z0-9+/=_-]+$/.test(value)) {
+    return `Authorization: Basic is not followed by base64 of "<writeKey>:" (it holds characters base64 does not use); ${how}`;
+  }
+  return `Authorization: Basic holds an empty write key (base64 of ":"); ${how}`;
+}
+
+/**
  * Whether a body may carry a `writeKey` field, decided without decoding or parsing it: `false` only
  * for a plain-text body that spells neither `writeKey` nor any `\u` escape (JSON could spell the
  * name `\u0077riteKey`). Lets a request with no key anywhere be refused before the collector spends

@@ -38,3 +38,11 @@ export const SPILL_QUEUE_DEFAULTS = {
   maxReceiveCount: 5,
   visibilityTimeoutMinutes: 5,
 } as const;
+
+/** `EventArchive` (lib/constructs/event-archive.ts); docs/archive.md argues each value. */
+export const EVENT_ARCHIVE_DEFAULTS = {
+  transitionDays: 30,
+  noncurrentVersionDays: 30,
+  bufferSeconds: 300,
+  bufferMb: 64,
+} as const;

@@ -1,5 +1,6 @@
 import {
   COLLECTOR_FUNCTION_DEFAULTS,
+  EVENT_ARCHIVE_DEFAULTS,
   EVENT_STREAM_DEFAULTS,
   INGEST_API_DEFAULTS,
 } from './construct-defaults';
@@ -31,7 +32,21 @@ export const CONTEXT_DEFAULTS = {
   spillEncryption: 'SQS_MANAGED',
   accessLogSourceIp: false,
   failedEventsStream: true,
+  archive: false,
+  archiveTransitionDays: EVENT_ARCHIVE_DEFAULTS.transitionDays,
+  archiveBufferSeconds: EVENT_ARCHIVE_DEFAULTS.bufferSeconds,
+  archiveBufferMb: EVENT_ARCHIVE_DEFAULTS.bufferMb,
+  archiveRecordFormat: 'envelope',
 } as const;
+
+/** The archive's context keys besides `archive` itself: stream stack only, and only with `archive=true`. */
+export const ARCHIVE_SETTING_KEYS = [
+  'archiveTransitionDays',
+  'archiveExpirationDays',
+  'archiveBufferSeconds',
+  'archiveBufferMb',
+  'archiveRecordFormat',
+] as const;
 
 /** The context keys of the collector's custom domain. */
 export const CUSTOM_DOMAIN_CONTEXT_KEYS = [
@@ -61,6 +76,7 @@ export const OPTIONAL_CONTEXT_KEYS = [
   'failedRateAlarmPercent',
   'collectorConfig',
   'sameOriginPrefix',
+  'archiveExpirationDays',
   ...CUSTOM_DOMAIN_CONTEXT_KEYS,
 ] as const;
 

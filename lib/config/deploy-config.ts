@@ -40,7 +40,26 @@ export interface StreamDeployConfig {
    * default true): refused events are kept there with their reason (docs/data-quality.md).
    */
   readonly failedEventsStream: boolean;
+  /**
+   * Archive the streams to S3 through Firehose, with Glue tables for Athena (context key `archive`,
+   * default false; docs/archive.md); `undefined`: no archive.
+   */
+  readonly archive?: ArchiveDeployConfig;
   readonly alarms: AlarmsDeployConfig;
+}
+
+/** Settings of the archive (`-c archive=true`), each from its `archive...` context key. */
+export interface ArchiveDeployConfig {
+  /** Days before objects move to S3 Standard-IA (`archiveTransitionDays`, at least 30). */
+  readonly transitionDays: number;
+  /** Days before objects are deleted (`archiveExpirationDays`); `undefined`: kept. */
+  readonly expirationDays?: number;
+  /** Firehose's buffer interval (`archiveBufferSeconds`, 0-900). */
+  readonly bufferSeconds: number;
+  /** Firehose's buffer size before compression (`archiveBufferMb`, 1-128 MiB). */
+  readonly bufferMb: number;
+  /** What the event stream holds (`archiveRecordFormat`): its folder and table follow. */
+  readonly recordFormat: 'envelope' | 'segment';
 }
 
 /** Where alarm state changes are sent (context keys `alarmEmail` / `alarmTopicArn`). */

@@ -13,8 +13,10 @@
  * - `read-collector-document.ts`: the configuration document of `collectorConfig`, validated by the
  *   Lambda's own schema module (the one module of `lambda/` besides `lambda/contract/` synth loads);
  * - `read-deploy-config.ts`: the entry point, and which stacks (topology) the keys ask for;
- * - `unknown-context-keys.ts`: context keys nobody reads, each with the closest known one.
+ * - `unknown-context-keys.ts`: context keys nobody reads, each with the closest known one;
+ * - `app-context.ts`: `bin/app.ts`'s own keys (unknown keys allowed, warnings acknowledged).
  */
+export * from './app-context';
 export * from './construct-defaults';
 export * from './context-keys';
 export * from './context-patterns';

@@ -70,7 +70,7 @@ export function readCustomDomainConfig(
   }
   if (certificateRegion !== undefined && environment.region && certificateRegion !== environment.region) {
     reader.problems.push(
-      `certificateArn: the certificate is in ${certificateRegion}, but the collector deploys to ${environment.region}; a regional API Gateway domain needs a certificate in its own region (request or import one there), or leave certificateArn out and give hostedZoneId + hostedZoneName`,
+      `certificateArn: the certificate is in ${certificateRegion}, but the collector deploys to ${environment.region} (the CDK CLI's region: AWS_REGION, else the AWS profile's, else us-east-1); set AWS_REGION=${certificateRegion} to deploy there, or use a certificate of ${environment.region} (a regional API Gateway domain needs one in its own region), or leave certificateArn out and give hostedZoneId + hostedZoneName`,
     );
   }
   if (domainName === undefined) return { disableExecuteApiEndpoint };

@@ -6,7 +6,7 @@ import { InvalidDeployConfigError } from './invalid-deploy-config-error';
 import { readAlarmsConfig } from './read-alarms-config';
 import { readCollectorConfig, readExternalDestination } from './read-collector-config';
 import { readCollectorDocument } from './read-collector-document';
-import { readExternalIds, readStreamConfig } from './read-stream-config';
+import { readExternalIds, readStreamConfig, reportArchiveKeysWithoutStreamStack } from './read-stream-config';
 
 /**
  * Turns CDK context into a validated {@link DeployConfig}; throws {@link InvalidDeployConfigError}
@@ -46,6 +46,7 @@ export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvir
         "iteratorAgeAlarmSeconds: only used by the stream stack (the stream's metrics live in its account); set it when you deploy the stream stack",
       );
     }
+    reportArchiveKeysWithoutStreamStack(reader);
     const document = readCollectorDocument(reader, environment, 'collector-account', false);
     config = {
       topology: 'collector-account',
@@ -62,6 +63,7 @@ export function readDeployConfig(lookup: ContextLookup, environment: DeployEnvir
         "iteratorAgeAlarmSeconds: only used by the stream stack (the stream's metrics live in its account); set it when you deploy the stream stack",
       );
     }
+    reportArchiveKeysWithoutStreamStack(reader);
     const destination = readExternalDestination(reader);
     config = {
       topology: 'collector-account',

@@ -1,4 +1,4 @@
-import { CONTEXT_DEFAULTS } from './context-keys';
+import { ARCHIVE_SETTING_KEYS, CONTEXT_DEFAULTS } from './context-keys';
 import {
   COLLECTOR_ROLE_ARN_RULE,
   EXTERNAL_ID_PATTERN,
@@ -6,7 +6,7 @@ import {
   ROLE_ARN_PATTERN,
 } from './context-patterns';
 import type { ContextReader } from './context-reader';
-import type { AlarmsDeployConfig, StreamDeployConfig } from './deploy-config';
+import type { AlarmsDeployConfig, ArchiveDeployConfig, StreamDeployConfig } from './deploy-config';
 
 /** `externalIds`: the external IDs the writer role accepts, each valid, none twice. */
 export function readExternalIds(reader: ContextReader): string[] {
@@ -69,6 +69,66 @@ export function readStreamConfig(
         }
       : {}),
     failedEventsStream: reader.boolean('failedEventsStream', CONTEXT_DEFAULTS.failedEventsStream),
+    ...readArchiveConfig(reader),
     alarms,
   };
+}
+
+/**
+ * `archive` and its settings (stream stack only): `{ archive }` when it is on; a setting given
+ * without `archive=true` is reported rather than silently ignored.
+ */
+function readArchiveConfig(reader: ContextReader): { archive?: ArchiveDeployConfig } {
+  if (!reader.boolean('archive', CONTEXT_DEFAULTS.archive)) {
+    for (const key of ARCHIVE_SETTING_KEYS.filter((setting) => reader.has(setting))) {
+      reader.problems.push(`${key}: only used with archive=true; add -c archive=true or remove it`);
+    }
+    return {};
+  }
+  const transitionDays = reader.integer(
+    'archiveTransitionDays',
+    CONTEXT_DEFAULTS.archiveTransitionDays,
+    30,
+    36_500,
+    ' days (S3 moves nothing to Standard-IA before 30 days)',
+  );
+  const expirationDays = reader.has('archiveExpirationDays')
+    ? reader.integer('archiveExpirationDays', 0, 1, 36_500, ' days')
+    : undefined;
+  if (
+    expirationDays !== undefined &&
+    reader.has('archiveTransitionDays') &&
+    expirationDays < transitionDays + 30
+  ) {
+    reader.problems.push(
+      `archiveExpirationDays: ${expirationDays} days is less than 30 days after archiveTransitionDays (${transitionDays}): Standard-IA bills 30 days at least, so the transition would cost more than it saves; remove archiveTransitionDays or expire later`,
+    );
+  }
+  return {
+    archive: {
+      transitionDays,
+      ...(expirationDays === undefined ? {} : { expirationDays }),
+      bufferSeconds: reader.integer(
+        'archiveBufferSeconds',
+        CONTEXT_DEFAULTS.archiveBufferSeconds,
+        0,
+        900,
+        ' seconds',
+      ),
+      bufferMb: reader.integer('archiveBufferMb', CONTEXT_DEFAULTS.archiveBufferMb, 1, 128, ' MiB'),
+      recordFormat: reader.oneOf('archiveRecordFormat', CONTEXT_DEFAULTS.archiveRecordFormat, [
+        'envelope',
+        'segment',
+      ]),
+    },
+  };
+}
+
+/** Archive keys in a deploy without the stream stack: reported, the archive belongs to the stream's owner. */
+export function reportArchiveKeysWithoutStreamStack(reader: ContextReader): void {
+  for (const key of ['archive', ...ARCHIVE_SETTING_KEYS].filter((setting) => reader.has(setting))) {
+    reader.problems.push(
+      `${key}: only used by the stream stack (the archive belongs in the stream's account); set it when you deploy the stream stack`,
+    );
+  }
 }

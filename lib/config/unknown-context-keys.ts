@@ -1,6 +1,7 @@
 /**
- * Context keys nobody reads are a typo more often than not (`-c domainname=...` leaves the domain
- * out silently), so `bin/app.ts` warns about each, naming the closest key the app knows.
+ * Context keys nobody reads are a typo more often than not (`-c domainname=...` would leave the
+ * domain out silently), so `bin/app.ts` fails the synth on each, naming the closest key the app
+ * knows, unless `-c allowUnknownContext=true` (then it warns).
  */
 
 /** An unknown context key and the known key closest to it. */
@@ -10,11 +11,12 @@ export interface UnknownContextKey {
 }
 
 /**
- * Keys that belong to the CDK itself: feature flags (`@aws-cdk/...`), the toolkit's own settings
- * (`aws:cdk:...`, lookups cached in cdk.context.json, all with a `:`), and the CLI's.
+ * Keys that belong to the CDK itself, never this app's to judge: feature flags (`@aws-cdk/...`),
+ * the toolkit's own settings (`aws:cdk:...`, `aws-cdk:...`, lookups cached in cdk.context.json, all
+ * with a `:`), the CLI's (`cli-telemetry`, `acknowledged-issue-numbers`) and its `cdk-*` keys.
  */
 export function isCdkContextKey(key: string): boolean {
-  return key.startsWith('@') || key.includes(':') || CDK_CLI_KEYS.has(key);
+  return key.startsWith('@') || key.includes(':') || key.startsWith('cdk-') || CDK_CLI_KEYS.has(key);
 }
 
 const CDK_CLI_KEYS: ReadonlySet<string> = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);

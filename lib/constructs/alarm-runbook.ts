@@ -17,6 +17,8 @@ export const RUNBOOK_ANCHORS = {
   dedupFailOpen: 'alarm-dedup-fail-open',
   suppressionUnavailable: 'alarm-suppression-unavailable',
   pixelEventsLost: 'alarm-pixel-events-lost',
+  archiveFreshness: 'alarm-archive-freshness',
+  archiveDeliveryFailures: 'alarm-archive-delivery-failures',
 } as const;
 
 export type RunbookAnchor = (typeof RUNBOOK_ANCHORS)[keyof typeof RUNBOOK_ANCHORS];

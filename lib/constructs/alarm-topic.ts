@@ -133,17 +133,14 @@ export class AlarmTopic extends Construct {
 }
 
 /**
- * The alarm action a stack's alarms settings ask for: an {@link AlarmTopic} (id `AlarmTopic`) in
- * `scope`, or `undefined` when nobody is to be notified. Both stacks build their alarm action here.
+ * The alarm topic a side's alarms settings ask for: an {@link AlarmTopic} (id `AlarmTopic`) in
+ * `scope`, or `undefined` when nobody is to be notified. Both sides build their alarm topic here.
  */
-export function alarmTopicAction(
-  scope: Construct,
-  alarms: AlarmsDeployConfig,
-): cloudwatch.IAlarmAction | undefined {
+export function alarmTopicOf(scope: Construct, alarms: AlarmsDeployConfig): AlarmTopic | undefined {
   const { notifications } = alarms;
   if (notifications === undefined) return undefined;
   return new AlarmTopic(scope, 'AlarmTopic', {
     notifications,
     ...(alarms.topicKeyArn === undefined ? {} : { encryptionKeyArn: alarms.topicKeyArn }),
-  }).action;
+  });
 }

@@ -16,6 +16,7 @@ import { ORIGIN_SECRET_ENV } from '../../lambda/contract/same-origin';
 import { COLLECTOR_FUNCTION_DEFAULTS } from '../config/construct-defaults';
 import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
+import { prebuiltBundleDir, prebuiltCode } from '../prebuilt-bundle';
 import { DEDUP_TABLE_ACTIONS } from './dedup-table';
 import { SUPPRESSION_TABLE_ACTIONS } from './suppression-table';
 
@@ -253,16 +254,23 @@ const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
  * cold-start time, since a container only loads them when it needs them.
  */
 export function lazyModulesBundlingCommand(inputDir: string, outputDir: string): string {
+  return esbuildCommand(
+    inputDir,
+    LAZY_MODULE_NAMES.map((name) => path.posix.join(inputDir, LAZY_MODULE_SOURCE_DIR, `${name}.ts`)),
+    `--outdir=${shellWord(outputDir)}`,
+  );
+}
+
+/** esbuild with {@link ESBUILD_SETTINGS} for the function's runtime, entries under `inputDir`. */
+function esbuildCommand(inputDir: string, entries: readonly string[], output: string): string {
   const target = RUNTIME.name.replace(/^nodejs(\d+).*$/, 'node$1');
   return [
     'npx',
     '--no-install',
     'esbuild',
     '--bundle',
-    ...LAZY_MODULE_NAMES.map((name) =>
-      shellWord(path.posix.join(inputDir, LAZY_MODULE_SOURCE_DIR, `${name}.ts`)),
-    ),
-    `--outdir=${shellWord(outputDir)}`,
+    ...entries.map(shellWord),
+    output,
     '--platform=node',
     `--target=${target}`,
     ...(ESBUILD_SETTINGS.minify ? ['--minify'] : []),
@@ -273,6 +281,23 @@ export function lazyModulesBundlingCommand(inputDir: string, outputDir: string):
     ...Object.entries(esbuildFlags(inputDir)).map(([flag, value]) => shellWord(`${flag}=${value}`)),
     '--log-level=warning',
   ].join(' ');
+}
+
+/**
+ * The shell commands that build the whole code asset (without a configuration document) into
+ * `outputDir` as NodejsFunction does with its own esbuild step and the `afterBundling` hook:
+ * `index.js` ({@link COLLECTOR_ENTRY}, the same settings), the lazy modules, the exec wrapper and
+ * the country database. The package's `prepack` runs them for its prebuilt bundle
+ * (tools/package/build-lambda-bundles.ts), from the project root (`inputDir` `.`).
+ */
+export function collectorBundleCommands(inputDir: string, outputDir: string): string[] {
+  const entry = path.posix.join(inputDir, path.relative(path.join(__dirname, '..', '..'), COLLECTOR_ENTRY));
+  return [
+    esbuildCommand(inputDir, [entry], `--outfile=${shellWord(path.posix.join(outputDir, 'index.js'))}`),
+    lazyModulesBundlingCommand(inputDir, outputDir),
+    execWrapperCommand(inputDir, outputDir),
+    geoDatabaseCommand(inputDir, outputDir),
+  ];
 }
 
 /**
@@ -311,7 +336,8 @@ export function documentFileCommand(document: RuntimeConfigInput, outputDir: str
  * a spill queue is given.
  */
 export class CollectorFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  /** A `NodejsFunction` bundled from source in this repository, a prebuilt bundle's `Function` in the package. */
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -430,10 +456,8 @@ export class CollectorFunction extends Construct {
       },
     };
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    const functionProps = {
       description: 'Segment-compatible event collector: validates events and puts them into Kinesis',
-      entry: COLLECTOR_ENTRY,
-      handler: 'handler',
       runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? COLLECTOR_FUNCTION_DEFAULTS.memorySizeMb,
@@ -473,29 +497,49 @@ export class CollectorFunction extends Construct {
         // No NODE_OPTIONS=--enable-source-maps: see ESBUILD_SETTINGS (the maps are decoded offline).
         AWS_LAMBDA_EXEC_WRAPPER: `/var/task/${EXEC_WRAPPER.file}`,
       },
-      bundling: {
-        minify: ESBUILD_SETTINGS.minify,
-        sourceMap: ESBUILD_SETTINGS.sourceMap,
-        sourcesContent: ESBUILD_SETTINGS.sourcesContent,
-        keepNames: ESBUILD_SETTINGS.keepNames,
-        mainFields: [...ESBUILD_SETTINGS.mainFields],
-        esbuildArgs: esbuildFlags('.'),
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [
-            lazyModulesBundlingCommand(inputDir, outputDir),
-            execWrapperCommand(inputDir, outputDir),
-            geoDatabaseCommand(inputDir, outputDir),
-            ...(document === undefined ? [] : [documentFileCommand(document.document, outputDir)]),
-          ],
-        },
-        // Bundle the AWS SDK (~500 KB instead of ~4 KB): the function then runs exactly the SDK
-        // versions package-lock.json pins and the tests exercised, not whatever the runtime ships.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    // The package's prebuilt bundle when there is one (an app that installed the package), else
+    // esbuild from the sources, as NodejsFunction always did here.
+    const prebuilt = prebuiltBundleDir('collector');
+    this.function =
+      prebuilt === undefined
+        ? new nodejs.NodejsFunction(this, 'Function', {
+            ...functionProps,
+            entry: COLLECTOR_ENTRY,
+            handler: 'handler',
+            bundling: {
+              minify: ESBUILD_SETTINGS.minify,
+              sourceMap: ESBUILD_SETTINGS.sourceMap,
+              sourcesContent: ESBUILD_SETTINGS.sourcesContent,
+              keepNames: ESBUILD_SETTINGS.keepNames,
+              mainFields: [...ESBUILD_SETTINGS.mainFields],
+              esbuildArgs: esbuildFlags('.'),
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir, outputDir) => [
+                  lazyModulesBundlingCommand(inputDir, outputDir),
+                  execWrapperCommand(inputDir, outputDir),
+                  geoDatabaseCommand(inputDir, outputDir),
+                  ...(document === undefined ? [] : [documentFileCommand(document.document, outputDir)]),
+                ],
+              },
+              // Bundle the AWS SDK (~500 KB instead of ~4 KB): the function then runs exactly the SDK
+              // versions package-lock.json pins and the tests exercised, not whatever the runtime ships.
+              externalModules: [],
+              forceDockerBundling: false,
+            },
+          })
+        : new lambda.Function(this, 'Function', {
+            ...functionProps,
+            handler: 'index.handler',
+            code: prebuiltCode(prebuilt, {
+              executables: [EXEC_WRAPPER.file],
+              ...(document === undefined
+                ? {}
+                : { files: { [DOCUMENT_FILE]: JSON.stringify(document.document) } }),
+            }),
+          });
     this.function.node.addValidation(
       new LambdaEnvironmentSizeValidation(
         this.function,

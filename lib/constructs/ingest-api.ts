@@ -6,15 +6,17 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../../lambda/contract/cors-headers';
+import { SYNTH_WARNING_IDS } from '../config/app-context';
 import { API_GATEWAY_ACCOUNT_QUOTA } from '../config/aws-limits';
 import { INGEST_API_DEFAULTS } from '../config/construct-defaults';
 
 /**
  * The id of the synth warning a stage limit above API Gateway's account quota raises. An owner who
  * has raised the quota acknowledges it with `Validations.of(app).acknowledge(...)` (id
- * `Annotation::kinesis-event-forwarder:throttling-quota`) and a reason.
+ * `Annotation::kinesis-event-forwarder:throttling-quota`) and a reason; the app does so for
+ * `-c acknowledgeWarnings=throttling-quota`.
  */
-export const THROTTLING_QUOTA_WARNING_ID = 'kinesis-event-forwarder:throttling-quota';
+export const THROTTLING_QUOTA_WARNING_ID = SYNTH_WARNING_IDS['throttling-quota'];
 
 /** Warns at synth when the stage's limits are above the account's quota, which they can never reach. */
 function warnAboveAccountQuota(scope: Construct, rateLimit: number, burstLimit: number): void {
@@ -22,7 +24,7 @@ function warnAboveAccountQuota(scope: Construct, rateLimit: number, burstLimit: 
   if (rateLimit <= quotaRate && burstLimit <= quotaBurst) return;
   Annotations.of(scope).addWarningV2(
     THROTTLING_QUOTA_WARNING_ID,
-    `throttlingRateLimit ${rateLimit} requests/s and throttlingBurstLimit ${burstLimit} exceed API Gateway's account quota of ${quotaRate.toLocaleString('en-US')} requests/s with bursts of ${quotaBurst.toLocaleString('en-US')}, which every API of the account shares in each region: the stage limit is never reached, and a flood here throttles the account's other APIs. Lower throttlingRateLimit to ${Math.min(rateLimit, quotaRate)} and throttlingBurstLimit to ${Math.min(burstLimit, quotaBurst)} at most, or have the quota raised in Service Quotas first (docs/deploying.md).`,
+    `throttlingRateLimit ${rateLimit} requests/s and throttlingBurstLimit ${burstLimit} exceed API Gateway's account quota of ${quotaRate.toLocaleString('en-US')} requests/s with bursts of ${quotaBurst.toLocaleString('en-US')}, which every API of the account shares in each region: the stage limit is never reached, and a flood here throttles the account's other APIs. Lower throttlingRateLimit to ${Math.min(rateLimit, quotaRate)} and throttlingBurstLimit to ${Math.min(burstLimit, quotaBurst)} at most, or have the quota raised in Service Quotas first (docs/deploying.md#limits-checked-at-synth).`,
   );
 }
 

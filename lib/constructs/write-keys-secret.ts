@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GENERATED_WRITE_KEY_ENTRY, WRITE_KEY_LENGTH } from '../../lambda/contract/write-keys-secret';
 import { ID_PATTERN } from '../config/context-patterns';
+import { prebuiltBundleDir, prebuiltCode } from '../prebuilt-bundle';
 
 export interface WriteKeysSecretProps {
   /**
@@ -42,6 +43,27 @@ export const WRITE_KEYS_PROVISIONER_ENTRY = path.join(
 export const PROVISIONER_BUNDLING = { minify: true, externalModules: ['@aws-sdk/*'] } as const;
 
 /**
+ * The shell command that builds the provisioner's code asset into `outputDir` as NodejsFunction
+ * does ({@link PROVISIONER_BUNDLING}); the package's `prepack` runs it from the project root.
+ */
+export function provisionerBundleCommand(inputDir: string, outputDir: string): string {
+  const entry = path.posix.join(
+    inputDir,
+    path.relative(path.join(__dirname, '..', '..'), WRITE_KEYS_PROVISIONER_ENTRY),
+  );
+  return [
+    'npx --no-install esbuild --bundle',
+    `'${entry}'`,
+    `'--outfile=${path.posix.join(outputDir, 'index.js')}'`,
+    '--platform=node',
+    `--target=${lambda.Runtime.NODEJS_24_X.name.replace(/^nodejs(\d+).*$/, 'node$1')}`,
+    ...(PROVISIONER_BUNDLING.minify ? ['--minify'] : []),
+    ...PROVISIONER_BUNDLING.externalModules.map((module) => `'--external:${module}'`),
+    '--log-level=warning',
+  ].join(' ');
+}
+
+/**
  * CloudFormation generates the secret's value once, with these settings. None may ever depend on a
  * context value: CloudFormation generates a new value, overwriting every key operators rotated in,
  * whenever one of them changes (test/lib/write-keys-secret-stability.test.ts compares them across
@@ -67,7 +89,7 @@ export const WRITE_KEYS_GENERATION = {
 export class WriteKeysSecret extends Construct {
   readonly secret: secretsmanager.Secret;
   /** The provisioner's function: it may only read and write this secret and write its own logs. */
-  readonly provisioner: nodejs.NodejsFunction;
+  readonly provisioner: lambda.Function;
 
   constructor(scope: Construct, id: string, props: WriteKeysSecretProps) {
     super(scope, id);
@@ -116,22 +138,34 @@ export class WriteKeysSecret extends Construct {
         }),
       },
     });
-    this.provisioner = new nodejs.NodejsFunction(this, 'Provisioner', {
+    const functionProps = {
       description: 'Adds a generated write key for each source missing from the write-keys secret',
-      entry: WRITE_KEYS_PROVISIONER_ENTRY,
-      handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 128,
       timeout: Duration.seconds(60),
       role,
       logGroup,
-      bundling: {
-        minify: PROVISIONER_BUNDLING.minify,
-        externalModules: [...PROVISIONER_BUNDLING.externalModules],
-        forceDockerBundling: false,
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    // The package's prebuilt bundle when there is one, else esbuild from the sources.
+    const prebuilt = prebuiltBundleDir('write-keys-provisioner');
+    this.provisioner =
+      prebuilt === undefined
+        ? new nodejs.NodejsFunction(this, 'Provisioner', {
+            ...functionProps,
+            entry: WRITE_KEYS_PROVISIONER_ENTRY,
+            handler: 'handler',
+            bundling: {
+              minify: PROVISIONER_BUNDLING.minify,
+              externalModules: [...PROVISIONER_BUNDLING.externalModules],
+              forceDockerBundling: false,
+            },
+          })
+        : new lambda.Function(this, 'Provisioner', {
+            ...functionProps,
+            handler: 'index.handler',
+            code: prebuiltCode(prebuilt),
+          });
     const provisioned = new CustomResource(this, 'Provisioned', {
       serviceToken: this.provisioner.functionArn,
       resourceType: 'Custom::WriteKeys',

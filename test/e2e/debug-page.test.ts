@@ -135,15 +135,22 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     const accepted = debug.locator(`.entry[data-status="accepted"][data-event-id="${trackId}"]`);
     await accepted.waitFor({ timeout: SHOWN_WITHIN_MS });
     await accepted.locator('.row').click();
-    const acceptedJson = JSON.parse((await accepted.locator('pre.json').textContent()) ?? 'null');
+    const shownJson = async () => JSON.parse((await accepted.locator('pre.json').textContent()) ?? 'null');
+    // Empty fields hidden by default (user_id: null and the like), counted in the detail's line.
+    const acceptedJson = await shownJson();
     expect(acceptedJson).toMatchObject({
       event_id: trackId,
       type: 'track',
       event: 'Order Completed',
-      user_id: null,
       properties: { marker: 'debug-track', unicode: 'héllo — 日本語 🎉' },
       source_id: 'dev',
     });
+    expect(acceptedJson).not.toHaveProperty('user_id');
+    expect(await accepted.locator('.meta').textContent()).toMatch(/ · \d+ empty fields? hidden$/);
+    await debug.getByLabel('hide empty fields').uncheck();
+    expect(await shownJson()).toMatchObject({ ...acceptedJson, user_id: null });
+    await debug.getByLabel('hide empty fields').check();
+    expect(await shownJson()).toEqual(acceptedJson);
     expect(await accepted.locator('.status').textContent()).toBe('accepted');
     expect(await accepted.locator('pre.json').textContent()).toContain('\n  "event_id"');
 
@@ -157,6 +164,8 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
       .locator('.entry[data-status="rejected"][data-kept="true"][data-event-id="invalid-1"]')
       .waitFor({ timeout: SHOWN_WITHIN_MS });
     expect(await rejected.locator('.status').textContent()).toBe('refused');
+    // A single-event request's message names no type: the path's (/v1/track) shows.
+    expect(await rejected.locator('.type').textContent()).toBe('track');
     expect(await rejected.locator('.where.reason').textContent()).toBe(`failed stream ${reason}`);
     expect(await debug.locator('.entry[data-event-id="invalid-1"]').count()).toBe(1);
     await rejected.locator('.row').click();
@@ -164,8 +173,26 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
       messageId: 'invalid-1',
       userId: 'user-bad',
       writeKey: '[redacted]',
-      properties: {},
     });
+    expect(await rejected.locator('.meta').textContent()).toMatch(/ · 1 empty field hidden$/);
+
+    // A body that is not JSON: refused, typed by its path, expanded to the body as text (escaped).
+    const notJson = '{"event":"<b>Bold</b>","userId":"u-raw",';
+    const malformed = await fetch(`${local.collectorUrl}/v1/page`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+      },
+      body: notJson,
+    });
+    expect(malformed.status).toBe(400);
+    const rawRow = debug.locator('.entry[data-status="rejected"]', { hasText: 'raw request body' });
+    await rawRow.waitFor({ timeout: SHOWN_WITHIN_MS });
+    expect(await rawRow.locator('.type').textContent()).toBe('page');
+    await rawRow.locator('.row').click();
+    expect(await rawRow.locator('pre.json').textContent()).toBe(JSON.stringify(notJson));
+    expect(await rawRow.locator('pre.json b').count()).toBe(0);
 
     await waitUntil(
       'every analytics-next call is on the page',
@@ -360,6 +387,17 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
     expect(Number(await page.locator('#rate-rejected').textContent())).toBeGreaterThanOrEqual(1);
     expect(Number(await page.locator('#rate-failed').textContent())).toBeGreaterThanOrEqual(1);
     expect((await page.locator('#sparkline .all').getAttribute('points'))?.split(' ')).toHaveLength(30);
+
+    // At 1440 px each column header starts where its column does (within a pixel).
+    const lefts = (selector: string) =>
+      page.locator(selector).evaluateAll((cells) => cells.map((cell) => cell.getBoundingClientRect().left));
+    const headerLefts = await lefts('.columns > span');
+    const cellLefts = await lefts('.entry:visible >> nth=0 >> .row > span');
+    expect(headerLefts).toHaveLength(7);
+    expect(cellLefts).toHaveLength(7);
+    for (const [index, left] of headerLefts.entries()) {
+      expect(Math.abs(left - (cellLefts[index] as number))).toBeLessThanOrEqual(1);
+    }
 
     // Readable at 1440 px and at 375 px: nothing wider than the screen.
     await page.getByRole('searchbox').blur();

@@ -329,6 +329,27 @@ describe('the ingest path, from HTTP request to Kinesis record', () => {
     ['no write key', {}, { authorization: '' }, 401, /Missing write key/],
     ['an unknown write key', every.track, { authorization: basic('nope') }, 401, /Unknown write key/],
     ['malformed JSON', '{"userId": "u-1",', {}, 400, /not valid JSON/],
+    [
+      'an Authorization: Basic value that is not base64',
+      every.track,
+      { authorization: 'Basic !!!garbage' },
+      401,
+      /^Authorization: Basic is not followed by base64 of "<writeKey>:"/,
+    ],
+    [
+      'a form body',
+      'userId=u-1&event=Signed+Up',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      400,
+      /^Request body is not valid JSON: unexpected token at position 0; expected a JSON body \(Content-Type: application\/json\), got application\/x-www-form-urlencoded$/,
+    ],
+    [
+      '100,000 levels of nesting',
+      `{"type":"track","userId":"u-1","event":"E","properties":{"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+      {},
+      400,
+      /^Request body is nested deeper than 100 levels of objects and arrays/,
+    ],
     ['a batch that is not an array', { batch: { type: 'track' } }, {}, 400, /"batch" must be an array/],
     ['no valid event', { batch: [{ type: 'track', userId: 'u-1' }] }, {}, 400, /No valid event/],
     [
@@ -356,6 +377,13 @@ describe('the ingest path, from HTTP request to Kinesis record', () => {
       expect(await collector.records()).toHaveLength(0);
     },
   );
+
+  it('accepts a body that starts with a UTF-8 byte order mark', async () => {
+    const answer = await post(collector, '/v1/track', `\uFEFF${JSON.stringify(every.track)}`);
+    expect(answer.status).toBe(200);
+    expect(answer.json.accepted).toBe(1);
+    expectExactlyOnce(await collector.records(), [every.track.messageId]);
+  });
 
   it('accepts and drops analytics-next telemetry without a write key', async () => {
     const response = await replay(collector.url, loadHttpFixture('metrics'));

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { cliSynth, SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { cdkJsonContext, PROJECT_ROOT } from './support/test-app';
 
 /**
@@ -35,17 +36,56 @@ function synthApp(context: Record<string, string>, env: Record<string, string> =
   }
 }
 
-describe('bin/app.ts context checks', () => {
-  it("warns about a context key it does not read, naming the closest one, and leaves the CDK's own keys alone", () => {
-    const result = synthApp({ externalIds: 'warn-test-id', domainname: 'events.example.com' });
+/** What `npx cdk synth` printed, line by line, without the CLI's own progress lines. */
+const printedLines = (result: { stdout: string; stderr: string }) =>
+  `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
 
+/** The data owner's side only (the stream stack): no Lambda to bundle, so a CLI synth is quick. */
+const STREAM_ONLY = { collectorAccountId: '111111111111', externalIds: 'context-check-id' };
+
+describe('npx cdk synth: context keys and warnings (the real CLI)', () => {
+  it('prints no warning for the default synth: no concurrency warning, no cdk-nag finding, no unknown key', async () => {
+    // Act: the run's shared bundling synth of the same-account topology (test/lib/cdk-synth-cli.test.ts).
+    const result = await cliSynth({ externalIds: SHARED_CLI_EXTERNAL_ID });
+
+    // Assess
     expect(result.status).toBe(0);
-    const contextWarnings = result.stderr.split('\n').filter((line) => line.includes('context key'));
-    expect(contextWarnings).toEqual([
-      'Warning: the context key "domainname" is not one this app reads, so it is ignored; did you mean "domainName"? (every key: docs/deploying.md#context-keys)',
-    ]);
-  }, 120_000);
+    expect(printedLines(result).filter((line) => /warn|acknowledge|AwsSolutions|error/i.test(line))).toEqual(
+      [],
+    );
+  }, 300_000);
 
+  it('fails the synth on a misspelled context key, naming the key it meant', async () => {
+    // Act
+    const result = await cliSynth({ ...STREAM_ONLY, domainname: 'events.example.com' });
+
+    // Assess
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(
+      'Error: the context key "domainname" is not one this app reads; did you mean "domainName"?',
+    );
+    expect(result.stderr).toContain('pass -c allowUnknownContext=true to ignore keys this app does not read');
+    expect(existsSync(path.join(result.outdir, 'manifest.json'))).toBe(false);
+  }, 300_000);
+
+  it('lets a misspelled key through with a warning when allowUnknownContext=true', async () => {
+    // Act
+    const result = await cliSynth({
+      ...STREAM_ONLY,
+      domainname: 'events.example.com',
+      allowUnknownContext: 'true',
+    });
+
+    // Assess
+    expect(result.status).toBe(0);
+    expect(printedLines(result).filter((line) => line.includes('context key'))).toEqual([
+      'Warning: the context key "domainname" is not one this app reads; did you mean "domainName"? (every key: docs/deploying.md#context-keys); it is ignored (allowUnknownContext=true).',
+    ]);
+    expect(existsSync(path.join(result.outdir, 'KinesisEventForwarder-Stream.template.json'))).toBe(true);
+  }, 300_000);
+});
+
+describe('bin/app.ts context checks', () => {
   it('refuses a certificate from another region than the one the CLI deploys to', () => {
     const result = synthApp(
       {
@@ -60,5 +100,16 @@ describe('bin/app.ts context checks', () => {
     expect(result.stderr).toContain(
       'certificateArn: the certificate is in us-east-1, but the collector deploys to eu-west-1',
     );
+  }, 120_000);
+
+  it('acknowledges the concurrency warning of a reserved concurrency for -c acknowledgeWarnings=concurrency', () => {
+    const result = synthApp({
+      externalIds: 'ack-test-id',
+      reservedConcurrency: '100',
+      acknowledgeWarnings: 'concurrency',
+    });
+
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toContain('throttlingRateLimit');
   }, 120_000);
 });

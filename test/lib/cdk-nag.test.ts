@@ -24,13 +24,18 @@ describe('the cdk-nag AwsSolutions pack', () => {
   it.each([
     ['the same-account default', { externalIds: 'nag-check-id' }],
     [
-      'the stream stack with a customer-managed key and provisioned shards',
+      'the archived stream stack with S3-managed encryption',
+      { collectorAccountId: '111111111111', externalIds: 'a-1', archive: 'true' },
+    ],
+    [
+      'the stream stack with a customer-managed key, provisioned shards and the archive',
       {
         collectorAccountId: '111111111111',
         externalIds: 'a-1,b-2',
         streamEncryption: 'CUSTOMER_MANAGED',
         streamMode: 'PROVISIONED',
         shardCount: '2',
+        archive: 'true',
       },
     ],
     [

@@ -148,7 +148,7 @@ describe('the custom domain context keys', () => {
     const certificateArn = CERTIFICATE_ARN.replace('eu-west-1', 'us-east-1');
 
     expect(problemsOf({ domainName: 'events.example.com', certificateArn }, 'eu-west-1')).toEqual([
-      'certificateArn: the certificate is in us-east-1, but the collector deploys to eu-west-1; a regional API Gateway domain needs a certificate in its own region (request or import one there), or leave certificateArn out and give hostedZoneId + hostedZoneName',
+      "certificateArn: the certificate is in us-east-1, but the collector deploys to eu-west-1 (the CDK CLI's region: AWS_REGION, else the AWS profile's, else us-east-1); set AWS_REGION=us-east-1 to deploy there, or use a certificate of eu-west-1 (a regional API Gateway domain needs one in its own region), or leave certificateArn out and give hostedZoneId + hostedZoneName",
     ]);
   });
 

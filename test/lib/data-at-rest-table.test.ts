@@ -11,6 +11,7 @@ const DATA_TYPES = [
   'AWS::Logs::LogGroup',
   'AWS::SecretsManager::Secret',
   'AWS::KMS::Key',
+  'AWS::S3::Bucket',
 ] as const;
 
 /** Which resources each row of the table speaks of: its stack, its type, its logical id's start. */
@@ -35,6 +36,12 @@ const ROWS: Record<string, { stack: 'stream' | 'collector'; type: string; idPref
     idPrefix: 'WriteKeysProvisionerLogs',
   },
   'write-keys secret': { stack: 'collector', type: 'AWS::SecretsManager::Secret', idPrefix: 'WriteKeys' },
+  'archive bucket (`archive=true`)': { stack: 'stream', type: 'AWS::S3::Bucket', idPrefix: 'Archive' },
+  'archive delivery logs (`archive=true`)': {
+    stack: 'stream',
+    type: 'AWS::Logs::LogGroup',
+    idPrefix: 'ArchiveDeliveryLogs',
+  },
 };
 
 interface TableRow {
@@ -61,6 +68,7 @@ const EVERYTHING = {
   externalIds: 'data-at-rest',
   streamEncryption: 'CUSTOMER_MANAGED',
   spillEncryption: 'CUSTOMER_MANAGED',
+  archive: 'true',
 };
 
 function templatesOf(context: Record<string, string>): Record<'stream' | 'collector', Template> {

@@ -37,6 +37,7 @@ const alarmTopicKeyIn = (account: string) =>
 /** The options that add a resource (and a resource policy) to the stream stack. */
 const STREAM_OPTIONS = {
   alarmEmail: 'ops@example.com',
+  archive: 'true',
   streamEncryption: 'CUSTOMER_MANAGED',
   iteratorAgeAlarmSeconds: '600',
 };
@@ -441,6 +442,212 @@ const CALLS: readonly Call[] = [
         },
       ];
     },
+  },
+  {
+    name: 'Firehose assumes the archive delivery role, with the account as external ID',
+    resourcePolicies: (d) => [{ side: 'stream', logicalId: d.archive().role.id }],
+    allowed: (d) => [
+      {
+        principal: 'firehose.amazonaws.com',
+        action: 'sts:AssumeRole',
+        resource: d.archive().role.arn,
+        resourcePolicy: d.archive().role.trustPolicy,
+        context: { 'sts:ExternalId': d.side('stream').values.accountId },
+      },
+    ],
+    denied: (d) => {
+      const assume = { action: 'sts:AssumeRole', resource: d.archive().role.arn };
+      const trustPolicy = d.archive().role.trustPolicy;
+      return [
+        {
+          ...assume,
+          principal: 'lambda.amazonaws.com',
+          resourcePolicy: trustPolicy,
+          context: { 'sts:ExternalId': d.side('stream').values.accountId },
+          neighbour: 'another service',
+        },
+        {
+          ...assume,
+          principal: 'firehose.amazonaws.com',
+          resourcePolicy: trustPolicy,
+          context: { 'sts:ExternalId': OTHER_ACCOUNT },
+          neighbour: "another account's delivery stream",
+        },
+        {
+          ...assume,
+          principal: DEVELOPER_ROLE,
+          identityPolicies: broad('sts:AssumeRole'),
+          resourcePolicy: trustPolicy,
+          neighbour: 'a principal of the collector account',
+        },
+      ];
+    },
+  },
+  {
+    name: 'the archive delivery role reads the event stream and the failed-events stream',
+    resourcePolicies: () => [],
+    allowed: (d) =>
+      ['EventsStream', 'FailedEventsStream'].flatMap((prefix) =>
+        [
+          'kinesis:DescribeStream',
+          'kinesis:GetShardIterator',
+          'kinesis:GetRecords',
+          'kinesis:ListShards',
+        ].map((action) => ({
+          principal: d.archive().role.arn,
+          action,
+          resource: d.arn('stream', d.id('stream', 'AWS::Kinesis::Stream', prefix)),
+          identityPolicies: d.archive().role.identityPolicies,
+        })),
+      ),
+    denied: (d) => {
+      const stream = d.arn('stream', d.id('stream', 'AWS::Kinesis::Stream', 'EventsStream'));
+      const asRole = { principal: d.archive().role.arn, identityPolicies: d.archive().role.identityPolicies };
+      return [
+        {
+          ...asRole,
+          action: 'kinesis:GetRecords',
+          resource: stream.replace(/stream\/.*$/, 'stream/other-events'),
+          neighbour: 'another stream',
+        },
+        { ...asRole, action: 'kinesis:PutRecords', resource: stream, neighbour: 'writing the stream' },
+        {
+          ...asRole,
+          action: 'kinesis:SubscribeToShard',
+          resource: `${stream}/consumer/archive:1`,
+          neighbour: 'an enhanced fan-out consumer',
+        },
+      ];
+    },
+  },
+  {
+    name: 'the archive delivery role writes objects under its own prefixes of the archive bucket, over TLS',
+    resourcePolicies: (d) => [{ side: 'stream', logicalId: d.archive().bucketPolicyId }],
+    allowed: (d) => {
+      const { bucketArn, bucketPolicy, role } = d.archive();
+      const hour = 'year=2026/month=12/day=06/hour=21';
+      return [
+        ...[
+          `events/${hour}/events-1-2026-12-06-21-00-00-abc.gz`,
+          `failed/${hour}/failed-1-2026-12-06-21-00-00-abc.gz`,
+          `errors/events/processing-failed/${hour}/events-1-abc.gz`,
+          `errors/failed/processing-failed/${hour}/failed-1-abc.gz`,
+        ].flatMap((key) =>
+          ['s3:PutObject', 's3:AbortMultipartUpload'].map((action) => ({
+            principal: role.arn,
+            action,
+            resource: `${bucketArn}/${key}`,
+            resourceAccount: d.side('stream').values.accountId,
+            identityPolicies: role.identityPolicies,
+            resourcePolicy: bucketPolicy,
+          })),
+        ),
+        ...['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'].map((action) => ({
+          principal: role.arn,
+          action,
+          resource: bucketArn,
+          resourceAccount: d.side('stream').values.accountId,
+          identityPolicies: role.identityPolicies,
+          resourcePolicy: bucketPolicy,
+        })),
+      ];
+    },
+    denied: (d) => {
+      const { bucketArn, bucketPolicy, role } = d.archive();
+      const write = {
+        principal: role.arn,
+        identityPolicies: role.identityPolicies,
+        resourcePolicy: bucketPolicy,
+        resourceAccount: d.side('stream').values.accountId,
+      };
+      const key = `${bucketArn}/events/year=2026/month=12/day=06/hour=21/events-1.gz`;
+      return [
+        {
+          ...write,
+          action: 's3:PutObject',
+          resource: `${bucketArn}/other/x.gz`,
+          neighbour: 'another prefix',
+        },
+        { ...write, action: 's3:DeleteObject', resource: key, neighbour: 'deleting an archived object' },
+        { ...write, action: 's3:DeleteObjectVersion', resource: key, neighbour: 'deleting a version' },
+        {
+          ...write,
+          action: 's3:PutObject',
+          resource: key,
+          context: { 'aws:SecureTransport': 'false' },
+          neighbour: 'plain HTTP',
+        },
+        {
+          ...write,
+          action: 's3:PutObject',
+          resource: 'arn:aws:s3:::someone-elses-bucket/events/x.gz',
+          neighbour: 'another bucket',
+        },
+        {
+          principal: DEVELOPER_ROLE,
+          action: 's3:GetObject',
+          resource: key,
+          resourceAccount: d.side('stream').values.accountId,
+          resourcePolicy: bucketPolicy,
+          neighbour: 'a principal of another account, by the bucket policy alone',
+        },
+      ];
+    },
+  },
+  {
+    // Its S3 statement (kms:GenerateDataKey for the bucket's key context) is asserted on the template
+    // in test/lib/event-archive.test.ts: the simulator ignores kms:EncryptionContext:<key> conditions.
+    name: 'the archive delivery role decrypts the streams through Kinesis with the stream key',
+    resourcePolicies: (d) => [{ side: 'stream', logicalId: d.streamKey().id }],
+    allowed: (d) => [
+      {
+        principal: d.archive().role.arn,
+        action: 'kms:Decrypt',
+        resource: d.streamKey().arn,
+        identityPolicies: d.archive().role.identityPolicies,
+        resourcePolicy: d.keyPolicy('stream', d.streamKey().id),
+        context: viaService('kinesis'),
+      },
+    ],
+    denied: (d) => {
+      const call = {
+        principal: d.archive().role.arn,
+        resource: d.streamKey().arn,
+        identityPolicies: d.archive().role.identityPolicies,
+        resourcePolicy: d.keyPolicy('stream', d.streamKey().id),
+      };
+      return [
+        { ...call, action: 'kms:Decrypt', neighbour: 'KMS called directly' },
+        { ...call, action: 'kms:Decrypt', context: viaService('sqs'), neighbour: 'through another service' },
+        {
+          ...call,
+          action: 'kms:GenerateDataKey',
+          context: viaService('kinesis'),
+          neighbour: 'generating data keys for Kinesis (writing the stream)',
+        },
+      ];
+    },
+  },
+  {
+    name: 'the archive delivery role writes its delivery log group',
+    resourcePolicies: () => [],
+    allowed: (d) => [
+      {
+        principal: d.archive().role.arn,
+        action: 'logs:PutLogEvents',
+        resource: d.archive().logGroupArn.replace(/:\*$/, ':log-stream:DestinationDelivery-events'),
+        identityPolicies: d.archive().role.identityPolicies,
+      },
+    ],
+    denied: (d) => [
+      {
+        principal: d.archive().role.arn,
+        action: 'logs:PutLogEvents',
+        resource: `arn:aws:logs:${REGION}:${d.side('stream').values.accountId}:log-group:other:log-stream:x`,
+        identityPolicies: d.archive().role.identityPolicies,
+        neighbour: 'another log group',
+      },
+    ],
   },
   {
     name: 'the collector role sends spilled events to the spill queue',

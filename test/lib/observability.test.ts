@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { InvalidDeployConfigError, readDeployConfig } from '../../lib/config';
 import { RUNBOOK, RUNBOOK_ANCHORS } from '../../lib/constructs/alarm-runbook';
 import { collectorTemplate, streamTemplate } from '../support/synth-cache';
+import { ARCHIVED_STREAM_CONTEXT } from './support/archive-context';
 import { alarmLinking, alarmsOf, dashboardBody } from './support/template-assertions';
 import { buildTestApp, PROJECT_ROOT } from './support/test-app';
 
@@ -224,13 +225,20 @@ describe('CloudWatch alarms', () => {
       failedRateAlarmPercent: '5',
       collectorConfig: path.join(PROJECT_ROOT, 'test', 'fixtures', 'every-alarm-deploy.json'),
     };
-    const all = [...alarmsOf(collectorTemplate(withAll)), ...alarmsOf(streamTemplate(withAll))];
+    // The archive's alarms (-c archive=true, one pair per delivery stream) share two sections.
+    const archiveAlarms = alarmsOf(streamTemplate(ARCHIVED_STREAM_CONTEXT)).filter(
+      (alarm) => alarm.Namespace === 'AWS/Firehose',
+    );
+    const all = [
+      ...alarmsOf(collectorTemplate(withAll)),
+      ...alarmsOf(streamTemplate(withAll)),
+      ...archiveAlarms,
+    ];
+    const linked = all.map((alarm) => /#([\w-]+)$/.exec(String(alarm.AlarmDescription))?.[1]);
 
-    expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length);
-    for (const alarm of all) {
-      const anchor = /#([\w-]+)$/.exec(String(alarm.AlarmDescription))?.[1];
-      expect(anchors).toContain(anchor);
-    }
+    expect(all).toHaveLength(Object.keys(RUNBOOK_ANCHORS).length + archiveAlarms.length / 2);
+    expect(new Set(linked)).toEqual(new Set(Object.values(RUNBOOK_ANCHORS)));
+    for (const anchor of linked) expect(anchors).toContain(anchor);
   });
 });
 

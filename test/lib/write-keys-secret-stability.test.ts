@@ -25,6 +25,14 @@ const DOMAIN = {
 
 /** Context keys no collector stack reads: the data owner's side of a cross-account deployment. */
 const STREAM_ACCOUNT_ONLY = ['collectorAccountId', 'collectorRoleArn'];
+/** Settings of the stream stack's archive: `archive` itself is one of the changes, these only tune it. */
+const ARCHIVE_SETTINGS = [
+  'archiveTransitionDays',
+  'archiveExpirationDays',
+  'archiveBufferSeconds',
+  'archiveBufferMb',
+  'archiveRecordFormat',
+];
 
 /** For each context key: the base it changes, and the change. */
 const CHANGES: Record<string, readonly [Record<string, string>, Record<string, string>]> = {
@@ -65,6 +73,7 @@ const CHANGES: Record<string, readonly [Record<string, string>, Record<string, s
     },
   ],
   iteratorAgeAlarmSeconds: [SAME_ACCOUNT, { iteratorAgeAlarmSeconds: '600' }],
+  archive: [SAME_ACCOUNT, { archive: 'true' }],
   reservedConcurrency: [SAME_ACCOUNT, { reservedConcurrency: '100' }],
   redriveRoleArns: [SAME_ACCOUNT, { redriveRoleArns: 'arn:aws:iam::111111111111:role/operations' }],
   failedRateAlarmPercent: [SAME_ACCOUNT, { failedRateAlarmPercent: '5' }],
@@ -104,7 +113,7 @@ describe("the write-keys secret's generated value", () => {
   );
 
   it('has a change here for every context key a collector stack reads', () => {
-    const covered = [...Object.keys(CHANGES), ...STREAM_ACCOUNT_ONLY].sort();
+    const covered = [...Object.keys(CHANGES), ...STREAM_ACCOUNT_ONLY, ...ARCHIVE_SETTINGS].sort();
     expect(covered).toEqual([...knownContextKeys()].sort());
   });
 

@@ -35,7 +35,10 @@ describe('npm start with a configuration document', () => {
       expect(banner).toContain('backend (write keys back****) -> main');
       expect(banner).toContain('archive -> stream "bar-archive" (emulator)');
       expect(banner).toMatch(/Pipelines:\n\s+web: format envelope/);
-      expect(banner).not.toContain('web-key-0001');
+      // The key is on this machine already: only the curl line shows it whole, to work as pasted.
+      expect(banner.split('\n').filter((line) => line.includes('web-key-0001'))).toEqual([
+        "  curl -s -u web-key-0001: -H 'content-type: application/json' \\",
+      ]);
 
       // Act
       const answers = await Promise.all(
@@ -118,7 +121,9 @@ describe('npm start with a configuration document', () => {
       expect(banner).toContain(`Write keys file:  ${keysFile}`);
       expect(banner).toContain('web (write keys web-****) -> main');
       expect(banner).toMatch(/Development write keys .*\n\s+app: dev-app-write-key/);
-      expect(banner).not.toContain('web-file-key-0004');
+      expect(banner.split('\n').filter((line) => line.includes('web-file-key-0004'))).toEqual([
+        "  curl -s -u web-file-key-0004: -H 'content-type: application/json' \\",
+      ]);
       expect(banner).not.toContain('WARNING');
 
       // Act

@@ -10,6 +10,10 @@ async function track(collectorUrl: string, messageId: string): Promise<Response>
   });
 }
 
+/**
+ * The two commands of docs/cross-account.md ("Try it locally"), as written there, on free ports:
+ * test/docs/commands.test.ts counts on this file to run them.
+ */
 describe('npm start with EXTERNAL_ID, through the local STS', () => {
   it('prints the STS endpoint and writes with credentials from AssumeRole when the role trusts the external ID', async () => {
     // Prepare
@@ -17,8 +21,7 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       PORT: '0',
       KINESIS_PORT: '0',
-      STREAM_NAME: 'sts-ok',
-      EXTERNAL_ID: 'dev-ext-1234',
+      EXTERNAL_ID: 'my-ext-id',
     });
     try {
       const collectorUrl = (await waitForOutput(started, /Collector URL:\s+(\S+)/))[1] as string;
@@ -32,7 +35,7 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
       // Assess
       expect(response.status).toBe(200);
       const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
-      expect((await readAllRecords(kinesis, 'sts-ok')).map((r) => r.json.event_id)).toEqual(['through-sts']);
+      expect((await readAllRecords(kinesis, 'events')).map((r) => r.json.event_id)).toEqual(['through-sts']);
       kinesis.destroy();
     } finally {
       signalGroup(started, 'SIGKILL');
@@ -40,20 +43,20 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
     }
   }, 90_000);
 
-  it('answers 503, writes nothing and logs the fix when TRUSTED_EXTERNAL_IDS does not include EXTERNAL_ID', async () => {
+  it('answers 503, writes nothing and logs the fix when TRUSTED_EXTERNAL_IDS alone leaves the collector’s default external ID untrusted', async () => {
     // Prepare
     const started = npmStart({
       POWERTOOLS_LOG_LEVEL: 'INFO',
       PORT: '0',
       KINESIS_PORT: '0',
-      STREAM_NAME: 'sts-denied',
-      EXTERNAL_ID: 'dev-ext-1234',
-      TRUSTED_EXTERNAL_IDS: 'other-ext-5678,third-ext-9012',
+      TRUSTED_EXTERNAL_IDS: 'other',
     });
     try {
       const collectorUrl = (await waitForOutput(started, /Collector URL:\s+(\S+)/))[1] as string;
       const kinesisEndpoint = (await waitForOutput(started, /Kinesis endpoint:\s+(\S+)/))[1] as string;
-      expect(started.output()).toContain('the role trusts 2 external IDs, NOT this one');
+      expect(started.output()).toContain(
+        'External ID:      dev-external-id (the role trusts 1 external ID, NOT this one: ingest answers 503)',
+      );
 
       // Act
       const response = await track(collectorUrl, 'refused');
@@ -66,9 +69,9 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
       expect(error).toContain(
         'destination "local-kinesis": its writer role could not be assumed (STS: AccessDenied)',
       );
-      expect(error).not.toContain('dev-ext-1234');
+      expect(error).not.toContain('dev-external-id');
       const kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
-      expect(await readAllRecords(kinesis, 'sts-denied')).toEqual([]);
+      expect(await readAllRecords(kinesis, 'events')).toEqual([]);
       kinesis.destroy();
       const diagnosis = (
         await waitForOutput(started, /^\{.*"errorCode":"AccessDenied".*"fix".*\}$/m, 45_000)
@@ -76,7 +79,7 @@ describe('npm start with EXTERNAL_ID, through the local STS', () => {
       expect(JSON.parse(diagnosis)).toMatchObject({
         level: 'ERROR',
         destinationId: 'local-kinesis',
-        externalId: '****1234',
+        externalId: '****l-id',
       });
     } finally {
       signalGroup(started, 'SIGKILL');

@@ -87,7 +87,7 @@ describe('trying failures in local mode', () => {
 
       const redriveLine = /redrive: (npm run redrive -- .*)\)/.exec(started.output())?.[1] as string;
       expect(redriveLine).toBe(
-        `npm run redrive -- --spill-dir ${spillDir} --stream spilled --kinesis-endpoint ${kinesisEndpoint}`,
+        `npm run redrive -- --spill-dir ${spillDir} --stream spilled --endpoint ${kinesisEndpoint}`,
       );
       const { stdout } = await run('sh', ['-c', redriveLine], { cwd: ROOT });
       expect(stdout).toMatch(/moved 1/);
@@ -105,7 +105,13 @@ describe('trying failures in local mode', () => {
   it('starts with a warning when KINESIS_ENDPOINT does not answer, answers 503, and writes once it answers', async () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
-    const started = npmStart({ PORT: '0', KINESIS_ENDPOINT: endpoint, STREAM_NAME: 'late' });
+    // Local mode's own log level (jest's setup silences the logs of the processes it starts).
+    const started = npmStart({
+      PORT: '0',
+      KINESIS_ENDPOINT: endpoint,
+      STREAM_NAME: 'late',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
     const emulator = createKinesalite();
     try {
       const { collectorUrl } = await waitForBanner(started);
@@ -113,7 +119,16 @@ describe('trying failures in local mode', () => {
       expect(started.output()).toContain(
         'To fix: start the Kinesis emulator there, or unset KINESIS_ENDPOINT',
       );
-      expect((await track(collectorUrl, 'too-early')).status).toBe(503);
+      // Refused connections are reported as such, and where: the answer says so, the terminal where.
+      const early = await track(collectorUrl, 'too-early');
+      expect(early.status).toBe(503);
+      expect(((await early.json()) as { error: string }).error).toContain(
+        'its stream could not take them (ECONNREFUSED: connection refused)',
+      );
+      await waitForOutput(
+        started,
+        new RegExp(`fails with ECONNREFUSED: connection refused at 127\\.0\\.0\\.1:${port} `),
+      );
 
       await new Promise<void>((resolve) => emulator.listen(port, '127.0.0.1', resolve));
       await waitForOutput(started, /answers now; streams late(, late-failed)? ready/);

@@ -43,6 +43,43 @@ describe('npm start, the local collector', () => {
         ['from-curl', 'dev', 'user-1'],
       ]);
 
+      // A thousand requests, 25 at a time, of the kinds a browser sends (tracks, which used to print
+      // one EMF line each; analytics-next telemetry and a wrong key, which printed Powertools' "No
+      // application metrics to publish"), leave the terminal as it was: the banner the last thing
+      // printed (LOCAL_METRICS unset: the live page's counters show the traffic).
+      const bannerPrinted = started.output();
+      const requestOf = (n: number): [string, RequestInit] => {
+        const kind = n % 5;
+        const key = kind === 4 ? 'wrong-key' : 'start-key';
+        const init = {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+        };
+        return kind === 3
+          ? [`${collectorUrl}/v1/m`, { ...init, body: JSON.stringify({ series: [] }) }]
+          : [
+              `${collectorUrl}/v1/track`,
+              {
+                ...init,
+                body: JSON.stringify({ userId: `u${n % 7}`, event: 'Load', messageId: `load-${n}` }),
+              },
+            ];
+      };
+      const statuses = new Map<number, number>();
+      for (let wave = 0; wave < 40; wave++) {
+        const answers = await Promise.all(
+          Array.from({ length: 25 }, (_, index) => fetch(...requestOf(wave * 25 + index))),
+        );
+        for (const answer of answers) {
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          await answer.arrayBuffer();
+        }
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 200: 800, 401: 200 });
+      expect(started.output()).not.toMatch(/_aws|CloudWatchMetrics|metrics to publish/);
+      expect(started.output()).toBe(bannerPrinted);
+      expect(bannerPrinted).toMatch(/Press Ctrl-C to stop\.\n$/);
+
       const settings = await fetch(`${collectorUrl}/v1/projects/start-key/settings`, {
         headers: { origin: 'http://localhost:3000' },
       });
@@ -68,14 +105,15 @@ describe('npm start, the local collector', () => {
     } finally {
       signalGroup(started, 'SIGKILL');
     }
-  });
+  }, 120_000);
 
-  it('writes to an already running Kinesis endpoint given in KINESIS_ENDPOINT', async () => {
+  it('writes to an already running Kinesis endpoint given in KINESIS_ENDPOINT, and prints EMF metric lines when LOCAL_METRICS=emf asks for them', async () => {
     const kinesisServer = await startTestKinesis();
     const started = npmStart({
       PORT: '0',
       KINESIS_ENDPOINT: kinesisServer.endpoint,
       STREAM_NAME: 'external',
+      LOCAL_METRICS: 'emf',
     });
     try {
       const collectorUrl = (await waitForOutput(started, /Collector URL:\s+(\S+)/))[1] as string;
@@ -87,6 +125,11 @@ describe('npm start, the local collector', () => {
       expect(response.status).toBe(200);
       const kinesis = emulatorClient(kinesisServer.endpoint, 'us-east-1');
       expect((await readAllRecords(kinesis, 'external')).map((r) => r.json.event_id)).toEqual(['external-1']);
+      const emf = JSON.parse((await waitForOutput(started, /^\{"_aws".*"EventsAccepted".*$/m))[0]) as Record<
+        string,
+        unknown
+      >;
+      expect(emf.EventsAccepted).toBe(1);
       kinesis.destroy();
       signalGroup(started);
       expect([0, 'SIGINT']).toContain(await started.exited);

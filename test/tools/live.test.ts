@@ -115,10 +115,18 @@ describe('npm run live against kinesalite', () => {
     expect(await failed.locator('.user').textContent()).toBe('mallory');
     expect(await failed.locator('.source').textContent()).toBe('web');
     await failed.locator('.row').click();
+    // Empty fields are hidden by default (properties: {}); the toggle shows the payload as kept.
+    const { properties: _empty, ...withoutEmpty } = failure.payload;
+    expect(JSON.parse((await failed.locator('pre.json').textContent()) ?? 'null')).toEqual(withoutEmpty);
+    await page.getByLabel('hide empty fields').uncheck();
     expect(JSON.parse((await failed.locator('pre.json').textContent()) ?? 'null')).toEqual(failure.payload);
     await page.locator('.chip[data-status="failed"]').click();
     expect(await page.locator('.entry:visible').count()).toBe(1);
+    // No answers reach live: the failed stream's count shows, and no refused counter or filter that could never change.
     expect(Number(await page.locator('#rate-failed').textContent())).toBe(1);
+    expect(await page.locator('#rate-rejected, .chip[data-status="rejected"]').count()).toBe(0);
+    expect(await page.locator('.chip[data-status="failed"] .n').textContent()).toBe('1');
+    expect(await page.locator('#destination option').allTextContents()).toEqual([`${stream} · ${stream}`]);
     expect(log.offLoopback()).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();

@@ -153,16 +153,7 @@ describe('redrive', () => {
 
     const { stdout } = await run(
       'npx',
-      [
-        'tsx',
-        'bin/redrive.ts',
-        '--spill-dir',
-        dir,
-        '--stream',
-        streamName,
-        '--kinesis-endpoint',
-        kinesis.endpoint,
-      ],
+      ['tsx', 'bin/redrive.ts', '--spill-dir', dir, '--stream', streamName, '--endpoint', kinesis.endpoint],
       { cwd: join(__dirname, '..', '..') },
     );
 

@@ -39,6 +39,28 @@ describe('runRedrive', () => {
     expect(errors[0]).toMatch(/^redrive: give --stream or --config \(one of them\)/);
   });
 
+  it('exits 2 when --endpoint and its older name --kinesis-endpoint name different endpoints', async () => {
+    // Act
+    const code = await runRedrive(
+      [
+        ...['--spill-dir', '.spill', '--stream', 'a'],
+        ...['--endpoint', 'http://127.0.0.1:4567', '--kinesis-endpoint', 'http://127.0.0.1:4568'],
+      ],
+      {},
+    );
+
+    // Assess
+    expect(code).toBe(2);
+    expect(errors[0]).toMatch(
+      /^redrive: --endpoint and --kinesis-endpoint name the same endpoint: give one of them/,
+    );
+  });
+
+  it('lists --endpoint in its usage, as tail, live and check-destination do, with --kinesis-endpoint as its older name', () => {
+    expect(REDRIVE_USAGE).toMatch(/^ {2}--endpoint URL /m);
+    expect(REDRIVE_USAGE).toContain('--kinesis-endpoint URL is the same flag');
+  });
+
   it('exits 2 when the batch size is outside 1 to 500', async () => {
     // Act
     const code = await runRedrive(['--spill-dir', '.spill', '--stream', 'a', '--batch', '501'], {});

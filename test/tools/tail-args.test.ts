@@ -106,6 +106,33 @@ describe('parseTailArgs', () => {
     expect(streamOf({ STREAM_NAME: 'clicks', FAILED_STREAM_NAME: 'refused' })).toBe('refused');
   });
 
+  it('reads --failed alone from npm start’s emulator: KINESIS_ENDPOINT, else 127.0.0.1:KINESIS_PORT, else 127.0.0.1:4567', () => {
+    const endpointOf = (env: NodeJS.ProcessEnv) => {
+      const options = parseTailArgs(['--failed', '--no-follow'], env, NOW);
+      return options === 'help' ? 'help' : options.connection.endpoint;
+    };
+    expect(endpointOf({})).toBe('http://127.0.0.1:4567');
+    expect(endpointOf({ AWS_REGION: 'eu-west-1' })).toBe('http://127.0.0.1:4567');
+    expect(endpointOf({ KINESIS_PORT: '14567' })).toBe('http://127.0.0.1:14567');
+    expect(endpointOf({ KINESIS_ENDPOINT: 'http://127.0.0.1:9000', KINESIS_PORT: '14567' })).toBe(
+      'http://127.0.0.1:9000',
+    );
+  });
+
+  it('reads --failed from where a connection flag or --stream says, not from the emulator', () => {
+    for (const argv of [
+      ['--failed', '--region', 'eu-west-1'],
+      ['--failed', '--profile', 'ops'],
+      ['--failed', '--stream', 'orders'],
+    ]) {
+      const options = parseTailArgs(argv, { AWS_REGION: 'eu-west-1' }, NOW);
+      expect(options === 'help' ? 'help' : options.connection.endpoint).toBeUndefined();
+    }
+    expect(parseTailArgs(['--failed', '--endpoint', 'http://127.0.0.1:5000'], {}, NOW)).toMatchObject({
+      connection: { endpoint: 'http://127.0.0.1:5000' },
+    });
+  });
+
   it('leaves failed unset without --failed, whatever FAILED_STREAM_NAME says', () => {
     const options = parseTailArgs(['--stream', 'events'], { FAILED_STREAM_NAME: 'refused' }, NOW);
     expect(options).toMatchObject({ connection: { streamName: 'events' } });

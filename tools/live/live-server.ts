@@ -63,8 +63,14 @@ export async function startLive(options: LiveOptions, client?: KinesisClient): P
     const failedStreamName = 'name' in failed ? failed.name : undefined;
     page = await startDebugPage({
       client: reader,
-      streamName: options.connection.streamName,
-      ...(failedStreamName === undefined ? {} : { failedStreamName }),
+      destinations: [
+        {
+          id: options.connection.streamName,
+          streamName: options.connection.streamName,
+          ...(failedStreamName === undefined ? {} : { failedStreamName }),
+        },
+      ],
+      seesAnswers: false,
       secrets: [],
       capacity: options.capacity,
       start: options.start,

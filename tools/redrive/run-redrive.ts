@@ -19,8 +19,9 @@ export const REDRIVE_USAGE = `usage: npm run redrive -- (--queue-url URL | --spi
   --stream NAME            write every spilled event to this stream (spilled failure records: to NAME-failed)
   --config FILE            a collector configuration document: each event goes to its destination's stream
   --region REGION          AWS region (default: AWS_REGION, else us-east-1)
-  --kinesis-endpoint URL   a Kinesis-compatible endpoint (the local emulator); with --config, for
-                           every destination without an endpoint of its own (as npm start runs it)
+  --endpoint URL           a Kinesis-compatible endpoint (the local emulator, http://127.0.0.1:4567);
+                           with --config, for every destination without an endpoint of its own (as
+                           npm start runs it). --kinesis-endpoint URL is the same flag (its older name)
   --sqs-endpoint URL       an SQS-compatible endpoint (tests)
   --batch N                spilled messages per batch (default 100)
   --dedup-table NAME       the dedup table (the collector stack's DedupTableName output; default:
@@ -40,6 +41,7 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
       stream: { type: 'string' },
       config: { type: 'string' },
       region: { type: 'string' },
+      endpoint: { type: 'string' },
       'kinesis-endpoint': { type: 'string' },
       'sqs-endpoint': { type: 'string' },
       batch: { type: 'string' },
@@ -55,11 +57,21 @@ function readOptions(argv: readonly string[], env: NodeJS.ProcessEnv) {
   if ((values.stream === undefined) === (values.config === undefined)) {
     throw new UsageError('give --stream or --config (one of them)');
   }
+  // `--endpoint` as in tail, live and check-destination; `--kinesis-endpoint`, its older name, still works.
+  const kinesisEndpoint = values.endpoint ?? values['kinesis-endpoint'];
+  if (
+    values.endpoint !== undefined &&
+    values['kinesis-endpoint'] !== undefined &&
+    values.endpoint !== values['kinesis-endpoint']
+  ) {
+    throw new UsageError('--endpoint and --kinesis-endpoint name the same endpoint: give one of them');
+  }
   const batch = Number(values.batch ?? '100');
   if (!Number.isInteger(batch) || batch < 1 || batch > 500) throw new UsageError('--batch must be 1 to 500');
   return {
     ...values,
     batch,
+    kinesisEndpoint,
     region: values.region ?? env.AWS_REGION ?? 'us-east-1',
     dedupTable: values['dedup-table'] ?? (env.DEDUP_TABLE_NAME || undefined),
     dynamodbEndpoint: values['dynamodb-endpoint'] ?? (env.DYNAMODB_ENDPOINT || undefined),
@@ -77,7 +89,7 @@ function writers(options: Options): (destinationId: string) => RecordWriter | un
       streamName: destination.streamName,
       backoff,
     });
-  const endpoint = options['kinesis-endpoint'];
+  const endpoint = options.kinesisEndpoint;
   if (options.config !== undefined) {
     // Write keys play no part in a redrive: a key-free document (the one cdk deploy takes) is fine.
     const config = parseRuntimeConfig(JSON.parse(readFileSync(options.config, 'utf8')), 'configuration', {

@@ -12,7 +12,12 @@ import {
   streamConnection,
 } from '../tail/connection-flags';
 import { parseSince } from '../tail/tail-args';
-import { createTailClient, readsTimestampOnClient } from '../tail/tail-client';
+import {
+  createTailClient,
+  knowsRegion,
+  NO_REGION_MESSAGE,
+  readsTimestampOnClient,
+} from '../tail/tail-client';
 import { type ReplaySummary, replayFailed } from './replay-failed';
 
 export const REPLAY_USAGE = `Usage: npm run replay-failed -- --stream FAILED_STREAM --since TIME [options]
@@ -31,8 +36,10 @@ that now pass to the main stream (idempotent by event_id), then prints what stil
                          FIELD_HASH_KEY_SECRET_ARN), for keyed hash rules on records written before
                          the source had them; local mode (no --config, or an --endpoint) the dev key
 ${CONNECTION_USAGE}
+Local mode (npm start): --endpoint http://127.0.0.1:4567 --stream events-failed.
 Exit status: 0 when every replayable event was written or is still refused, 1 when the main stream
-did not take some (run it again), 2 on bad usage.
+did not take some (run it again), 2 on bad usage (a missing flag, or neither --endpoint nor an AWS
+region).
 `;
 
 /** Bad usage: the message says what to change. */
@@ -173,6 +180,10 @@ export async function runReplayCli(
   const config = configOf(values.config, env);
   const hashKey = await hashKeyOption(values, config, connection, env);
   const client = createTailClient(connection);
+  if (!(await knowsRegion(client))) {
+    client.destroy();
+    throw new ReplayArgsError(NO_REGION_MESSAGE);
+  }
   try {
     const destination = config.destinations.find((d) => d.failedStreamName === values.stream);
     const writer = new KinesisRecordWriter({

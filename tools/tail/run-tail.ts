@@ -6,7 +6,7 @@ import { colorEnabled, formatFailureLine, formatJson, formatLine, formatWarning 
 import type { ShardRecord } from './shard-reader';
 import { tailStream } from './stream-tail';
 import type { TailOptions } from './tail-args';
-import { createTailClient, readsTimestampOnClient } from './tail-client';
+import { createTailClient, knowsRegion, NO_REGION_MESSAGE, readsTimestampOnClient } from './tail-client';
 
 /** Tail cannot run; the message is the one line it prints. */
 export class TailError extends Error {
@@ -145,6 +145,7 @@ export async function runTail(options: RunTailOptions, output: TailOutput): Prom
   // Following prints records as they come; a bounded read merges the shards by arrival time.
   const order = options.follow ? undefined : new ArrivalOrder(print, stop);
   try {
+    if (!(await knowsRegion(client))) throw new TailError(NO_REGION_MESSAGE);
     await client.send(new DescribeStreamSummaryCommand({ StreamName: options.connection.streamName }), {
       abortSignal: stop,
     });

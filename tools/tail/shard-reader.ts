@@ -35,6 +35,11 @@ export interface ShardReadOptions {
   readonly timestampOnClient?: boolean;
   /** Called once the shard's first iterator is open: records written from then on will be read. */
   readonly onOpen?: () => void;
+  /**
+   * Resume after this record (`AFTER_SEQUENCE_NUMBER`) instead of `start`: a checkpoint's sequence
+   * number (the local archiver). @default - read from `start`
+   */
+  readonly afterSequenceNumber?: string;
 }
 
 /** How a shard's reading ended: closed by resharding (read to its end), caught up, or stopped. */
@@ -88,7 +93,7 @@ const toShardRecord = (shardId: string, record: _Record): ShardRecord => ({
  */
 export async function readShard(options: ShardReadOptions): Promise<ShardReadEnd> {
   const { client, signal } = options;
-  let lastSequenceNumber: string | undefined;
+  let lastSequenceNumber = options.afterSequenceNumber;
   const notBefore =
     options.start.type === 'AT_TIMESTAMP' && options.timestampOnClient ? options.start.timestamp : undefined;
   const openIterator = async () =>

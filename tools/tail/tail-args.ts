@@ -1,4 +1,5 @@
 import { failedStreamNameOf } from '../../lambda/contract/failed-stream-name';
+import { localKinesisEndpoint } from '../../local/local-kinesis-endpoint';
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,
@@ -56,9 +57,11 @@ output goes away (| head).
 
 Where:
   --stream NAME          the stream (required without --failed)
-  --failed               the failed-events stream: NAME-failed; without --stream, FAILED_STREAM_NAME,
-                         else STREAM_NAME-failed, else events-failed (local mode's names). A deployed
-                         stack's is its FailedStreamName output: give it as --stream
+  --failed               the failed-events stream: NAME-failed; without --stream, local mode's:
+                         FAILED_STREAM_NAME, else STREAM_NAME-failed, else events-failed, read from
+                         npm start's emulator (KINESIS_ENDPOINT, else http://127.0.0.1:KINESIS_PORT,
+                         default 4567) unless a connection flag is given. A deployed stack's is its
+                         FailedStreamName output: give it as --stream
 ${CONNECTION_USAGE}
 From:
   (default)              new records only (LATEST)
@@ -133,9 +136,30 @@ function failedStreamOf(streamName: string | undefined, env: NodeJS.ProcessEnv):
 }
 
 /**
+ * Whether the command asks for local mode's failed-events stream: `--failed` without `--stream` and
+ * without any flag that says where the stream is (`--endpoint`, `--region`, `--profile`,
+ * `--role-arn`). Local mode's names only exist in its emulator, so that is where it is read.
+ */
+function readsLocalFailedStream(values: {
+  readonly failed?: boolean | undefined;
+  readonly stream?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly region?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly 'role-arn'?: string | undefined;
+}): boolean {
+  return (
+    values.failed === true &&
+    !values.stream &&
+    [values.endpoint, values.region, values.profile, values['role-arn']].every((flag) => flag === undefined)
+  );
+}
+
+/**
  * Parses `npm run tail` arguments. `env` supplies the region when `--region` is absent, and with
- * `--failed` alone the stream's name (`FAILED_STREAM_NAME`, `STREAM_NAME`).
- * Throws `TailArgsError` with a message naming the flag.
+ * `--failed` alone the stream's name (`FAILED_STREAM_NAME`, `STREAM_NAME`) and where `npm start`
+ * serves it (`KINESIS_ENDPOINT`, `KINESIS_PORT`), so the banner's `npm run tail -- --failed` works
+ * as pasted. Throws `TailArgsError` with a message naming the flag.
  */
 export function parseTailArgs(
   argv: readonly string[],
@@ -153,7 +177,8 @@ export function parseTailArgs(
   if (values['from-start'] && values.since !== undefined) {
     throw new TailArgsError('--from-start and --since both say where to start: give one of them');
   }
-  const connection = streamConnection(streamName, values, env, (message) => new TailArgsError(message));
+  const flags = readsLocalFailedStream(values) ? { ...values, endpoint: localKinesisEndpoint(env) } : values;
+  const connection = streamConnection(streamName, flags, env, (message) => new TailArgsError(message));
   const start: StartPosition = values['from-start']
     ? { type: 'TRIM_HORIZON' }
     : values.since !== undefined

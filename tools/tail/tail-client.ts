@@ -27,6 +27,27 @@ function credentialsFor(connection: StreamConnection) {
 }
 
 /**
+ * What tail and replay-failed say when they have neither an endpoint nor an AWS region (the SDK's own
+ * words are only `Region is missing`): both ways to go on.
+ */
+export const NO_REGION_MESSAGE =
+  'no AWS region and no --endpoint: pass --endpoint http://127.0.0.1:4567 for local mode (npm start), or set AWS_REGION (or --region, or a --profile with a region) for AWS';
+
+/**
+ * Whether a client for AWS itself knows its region (`--region`, `AWS_REGION`, the profile's
+ * region in `~/.aws/config`); a client for an `--endpoint` always does. Asked before the first call,
+ * so a missing region is reported as {@link NO_REGION_MESSAGE} and not as the SDK's error.
+ */
+export async function knowsRegion(client: KinesisClient): Promise<boolean> {
+  try {
+    await client.config.region();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Whether reads of `connection` from a time (`AT_TIMESTAMP`) start at each shard's beginning and
  * drop older records on the client (`ShardReadOptions.timestampOnClient`): yes for a plain-http
  * endpoint, which is an emulator. kinesalite never answers GetShardIterator AT_TIMESTAMP on a shard

@@ -82,6 +82,22 @@ describe('DeliveryDiagnostics', () => {
     expect(JSON.stringify(logger.error.mock.calls)).not.toContain('customer-secret-external-id');
   });
 
+  it('logs a refused connection once, naming where, until the destination delivers again', () => {
+    const { logger, observer } = diagnosticsWithSpies();
+    const refused: WriteReport = {
+      calls: 1,
+      failed: [{ index: 0, errorCode: 'ECONNREFUSED', errorMessage: 'connect ECONNREFUSED 10.0.0.7:443' }],
+    };
+
+    observer.written(refused);
+    observer.written(refused);
+
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error.mock.calls[0]?.[0]).toMatch(
+      /^Delivery to destination "warehouse" fails with ECONNREFUSED: connection refused at 10\.0\.0\.7:443 /,
+    );
+  });
+
   it('does not log errors a retry can fix', () => {
     const { logger, observer } = diagnosticsWithSpies();
 
@@ -133,6 +149,22 @@ describe('explainDeliveryError', () => {
     ['KMSNotFoundException', /existing key/],
   ])('says how to fix %s', (errorCode, fix) => {
     expect(explainDeliveryError(errorCode, DESTINATION)?.fix).toMatch(fix);
+  });
+
+  it('says where a connection was refused: the address Node names, else the endpoint, else the regional one', () => {
+    const local = { ...DESTINATION, endpoint: 'http://127.0.0.1:41585' };
+
+    expect(explainDeliveryError('ECONNREFUSED', local, 'connect ECONNREFUSED 127.0.0.1:4567')).toEqual({
+      meaning:
+        'connection refused at 127.0.0.1:4567 (stream "events"); records are retried until the request\'s deadline, then answered 503 or spilled',
+      fix: 'check that a Kinesis-compatible service answers at 127.0.0.1:4567 (local mode: the emulator at KINESIS_ENDPOINT, or unset KINESIS_ENDPOINT and npm start runs one)',
+    });
+    expect(explainDeliveryError('ECONNRESET', local, 'socket hang up')?.meaning).toMatch(
+      /^connection reset at http:\/\/127\.0\.0\.1:41585 /,
+    );
+    expect(explainDeliveryError('ENOTFOUND', DESTINATION)?.meaning).toMatch(
+      /^host name not found at kinesis\.eu-west-1\.amazonaws\.com /,
+    );
   });
 
   it('masks short external IDs entirely', () => {

@@ -187,6 +187,14 @@ describe('errorCodeOf', () => {
     expect(errorCodeOf(new Error('plain'), 'SpillFileError')).toBe('SpillFileError');
     expect(errorCodeOf(undefined)).toBe('UnknownError');
   });
+
+  it("keeps a socket error's code when the SDK's HTTP handler renamed the error TimeoutError", () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', name: 'TimeoutError' });
+    const deadline = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+
+    expect(errorCodeOf(reset)).toBe('ECONNRESET');
+    expect(errorCodeOf(deadline)).toBe('TimeoutError');
+  });
 });
 
 describe('failEveryItem', () => {

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type EnrichmentSettings, enrichEvent } from '../../../lambda/events/enrichment';
 import {
   deviceFacts,
   enrichmentLookups,
   GeoDatabaseError,
   locationOf,
 } from '../../../lambda/events/enrichment-lookups';
+import { type EnrichmentSettings, enrichEvent } from '../../../lambda/events/pipeline/enrich-event';
 import type { SegmentEvent } from '../../../lambda/events/segment-event';
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';

@@ -322,13 +322,15 @@ describe('RudderStack identify traits', () => {
 });
 
 describe('the overflow mark', () => {
-  it('drops an overflow mark the client sent, keeping the rest of its kinesis_event_forwarder context', () => {
+  it('drops an overflow or replayed_at mark the client sent, keeping the rest of its kinesis_event_forwarder context', () => {
     // Prepare
     const event = validated({
       type: 'track',
       event: 'E',
       userId: 'user-1',
-      context: { kinesis_event_forwarder: { overflow: true, test: true } },
+      context: {
+        kinesis_event_forwarder: { overflow: true, replayed_at: '2026-12-06T20:00:00Z', test: true },
+      },
     });
 
     // Act

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { LOCAL_DEV_HASH_KEY } from '../../../lambda/events/field-rules';
-import { filterReason, redact, type SourcePipeline } from '../../../lambda/events/pipeline';
+import { filterReason, redact, runSourceStages, type SourcePipeline } from '../../../lambda/events/pipeline';
 import type { SegmentEvent } from '../../../lambda/events/segment-event';
 
 const forwardAll: SourcePipeline = {
@@ -178,5 +178,52 @@ describe('the client IP (redact.ip)', () => {
     });
     expect(redact(original, { drop: [], hash: [] })).toEqual(record('203.0.113.77'));
     expect(original).toEqual(record('203.0.113.77'));
+  });
+});
+
+describe('the source stages before the tracking plan', () => {
+  const enrichBots: SourcePipeline = { ...forwardAll, enrich: { bot: 'drop' } };
+  const crawler = track({ context: { userAgent: 'Googlebot/2.1', ip: '203.0.113.7' } });
+
+  it('never builds enrichment lookups for a source without enrichment', () => {
+    // Arrange
+    const lookupsFor = jest.fn(() => ({}));
+
+    // Act
+    const staged = runSourceStages(crawler, forwardAll, '198.51.100.1', lookupsFor);
+
+    // Assess
+    expect(staged).toEqual({ kind: 'forward', event: crawler });
+    expect(lookupsFor).not.toHaveBeenCalled();
+  });
+
+  it('filters by integrations and consent before enrichment runs, so a filtered event costs no lookup', () => {
+    // Arrange
+    const lookupsFor = jest.fn(() => ({ isBot: () => true }));
+    const turnedOff = { ...crawler, integrations: { 'Amazon Kinesis': false } };
+
+    // Act
+    const staged = runSourceStages(turnedOff, enrichBots, undefined, lookupsFor);
+
+    // Assess
+    expect(staged).toEqual({ kind: 'filtered' });
+    expect(lookupsFor).not.toHaveBeenCalled();
+  });
+
+  it('drops a bot the source drops, and enriches other events with the request IP where the event has none', () => {
+    // Arrange
+    const pipeline: SourcePipeline = { ...forwardAll, enrich: { bot: 'drop', geo: {} } };
+    const lookups = {
+      isBot: (userAgent: string) => userAgent.includes('bot'),
+      locate: (ip: string) => ({ country: ip === '198.51.100.1' ? 'NL' : 'XX' }),
+    };
+
+    // Act
+    const bot = runSourceStages(crawler, pipeline, '198.51.100.1', () => lookups);
+    const person = runSourceStages(track(), pipeline, '198.51.100.1', () => lookups);
+
+    // Assess
+    expect(bot).toEqual({ kind: 'filtered', bot: true });
+    expect(person).toEqual({ kind: 'forward', event: track({ context: { location: { country: 'NL' } } }) });
   });
 });

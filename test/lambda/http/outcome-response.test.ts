@@ -137,8 +137,28 @@ describe('outcomeResponse', () => {
     // Assess
     expect(error.statusCode).toBe(503);
     expect(error.message).toBe(
-      '3 of 3 valid events were not written (destination "partner": its writer role could not be assumed (STS: AccessDenied), and the spill store could not keep them either; destination "main": its stream could not take them (ECONNRESET)); send the request again',
+      '3 of 3 valid events were not written (destination "partner": its writer role could not be assumed (STS: AccessDenied), and the spill store could not keep them either; destination "main": its stream could not take them (ECONNRESET: connection reset)); send the request again',
     );
     expect(error.message).not.toContain('stream could not take them (AccessDenied');
+  });
+
+  it('says a connection was refused in words, and not where: endpoint addresses stay in the log', () => {
+    // Prepare
+    const outcome: IngestOutcome = {
+      kind: 'undelivered',
+      accepted: 1,
+      rejected: [],
+      throttled: false,
+      undelivered: [{ destinationId: 'local-kinesis', count: 1, errorCodes: ['ECONNREFUSED'] }],
+    };
+
+    // Act
+    const error = thrownBy(() => outcomeResponse(outcome, 2));
+
+    // Assess
+    expect(error.statusCode).toBe(503);
+    expect(error.message).toBe(
+      '1 of 1 valid events were not written (destination "local-kinesis": its stream could not take them (ECONNREFUSED: connection refused)); send the request again',
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { HttpError } from '../../../lambda/http/http-error';
-import { parseJsonBody, type RawBody } from '../../../lambda/http/request-body';
+import {
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parseJsonBody,
+  type RawBody,
+} from '../../../lambda/http/request-body';
 import { loadHttpFixture } from '../../support/http-fixture';
 
 const LIMIT = 500 * 1024;
@@ -244,6 +249,100 @@ describe('parseJsonBody', () => {
     expect(error.message).toMatch(/^Request body is not valid JSON: /);
   });
 
+  it('answers 400 with the position and a Content-Type hint for a form body', () => {
+    // Prepare
+    const raw: RawBody = {
+      body: 'writeKey=wk_browser_probe&event=Signed+Up',
+      isBase64Encoded: false,
+      contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
+    };
+
+    // Act
+    const error = refusalOf(() => parseJsonBody(raw, LIMIT));
+
+    // Assess
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe(
+      'Request body is not valid JSON: unexpected token at position 0; expected a JSON body (Content-Type: application/json), got application/x-www-form-urlencoded',
+    );
+    expect(String(error.cause)).not.toContain('wk_browser_probe');
+  });
+
+  it.each([
+    ['application/json'],
+    ['application/json; charset=utf-8'],
+    ['text/plain;charset=UTF-8'],
+    ['application/vnd.api+json'],
+    [undefined],
+  ])('gives no Content-Type hint when it says JSON or text/plain (%s)', (contentType) => {
+    // Act
+    const error = refusalOf(() =>
+      parseJsonBody(
+        { body: '{"a":1,', isBase64Encoded: false, ...(contentType ? { contentType } : {}) },
+        LIMIT,
+      ),
+    );
+
+    // Assess
+    expect(error.message).not.toContain('expected a JSON body');
+    expect(error.message).toMatch(/^Request body is not valid JSON: .*position 7/);
+  });
+
+  it('places an unexpected token V8 reports without a position, in a long body, without quoting the body', () => {
+    // Prepare: 20 events, then an unquoted value in the 21st
+    const events = Array.from({ length: 20 }, () => '{"type":"track","event":"E","userId":"u"}');
+    const body = `{"batch":[${events.join(',')},{"type":"track","event":E,"userId":"u"}]}`;
+
+    // Act
+    const error = refusalOf(() => parseJsonBody({ body, isBase64Encoded: false }, LIMIT));
+
+    // Assess
+    const position = body.indexOf('E,"userId":"u"}]}');
+    expect(error.message).toBe(`Request body is not valid JSON: unexpected token at position ${position}`);
+  });
+
+  it.each([
+    ['as a string', (text: string): RawBody => ({ body: text, isBase64Encoded: false })],
+    [
+      'as base64 UTF-8 bytes',
+      (text: string): RawBody => ({ body: base64(Buffer.from(text, 'utf8')), isBase64Encoded: true }),
+    ],
+  ])('accepts a body that starts with a UTF-8 byte order mark (%s)', (_, rawOf) => {
+    // Act
+    const parsed = parseJsonBody(rawOf('\uFEFF{"type":"track","event":"E","userId":"u"}'), LIMIT);
+
+    // Assess
+    expect(parsed).toEqual({ type: 'track', event: 'E', userId: 'u' });
+  });
+
+  it(`accepts ${MAX_JSON_DEPTH} levels of nesting and answers 400 naming the limit beyond, up to 100,000 levels`, () => {
+    // Prepare: the body is level 1, "p" holds the rest
+    const nested = (levels: number) => `{"p":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+
+    // Act
+    const atLimit = parseJsonBody({ body: nested(MAX_JSON_DEPTH), isBase64Encoded: false }, LIMIT);
+    const errors = [MAX_JSON_DEPTH + 1, 100_000].map((levels) =>
+      refusalOf(() => parseJsonBody({ body: nested(levels), isBase64Encoded: false }, LIMIT)),
+    );
+
+    // Assess
+    expect(Object.keys(atLimit)).toEqual(['p']);
+    for (const error of errors) {
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toBe(
+        'Request body is nested deeper than 100 levels of objects and arrays; flatten the properties it nests',
+      );
+      expect(error.details).toEqual({ maxDepth: 100 });
+    }
+  });
+
+  it('measures nesting through objects and arrays alike, and not inside strings', () => {
+    expect(nestsDeeperThan({ a: { b: [{ c: 1 }] } }, 4)).toBe(false);
+    expect(nestsDeeperThan({ a: { b: [{ c: {} }] } }, 4)).toBe(true);
+    expect(nestsDeeperThan({ a: '[[[[[[[[[[' }, 1)).toBe(false);
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+  });
+
   it.each([
     ['an array', '[{"type":"track","event":"E","userId":"u"}]'],
     ['null', 'null'],
@@ -297,26 +396,46 @@ describe('parseJsonBody', () => {
         payload: fc.oneof(
           fc.json().map((json) => Buffer.from(json)),
           fc.uint8Array({ maxLength: 300 }),
+          // Deep nesting, of arrays or objects, possibly broken or behind a byte order mark.
+          fc
+            .record({
+              levels: fc.oneof(fc.integer({ min: 90, max: 110 }), fc.integer({ min: 1, max: 3_000 })),
+              open: fc.constantFrom('[', '{"a":'),
+              bom: fc.boolean(),
+              cut: fc.nat({ max: 3 }),
+            })
+            .map(({ levels, open, bom, cut }) => {
+              const close = open === '[' ? ']' : '}';
+              const text = `${bom ? '\uFEFF' : ''}{"d":${open.repeat(levels)}0${close.repeat(levels)}}`;
+              return Buffer.from(text.slice(0, text.length - cut));
+            }),
         ),
         compressor: fc.nat({ max: compressors.length - 1 }),
         encoding: fc.constantFrom(undefined, '', 'gzip', 'deflate', 'br', 'x-gzip', 'identity', 'compress'),
         isBase64Encoded: fc.boolean(),
+        contentType: fc.oneof(
+          fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+          fc.string({ maxLength: 40 }),
+        ),
       })
-      .map(({ payload, compressor, encoding, isBase64Encoded }): RawBody => {
+      .map(({ payload, compressor, encoding, isBase64Encoded, contentType }): RawBody => {
         const bytes = compressors[compressor]?.(payload) ?? payload;
         return {
           body: isBase64Encoded ? base64(bytes) : Buffer.from(bytes).toString('latin1'),
           isBase64Encoded,
           contentEncoding: encoding,
+          ...(contentType === undefined ? {} : { contentType }),
         };
       });
+    const limits = fc.constantFrom(1024, 1024 * 1024);
 
     // Act and Assess
     fc.assert(
-      fc.property(raws, (raw) => {
+      fc.property(raws, limits, (raw, limit) => {
         try {
-          const parsed = parseJsonBody(raw, 1024);
+          const parsed = parseJsonBody(raw, limit);
           expect(typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)).toBe(true);
+          expect(nestsDeeperThan(parsed, MAX_JSON_DEPTH)).toBe(false);
         } catch (error) {
           expect(error).toBeInstanceOf(HttpError);
           expect([400, 413, 415]).toContain((error as HttpError).statusCode);

@@ -1,4 +1,8 @@
-import { WriteKeyRegistry, writeKeyFromAuthorization } from '../../../lambda/http/write-key';
+import {
+  authorizationProblem,
+  WriteKeyRegistry,
+  writeKeyFromAuthorization,
+} from '../../../lambda/http/write-key';
 import { loadHttpFixture } from '../../support/http-fixture';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
@@ -110,4 +114,33 @@ describe('WriteKeyRegistry', () => {
     // Assess
     expect(owner).toBeUndefined();
   });
+});
+
+describe('authorizationProblem', () => {
+  it('says a Basic value with characters base64 does not use is not base64 of "<writeKey>:", without quoting it', () => {
+    // Act
+    const problem = authorizationProblem('Basic !!!garbage');
+
+    // Assess
+    expect(writeKeyFromAuthorization('Basic !!!garbage')).toBeUndefined();
+    expect(problem).toBe(
+      'Authorization: Basic is not followed by base64 of "<writeKey>:" (it holds characters base64 does not use); send Authorization: Basic base64("<writeKey>:"): the write key and a colon, base64-encoded',
+    );
+    expect(problem).not.toContain('garbage');
+  });
+
+  it.each([
+    ['Basic', /carries no credentials/],
+    ['basic   ', /carries no credentials/],
+    [basic(':'), /holds an empty write key/],
+  ])('names what is wrong with %p', (header, problem) => {
+    expect(authorizationProblem(header)).toMatch(problem);
+  });
+
+  it.each([[undefined], [''], ['Bearer token'], ['Digest x']])(
+    'has nothing to say without a Basic header (%p)',
+    (header) => {
+      expect(authorizationProblem(header)).toBeUndefined();
+    },
+  );
 });

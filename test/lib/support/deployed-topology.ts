@@ -149,6 +149,20 @@ export class DeployedTopology {
     };
   }
 
+  /** The archive (`-c archive=true`): its bucket, bucket policy, Firehose role and log group. */
+  archive() {
+    const bucket = this.id('stream', 'AWS::S3::Bucket', 'ArchiveBucket');
+    const logGroup = this.id('stream', 'AWS::Logs::LogGroup', 'ArchiveDeliveryLogs');
+    const bucketPolicyId = this.id('stream', 'AWS::S3::BucketPolicy', 'ArchiveBucketPolicy');
+    return {
+      bucketArn: this.arn('stream', bucket),
+      bucketPolicyId,
+      bucketPolicy: this.policyDocument('stream', bucketPolicyId),
+      role: this.role('stream', 'ArchiveDeliveryRole'),
+      logGroupArn: this.arn('stream', logGroup),
+    };
+  }
+
   streamKey() {
     const id = this.id('stream', 'AWS::KMS::Key', 'EventsKey');
     return { id, arn: this.arn('stream', id) };

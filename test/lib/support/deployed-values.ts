@@ -77,6 +77,14 @@ export function deployedValuesOf(template: Template, options: DeployedValuesOpti
         refs[id] = name;
         attributes[`${id}.Arn`] = arn('cloudwatch', `alarm:${name}`);
         break;
+      case 'AWS::S3::Bucket':
+        refs[id] = name.toLowerCase();
+        attributes[`${id}.Arn`] = `arn:aws:s3:::${name.toLowerCase()}`;
+        break;
+      case 'AWS::KinesisFirehose::DeliveryStream':
+        refs[id] = name;
+        attributes[`${id}.Arn`] = arn('firehose', `deliverystream/${name}`);
+        break;
       case 'AWS::ApiGatewayV2::Api':
         refs[id] = name.toLowerCase().slice(0, 10);
         attributes[`${id}.ApiEndpoint`] = `https://${refs[id]}.execute-api.${region}.amazonaws.com`;

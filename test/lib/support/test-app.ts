@@ -24,11 +24,11 @@ export interface TestDeployment extends AddedStacks {
 
 export interface TestAppOptions {
   /**
-   * Acknowledge the concurrency warning (`CONCURRENCY_WARNING_ID`) as an owner would. Every default
-   * synth raises it (1,000 requests/s for 6 s each > the account's 1,000 executions), and aws-cdk-lib
-   * prints the validation report with `console.error` on each synth, so unacknowledged it would fill
-   * every test's output. Tests of the warning itself turn this off and read it with
-   * {@link synthWarnings}. cdk-nag findings are not affected: no nag rule has this id.
+   * Acknowledge the concurrency warning (`CONCURRENCY_WARNING_ID`) as an owner would with
+   * `-c acknowledgeWarnings=concurrency`. A test context with a small `reservedConcurrency` raises
+   * it, and aws-cdk-lib prints the validation report with `console.error` on each synth, so
+   * unacknowledged it would fill the test's output. Tests of the warning itself turn this off and
+   * read it with {@link synthWarnings}. cdk-nag findings are not affected: no nag rule has this id.
    * @default true
    */
   readonly acknowledgeConcurrencyWarning?: boolean;

@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type SegmentEvent } from './segment-event';
+import { isJsonObject, type JsonObject, type SegmentEvent } from '../segment-event';
 
 /**
  * A source's `pipeline.enrich` (docs/privacy.md "Enrichment"): facts derived from the event while
@@ -17,7 +17,7 @@ export interface EnrichmentSettings {
   readonly device?: boolean;
 }
 
-/** The lookups enrichment asks, each present when its settings turn it on (./enrichment-lookups.ts). */
+/** The lookups enrichment asks, each present when its settings turn it on (../enrichment-lookups.ts). */
 export interface EnrichmentLookups {
   /** Whether `userAgent` is a crawler's, a monitor's or another bot's. */
   readonly isBot?: (userAgent: string) => boolean;
