@@ -9,6 +9,7 @@ import { documentDestinations } from './add-stacks';
 import { collectorRolePath } from './collector-role-path';
 import { CollectorSide } from './collector-side';
 import { InvalidDeployConfigError, readDeployConfig } from './config';
+import type { EventArchive } from './constructs/event-archive';
 import { StreamSide } from './stream-side';
 
 /** Where the collector's custom domain gets its certificate and DNS records. */
@@ -98,6 +99,39 @@ export interface KinesisEventForwarderProps {
    * @default - no iterator-age alarm
    */
   readonly iteratorAgeAlarmSeconds?: number;
+  /**
+   * Archive the event stream (and the failed-events stream) to a retained S3 bucket through Amazon
+   * Data Firehose, with Glue tables for Athena and freshness alarms (docs/archive.md). Works with
+   * `stream` too: the archive reads the stream you have.
+   * @default false
+   */
+  readonly archive?: boolean;
+  /**
+   * With `archive`: days before archive objects move to S3 Standard-IA (30 or more).
+   * @default 30
+   */
+  readonly archiveTransitionDays?: number;
+  /**
+   * With `archive`: days before archive objects are deleted.
+   * @default - never
+   */
+  readonly archiveExpirationDays?: number;
+  /**
+   * With `archive`: Firehose writes an object after this many seconds (0-900) ...
+   * @default 300
+   */
+  readonly archiveBufferSeconds?: number;
+  /**
+   * ... or this many MiB before compression (1-128), whichever comes first.
+   * @default 64
+   */
+  readonly archiveBufferMb?: number;
+  /**
+   * With `archive`: what the event stream holds, `envelope` (under `events/`, Glue table `events`)
+   * or `segment` (a destination with `recordFormat: segment`; under `segment/`, no table).
+   * @default 'envelope'
+   */
+  readonly archiveRecordFormat?: 'envelope' | 'segment';
   /**
    * The source id of the one source (without `collectorConfig`); its write key is generated into
    * the write-keys secret at deploy time.
@@ -251,6 +285,12 @@ export const KINESIS_EVENT_FORWARDER_PROPS = [
   'streamEncryption',
   'failedEventsStream',
   'iteratorAgeAlarmSeconds',
+  'archive',
+  'archiveTransitionDays',
+  'archiveExpirationDays',
+  'archiveBufferSeconds',
+  'archiveBufferMb',
+  'archiveRecordFormat',
   'sourceId',
   'destinationId',
   'partitionKey',
@@ -353,6 +393,8 @@ export class KinesisEventForwarder extends Construct {
   readonly alarmTopic?: sns.ITopic;
   /** The topic the stream side's alarms notify, when `alarmEmail` or `alarmTopicArn` is given. */
   readonly streamAlarmTopic?: sns.ITopic;
+  /** The S3 archive (bucket, delivery streams, Glue tables), with `archive`. */
+  readonly archive?: EventArchive;
 
   constructor(scope: Construct, id: string, props: KinesisEventForwarderProps) {
     super(scope, id);
@@ -421,5 +463,6 @@ export class KinesisEventForwarder extends Construct {
     this.writerRole = this.streamSide.writerRole;
     if (this.collectorSide.alarmTopic !== undefined) this.alarmTopic = this.collectorSide.alarmTopic.topic;
     if (this.streamSide.alarmTopic !== undefined) this.streamAlarmTopic = this.streamSide.alarmTopic.topic;
+    if (this.streamSide.archive !== undefined) this.archive = this.streamSide.archive;
   }
 }

@@ -1,5 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { CONCURRENCY_WARNING_ID, KinesisEventForwarder, type KinesisEventForwarderProps } from '../../lib';
@@ -100,6 +100,37 @@ describe('KinesisEventForwarder with an existing stream, in a stack with an expl
         Resource: EXISTING_ARN,
       }),
     ]);
+  });
+});
+
+describe('KinesisEventForwarder with archive on an existing stream', () => {
+  const app = consumerApp();
+  const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const forwarder = new KinesisEventForwarder(stack, 'Events', {
+    externalIds: ['consumer-external-id'],
+    stream: kinesis.Stream.fromStreamArn(stack, 'Existing', EXISTING_ARN),
+    archive: true,
+    archiveTransitionDays: 60,
+  });
+  const template = Template.fromStack(stack);
+
+  it('archives the stream the consumer has, and only it, into its own retained bucket', () => {
+    expect(forwarder.archive).toBeDefined();
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: { KinesisStreamARN: EXISTING_ARN },
+    });
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 60 }] }),
+          ]),
+        },
+      },
+    });
   });
 });
 
