@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { needsFieldHashKey } from '../contract/field-hash-key-secret';
 import { isJsonObject, type JsonObject } from './segment-event';
 
@@ -100,12 +100,30 @@ export function normaliseForHash(value: unknown): string {
 export const isKeyedHash = (value: unknown): boolean =>
   typeof value === 'string' && /^hmac-sha256:[A-Za-z0-9_-]+:[0-9a-f]{64}$/.test(value);
 
+/** Each key's secret as a `KeyObject`, made once: HMAC setup from a string key costs more than the hash. */
+const keyObjects = new WeakMap<FieldHashKey, KeyObject>();
+
+/**
+ * `hmac-sha256:<key version>:<hex>` of `text` (UTF-8) with `key`: the one form of every keyed hash,
+ * field rules' and suppressed ids' alike.
+ */
+export function keyedHash(key: FieldHashKey, text: string): string {
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createSecretKey(
+      typeof key.secret === 'string' ? Buffer.from(key.secret, 'utf8') : key.secret,
+    );
+    keyObjects.set(key, keyObject);
+  }
+  return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', keyObject).update(text, 'utf8').digest('hex')}`;
+}
+
 /** The keyed (or, with `sha256`, plain) hash of `value`, after `normaliseForHash`. */
 export function hashValue(value: unknown, algorithm: HashAlgorithm, key: FieldHashKey | undefined): string {
   const text = normaliseForHash(value);
   if (algorithm === 'sha256') return createHash('sha256').update(text).digest('hex');
   if (key === undefined) throw new HashKeyMissingError();
-  return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', key.secret).update(text).digest('hex')}`;
+  return keyedHash(key, text);
 }
 
 /** `value` with all but `keepStart` leading and `keepEnd` trailing characters replaced by `*`. */

@@ -1,5 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { type FieldHashKey, KEYED_HASH_PREFIX } from './field-rules';
+import { type FieldHashKey, keyedHash } from './field-rules';
 import { isJsonObject } from './segment-event';
 
 /** Which id of an event a suppression names. */
@@ -19,7 +18,7 @@ export interface SuppressedId {
  * made before a rotation can be told apart ({@link keyVersionOfHash}).
  */
 export function hashSuppressedId(key: FieldHashKey, id: string): string {
-  return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', key.secret).update(id, 'utf8').digest('hex')}`;
+  return keyedHash(key, id);
 }
 
 /**
