@@ -34,9 +34,9 @@ export class CollectorStack extends Stack {
   readonly spill: SpillQueue;
   /** The dedup table, when a source of the configuration document sets `dedup`. */
   readonly dedup?: DedupTable;
-  /** The suppression table and HMAC key, when a source of the document turns `suppression` on. */
+  /** The suppression table, when a source of the document turns `suppression` on. */
   readonly suppression?: SuppressionTable;
-  /** The key of keyed `redact.hash` rules, when a source of the configuration document hashes with it. */
+  /** The deployment's hash key (keyed `redact.hash` rules and suppressed ids), when a source needs it. */
   readonly fieldHashKey?: FieldHashKeySecret;
   readonly alarms: CollectorAlarms;
   readonly dashboard: CollectorDashboard;
