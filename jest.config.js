@@ -16,6 +16,8 @@ module.exports = {
   // and sockets, so three workers on 2 cores keep both busy: measured 2026-12-06 on the same commit,
   // idle, 329 s with 2 workers, 284 s with 3 (CPU 153%), 357 s with 4 (the CPU-heavy synths collide).
   // (jest reads a percentage above 100% as a plain count, so the number is computed here.)
+  // A fresh clone has no jest cache: start the files the committed baseline says are slowest.
+  testSequencer: '<rootDir>/test/support/baseline-sequencer.js',
   maxWorkers: Math.max(1, Math.round(require('node:os').availableParallelism() * 1.5)),
   // Every run writes each test file's duration to test-durations.json and prints the slowest ten
   // (the 240 s budget of issue 32; test/README.md).
