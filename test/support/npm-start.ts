@@ -13,10 +13,18 @@ export interface StartedCollector {
   readonly exited: Promise<number | string | null>;
 }
 
-/** Runs `npm start --silent [-- args]` with `env` added to this process's environment. */
-export function npmStart(env: Record<string, string>, args: readonly string[] = []): StartedCollector {
-  const child = spawn('npm', ['start', '--silent', ...(args.length > 0 ? ['--', ...args] : [])], {
-    cwd: ROOT,
+/**
+ * Starts `command` in its own process group (so a kill reaches its children) with `env` added to
+ * this process's environment, collecting stdout and stderr together.
+ */
+export function spawnCollecting(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>>,
+): StartedCollector {
+  const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,6 +39,16 @@ export function npmStart(env: Record<string, string>, args: readonly string[] = 
     child.once('exit', (code, signal) => resolve(code ?? signal)),
   );
   return { child, output: () => output, exited };
+}
+
+/** Runs `npm start --silent [-- args]` with `env` added to this process's environment. */
+export function npmStart(env: Record<string, string>, args: readonly string[] = []): StartedCollector {
+  return spawnCollecting(
+    'npm',
+    ['start', '--silent', ...(args.length > 0 ? ['--', ...args] : [])],
+    ROOT,
+    env,
+  );
 }
 
 /** The first match of `pattern` in the output, once printed; fails with the output so far. */

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type StartedCollector, signalGroup } from './npm-start';
+import { type StartedCollector, signalGroup, spawnCollecting } from './npm-start';
 
 /** What a finished shell command left: its exit code (or signal name) and its output, interleaved. */
 export interface ShellRun {
@@ -18,22 +17,7 @@ export function startShell(
   cwd: string,
   env: Readonly<Record<string, string>>,
 ): StartedCollector {
-  const child = spawn('bash', ['-c', text], {
-    cwd,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal)),
-  );
-  return { child, output: () => output, exited };
+  return spawnCollecting('bash', ['-c', text], cwd, env);
 }
 
 /**
