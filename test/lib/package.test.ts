@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { oncePerRun } from '../support/once-per-run';
-import { PROJECT_ROOT } from './support/test-app';
+
+/** The repository root (not support/test-app's: importing it loads aws-cdk-lib and lib/ into jest for a path). */
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * The package as a consumer gets it: `npm pack` (its `prepack` builds dist/: the compiled
