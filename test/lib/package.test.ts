@@ -12,9 +12,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as ts from 'typescript';
 import { oncePerRun } from '../support/once-per-run';
-import { PROJECT_ROOT } from './support/test-app';
+
+/** The repository root (not support/test-app's: importing it loads aws-cdk-lib and lib/ into jest for a path). */
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * The package as a consumer gets it: `npm pack` (its `prepack` builds dist/: the compiled
@@ -150,9 +151,10 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
     const modules = path.join(appDir, 'node_modules');
     const packageDir = path.join(modules, 'kinesis-event-forwarder');
     mkdirSync(packageDir, { recursive: true });
-    const untar = await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], appDir);
+    // -v: tar lists each member as it is in the tarball (package/...) while it unpacks it.
+    const untar = await run('tar', ['-xzvf', tarball, '-C', packageDir, '--strip-components=1'], appDir);
     if (untar.code !== 0) throw new Error(untar.output);
-    tarballFiles = (await run('tar', ['-tzf', tarball], appDir)).output.split('\n').filter(Boolean);
+    tarballFiles = untar.output.split('\n').filter(Boolean);
     for (const name of closureOf(LINKED)) {
       mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
       symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
@@ -172,32 +174,25 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
       CDK_VALIDATION: 'false',
     };
     const node = [process.execPath, '--preserve-symlinks', '--preserve-symlinks-main'] as const;
-    // The app's JavaScript (transpiled alone) synthesizes while tsc type-checks it, strict, side by side.
-    mkdirSync(path.join(appDir, 'build'));
-    writeFileSync(
-      path.join(appDir, 'build', 'app.js'),
-      ts.transpileModule(APP_SOURCE, {
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true,
-        },
-      }).outputText,
+    // The consumer's flow: tsc compiles the app (strict) into build/, node runs what it emitted
+    // (tsc emits despite type errors, so a synth failure and a type error are reported apart).
+    const resolvesEsbuild = run(
+      node[0],
+      [
+        ...node.slice(1),
+        '-e',
+        `require.resolve('esbuild', { paths: [${JSON.stringify(path.join(modules, 'aws-cdk-lib'))}] })`,
+      ],
+      appDir,
+      env,
     );
-    [compile, noEsbuild, synth] = await Promise.all([
-      run(process.execPath, [path.join(modules, 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], appDir),
-      run(
-        node[0],
-        [
-          ...node.slice(1),
-          '-e',
-          `require.resolve('esbuild', { paths: [${JSON.stringify(path.join(modules, 'aws-cdk-lib'))}] })`,
-        ],
-        appDir,
-        env,
-      ),
-      run(node[0], [...node.slice(1), path.join('build', 'app.js'), outdir], appDir, env),
-    ]);
+    compile = await run(
+      process.execPath,
+      [path.join(modules, 'typescript', 'bin', 'tsc'), '-p', '.'],
+      appDir,
+    );
+    synth = await run(node[0], [...node.slice(1), path.join('build', 'app.js'), outdir], appDir, env);
+    noEsbuild = await resolvesEsbuild;
     for (const stack of ['NewStream', 'ExistingStream']) {
       const file = path.join(outdir, `${stack}.template.json`);
       if (existsSync(file)) templates[stack] = JSON.parse(readFileSync(file, 'utf8')).Resources;
