@@ -41,7 +41,9 @@ export function startEmulator(
 ): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   const child = fork(spec.entry, [], {
-    execArgv: ['--import', 'tsx'],
+    // tsx's CommonJS hooks alone: the entry and the emulators are CommonJS, and `--import tsx`
+    // would also start tsx's ES-module loader thread, ~0.4 s of CPU more at every start.
+    execArgv: ['--require', 'tsx/cjs'],
     env: {
       ...process.env,
       [spec.childVariables.port]: String(options.port),

@@ -41,7 +41,6 @@ import {
 } from './local-write-keys';
 import { emulatorDynamoDbClient, ensureSeenTable, ensureSuppressionTable } from './seen-table';
 import { ensureStream } from './streams';
-import { synthesizeWriterRole } from './trust-policy';
 
 export { emulatorCredentials, LOCAL_CALLER_CREDENTIALS } from './local-config';
 
@@ -543,6 +542,9 @@ export async function startLocalMode(
           'A destination assumes a role but none names an externalId, and the writer role trusts only external IDs: add "externalId" to the destination (or set TRUSTED_EXTERNAL_IDS)',
         );
       }
+      // Loaded here, not at start: synthesizing the role loads aws-cdk-lib (~0.4 s of CPU), which
+      // a collector that assumes no role never needs.
+      const { synthesizeWriterRole } = await import('./trust-policy');
       const role = synthesizeWriterRole({ externalIds: trusted, region: settings.region });
       sts = await startLocalSts({ role, host: settings.host, port: settings.stsPort }).catch(
         (error: NodeJS.ErrnoException) => {

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectorRolePath } from '../lib/collector-role-path';
-import { LOCAL_ACCOUNT_ID, type SynthesizedWriterRole } from './trust-policy';
+import { LOCAL_ACCOUNT_ID } from './local-account';
+import type { SynthesizedWriterRole } from './trust-policy';
 
 /** One `AssumeRole` call the local STS answered, for tests and the startup banner. */
 export interface AssumeRoleCall {

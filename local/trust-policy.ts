@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { addStacks } from '../lib/add-stacks';
 import { readDeployConfig } from '../lib/config';
+import { LOCAL_ACCOUNT_ID } from './local-account';
 
-/** The one account of local mode and tests: callers sign with keys of it, the writer role lives in it. */
-export const LOCAL_ACCOUNT_ID = '000000000000';
+export { LOCAL_ACCOUNT_ID } from './local-account';
 
 /** An IAM policy document with every CloudFormation token replaced by a concrete value. */
 export interface PolicyDocument {

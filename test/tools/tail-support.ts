@@ -77,10 +77,15 @@ export interface TailRun {
 }
 
 /**
- * Runs tail as a user would. `npm` spawns `npm run tail -- ...` (the contract); `node` runs the
- * entry point directly under tsx (one process, so signals reach tail itself).
+ * How a test starts a command: `npm` (`npm run <script> -- ...`, the contract), `node` (the entry
+ * point directly under tsx: one process, so signals reach the command itself), or `{ bundle }`: the
+ * entry point as one process too, from its esbuild bundle (test/support/bundled-entry.ts), without
+ * tsx's start-up cost.
  */
-export function runTail(args: readonly string[], how: 'npm' | 'node' = 'node'): TailRun {
+export type RunHow = 'npm' | 'node' | { readonly bundle: string };
+
+/** Runs tail as a user would (see {@link RunHow}). */
+export function runTail(args: readonly string[], how: RunHow = 'node'): TailRun {
   const env = {
     ...process.env,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -89,7 +94,9 @@ export function runTail(args: readonly string[], how: 'npm' | 'node' = 'node'): 
   const child =
     how === 'npm'
       ? spawn('npm', ['run', 'tail', '--', ...args], { cwd: REPO_ROOT, env })
-      : spawn(process.execPath, ['--import', 'tsx', 'bin/tail.ts', ...args], { cwd: REPO_ROOT, env });
+      : how === 'node'
+        ? spawn(process.execPath, ['--import', 'tsx', 'bin/tail.ts', ...args], { cwd: REPO_ROOT, env })
+        : spawn(process.execPath, [how.bundle, ...args], { cwd: REPO_ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {

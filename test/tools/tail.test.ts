@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureStream } from '../../local/streams';
+import { bundledEntry } from '../support/bundled-entry';
 import { readAllRecords } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 import {
@@ -10,12 +11,19 @@ import {
   jsonLines,
   putEnvelopes,
   REPO_ROOT,
+  type RunHow,
   runTail,
 } from './tail-support';
 
 describe('npm run tail against kinesalite', () => {
   const kinesis = useTestKinesis();
   let streamCounter = 0;
+  /** tail as one Node process, from its bundle (the npm script itself: the first and the pipe test). */
+  let tail: RunHow;
+
+  beforeAll(async () => {
+    tail = { bundle: await bundledEntry('bin/tail.ts') };
+  }, 60_000);
 
   async function newStream(shards = 3): Promise<string> {
     const name = `tail-${process.pid}-${++streamCounter}`;
@@ -79,11 +87,11 @@ describe('npm run tail against kinesalite', () => {
     ];
 
     const runs = {
-      type: runTail([...base, '--type', 'page,screen']),
-      user: runTail([...base, '--user', 'ann', '--user', 'anon-7']),
-      event: runTail([...base, '--event', 'Signed Up']),
-      source: runTail([...base, '--source', 'ios']),
-      combined: runTail([...base, '--source', 'web', '--event', 'Signed Up']),
+      type: runTail([...base, '--type', 'page,screen'], tail),
+      user: runTail([...base, '--user', 'ann', '--user', 'anon-7'], tail),
+      event: runTail([...base, '--event', 'Signed Up'], tail),
+      source: runTail([...base, '--source', 'ios'], tail),
+      combined: runTail([...base, '--source', 'web', '--event', 'Signed Up'], tail),
     };
     const ids = async (run: ReturnType<typeof runTail>) => {
       expect(await run.exited).toBe(0);
@@ -105,24 +113,21 @@ describe('npm run tail against kinesalite', () => {
       envelope({ id: 'old-1', userId: 'ann' }),
       envelope({ id: 'old-2', userId: 'bob' }),
     ]);
-    await sleep(1_100);
+    // The old records arrived before this instant; --since is a few ms later, the new ones later
+    // still (kinesalite keeps arrival times in ms, on this process's clock).
+    const oldWritten = Date.now();
+    await eventually('the clock is past the old records', () => Date.now() > oldWritten + 20);
     const since = new Date().toISOString();
-    await sleep(1_100);
+    await eventually('the clock is past --since', () => Date.now() > Date.parse(since) + 20);
     await putEnvelopes(kinesis.client, stream, [
       envelope({ id: 'new-1', userId: 'ann' }),
       envelope({ id: 'new-2', userId: 'cid' }),
     ]);
 
-    const run = runTail([
-      '--endpoint',
-      kinesis.endpoint,
-      '--stream',
-      stream,
-      '--since',
-      since,
-      '--json',
-      '--no-follow',
-    ]);
+    const run = runTail(
+      ['--endpoint', kinesis.endpoint, '--stream', stream, '--since', since, '--json', '--no-follow'],
+      tail,
+    );
 
     expect(await run.exited).toBe(0);
     expect(
@@ -135,7 +140,7 @@ describe('npm run tail against kinesalite', () => {
   it('follows from LATEST: prints a record written after it started, and exits 0 on SIGINT', async () => {
     const stream = await newStream(2);
     await putEnvelopes(kinesis.client, stream, [envelope({ id: 'before', userId: 'ann' })]);
-    const run = runTail(['--endpoint', kinesis.endpoint, '--stream', stream, '--json']);
+    const run = runTail(['--endpoint', kinesis.endpoint, '--stream', stream, '--json'], tail);
     await eventually('tail says it is following', () => /following 2 shards/.test(run.stderr()));
 
     await putEnvelopes(kinesis.client, stream, [
@@ -168,15 +173,10 @@ describe('npm run tail against kinesalite', () => {
     expect(new Set(stored.map((record) => record.shardId)).size).toBe(3);
 
     // Act
-    const run = runTail([
-      '--endpoint',
-      kinesis.endpoint,
-      '--stream',
-      stream,
-      '--from-start',
-      '--json',
-      '--no-follow',
-    ]);
+    const run = runTail(
+      ['--endpoint', kinesis.endpoint, '--stream', stream, '--from-start', '--json', '--no-follow'],
+      tail,
+    );
 
     // Assess: every record once, arrival times never going back, the shards interleaved.
     expect(await run.exited).toBe(0);
@@ -233,7 +233,10 @@ describe('npm run tail against kinesalite', () => {
       envelope({ id: 'p1', userId: 'bob', type: 'page', name: 'Pricing' }),
     ]);
 
-    const run = runTail(['--endpoint', kinesis.endpoint, '--stream', stream, '--from-start', '--no-follow']);
+    const run = runTail(
+      ['--endpoint', kinesis.endpoint, '--stream', stream, '--from-start', '--no-follow'],
+      tail,
+    );
 
     expect(await run.exited).toBe(0);
     const out = run.stdout();
@@ -242,14 +245,10 @@ describe('npm run tail against kinesalite', () => {
   }, 60_000);
 
   it('fails with exit status 2 and one line naming the stream when the stream does not exist', async () => {
-    const run = runTail([
-      '--endpoint',
-      kinesis.endpoint,
-      '--stream',
-      'no-such-stream',
-      '--from-start',
-      '--no-follow',
-    ]);
+    const run = runTail(
+      ['--endpoint', kinesis.endpoint, '--stream', 'no-such-stream', '--from-start', '--no-follow'],
+      tail,
+    );
 
     expect(await run.exited).toBe(2);
     expect(run.stdout()).toBe('');
@@ -259,7 +258,7 @@ describe('npm run tail against kinesalite', () => {
   }, 60_000);
 
   it('fails with exit status 2 and one line when an argument is wrong', async () => {
-    const run = runTail(['--stream', 'events', '--from-start', '--since', '10m']);
+    const run = runTail(['--stream', 'events', '--from-start', '--since', '10m'], tail);
 
     expect(await run.exited).toBe(2);
     expect(run.stderr().trim().split('\n')).toEqual([
