@@ -1,12 +1,18 @@
 import { ensureStream } from '../../local/streams';
+import { bundledEntry } from '../support/bundled-entry';
 import { basicAuth, startPlanCollector } from '../support/plan-collector';
 import { useTestKinesis } from '../support/test-collector';
-import { jsonLines, runTail } from './tail-support';
+import { jsonLines, type RunHow, runTail } from './tail-support';
 
 const KEY = 'tail-failed-key';
 
 describe('npm run tail -- --failed against kinesalite', () => {
   const kinesis = useTestKinesis();
+  /** tail as one Node process from its bundle, as test/tools/tail.test.ts runs it (the npm script is tested there). */
+  let tail: RunHow;
+  beforeAll(async () => {
+    tail = { bundle: await bundledEntry('bin/tail.ts') };
+  });
 
   it('prints an event the collector refused as one line with its reason, and --json prints its failure record whole', async () => {
     // Prepare: a collector with a failed-events stream and a plan that wants order_id.
@@ -52,8 +58,8 @@ describe('npm run tail -- --failed against kinesalite', () => {
       '--from-start',
       '--no-follow',
     ];
-    const lines = runTail(common);
-    const json = runTail([...common, '--json']);
+    const lines = runTail(common, tail);
+    const json = runTail([...common, '--json'], tail);
     const [linesCode, jsonCode] = await Promise.all([lines.exited, json.exited]);
 
     // Assess
@@ -79,7 +85,10 @@ describe('npm run tail -- --failed against kinesalite', () => {
   }, 60_000);
 
   it('says where a deployed stack’s failed-events stream is named when --failed finds no stream', async () => {
-    const run = runTail(['--endpoint', kinesis.endpoint, '--failed', '--stream', 'nowhere', '--no-follow']);
+    const run = runTail(
+      ['--endpoint', kinesis.endpoint, '--failed', '--stream', 'nowhere', '--no-follow'],
+      tail,
+    );
     expect(await run.exited).toBe(2);
     expect(run.stderr()).toContain(
       'tail: failed-events stream "nowhere-failed" not found at http://127.0.0.1:',
