@@ -6,16 +6,19 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import { createHandler } from '../../lambda/handler';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
 import { launchOfflineChromium } from '../support/browser';
+import { useTestKinesis } from '../support/test-collector';
 
 describe("the live events page's fault switches in Debian Chromium", () => {
   let browser: Browser;
   let local: LocalMode;
+  // An in-process kinesalite through KINESIS_ENDPOINT: no emulator child process to start for a page test.
+  const kinesis = useTestKinesis();
 
   beforeAll(async () => {
     browser = await launchOfflineChromium();
     const settings = localModeSettings({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: kinesis.endpoint,
       STREAM_NAME: `switches-${process.pid}`,
       // The write refused while Kinesis is down answers 503 after 1 s, not the deployed 6 s: the
       // test checks the answer and the switch, not how long the collector retries first.
