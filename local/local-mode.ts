@@ -101,6 +101,18 @@ export interface LocalModeSettings {
    * source without keys, printed in the banner
    */
   readonly writeKeysFile?: { readonly path: string; readonly keys: WriteKeysBySource };
+  /**
+   * Env `DELIVERY_BUDGET_MS` (without a configuration document; a document says `delivery.budgetMs`):
+   * the longest time one request spends writing, retries included, before it spills or answers
+   * 503/429. Shorter than the deployed 6 s lets a failure show at once (tests, trying faults).
+   * @default - the deployed default (6000)
+   */
+  readonly deliveryBudgetMs?: number;
+  /**
+   * Env `KINESIS_ENDPOINT_RETRY_MS`: how long local mode waits between attempts to reach a
+   * `KINESIS_ENDPOINT` that did not answer at start. @default 2000
+   */
+  readonly kinesisEndpointRetryMs: number;
 }
 
 /**
@@ -112,6 +124,19 @@ export const DEFAULT_LOCAL_EXTERNAL_ID = 'dev-external-id';
 /** Settings are invalid; the message names the variable and what to do. */
 export class LocalSettingsError extends Error {
   override readonly name = 'LocalSettingsError';
+}
+
+/** A whole number of milliseconds from `min` to `max` in `env[name]`, or `undefined` when unset. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new LocalSettingsError(
+      `${name}=${value} must be a whole number of milliseconds from ${min} to ${max}: set it in that range or unset it`,
+    );
+  }
+  return parsed;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -197,6 +222,13 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
       'WRITE_KEYS_FILE is only used with a configuration document: set WRITE_KEY for source dev, or give a document',
     );
   }
+  // The range of the document's `delivery.budgetMs` (runtime-config.ts).
+  const deliveryBudgetMs = milliseconds(env, 'DELIVERY_BUDGET_MS', 100, 29_000);
+  if (deliveryBudgetMs !== undefined && withDocument) {
+    throw new LocalSettingsError(
+      'DELIVERY_BUDGET_MS is only used without a configuration document: set "delivery": { "budgetMs": ... } in the document instead, or unset it',
+    );
+  }
   let writeKeysFile: LocalModeSettings['writeKeysFile'];
   try {
     writeKeysFile =
@@ -211,6 +243,8 @@ export function localModeSettings(env: NodeJS.ProcessEnv, argv: readonly string[
     ...(planFile === undefined ? {} : { trackingPlan: readTrackingPlan(planFile) }),
     ...(configFile === undefined ? {} : { configFile }),
     ...(configJson === undefined ? {} : { configJson }),
+    ...(deliveryBudgetMs === undefined ? {} : { deliveryBudgetMs }),
+    kinesisEndpointRetryMs: milliseconds(env, 'KINESIS_ENDPOINT_RETRY_MS', 10, 600_000) ?? 2000,
     trustedExternalIds,
     port: port(env, 'PORT', 8080),
     host: env.HOST || '127.0.0.1',
@@ -323,6 +357,7 @@ export function localRuntimeSetup(settings: LocalModeSettings): LocalWriteKeys {
           : { roleArn: DEFAULT_ROLE_ARN, externalId: settings.externalId }),
       },
     ],
+    ...(settings.deliveryBudgetMs === undefined ? {} : { delivery: { budgetMs: settings.deliveryBudgetMs } }),
   });
   return { config, devKeys: {}, warnings: [] };
 }
@@ -383,7 +418,7 @@ export interface LocalMode {
 export interface LocalModeHooks {
   /** Told what happens later on (an unreachable endpoint answering at last). @default console.log */
   readonly notice?: (line: string) => void;
-  /** Delay between attempts to reach an unreachable `KINESIS_ENDPOINT`. @default 2000 */
+  /** Delay between attempts to reach an unreachable `KINESIS_ENDPOINT`. @default settings.kinesisEndpointRetryMs */
   readonly retryMs?: number;
 }
 
@@ -513,7 +548,7 @@ export async function startLocalMode(
       );
       streamsReady = (async () => {
         while (!stopping.signal.aborted) {
-          await sleep(hooks.retryMs ?? 2000);
+          await sleep(hooks.retryMs ?? settings.kinesisEndpointRetryMs);
           if (stopping.signal.aborted) return;
           try {
             await createStreams();

@@ -6,17 +6,25 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import { createHandler } from '../../lambda/handler';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
 import { launchOfflineChromium } from '../support/browser';
+import { startTestKinesis } from '../support/test-collector';
 
 describe("the live events page's fault switches in Debian Chromium", () => {
   let browser: Browser;
   let local: LocalMode;
+  // An in-process kinesalite through KINESIS_ENDPOINT: no emulator child process to start for a
+  // page test. Stopped after local mode, whose live page keeps reading it until then.
+  let kinesis: Awaited<ReturnType<typeof startTestKinesis>>;
 
   beforeAll(async () => {
     browser = await launchOfflineChromium();
+    kinesis = await startTestKinesis();
     const settings = localModeSettings({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: kinesis.endpoint,
       STREAM_NAME: `switches-${process.pid}`,
+      // The write refused while Kinesis is down answers 503 after 1 s, not the deployed 6 s: the
+      // test checks the answer and the switch, not how long the collector retries first.
+      DELIVERY_BUDGET_MS: '1000',
     });
     local = await startLocalMode(settings, async (input) => {
       const config = parseRuntimeConfig(input);
@@ -36,6 +44,7 @@ describe("the live events page's fault switches in Debian Chromium", () => {
   }, 600_000);
   afterAll(async () => {
     await local?.stop();
+    await kinesis?.stop();
     await browser?.close();
   });
 

@@ -4,15 +4,24 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
-import { emulatorClient } from '../../local/local-mode';
+import { emulatedStreams } from '../../local/local-config';
+import { emulatorClient, localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
 import { runSuppress } from '../../tools/suppress/run-suppress';
 import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords, readRawRecords, type StoredRecord } from '../support/stream-reader';
+import { useTestKinesis } from '../support/test-collector';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'));
+
+/**
+ * One kinesalite for every example, reached through the documented `KINESIS_ENDPOINT` (local mode
+ * then starts no emulator of its own): an emulator child process per `npm start` cost ~1.5 s of
+ * CPU and of start-up each. The examples name streams no other example names (a test below checks).
+ */
+const sharedKinesis = useTestKinesis();
 
 /** A running example: send requests to it, read its streams back. */
 interface Running {
@@ -29,7 +38,7 @@ interface Running {
 
 /** Starts `npm start -- --config examples/<file>`, runs `scenario`, and stops it. */
 async function withExample(file: string, scenario: (running: Running) => Promise<void>): Promise<void> {
-  const started = npmStart({ PORT: '0', KINESIS_PORT: '0', DYNAMODB_PORT: '0' }, [
+  const started = npmStart({ PORT: '0', KINESIS_ENDPOINT: sharedKinesis.endpoint, DYNAMODB_PORT: '0' }, [
     '--config',
     `examples/${file}`,
   ]);
@@ -461,6 +470,17 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
 describe('the configuration examples in examples/, each run with npm start', () => {
   it('has a scenario for every file in examples/, and a file for every scenario', () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([...EXAMPLES].sort());
+  });
+
+  it('names in each example streams no other example names, so they can share one emulator', () => {
+    const owners = new Map<string, string[]>();
+    for (const file of EXAMPLES) {
+      const settings = localModeSettings({}, ['--config', join(ROOT, 'examples', file)]);
+      for (const stream of emulatedStreams(localRuntimeConfig(settings)))
+        owners.set(stream, [...(owners.get(stream) ?? []), file]);
+    }
+    expect([...owners].filter(([, files]) => files.length > 1)).toEqual([]);
+    expect(owners.size).toBeGreaterThanOrEqual(EXAMPLES.length);
   });
 
   for (const [file, scenario] of Object.entries(SCENARIOS)) {

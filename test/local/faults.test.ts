@@ -5,12 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createKinesalite } from '../../local/kinesalite';
-import { emulatorClient } from '../../local/local-mode';
+import {
+  emulatorClient,
+  LocalSettingsError,
+  localModeSettings,
+  localRuntimeConfig,
+} from '../../local/local-mode';
 import { killStarted, npmStart, waitForBanner, waitForOutput } from '../support/npm-start';
 import { readAllRecords } from '../support/stream-reader';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
+/**
+ * A failing write gives up after 1 s instead of the deployed 6 s: these tests check the answer a
+ * fault gives (status, Retry-After, spill), not how long the collector retries first.
+ */
+const SHORT_BUDGET = { DELIVERY_BUDGET_MS: '1000' };
 
 /** `curl -s -X POST -d <body> <url>`, as the banner shows it. */
 async function switchFaults(faultsUrl: string, body: string) {
@@ -34,9 +44,38 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+describe("local mode's waits, set short to try faults", () => {
+  it('gives source dev the delivery budget of DELIVERY_BUDGET_MS, the deployed 6 s unless set', () => {
+    expect(localRuntimeConfig(localModeSettings({})).delivery.budgetMs).toBe(6000);
+    expect(localRuntimeConfig(localModeSettings({ DELIVERY_BUDGET_MS: '1000' })).delivery.budgetMs).toBe(
+      1000,
+    );
+  });
+
+  it('refuses a DELIVERY_BUDGET_MS out of range or beside a configuration document, saying what to do', () => {
+    for (const value of ['50', '30000', '1.5', 'soon'])
+      expect(() => localModeSettings({ DELIVERY_BUDGET_MS: value })).toThrow(
+        new LocalSettingsError(
+          `DELIVERY_BUDGET_MS=${value} must be a whole number of milliseconds from 100 to 29000: set it in that range or unset it`,
+        ),
+      );
+    expect(() =>
+      localModeSettings({ DELIVERY_BUDGET_MS: '1000' }, ['--config', 'examples/fan-out.json']),
+    ).toThrow(/^DELIVERY_BUDGET_MS is only used without a configuration document: set "delivery"/);
+  });
+
+  it('tries an unreachable KINESIS_ENDPOINT again every KINESIS_ENDPOINT_RETRY_MS, 2 s unless set', () => {
+    expect(localModeSettings({}).kinesisEndpointRetryMs).toBe(2000);
+    expect(localModeSettings({ KINESIS_ENDPOINT_RETRY_MS: '200' }).kinesisEndpointRetryMs).toBe(200);
+    expect(() => localModeSettings({ KINESIS_ENDPOINT_RETRY_MS: '0' })).toThrow(
+      /^KINESIS_ENDPOINT_RETRY_MS=0 must be a whole number of milliseconds from 10 to 600000/,
+    );
+  });
+});
+
 describe('trying failures in local mode', () => {
   it('takes local Kinesis down, throttling and back with one POST /_local/faults each: 503, 429, then 200', async () => {
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'faults' });
+    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'faults', ...SHORT_BUDGET });
     try {
       const { collectorUrl, kinesisEndpoint, faultsUrl } = await waitForBanner(started);
       expect(started.output()).toContain(`curl -s -X POST -d '{"kinesis":"down"}' ${faultsUrl}`);
@@ -78,7 +117,13 @@ describe('trying failures in local mode', () => {
 
   it('spills what a down Kinesis refuses, answers 200, and the banner line redrives it once Kinesis is back', async () => {
     const spillDir = mkdtempSync(join(tmpdir(), 'local-spill-'));
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'spilled', SPILL_DIR: spillDir });
+    const started = npmStart({
+      PORT: '0',
+      KINESIS_PORT: '0',
+      STREAM_NAME: 'spilled',
+      SPILL_DIR: spillDir,
+      ...SHORT_BUDGET,
+    });
     try {
       const { collectorUrl, kinesisEndpoint, faultsUrl } = await waitForBanner(started);
       await switchFaults(faultsUrl, '{"kinesis":"down"}');
@@ -111,6 +156,9 @@ describe('trying failures in local mode', () => {
       KINESIS_ENDPOINT: endpoint,
       STREAM_NAME: 'late',
       POWERTOOLS_LOG_LEVEL: 'WARN',
+      ...SHORT_BUDGET,
+      // Tries the endpoint again every 200 ms rather than 2 s: the test waits for it to answer.
+      KINESIS_ENDPOINT_RETRY_MS: '200',
     });
     const emulator = createKinesalite();
     try {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +19,7 @@ import { RELIABILITY_DOC, replaceDocSection, writeDocs } from '../../reliability
 import { FileSpillSource, readSpillFiles } from '../../tools/redrive/file-spill-source';
 import { redrive } from '../../tools/redrive/spill-redrive';
 import { type Faults, startFaultProxy } from '../support/fault-proxy';
+import { postOverHttp } from '../support/post-over-http';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
@@ -61,13 +63,14 @@ async function sendAll(url: string, requests: readonly Planned[], concurrency: n
       for (let attempt = 0; ; attempt++) {
         let status = -1;
         try {
-          const response = await fetch(`${url}/v1/batch`, {
-            method: 'POST',
-            headers: { authorization: basic, 'content-type': 'application/json' },
-            body: request.body,
-          });
+          const response = await postOverHttp(
+            `${url}/v1/batch`,
+            { authorization: basic, 'content-type': 'application/json' },
+            request.body,
+            agent,
+          );
           status = response.status;
-          await response.arrayBuffer();
+          await response.body;
         } catch {}
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         if (status === 200 || status === 400) break;
@@ -78,7 +81,13 @@ async function sendAll(url: string, requests: readonly Planned[], concurrency: n
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  // Kept-alive connections, as an SDK's HTTP client keeps them.
+  const agent = new Agent({ keepAlive: true });
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
   return { statuses, retries };
 }
 
