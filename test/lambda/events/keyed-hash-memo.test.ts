@@ -1,0 +1,83 @@
+import { createHmac } from 'node:crypto';
+import { type FieldHashKey, keyedHash, keyedHashesHeld } from '../../../lambda/events/field-rules';
+import { KeyedHashMemo } from '../../../lambda/events/keyed-hash-memo';
+
+const hmac = (key: FieldHashKey, text: string) =>
+  `hmac-sha256:${key.version}:${createHmac('sha256', key.secret).update(text).digest('hex')}`;
+
+describe('the memo of keyed hashes (KeyedHashMemo)', () => {
+  it('answers a repeated text from memory, making its hash once', () => {
+    const made: string[] = [];
+    const memo = new KeyedHashMemo((text) => {
+      made.push(text);
+      return `hash of ${text}`;
+    }, 10);
+    expect(memo.hashOf('ann@example.com')).toBe('hash of ann@example.com');
+    expect(memo.hashOf('ann@example.com')).toBe('hash of ann@example.com');
+    expect(made).toEqual(['ann@example.com']);
+  });
+
+  it('never holds more than its capacity, however many different texts it sees', () => {
+    const memo = new KeyedHashMemo((text) => `hash of ${text}`, 100);
+    let largest = 0;
+    let wrong = 0;
+    for (let index = 0; index < 1_000; index++) {
+      if (memo.hashOf(`user-${index}@example.com`) !== `hash of user-${index}@example.com`) wrong++;
+      largest = Math.max(largest, memo.size);
+    }
+    expect(wrong).toBe(0);
+    expect(largest).toBeLessThanOrEqual(100);
+    expect(largest).toBeGreaterThanOrEqual(50);
+  });
+
+  it('keeps a text that is used again while new texts pass through, and forgets one no longer used', () => {
+    const made: string[] = [];
+    const memo = new KeyedHashMemo((text) => {
+      made.push(text);
+      return `hash of ${text}`;
+    }, 10);
+    for (let index = 0; index < 50; index++) {
+      memo.hashOf('regular@example.com');
+      memo.hashOf(`passing-${index}@example.com`);
+    }
+    expect(made.filter((text) => text === 'regular@example.com')).toHaveLength(1);
+    memo.hashOf('passing-0@example.com');
+    expect(made.filter((text) => text === 'passing-0@example.com')).toHaveLength(2);
+  });
+
+  it('refuses a capacity it cannot keep, naming the value', () => {
+    expect(() => new KeyedHashMemo((text) => text, 1)).toThrow(
+      'capacity must be an integer of at least 2, got 1',
+    );
+  });
+});
+
+describe('keyed hashes through the memo (keyedHash)', () => {
+  it('gives the HMAC of the text with the key it is asked for, also when another key hashed the same text', () => {
+    const first: FieldHashKey = { version: 'v1', secret: 'the first key' };
+    const second: FieldHashKey = { version: 'v1', secret: 'the second key' };
+    expect(keyedHash(first, 'ann@example.com')).toBe(hmac(first, 'ann@example.com'));
+    expect(keyedHash(second, 'ann@example.com')).toBe(hmac(second, 'ann@example.com'));
+    expect(keyedHash(first, 'ann@example.com')).toBe(hmac(first, 'ann@example.com'));
+    expect(keyedHash(second, 'ann@example.com')).not.toBe(keyedHash(first, 'ann@example.com'));
+  });
+
+  it('keeps one memo per key object, so two keys never share an entry', () => {
+    const first: FieldHashKey = { version: 'v2', secret: 'key one' };
+    const second: FieldHashKey = { version: 'v2', secret: 'key two' };
+    keyedHash(first, 'a@example.com');
+    keyedHash(first, 'b@example.com');
+    expect(keyedHashesHeld(first)).toBe(2);
+    expect(keyedHashesHeld(second)).toBe(0);
+    keyedHash(second, 'a@example.com');
+    expect(keyedHashesHeld(second)).toBe(1);
+    expect(keyedHashesHeld(first)).toBe(2);
+  });
+
+  it('holds at most the default bound of hashes per key', () => {
+    const key: FieldHashKey = { version: 'v3', secret: 'a key hashing many values' };
+    for (let index = 0; index < KeyedHashMemo.DEFAULT_CAPACITY + 500; index++) keyedHash(key, `u${index}`);
+    expect(keyedHashesHeld(key)).toBeLessThanOrEqual(KeyedHashMemo.DEFAULT_CAPACITY);
+    expect(keyedHash(key, 'u1')).toBe(hmac(key, 'u1'));
+  });
+});
