@@ -10,7 +10,7 @@
  * function's memory (never written anywhere), for the life of the container; docs/privacy.md.
  */
 export class KeyedHashMemo {
-  /** The default bound: ~10,000 entries of ~200 bytes each, ~2 MB. */
+  /** The default bound: 10,000 entries, ~270 bytes each for a 20-character email: ~2.7 MB. */
   static readonly DEFAULT_CAPACITY = 10_000;
 
   private newer = new Map<string, string>();
