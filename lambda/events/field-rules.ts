@@ -198,7 +198,11 @@ interface CompiledRules {
   readonly algorithm: HashAlgorithm;
 }
 
-/** Each rules object compiled once (rules come from the parsed config, which lives as long). */
+/**
+ * Each rules object compiled the first time it is used (rules come from the parsed config, which
+ * lives as long, and are never changed: a rules object changed after its first use would keep
+ * applying what it said then).
+ */
 const compiledRules = new WeakMap<RedactionRules, CompiledRules>();
 
 function compile(rules: RedactionRules): CompiledRules {
