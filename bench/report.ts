@@ -634,6 +634,10 @@ const ENRICHMENT_ROWS: readonly (readonly [EnrichmentCaseId, string])[] = [
   ['device', '`device: true` (ua-parser-js 1.x, cached)'],
   ['all', 'all three'],
   ['hash', '`redact.hash: ["*.email"]` (HMAC-SHA256 with the key, 2 fields/event)'],
+  [
+    'hash-new',
+    '`redact.hash: ["*.email"]`, every value new (2 HMACs/event, the memo answers none; emails rewritten untimed before each batch)',
+  ],
   ['drop', '`redact.drop: ["*.email"]` (2 fields/event)'],
   ['mask', '`redact.mask: [{ path: "*.email", keepEnd: 4 }]` (2 fields/event)'],
   ['suppression', '`suppression` (userId and anonymousId looked up, warm cache)'],
@@ -642,27 +646,33 @@ const ENRICHMENT_ROWS: readonly (readonly [EnrichmentCaseId, string])[] = [
 function enrichmentSection(results: BenchResults): SectionValues {
   const enrichment = results.enrichment;
   if (enrichment === undefined) return undefined;
-  const samples = enrichment.microsPerEvent;
+  const samples: Readonly<Partial<Record<EnrichmentCaseId, number[]>>> = enrichment.microsPerEvent;
+  const none = enrichment.microsPerEvent.none;
   // Samples are taken round-robin: compare each with the no-enrich sample of the same round.
   const over = (id: EnrichmentCaseId) =>
-    summarise(samples[id].map((value, round) => value - (samples.none[round] ?? Number.NaN))).median;
+    summarise((samples[id] ?? []).map((value, round) => value - (none[round] ?? Number.NaN))).median;
   const signed = (value: number) => `${value >= 0 ? '+' : ''}${fixed(value, 1)}`;
   // Results from before the field-rule and suppression cases have only the enrichment rows.
   const measured = ENRICHMENT_ROWS.filter(([id]) => samples[id] !== undefined);
   const rules = samples.hash !== undefined && samples.drop !== undefined && samples.mask !== undefined;
+  // Results from before the `hash-new` case have only the repeating-values figure.
+  const hashNew =
+    samples['hash-new'] === undefined
+      ? ''
+      : ` with values that repeat (${signed(over('hash-new'))} with every value new)`;
   return {
     batch: String(enrichment.batch),
     addresses: String(enrichment.addresses),
     allOver: signed(over('all')),
     rules:
       rules && samples.suppression !== undefined
-        ? `- Field rules on two \`*.email\` fields per event: \`hash\` ${signed(over('hash'))}, \`drop\` ${signed(over('drop'))}, \`mask\` ${signed(over('mask'))} us/event; \`suppression\` with a warm cache ${signed(over('suppression'))} us/event.`
+        ? `- Field rules on two \`*.email\` fields per event: \`hash\` ${signed(over('hash'))}${hashNew}, \`drop\` ${signed(over('drop'))}, \`mask\` ${signed(over('mask'))} us/event; \`suppression\` with a warm cache ${signed(over('suppression'))} us/event.`
         : '- Field rules and suppression: not measured in this run.',
     table: table(
       '| source setting (500-event batch, writes stubbed) | us/event median | min-max | over none (median of rounds) |',
       '|---|---:|---:|---:|',
       measured.map(([id, label]) => {
-        const summary = summarise(samples[id]);
+        const summary = summarise(samples[id] ?? []);
         const versus = id === 'none' ? '-' : `${signed(over(id))} us`;
         return `| ${label} | ${fixed(summary.median, 1)} | ${fixed(summary.min, 1)}-${fixed(summary.max, 1)} | ${versus} |`;
       }),

@@ -1,6 +1,7 @@
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { needsFieldHashKey } from '../contract/field-hash-key-secret';
-import { isJsonObject, type JsonObject } from './segment-event';
+import { FieldPaths } from './field-paths';
+import { KeyedHashMemo } from './keyed-hash-memo';
 
 /**
  * The deployment's key for keyed hashing (HMAC-SHA256) of `redact.hash` fields. `version` goes into
@@ -96,18 +97,22 @@ export function normaliseForHash(value: unknown): string {
   return EMAIL_LIKE.test(trimmed) ? trimmed.toLowerCase() : trimmed;
 }
 
+const KEYED_HASH = /^hmac-sha256:[A-Za-z0-9_-]+:[0-9a-f]{64}$/;
+
 /** `true` for a value a keyed hash rule made: hashing it again would change nothing it protects. */
 export const isKeyedHash = (value: unknown): boolean =>
-  typeof value === 'string' && /^hmac-sha256:[A-Za-z0-9_-]+:[0-9a-f]{64}$/.test(value);
+  typeof value === 'string' && value.startsWith(KEYED_HASH_PREFIX) && KEYED_HASH.test(value);
 
 /** Each key's secret as a `KeyObject`, made once: HMAC setup from a string key costs more than the hash. */
 const keyObjects = new WeakMap<FieldHashKey, KeyObject>();
 
 /**
- * `hmac-sha256:<key version>:<hex>` of `text` (UTF-8) with `key`: the one form of every keyed hash,
- * field rules' and suppressed ids' alike.
+ * Each key's memo of the hashes it made lately (`KeyedHashMemo`: bounded, in memory only): one per
+ * key object, so two keys never share an entry, and a key no longer used takes its memo with it.
  */
-export function keyedHash(key: FieldHashKey, text: string): string {
+const memos = new WeakMap<FieldHashKey, KeyedHashMemo>();
+
+function hmacOf(key: FieldHashKey, text: string): string {
   let keyObject = keyObjects.get(key);
   if (keyObject === undefined) {
     keyObject = createSecretKey(
@@ -118,6 +123,23 @@ export function keyedHash(key: FieldHashKey, text: string): string {
   return `${KEYED_HASH_PREFIX}${key.version}:${createHmac('sha256', keyObject).update(text, 'utf8').digest('hex')}`;
 }
 
+/**
+ * `hmac-sha256:<key version>:<hex>` of `text` (UTF-8) with `key`: the one form of every keyed hash,
+ * field rules' and suppressed ids' alike. A text hashed lately with the same key object is answered
+ * from that key's memo (at most {@link KeyedHashMemo.DEFAULT_CAPACITY} entries per key).
+ */
+export function keyedHash(key: FieldHashKey, text: string): string {
+  let memo = memos.get(key);
+  if (memo === undefined) {
+    memo = new KeyedHashMemo((fresh) => hmacOf(key, fresh));
+    memos.set(key, memo);
+  }
+  return memo.hashOf(text);
+}
+
+/** How many keyed hashes of `key` the container holds in memory now (its memo's size). */
+export const keyedHashesHeld = (key: FieldHashKey): number => memos.get(key)?.size ?? 0;
+
 /** The keyed (or, with `sha256`, plain) hash of `value`, after `normaliseForHash`. */
 export function hashValue(value: unknown, algorithm: HashAlgorithm, key: FieldHashKey | undefined): string {
   const text = normaliseForHash(value);
@@ -126,85 +148,29 @@ export function hashValue(value: unknown, algorithm: HashAlgorithm, key: FieldHa
   return keyedHash(key, text);
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** `value` with all but `keepStart` leading and `keepEnd` trailing characters replaced by `*`. */
 export function maskValue(value: unknown, keepStart = 0, keepEnd = 0): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const characters = [...String(value)];
+  const text = String(value);
+  // Characters are code points: without surrogates (nearly every value) they are the UTF-16 units.
+  if (
+    !SURROGATE.test(text) &&
+    Number.isInteger(keepStart) &&
+    Number.isInteger(keepEnd) &&
+    keepStart >= 0 &&
+    keepEnd >= 0
+  ) {
+    const length = text.length;
+    if (keepStart + keepEnd >= length) return '*'.repeat(length);
+    return `${text.slice(0, keepStart)}${'*'.repeat(length - keepStart - keepEnd)}${text.slice(length - keepEnd)}`;
+  }
+  const characters = [...text];
   if (keepStart + keepEnd >= characters.length) return '*'.repeat(characters.length);
   const start = characters.slice(0, keepStart).join('');
   const end = keepEnd === 0 ? '' : characters.slice(-keepEnd).join('');
   return `${start}${'*'.repeat(characters.length - keepStart - keepEnd)}${end}`;
-}
-
-type Change = (value: unknown) => unknown;
-type Node = JsonObject | unknown[];
-
-const isNode = (value: unknown): value is Node => isJsonObject(value) || Array.isArray(value);
-
-const childOf = (node: Node, key: string): unknown =>
-  Array.isArray(node)
-    ? /^\d+$/.test(key)
-      ? node[Number(key)]
-      : undefined
-    : Object.hasOwn(node, key)
-      ? node[key]
-      : undefined;
-
-const keysOf = (node: Node): string[] =>
-  Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node);
-
-/** A shallow copy of `node` with `key` set to `value`, or removed when `value` is `undefined`. */
-function withChild(node: Node, key: string, value: unknown): Node {
-  if (Array.isArray(node)) {
-    const copy = [...node];
-    copy[Number(key)] = value === undefined ? null : value;
-    return copy;
-  }
-  const copy: JsonObject = { ...node };
-  if (value === undefined) delete copy[key];
-  else copy[key] = value as JsonObject[string];
-  return copy;
-}
-
-/**
- * `node` with `change` applied at every place `path` matches (nothing mutated; only the nodes on the
- * way are copied). A `*` segment matches one or more segments. `undefined` from `change` removes
- * the field (an array element becomes `null`, so positions stay).
- */
-function updateAll(node: Node, path: readonly string[], change: Change): Node {
-  const [head, ...rest] = path;
-  if (head === undefined) return node;
-  let result = node;
-  if (head === '*') {
-    // One segment consumed by `*` here; then either `*` stops (rest applies below) or goes on deeper.
-    for (const key of keysOf(node)) {
-      if (key === '__proto__') continue;
-      const child = childOf(node, key);
-      let changed = child;
-      if (rest.length === 0) changed = change(child);
-      else if (isNode(child)) changed = updateAll(child, rest, change);
-      if (isNode(changed)) changed = updateAll(changed, path, change);
-      if (changed !== child) result = withChild(result, key, changed);
-    }
-    return result;
-  }
-  if (
-    head === '__proto__' ||
-    !(Array.isArray(node) ? /^\d+$/.test(head) && Number(head) < node.length : Object.hasOwn(node, head))
-  ) {
-    return node;
-  }
-  const child = childOf(node, head);
-  let changed: unknown;
-  if (rest.length === 0) changed = change(child);
-  else if (isNode(child)) changed = updateAll(child, rest, change);
-  else return node;
-  return changed === child ? node : withChild(node, head, changed);
-}
-
-/** Applies `change` at each place `path` (dotted, `*` allowed) matches in `record`. */
-export function updatePath<T extends object>(record: T, path: string, change: Change): T {
-  return updateAll(record as unknown as JsonObject, path.split('.'), change) as unknown as T;
 }
 
 /** `true` when `rules` change nothing at all (no field rule and the IP kept). */
@@ -218,10 +184,55 @@ export const hasNoFieldRules = (rules: RedactionRules | undefined): boolean =>
 /** `true` when `rules` hash with the deployment's key (and so need it). */
 export const needsHashKey = (rules: RedactionRules | undefined): boolean => needsFieldHashKey(rules);
 
+/** What a compiled rule does where its path matches. */
+type RuleAction =
+  | { readonly kind: 'remove' }
+  | { readonly kind: 'truncate-ip' }
+  | { readonly kind: 'hash' }
+  | { readonly kind: 'mask'; readonly keepStart?: number; readonly keepEnd?: number };
+
+interface CompiledRules {
+  readonly paths: FieldPaths;
+  /** By path number of `paths`. */
+  readonly actions: readonly RuleAction[];
+  readonly algorithm: HashAlgorithm;
+}
+
+/**
+ * Each rules object compiled the first time it is used (rules come from the parsed config, which
+ * lives as long, and are never changed: a rules object changed after its first use would keep
+ * applying what it said then).
+ */
+const compiledRules = new WeakMap<RedactionRules, CompiledRules>();
+
+function compile(rules: RedactionRules): CompiledRules {
+  let compiled = compiledRules.get(rules);
+  if (compiled !== undefined) return compiled;
+  const paths: string[] = [];
+  const actions: RuleAction[] = [];
+  const add = (path: string, action: RuleAction) => {
+    paths.push(path);
+    actions.push(action);
+  };
+  if (rules.ip === 'drop') add('context.ip', { kind: 'remove' });
+  if (rules.ip === 'truncate') add('context.ip', { kind: 'truncate-ip' });
+  for (const path of rules.drop) add(path, { kind: 'remove' });
+  for (const path of rules.hash) add(path, { kind: 'hash' });
+  for (const { path, keepStart, keepEnd } of rules.mask ?? [])
+    add(path, { kind: 'mask', keepStart, keepEnd });
+  compiled = { paths: new FieldPaths(paths), actions, algorithm: rules.hashAlgorithm ?? 'hmac-sha256' };
+  compiledRules.set(rules, compiled);
+  return compiled;
+}
+
 /**
  * `record` (an envelope, a Segment message, a failure record's payload) with `rules` applied, in this
  * order: IP handling, drop, hash, mask. Nothing is mutated. A value a keyed hash already made is left
  * as it is, so applying the same rules twice (replay) changes nothing.
+ *
+ * The rules are compiled once per rules object and applied in one walk of the record that copies
+ * only what changes, with the same result as applying each rule in turn (`FieldPaths`); keyed
+ * hashes repeat from a bounded memo (`KeyedHashMemo`). Cost: bench section 12.
  */
 export function applyFieldRules<T extends object>(
   record: T,
@@ -230,26 +241,22 @@ export function applyFieldRules<T extends object>(
   truncateIp: (address: string) => string | undefined,
 ): T {
   if (rules === undefined) return record;
-  let result = record;
-  if (rules.ip === 'drop') result = updatePath(result, 'context.ip', () => undefined);
-  if (rules.ip === 'truncate') {
-    result = updatePath(result, 'context.ip', (value) =>
-      typeof value === 'string' ? truncateIp(value) : undefined,
-    );
-  }
-  for (const path of rules.drop) result = updatePath(result, path, () => undefined);
-  const algorithm = rules.hashAlgorithm ?? 'hmac-sha256';
-  for (const path of rules.hash) {
-    result = updatePath(result, path, (value) =>
-      value === null || value === undefined || isKeyedHash(value) ? value : hashValue(value, algorithm, key),
-    );
-  }
-  for (const { path, keepStart, keepEnd } of rules.mask ?? []) {
-    result = updatePath(result, path, (value) =>
-      value === null ? null : maskValue(value, keepStart, keepEnd),
-    );
-  }
-  return result;
+  const { paths, actions, algorithm } = compile(rules);
+  return paths.apply(record, (tag, value) => {
+    const action = actions[tag] as RuleAction;
+    switch (action.kind) {
+      case 'remove':
+        return undefined;
+      case 'truncate-ip':
+        return typeof value === 'string' ? truncateIp(value) : undefined;
+      case 'hash':
+        return value === null || value === undefined || isKeyedHash(value)
+          ? value
+          : hashValue(value, algorithm, key);
+      case 'mask':
+        return value === null ? null : maskValue(value, action.keepStart, action.keepEnd);
+    }
+  });
 }
 
 /** Whether the dotted `path` (e.g. a tracking-plan violation's `traits.email`) is one `rulePath` matches. */
