@@ -5,14 +5,14 @@ import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../lambda/handler';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
-import { launchOfflineChromium } from '../support/browser';
+import { sharedBrowser } from '../support/browser';
 
 describe("the live events page's fault switches in Debian Chromium", () => {
   let browser: Browser;
   let local: LocalMode;
 
   beforeAll(async () => {
-    browser = await launchOfflineChromium();
+    browser = await sharedBrowser();
     const settings = localModeSettings({
       PORT: '0',
       KINESIS_PORT: '0',

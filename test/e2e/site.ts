@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
+import { RequestLog, sharedBrowser } from '../support/browser';
 import { type StaticServer, startStaticServer } from '../support/static-server';
 import { startTestCollector, type TestCollector } from '../support/test-collector';
 import { allowOnlyOrigin, type FailFirstWrites } from './delivery';
@@ -89,7 +89,7 @@ export function useBrowserSite() {
   let site: TestSite | undefined;
   const collectors: TestCollector[] = [];
   beforeAll(async () => {
-    [browser, site] = await Promise.all([launchOfflineChromium(), startTestSite()]);
+    [browser, site] = await Promise.all([sharedBrowser(), startTestSite()]);
   }, 600_000);
   afterAll(async () => {
     await Promise.all(collectors.map((collector) => collector.stop()));
