@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { createCollector } from '../../lambda/collector';
 import { createMetrics } from '../../lambda/observability/metrics';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
-import { launchOfflineChromium } from '../support/browser';
+import { sharedBrowser } from '../support/browser';
 import { startTestKinesis } from '../support/test-collector';
 import { waitUntil } from './delivery';
 
@@ -42,7 +42,7 @@ describe('the live events page under field rules (issue 36), with a destination 
   const archive = `rules-archive-${process.pid}`;
 
   beforeAll(async () => {
-    [browser, kinesis] = await Promise.all([launchOfflineChromium(), startTestKinesis()]);
+    [browser, kinesis] = await Promise.all([sharedBrowser(), startTestKinesis()]);
     const document = {
       sources: [
         {

@@ -8,7 +8,7 @@ import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer
 import type { RecordWriter } from '../../lambda/delivery/record-writer';
 import { createHandler } from '../../lambda/handler';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
+import { RequestLog, sharedBrowser } from '../support/browser';
 import { startTestKinesis } from '../support/test-collector';
 import { allowOnlyOrigin, waitUntil } from './delivery';
 import { startTestSite, type TestSite } from './site';
@@ -45,11 +45,7 @@ describe('the live events page of local mode (/_debug) in Debian Chromium', () =
   let local: LocalMode;
 
   beforeAll(async () => {
-    [browser, site, kinesis] = await Promise.all([
-      launchOfflineChromium(),
-      startTestSite(),
-      startTestKinesis(),
-    ]);
+    [browser, site, kinesis] = await Promise.all([sharedBrowser(), startTestSite(), startTestKinesis()]);
     const settings = localModeSettings({
       PORT: '0',
       KINESIS_ENDPOINT: kinesis.endpoint,

@@ -5,7 +5,7 @@ import { createKinesisClient } from '../../lambda/delivery/kinesis-client';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
 import { createHandler } from '../../lambda/handler';
 import { type LocalMode, localModeSettings, startLocalMode } from '../../local/local-mode';
-import { launchOfflineChromium } from '../support/browser';
+import { sharedBrowser } from '../support/browser';
 import { startTestKinesis } from '../support/test-collector';
 
 describe("the live events page's fault switches in Debian Chromium", () => {
@@ -16,7 +16,7 @@ describe("the live events page's fault switches in Debian Chromium", () => {
   let kinesis: Awaited<ReturnType<typeof startTestKinesis>>;
 
   beforeAll(async () => {
-    browser = await launchOfflineChromium();
+    browser = await sharedBrowser();
     kinesis = await startTestKinesis();
     const settings = localModeSettings({
       PORT: '0',

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RuntimeConfigInput } from '../../lambda/config/runtime-config';
-import { launchOfflineChromium } from '../support/browser';
+import { sharedBrowser } from '../support/browser';
 import { startTestCollector, TEST_WRITE_KEY, type TestCollector } from '../support/test-collector';
 import { waitUntil } from './delivery';
 import { startTestSite, type TestSite } from './site';
@@ -28,10 +28,8 @@ describe('the identity cookie in Debian Chromium, collector and site on differen
   let siteOrigin: string;
   let collectorOrigin: string;
   beforeAll(async () => {
-    [browser, site] = await Promise.all([
-      launchOfflineChromium({ loopbackHosts: [`*.${DOMAIN}`] }),
-      startTestSite(),
-    ]);
+    // The shared browser sends every `*.localhost` name, DOMAIN's included, to loopback.
+    [browser, site] = await Promise.all([sharedBrowser(), startTestSite()]);
     siteOrigin = `http://www.${DOMAIN}:${new URL(site.url).port}`;
     collector = await startTestCollector({
       config: (defaults: RuntimeConfigInput): RuntimeConfigInput => ({

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
+import { RequestLog, sharedBrowser } from '../support/browser';
+import { oncePerRun } from '../support/once-per-run';
 import { type StaticServer, startStaticServer } from '../support/static-server';
 import { startTestCollector, type TestCollector } from '../support/test-collector';
 import { allowOnlyOrigin, type FailFirstWrites } from './delivery';
@@ -30,25 +31,40 @@ const html = (script: string) =>
   `<body><script src="/${script}"></script></body></html>`;
 
 /**
- * Builds the test site into a temporary directory (the SDK npm packages bundled for the browser
- * with esbuild, as a site's own build would) and serves it from its own loopback port, so the
- * collector is a different origin and every SDK call goes through CORS.
+ * The site's SDK bundles (the SDK npm packages bundled for the browser with esbuild, as a site's own
+ * build would), built once per jest run (test/support/once-per-run.ts) into a read-only directory.
+ */
+function builtPages(): Promise<string> {
+  return oncePerRun('e2e-site-pages', async (workDir) => {
+    await Promise.all(
+      Object.entries(PAGES).map(([name, entry]) =>
+        build({
+          entryPoints: [join(__dirname, 'pages', entry)],
+          absWorkingDir: REPO_ROOT,
+          bundle: true,
+          format: 'iife',
+          platform: 'browser',
+          target: 'chrome120',
+          outfile: join(workDir, `${name}.js`),
+          define: { 'process.env.NODE_ENV': '"production"' },
+          logLevel: 'error',
+        }),
+      ),
+    );
+    return workDir;
+  });
+}
+
+/**
+ * Lays the test site out in a temporary directory of its own (the run's SDK bundles copied in, a page
+ * for each) and serves it from its own loopback port, so the collector is a different origin and
+ * every SDK call goes through CORS.
  */
 export async function startTestSite(): Promise<TestSite> {
-  const root = await mkdtemp(join(tmpdir(), 'kef-e2e-site-'));
+  const [root, pages] = await Promise.all([mkdtemp(join(tmpdir(), 'kef-e2e-site-')), builtPages()]);
   await Promise.all(
-    Object.entries(PAGES).map(async ([name, entry]) => {
-      await build({
-        entryPoints: [join(__dirname, 'pages', entry)],
-        absWorkingDir: REPO_ROOT,
-        bundle: true,
-        format: 'iife',
-        platform: 'browser',
-        target: 'chrome120',
-        outfile: join(root, `${name}.js`),
-        define: { 'process.env.NODE_ENV': '"production"' },
-        logLevel: 'error',
-      });
+    Object.keys(PAGES).map(async (name) => {
+      await copyFile(join(pages, `${name}.js`), join(root, `${name}.js`));
       await writeFile(join(root, `${name}.html`), html(`${name}.js`));
     }),
   );
@@ -89,7 +105,7 @@ export function useBrowserSite() {
   let site: TestSite | undefined;
   const collectors: TestCollector[] = [];
   beforeAll(async () => {
-    [browser, site] = await Promise.all([launchOfflineChromium(), startTestSite()]);
+    [browser, site] = await Promise.all([sharedBrowser(), startTestSite()]);
   }, 600_000);
   afterAll(async () => {
     await Promise.all(collectors.map((collector) => collector.stop()));

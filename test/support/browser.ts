@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, type BrowserContext, chromium, type Request } from 'playwright-core';
+import { oncePerRun } from './once-per-run';
+import { SYNTH_CACHE_DIR_ENV } from './synth-cache-dir';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own browser downloads fail here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -128,6 +130,125 @@ export async function launchOfflineChromium(
   });
 }
 
+/**
+ * Host patterns the shared browser sends to loopback besides 127.0.0.1 and localhost: every
+ * `*.localhost` name (loopback by definition, RFC 6761), so a test can put a site and its collector
+ * on two origins under one parent domain (`www.site.localhost`, `collect.site.localhost`).
+ */
+export const SHARED_LOOPBACK_HOSTS: readonly string[] = ['*.localhost'];
+
+/**
+ * The shared browser server exits when no client has been connected for this long: a run that was
+ * killed before its global teardown, or a gap between browser files, leaves no Chromium behind.
+ */
+export const BROWSER_SERVER_IDLE_MS = 60_000;
+
+/** Longest the shared browser server may take to start Chromium and say where it listens. */
+const BROWSER_SERVER_START_MS = 60_000;
+
+/** How many times in a run the shared server may be started anew after an idle exit. */
+const BROWSER_SERVER_GENERATIONS = 20;
+
+/** The file, in the run's cache directory, holding the pid of one start of the browser server. */
+export const browserServerPidFile = (cacheDir: string, generation: number): string =>
+  join(cacheDir, `browser-server-${generation}.pid`);
+
+interface BrowserServerEndpoint {
+  readonly wsEndpoint: string;
+  readonly pid: number;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    // A zombie (exited, not yet reaped by its parent) counts as gone.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts test/support/browser-server.js detached (its own process group: it outlives the jest
+ * worker that started it, never the run) and waits for it to say where it listens. The pid file in
+ * the run's cache directory is how test/support/global-teardown.ts stops it.
+ */
+async function startBrowserServer(
+  cacheDir: string,
+  generation: number,
+  workDir: string,
+): Promise<BrowserServerEndpoint> {
+  const executablePath = await ensureChromium();
+  const endpointFile = join(workDir, 'endpoint.json');
+  const logFile = join(workDir, 'server.log');
+  const log = openSync(logFile, 'a');
+  const options = {
+    executablePath,
+    args: offlineChromiumArgs(SHARED_LOOPBACK_HOSTS),
+    endpointFile,
+    idleMs: BROWSER_SERVER_IDLE_MS,
+  };
+  const child = spawn(process.execPath, [join(__dirname, 'browser-server.js'), JSON.stringify(options)], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => {
+    exit = `exit status ${code ?? signal}`;
+  });
+  child.once('error', (error) => {
+    exit = error.message;
+  });
+  child.unref();
+  if (child.pid !== undefined) writeFileSync(browserServerPidFile(cacheDir, generation), String(child.pid));
+  const deadline = Date.now() + BROWSER_SERVER_START_MS;
+  while (!existsSync(endpointFile)) {
+    if (exit !== undefined || Date.now() > deadline) {
+      if (exit === undefined) child.kill('SIGKILL');
+      const output = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+      throw new Error(
+        `The shared Chromium server did not start (${exit ?? `no endpoint within ${BROWSER_SERVER_START_MS} ms`}):\n${output}`,
+      );
+    }
+    await sleep(50);
+  }
+  return JSON.parse(readFileSync(endpointFile, 'utf8')) as BrowserServerEndpoint;
+}
+
+/**
+ * Debian's Chromium for a test file, shared by every file of the jest run: one headless Chromium
+ * (offline as {@link OFFLINE_CHROMIUM_ARGS}, `SHARED_LOOPBACK_HOSTS` on loopback) started once per
+ * run through test/support/once-per-run.ts, which each file connects to. A file works in its own
+ * BrowserContexts (`browser.newContext()`, `browser.newPage()`), so cookies and storage stay its
+ * own; `browser.close()` closes them and disconnects. Saves a Chromium start (~3 s of CPU) per file.
+ * Outside a jest run's global setup (no run cache directory) it launches a Chromium of the file's
+ * own, as {@link launchOfflineChromium} does.
+ */
+export async function sharedBrowser(): Promise<Browser> {
+  const cacheDir = process.env[SYNTH_CACHE_DIR_ENV];
+  if (cacheDir === undefined) return launchOfflineChromium({ loopbackHosts: SHARED_LOOPBACK_HOSTS });
+  let lastError: unknown;
+  // A server that exited after an idle minute is not started again under its key: the next start
+  // is the next generation (a worker that finds one generation gone moves on to the next).
+  for (let generation = 1; generation <= BROWSER_SERVER_GENERATIONS; generation++) {
+    const server = await oncePerRun(
+      `browser-server-${generation}`,
+      (workDir) => startBrowserServer(cacheDir, generation, workDir),
+      { dir: cacheDir, waitMs: CHROMIUM_INSTALL_TIMEOUT_MS + 2 * BROWSER_SERVER_START_MS },
+    );
+    try {
+      return await chromium.connect(server.wsEndpoint, { timeout: 30_000 });
+    } catch (error) {
+      lastError = error;
+      // Refused while going idle: wait for that server to be gone, then start the next one.
+      const deadline = Date.now() + 15_000;
+      while (isRunning(server.pid) && Date.now() < deadline) await sleep(100);
+      if (isRunning(server.pid)) throw error;
+    }
+  }
+  throw new Error(`Could not connect to the shared Chromium server`, { cause: lastError });
+}
+
 /** One request a page made, as the browser sent it, and the status it got (if any). */
 export interface LoggedRequest {
   readonly method: string;
@@ -165,10 +286,12 @@ export class RequestLog {
       log.byRequest.set(request, entry);
       log.entries.push(entry);
     });
-    context.on('requestfinished', async (request) => {
-      const entry = log.byRequest.get(request);
-      const response = await request.response().catch(() => null);
-      if (entry !== undefined && response !== null) entry.status = response.status();
+    // Set when the response event arrives, in order with the page's later requests: awaiting
+    // `request.response()` on `requestfinished` took another protocol round trip, so a test that
+    // waited for a later request could still read no status.
+    context.on('response', (response) => {
+      const entry = log.byRequest.get(response.request());
+      if (entry !== undefined) entry.status = response.status();
     });
     context.on('requestfailed', (request) => {
       const entry = log.byRequest.get(request);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { Browser } from 'playwright-core';
 import { ensureStream } from '../../local/streams';
-import { launchOfflineChromium, RequestLog } from '../support/browser';
+import { RequestLog, sharedBrowser } from '../support/browser';
 import { useTestKinesis } from '../support/test-collector';
 import { envelope, eventually, putEnvelopes, REPO_ROOT } from './tail-support';
 
@@ -52,7 +52,7 @@ describe('npm run live against kinesalite', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await launchOfflineChromium();
+    browser = await sharedBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
