@@ -43,12 +43,15 @@ describe('npx cdk synth (the real CLI, offline)', () => {
   }, 240_000);
 
   it('synthesizes examples/deploy.json as it is (the document npm start runs), ships it in the asset and passes cdk-nag', async () => {
-    // Act: the docs' command (docs/deploying.md), with the CloudFormation schema validation on: this
-    // template differs from the default one (the API's CORS, the function's environment).
-    const result = await cliSynth({
-      externalIds: 'cli-test-external-id',
-      collectorConfig: 'examples/deploy.json',
-    });
+    // Act: the docs' command (docs/deploying.md). aws-cdk-lib's CloudFormation schema validation runs
+    // on the default synth above (its report checked there); this template has the same resource
+    // types and properties, other values (the API's CORS, the function's environment, the
+    // provisioner's source ids), so it runs without it (~11 s of CPU less per run: the suite's budget).
+    const result = await cliSynth(
+      { externalIds: 'cli-test-external-id', collectorConfig: 'examples/deploy.json' },
+      undefined,
+      { validate: false },
+    );
     const out = result.outdir;
 
     // Assess

@@ -12,12 +12,12 @@ const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const majorOf = (version: string) => Number(/^v?(\d+)/.exec(version)?.[1]);
 
 describe('Node versions: package.json, the Lambda runtime, the runtime-client tests and the README agree', () => {
-  it('runs the tools on Node 20 or later, as engines says', () => {
-    expect(packageJson.engines).toEqual({ node: '>=20' });
+  it('runs the tools on Node 20.6 or later (node --import tsx), as engines says', () => {
+    expect(packageJson.engines).toEqual({ node: '>=20.6' });
     expect(majorOf(process.version)).toBeGreaterThanOrEqual(20);
     expect(readme).toContain('On a machine with Node.js 20 or later');
     expect(readme).toContain(
-      '| tools, `npm start`, `npm test`, CI (`.ci/run`) | 20 or later (`engines`: `>=20`)',
+      '| tools, `npm start`, `npm test`, CI (`.ci/run`) | 20.6 or later (`engines`: `>=20.6`)',
     );
   });
 

@@ -24,6 +24,15 @@ export interface CliSynth {
   readonly stderr: string;
 }
 
+/** How a {@link cliSynth} runs. */
+export interface CliSynthOptions {
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation schema validation (its WASM engine: ~6 s of CPU per
+   * synth) as a deploy does; `false` sets `CDK_VALIDATION=false`. @default true
+   */
+  readonly validate?: boolean;
+}
+
 function keyOf(context: Record<string, string>): string {
   const sorted = Object.keys(context)
     .sort()
@@ -31,7 +40,11 @@ function keyOf(context: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 24);
 }
 
-function run(context: Record<string, string>, outdir: string): Promise<Omit<CliSynth, 'outdir'>> {
+function run(
+  context: Record<string, string>,
+  outdir: string,
+  validate: boolean,
+): Promise<Omit<CliSynth, 'outdir'>> {
   const flags = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   return new Promise((resolve) => {
     execFile(
@@ -47,6 +60,7 @@ function run(context: Record<string, string>, outdir: string): Promise<Omit<CliS
           HOME: process.env.HOME,
           CDK_DISABLE_VERSION_CHECK: '1',
           AWS_EC2_METADATA_DISABLED: 'true',
+          ...(validate ? {} : { CDK_VALIDATION: 'false' }),
         },
       },
       (error, stdout, stderr) => {
@@ -65,10 +79,15 @@ function run(context: Record<string, string>, outdir: string): Promise<Omit<CliS
  * (the caller's, e.g. a benchmark's work directory) wins; outside jest's global setup and without
  * `dir`, each call synthesizes into a new temporary directory.
  */
-export function cliSynth(context: Record<string, string>, dir?: string): Promise<CliSynth> {
+export function cliSynth(
+  context: Record<string, string>,
+  dir?: string,
+  options: CliSynthOptions = {},
+): Promise<CliSynth> {
+  const validate = options.validate ?? true;
   return oncePerRun(
-    `cli-synth-${keyOf(context)}`,
-    async (outdir) => ({ outdir, ...(await run(context, outdir)) }),
+    `cli-synth-${keyOf(context)}${validate ? '' : '-unvalidated'}`,
+    async (outdir) => ({ outdir, ...(await run(context, outdir, validate)) }),
     { waitMs: CLI_SYNTH_TIMEOUT_MS + 30_000, ...(dir === undefined ? {} : { dir }) },
   );
 }
