@@ -12,13 +12,13 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   restoreMocks: true,
-  // jest's default on 2 cores is one worker (cores - 1); most heavy files wait on child processes
-  // and sockets, so three workers on 2 cores keep both busy: measured 2026-12-06 on the same commit,
-  // idle, 329 s with 2 workers, 284 s with 3 (CPU 153%), 357 s with 4 (the CPU-heavy synths collide).
-  // (jest reads a percentage above 100% as a plain count, so the number is computed here.)
+  // One worker per core. Measured on 36f8e9f, idle 2-core machine: 2 workers 233 s of jest and 421 s
+  // of CPU (every process of the run), 3 workers 261 s and 546 s: once the suite's waits were cut
+  // (short delivery budgets, shared emulators and browser), a third worker only made the CPU-heavy
+  // files (CLI synths, npm pack, npm start, Chromium) contend, which cost ~30% more CPU than it hid.
   // A fresh clone has no jest cache: start the files the committed baseline says are slowest.
   testSequencer: '<rootDir>/test/support/baseline-sequencer.js',
-  maxWorkers: Math.max(1, Math.round(require('node:os').availableParallelism() * 1.5)),
+  maxWorkers: Math.max(1, require('node:os').availableParallelism()),
   // Every run writes each test file's duration to test-durations.json and prints the slowest ten
   // (the 240 s budget of issue 32; test/README.md).
   reporters: ['default', '<rootDir>/test/support/durations-reporter.js'],
