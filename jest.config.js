@@ -12,7 +12,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   restoreMocks: true,
-  // One worker per core. Measured on 36f8e9f, idle 2-core machine: 2 workers 233 s of jest and 421 s
+  // One worker per core. Measured on 60a11fd, idle 2-core machine: 2 workers 233 s of jest and 421 s
   // of CPU (every process of the run), 3 workers 261 s and 546 s: once the suite's waits were cut
   // (short delivery budgets, shared emulators and browser), a third worker only made the CPU-heavy
   // files (CLI synths, npm pack, npm start, Chromium) contend, which cost ~30% more CPU than it hid.
