@@ -1,10 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import type { StreamDeployConfig } from './config';
-import type { EventArchive } from './constructs/event-archive';
-import type { StreamAlarms } from './constructs/stream-alarms';
 import { StreamSide } from './stream-side';
 
 export interface StreamStackProps extends StackProps {
@@ -28,16 +24,11 @@ export interface StreamStackProps extends StackProps {
  * assumes ({@link StreamSide}, whose resources it holds directly). Its outputs are what the collector's account needs (`-c writerRoleArn`, `-c streamArn`).
  */
 export class StreamStack extends Stack {
-  /** What the stack holds: the exported stream-side resources, added to the stack itself. */
+  /**
+   * What the stack holds (the stream, the failed-events stream, the writer role, alarms, the
+   * archive): the exported stream-side resources, added to the stack itself.
+   */
   readonly side: StreamSide;
-  readonly stream: kinesis.IStream;
-  /** The failed-events stream (same capacity, retention and encryption), unless turned off. */
-  readonly failedStream?: kinesis.Stream;
-  readonly writerRole: iam.Role;
-  readonly alarms: StreamAlarms;
-  /** The S3 archive of the streams (`-c archive=true`), with its Glue tables and alarms. */
-  readonly archive?: EventArchive;
-
   constructor(scope: Construct, id: string, props: StreamStackProps) {
     super(scope, id, props);
     const side = new StreamSide(this, {
@@ -48,37 +39,32 @@ export class StreamStack extends Stack {
         : { collectorStackPrefix: props.collectorStackPrefix }),
     });
     this.side = side;
-    this.stream = side.stream;
-    this.failedStream = side.failedStream;
-    this.writerRole = side.writerRole;
-    this.alarms = side.alarms;
-    this.archive = side.archive;
 
-    if (this.archive !== undefined) {
+    if (side.archive !== undefined) {
       new CfnOutput(this, 'ArchiveBucketName', {
-        value: this.archive.bucket.bucketName,
+        value: side.archive.bucket.bucketName,
         description: 'S3 bucket holding the archive (events/, failed/, errors/): docs/archive.md',
       });
       new CfnOutput(this, 'ArchiveDatabaseName', {
-        value: this.archive.databaseName,
+        value: side.archive.databaseName,
         description: 'Glue database of the archive tables, for Athena: docs/archive.md',
       });
     }
 
-    new CfnOutput(this, 'StreamName', { value: this.stream.streamName, description: 'Kinesis stream name' });
+    new CfnOutput(this, 'StreamName', { value: side.stream.streamName, description: 'Kinesis stream name' });
     new CfnOutput(this, 'StreamArn', {
-      value: this.stream.streamArn,
+      value: side.stream.streamArn,
       description: 'Kinesis stream ARN: -c streamArn=... for the collector stack',
     });
-    if (this.failedStream !== undefined) {
+    if (side.failedStream !== undefined) {
       new CfnOutput(this, 'FailedStreamName', {
-        value: this.failedStream.streamName,
+        value: side.failedStream.streamName,
         description:
           'Failed-events stream (refused events with their reason): -c failedStreamName=... for the collector stack',
       });
     }
     new CfnOutput(this, 'WriterRoleArn', {
-      value: this.writerRole.roleArn,
+      value: side.writerRole.roleArn,
       description:
         'Role the collector assumes (with its external ID): -c writerRoleArn=... for the collector stack',
     });

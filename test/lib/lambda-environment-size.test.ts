@@ -16,7 +16,7 @@ const origins = (count: number) =>
 function collectorEnvironmentSize(context: Record<string, string>): number {
   const { collectorStack } = buildTestApp(context);
   if (collectorStack === undefined) throw new Error('no collector stack');
-  const fn = collectorStack.collector.function;
+  const fn = collectorStack.side.collector.function;
   const cfn = fn.node.defaultChild as lambda.CfnFunction;
   const { variables } = Stack.of(fn).resolve(cfn.environment) as { variables: Record<string, unknown> };
   return lambdaEnvironmentSize(variables);

@@ -63,7 +63,7 @@ describe('a collector stack synthesized with -c sameOriginPrefix=/collect', () =
 
   it('gives the function the generated origin secret as SAME_ORIGIN_SECRET, resolved by CloudFormation at deploy', () => {
     // Prepare
-    const secret = deployment.collectorStack?.sameOriginSecret?.secret;
+    const secret = deployment.collectorStack?.side.sameOriginSecret?.secret;
     const secretId = deployment.collectorStack?.getLogicalId(secret?.node.defaultChild as never);
 
     // Assess

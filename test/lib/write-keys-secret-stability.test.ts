@@ -99,7 +99,7 @@ const CHANGES: Record<string, readonly [Record<string, string>, Record<string, s
 function secretIdentity(context: Record<string, string>) {
   const { collectorStack } = buildTestApp(context);
   if (collectorStack === undefined) throw new Error('this context deploys no collector stack');
-  const secret = collectorStack.writeKeys.secret.node.defaultChild as secretsmanager.CfnSecret;
+  const secret = collectorStack.side.writeKeys.secret.node.defaultChild as secretsmanager.CfnSecret;
   const stack = Stack.of(secret);
   return {
     logicalId: stack.resolve(secret.logicalId),
