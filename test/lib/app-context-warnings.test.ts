@@ -45,7 +45,7 @@ const printedLines = (result: { stdout: string; stderr: string }) =>
 /** The data owner's side only (the stream stack): no Lambda to bundle, so a CLI synth is quick. */
 const STREAM_ONLY = { collectorAccountId: '111111111111', externalIds: 'context-check-id' };
 
-describe('npx cdk synth: context keys and warnings (the real CLI)', () => {
+describe('cdk synth: context keys and warnings (the real CLI)', () => {
   it('prints no warning for the default synth: no concurrency warning, no cdk-nag finding, no unknown key', async () => {
     // Act: the run's shared bundling synth of the same-account topology (test/lib/cdk-synth-cli.test.ts).
     const result = await cliSynth({ externalIds: SHARED_CLI_EXTERNAL_ID });
@@ -58,8 +58,10 @@ describe('npx cdk synth: context keys and warnings (the real CLI)', () => {
   }, 300_000);
 
   it('fails the synth on a misspelled context key, naming the key it meant', async () => {
-    // Act
-    const result = await cliSynth({ ...STREAM_ONLY, domainname: 'events.example.com' });
+    // Act: the CLI as node_modules/.bin/cdk, without npx (this run's subject is what the CLI prints).
+    const result = await cliSynth({ ...STREAM_ONLY, domainname: 'events.example.com' }, undefined, {
+      npx: false,
+    });
 
     // Assess
     expect(result.status).not.toBe(0);
