@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,12 +27,14 @@ export interface PrebuiltAssetExtras {
   readonly executables?: readonly string[];
   /** Files written next to `index.js` (a configuration document). */
   readonly files?: Readonly<Record<string, string>>;
+  /** Files copied next to `index.js` from where they are installed: name in the asset -> source path. */
+  readonly copies?: Readonly<Record<string, string>>;
 }
 
 /**
  * Lambda code from a prebuilt bundle: the bundle copied into the asset by a local step (no Docker,
- * no esbuild), executables made executable, `extras.files` written next to `index.js`. The asset
- * hash is the output's, so a different document gives a different asset.
+ * no esbuild), `extras.copies` copied in, executables made executable, `extras.files` written next
+ * to `index.js`. The asset hash is the output's, so a different document gives a different asset.
  */
 export function prebuiltCode(dir: string, extras: PrebuiltAssetExtras = {}): lambda.Code {
   return lambda.Code.fromAsset(dir, {
@@ -43,6 +45,9 @@ export function prebuiltCode(dir: string, extras: PrebuiltAssetExtras = {}): lam
       local: {
         tryBundle(outputDir: string): boolean {
           cpSync(dir, outputDir, { recursive: true });
+          for (const [file, source] of Object.entries(extras.copies ?? {})) {
+            copyFileSync(source, path.join(outputDir, file));
+          }
           for (const file of extras.executables ?? []) chmodSync(path.join(outputDir, file), 0o755);
           for (const [file, contents] of Object.entries(extras.files ?? {})) {
             writeFileSync(path.join(outputDir, file), contents);

@@ -52,7 +52,8 @@ export function provisionerBundleCommand(inputDir: string, outputDir: string): s
     path.relative(path.join(__dirname, '..', '..'), WRITE_KEYS_PROVISIONER_ENTRY),
   );
   return [
-    'npx --no-install esbuild --bundle',
+    // The project's own esbuild binary, without an npx process before it (as collector-function.ts).
+    `PATH='${path.posix.join(inputDir, 'node_modules', '.bin')}':"$PATH" esbuild --bundle`,
     `'${entry}'`,
     `'--outfile=${path.posix.join(outputDir, 'index.js')}'`,
     '--platform=node',

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { GEO_DATABASE_FILE, GEO_DATABASE_PACKAGE_PATH } from '../../lambda/contract/geo-database';
 import { oncePerRun } from '../support/once-per-run';
 
 /** The repository root (not support/test-app's: importing it loads aws-cdk-lib and lib/ into jest for a path). */
@@ -22,22 +23,17 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
  * constructs and the prebuilt Lambda bundles), the tarball unpacked into a scratch CDK app in a
  * temporary folder, a strict TypeScript app compiled there with `tsc` and synthesized with `node`.
  * The scratch app links only aws-cdk-lib, constructs, typescript, @types/node, cdk-nag and the
- * package's dependencies from this project's node_modules (no network), and runs with
+ * dependencies the packed package.json names (the country database among them) from this
+ * project's node_modules (no network), and runs with
  * `--preserve-symlinks`, so module resolution never leaves it: no esbuild can be found there, and
  * no Docker is asked for.
  */
 
-/** What a consumer installs next to the package: its peers, the compiler, cdk-nag, its dependencies. */
-const LINKED = [
-  'aws-cdk-lib',
-  'constructs',
-  'typescript',
-  '@types/node',
-  'cdk-nag',
-  'zod',
-  'ajv',
-  'ajv-formats',
-];
+/**
+ * What a consumer installs next to the package besides its `dependencies` (read from the packed
+ * package.json): its peers, the compiler, cdk-nag.
+ */
+const CONSUMER_INSTALLS = ['aws-cdk-lib', 'constructs', 'typescript', '@types/node', 'cdk-nag'];
 const BOUNDARY_ARN = 'arn:aws:iam::123456789012:policy/team-boundary';
 const EXISTING_STREAM_ARN = 'arn:aws:kinesis:eu-west-1:123456789012:stream/clickstream';
 
@@ -155,7 +151,10 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
     const untar = await run('tar', ['-xzvf', tarball, '-C', packageDir, '--strip-components=1'], appDir);
     if (untar.code !== 0) throw new Error(untar.output);
     tarballFiles = untar.output.split('\n').filter(Boolean);
-    for (const name of closureOf(LINKED)) {
+    const { dependencies = {} } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const name of closureOf([...CONSUMER_INSTALLS, ...Object.keys(dependencies)])) {
       mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
       symlinkSync(path.join(PROJECT_ROOT, 'node_modules', name), path.join(modules, name), 'dir');
     }
@@ -224,6 +223,8 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
         /(^|\/)(test|bench|fixtures|examples)\/|\.test\.|\.ts$/.test(file.replace(/\.d\.ts$/, '')),
       ),
     ).toEqual([]);
+    // The country database is the package's dependency, not in the tarball.
+    expect(tarballFiles.filter((file) => file.endsWith('.mmdb'))).toEqual([]);
   });
 
   it('compiles as a strict TypeScript app', () => {
@@ -241,7 +242,7 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
     expect(ofType('ExistingStream', 'AWS::Kinesis::Stream')).toHaveLength(0);
   });
 
-  it("deploys the package's prebuilt bundle as the collector function's code", () => {
+  it("deploys the package's prebuilt bundle and its dependency's country database as the collector function's code", () => {
     const packageBundle = path.join(
       appDir,
       'node_modules',
@@ -256,7 +257,12 @@ describe('the packed package in a consumer CDK app without esbuild', () => {
       );
       const key: string = collector?.[1].Properties.Code.S3Key;
       const asset = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
-      expect(readdirSync(asset).sort()).toEqual(readdirSync(packageBundle).sort());
+      expect(readdirSync(asset).sort()).toEqual([...readdirSync(packageBundle), GEO_DATABASE_FILE].sort());
+      expect(
+        readFileSync(path.join(asset, GEO_DATABASE_FILE)).equals(
+          readFileSync(path.join(appDir, 'node_modules', GEO_DATABASE_PACKAGE_PATH)),
+        ),
+      ).toBe(true);
       // Buffer.equals, not toEqual: jest compares 400 KB byte by byte in seconds.
       expect(
         readFileSync(path.join(asset, 'index.js')).equals(readFileSync(path.join(packageBundle, 'index.js'))),

@@ -1,8 +1,9 @@
 /**
  * Builds the Lambda bundles the package ships (`npm pack` runs it from `prepack`): the collector's
- * code asset (index.js, the lazy modules, the exec wrapper, the country database) and the
- * write-keys provisioner's, each into `<outDir>/<name>/`, with the very commands and esbuild
- * settings `NodejsFunction` uses when this repository synthesizes (lib/constructs/). The compiled
+ * code asset (index.js, the lazy modules, the exec wrapper; the country database is a dependency of
+ * the package, copied in at the consumer's synth) and the write-keys provisioner's, each into `<outDir>/<name>/`, with the very commands and esbuild
+ * settings `NodejsFunction` uses when this repository synthesizes (lib/constructs/; they start the
+ * project's esbuild binary directly, without `npx`). The compiled
  * constructs find them there (lib/prebuilt-bundle.ts), so an app that installs the package needs
  * neither esbuild nor Docker.
  *
@@ -18,25 +19,10 @@ import type { PrebuiltBundleName } from '../../lib/prebuilt-bundle';
 
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
-/** How the commands of lib/constructs/ start esbuild: `npx` resolves it in the project's node_modules. */
-const NPX_ESBUILD = 'npx --no-install esbuild ';
-/**
- * What `npx --no-install esbuild` runs from the project root, started directly: the same esbuild
- * with the same arguments, without an npm process (~0.8 s of CPU) per command.
- */
-const ESBUILD_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild');
-
 const commands: Record<PrebuiltBundleName, (outputDir: string) => string[]> = {
   collector: (outputDir) => collectorBundleCommands('.', outputDir),
   'write-keys-provisioner': (outputDir) => [provisionerBundleCommand('.', outputDir)],
 };
-
-/** `command` with its `npx` esbuild launcher replaced by {@link ESBUILD_BIN}; other commands as they are. */
-export function withDirectEsbuild(command: string): string {
-  if (command.startsWith(NPX_ESBUILD)) return `'${ESBUILD_BIN}' ${command.slice(NPX_ESBUILD.length)}`;
-  if (command.includes('npx')) throw new Error(`build-lambda-bundles: unexpected npx command: ${command}`);
-  return command;
-}
 
 function runShell(command: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -58,7 +44,7 @@ export async function buildLambdaBundles(outDir: string = path.posix.join('dist'
   const all = Object.entries(commands).flatMap(([name, build]) => {
     const outputDir = path.posix.join(outDir, name);
     mkdirSync(path.resolve(PROJECT_ROOT, outputDir), { recursive: true });
-    return build(outputDir).map(withDirectEsbuild);
+    return build(outputDir);
   });
   const results = await Promise.allSettled(all.map(runShell));
   const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
