@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -50,11 +50,23 @@ afterAll(
 );
 
 /**
- * The example that runs as the docs show it, `npm start -- --config examples/fan-out.json`; the
- * others run the same entry (bin/local-collector.ts) bundled once per run: their subject is the
- * example, not npm's script wrapper (test/local/npm-start.test.ts covers that).
+ * The examples README.md and docs/*.md start as `npm start -- --config examples/<file>`: they run
+ * exactly so (test/docs/commands.test.ts counts on this file for those commands). The others run
+ * the same entry with the same arguments, bin/local-collector.ts bundled once per run
+ * (test/support/npm-start.ts): their subject is the example, not npm's script wrapper.
  */
-const THROUGH_NPM_START = 'fan-out.json';
+const THROUGH_NPM_START = new Set(
+  [
+    join(ROOT, 'README.md'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => join(ROOT, 'docs', name)),
+  ].flatMap((doc) =>
+    [
+      ...readFileSync(doc, 'utf8').matchAll(/^npm start -- --config examples\/([\w-]+\.json)\s*(#.*)?$/gm),
+    ].map((match) => match[1] as string),
+  ),
+);
 
 /** A running example: send requests to it, read its streams back. */
 interface Running {
@@ -71,7 +83,7 @@ interface Running {
 
 /**
  * Starts the local collector with `--config examples/<file>` (`npm start -- --config ...` for
- * {@link THROUGH_NPM_START}), runs `scenario`, and stops it.
+ * the examples in {@link THROUGH_NPM_START}), runs `scenario`, and stops it.
  */
 async function withExample(file: string, scenario: (running: Running) => Promise<void>): Promise<void> {
   const env = {
@@ -80,7 +92,7 @@ async function withExample(file: string, scenario: (running: Running) => Promise
     DYNAMODB_ENDPOINT: sharedDynamoDb.endpoint as string,
   };
   const args = ['--config', `examples/${file}`];
-  const started = file === THROUGH_NPM_START ? npmStart(env, args) : await startLocalCollector(env, args);
+  const started = THROUGH_NPM_START.has(file) ? npmStart(env, args) : await startLocalCollector(env, args);
   const kinesis: { client?: ReturnType<typeof emulatorClient> } = {};
   try {
     const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
@@ -506,9 +518,15 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
     }),
 };
 
-describe('the configuration examples in examples/, each run by the local collector (fan-out.json with npm start -- --config, as the docs show)', () => {
+describe('the configuration examples in examples/, each run by the local collector (with npm start -- --config where the docs show that)', () => {
   it('has a scenario for every file in examples/, and a file for every scenario', () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([...EXAMPLES].sort());
+  });
+
+  it('starts the examples the docs start with npm start -- --config through npm start itself', () => {
+    // README.md shows fan-out.json; each file the docs name is an example.
+    expect(THROUGH_NPM_START).toContain('fan-out.json');
+    expect([...THROUGH_NPM_START].filter((file) => !EXAMPLES.includes(file))).toEqual([]);
   });
 
   it('names in each example streams no other example names, so they can share one emulator', () => {
