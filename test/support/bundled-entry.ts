@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { LAZY_MODULE_NAMES, LAZY_MODULE_SOURCE_DIR } from '../../lambda/contract/lazy-modules';
 import { oncePerRun } from './once-per-run';
 
@@ -83,13 +83,14 @@ function absoluteExternalsPlugin(): Plugin {
 
 /**
  * A command's entry point (`bin/tail.ts`, `bin/local-collector.ts`) compiled by esbuild into one
- * CommonJS file, once per jest run (test/support/once-per-run.ts), in the run's temporary
- * directory (so nothing is left in the repository), for tests that start the command many times as
- * one Node process: `node <file> ...args` then runs the same code as `tsx bin/<entry>.ts` without
- * tsx's loader hooks transforming the same hundreds of modules again at every start (~0.6-1 s of
- * CPU each time). The lazy modules (lambda/contract/lazy-modules.ts) are bundled next to it, as in
- * the deployed asset. The tests of the npm script itself (`npm start`, `npm run <script>`) still go
- * through tsx, as users run it. Returns the file's absolute path; the file is read-only for its users.
+ * CommonJS file, once per jest run (test/support/once-per-run.ts), in the run's temporary directory
+ * (nothing is written into the repository), for tests that start the command many times as one Node
+ * process: `node <file> ...args` then runs the same code as `tsx bin/<entry>.ts` without tsx's loader
+ * hooks transforming the same hundreds of modules again at every start (~0.6-1 s of CPU each time).
+ * When the entry can load the lazy modules (lambda/contract/lazy-modules.ts), they are bundled next
+ * to it, as in the deployed asset. The tests of the npm scripts themselves (`npm start`, `npm run
+ * <script>`) still go through tsx, as users run them. Returns the file's absolute path; the file is
+ * read-only for its users.
  */
 export async function bundledEntry(entry: string, options: BundledEntryOptions = {}): Promise<string> {
   const source = relative(REPO_ROOT, resolve(REPO_ROOT, entry));
@@ -98,14 +99,7 @@ export async function bundledEntry(entry: string, options: BundledEntryOptions =
     const name = source.replace(/[^\w.-]/g, '_').replace(/\.ts$/, '');
     const outfile = join(workDir, `${name}.js`);
     try {
-      await build({
-        entryPoints: [
-          { in: join(REPO_ROOT, source), out: name },
-          ...LAZY_MODULE_NAMES.map((lazy) => ({
-            in: join(REPO_ROOT, LAZY_MODULE_SOURCE_DIR, `${lazy}.ts`),
-            out: lazy,
-          })),
-        ],
+      const settings: BuildOptions = {
         absWorkingDir: REPO_ROOT,
         bundle: true,
         platform: 'node',
@@ -117,7 +111,22 @@ export async function bundledEntry(entry: string, options: BundledEntryOptions =
           ...(packages === 'external' ? [absoluteExternalsPlugin()] : []),
         ],
         logLevel: 'silent',
+      };
+      const { metafile } = await build({
+        ...settings,
+        entryPoints: [{ in: join(REPO_ROOT, source), out: name }],
+        metafile: true,
       });
+      // The lazy modules, only for an entry that can load them (local mode can; tail cannot).
+      if (relative(REPO_ROOT, LAZY_MODULE_LOADER) in (metafile?.inputs ?? {})) {
+        await build({
+          ...settings,
+          entryPoints: LAZY_MODULE_NAMES.map((lazy) => ({
+            in: join(REPO_ROOT, LAZY_MODULE_SOURCE_DIR, `${lazy}.ts`),
+            out: lazy,
+          })),
+        });
+      }
       return { file: outfile, errors: '' };
     } catch (error) {
       return { file: outfile, errors: String(error) };
