@@ -5,7 +5,7 @@ import { bundledEntry } from './bundled-entry';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** `npm start` running in its own process group, as a terminal would run it. */
+/** `npm start` (or the local collector's bundled entry) running in its own process group, as a terminal would run it. */
 export interface StartedCollector {
   readonly child: ChildProcess;
   /** Everything printed so far, stdout and stderr. */
@@ -57,7 +57,8 @@ export function npmStart(env: Record<string, string>, args: readonly string[] = 
  * code `npm start` runs, bundled once per jest run (test/support/bundled-entry.ts), for tests whose
  * subject is local mode or a configuration rather than npm's script wrapper: ~0.85 s of CPU to the
  * banner instead of ~1.9 s for npm, tsx and the sources. Same process group, output and exit as
- * {@link npmStart}; test/local/npm-start.test.ts and one example keep starting `npm start` itself.
+ * {@link npmStart}. test/local/npm-start.test.ts, test/local/external-id.test.ts and the examples the
+ * docs start with `npm start -- --config` keep starting `npm start` itself.
  */
 export async function startLocalCollector(
   env: Record<string, string>,
