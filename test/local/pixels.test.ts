@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { emulatorClient } from '../../local/local-mode';
 import { killStarted, type StartedCollector, startLocalCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords, type StoredRecord } from '../support/stream-reader';
-import { useTestKinesis } from '../support/test-collector';
+import { startTestKinesis } from '../support/test-collector';
 
 /** The placeholder the docs' snippets use, so they run here as written. */
 const WRITE_KEY = 'WRITE_KEY';
@@ -64,19 +64,21 @@ async function expectGif(response: Response): Promise<void> {
 
 /**
  * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts),
- * writing to an in-process kinesalite through KINESIS_ENDPOINT.
+ * writing to an in-process kinesalite through KINESIS_ENDPOINT. The collector outlives the tests, so
+ * it is stopped before the kinesalite (whose close waits for the connections the collector keeps).
  */
 describe('pixels through the local collector (bin/local-collector.ts)', () => {
-  const sharedKinesis = useTestKinesis();
-  let started: StartedCollector;
+  let emulator: Awaited<ReturnType<typeof startTestKinesis>> | undefined;
+  let started: StartedCollector | undefined;
   let collectorUrl: string;
   let records: (stream: string) => Promise<StoredRecord[]>;
   let kinesis: ReturnType<typeof emulatorClient> | undefined;
 
   beforeAll(async () => {
+    emulator = await startTestKinesis();
     started = await startLocalCollector({
       PORT: '0',
-      KINESIS_ENDPOINT: sharedKinesis.endpoint,
+      KINESIS_ENDPOINT: emulator.endpoint,
       STREAM_NAME: STREAM,
       WRITE_KEY,
     });
@@ -88,7 +90,8 @@ describe('pixels through the local collector (bin/local-collector.ts)', () => {
   }, 60_000);
   afterAll(async () => {
     kinesis?.destroy();
-    await killStarted(started);
+    if (started !== undefined) await killStarted(started);
+    await emulator?.stop();
   });
 
   it('writes an email open pixel once each in URL-safe base64, standard base64 and the dot-path form', async () => {
