@@ -27,7 +27,7 @@ import { commandSubstitutions, type DocCommand, docFiles, shellCommands, words }
  * - RUN here as written, unless it is in EXCLUDED (named, with the reason) or another test runs it
  *   (COVERED_ELSEWHERE, checked to still say so). The one substitution: the docs' default ports.
  *   One `npm start` (the docs' own command) serves every command that needs a collector, on free
- *   ports; `127.0.0.1:8080` and `127.0.0.1:4567` in a command become its collector and emulator,
+ *   ports (the other `npm start`s the docs show use its emulator through KINESIS_ENDPOINT); `127.0.0.1:8080` and `127.0.0.1:4567` in a command become its collector and emulator,
  *   and the commands run with `KINESIS_PORT` set to its emulator's port (as in the terminal where
  *   it runs). Commands run in a scratch copy of the checkout (symlinks), so a relative path such
  *   as `.spill` is the test's own.
@@ -87,6 +87,12 @@ const COVERED_ELSEWHERE: readonly {
     pattern: /^TRUSTED_EXTERNAL_IDS=other npm start$/,
     test: 'test/local/external-id.test.ts',
     shows: "TRUSTED_EXTERNAL_IDS: 'other',",
+  },
+  {
+    // Its test starts it on a stream named `events` in its own kinesalite and opens the page in Chromium.
+    pattern: /^npm run live -- --endpoint http:\/\/127\.0\.0\.1:4567 --stream events --port 0$/,
+    test: 'test/tools/live.test.ts',
+    shows: "runLive(['--endpoint', kinesis.endpoint, '--stream', 'events', '--port', '0'], 'npm')",
   },
   {
     // Needs `npm start` with a suppression document (its dynalite); the tool test gives it one.
@@ -238,7 +244,6 @@ describe('shell commands in README.md and docs/*.md', () => {
     // The docs' own `npm start`, on free ports: every command that needs a collector uses it.
     const collector = startShell('npm start', scratch, FREE_PORTS);
     startedHere.push(collector);
-    // Meanwhile, the other long-running commands.
     const longRunning = async (command: DocCommand, text: string, env: Readonly<Record<string, string>>) => {
       const ready = LONG_RUNNING.find(([pattern]) => pattern.test(text))?.[1] as RegExp;
       const started = startShell(text, scratch, env);
@@ -252,11 +257,16 @@ describe('shell commands in README.md and docs/*.md', () => {
         await killStarted(started);
       }
     };
+    const { collectorUrl, kinesisEndpoint } = await waitForBanner(collector);
+    // Meanwhile, the other `npm start`s the docs show, with the first one's emulator as their
+    // KINESIS_ENDPOINT (a terminal where the local Kinesis runs already): each creates its streams
+    // there and serves, without an emulator child of its own (that one is the plain `npm start`'s
+    // subject, here and in test/local/npm-start.test.ts).
     const otherStarts = toRun
       .filter((command) => /\bnpm start\b/.test(command.text) && command.text !== 'npm start')
-      .map((command) => longRunning(command, command.text, FREE_PORTS));
-
-    const { collectorUrl, kinesisEndpoint } = await waitForBanner(collector);
+      .map((command) =>
+        longRunning(command, command.text, { ...FREE_PORTS, KINESIS_ENDPOINT: kinesisEndpoint }),
+      );
     for (const command of toRun.filter((candidate) => candidate.text === 'npm start')) {
       results.set(command, { code: 0, output: collector.output() });
     }

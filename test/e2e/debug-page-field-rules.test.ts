@@ -12,24 +12,32 @@ const EMAIL = 'Ada.Lovelace@Example.com';
 /** How long the page may take to show an event. */
 const SHOWN_WITHIN_MS = 15_000;
 
-/** Everything `/_debug/events?destination=<id>` replays now, as text (the SSE stream is cut after `ms`). */
-async function feedText(debugUrl: string, destination: string, ms = 1_000): Promise<string> {
+/**
+ * Everything `/_debug/events?destination=<id>` replays now, as text. The server writes the whole
+ * replay in one go when the stream opens, so the stream is cut once `quietMs` pass without a new
+ * chunk (or after `ms` in all), not after a fixed second.
+ */
+async function feedText(debugUrl: string, destination: string, ms = 1_000, quietMs = 200): Promise<string> {
   const stop = new AbortController();
   const answer = await fetch(`${debugUrl}/events?destination=${destination}`, { signal: stop.signal });
   const reader = (answer.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
   const until = setTimeout(() => stop.abort(), ms);
+  let quiet = setTimeout(() => stop.abort(), quietMs);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       text += decoder.decode(value, { stream: true });
+      clearTimeout(quiet);
+      quiet = setTimeout(() => stop.abort(), quietMs);
     }
   } catch {
     // Cut by the deadline: the replay is in `text`.
   } finally {
     clearTimeout(until);
+    clearTimeout(quiet);
   }
   return text;
 }

@@ -101,13 +101,14 @@ describe('writing through the writer role the CDK app synthesizes', () => {
   }, 120_000);
 
   it('asks STS again exactly once when the credentials come within five minutes of their expiry', async () => {
-    // Prepare: credentials valid for 305 s, so the SDK's five-minute refresh window opens after ~5 s.
+    // Prepare: credentials valid for 303 s, so the SDK's five-minute refresh window opens 2-3 s after
+    // STS issued them (it states the expiry in whole seconds, rounded down).
     collector = await startAssumeRoleCollector({
       trustedExternalIds: ['ext-refresh-3333'],
       destinationIds: ['warehouse'],
       externalIdOf: () => 'ext-refresh-3333',
       sources: [{ id: 'web', writeKey: 'web-key', destinations: ['warehouse'] }],
-      credentialSeconds: 305,
+      credentialSeconds: 303,
     });
     // The collector's metric lines (Powertools writes them to stdout itself) stay out of the test output.
     output = captureOutput();
@@ -121,8 +122,10 @@ describe('writing through the writer role the CDK app synthesizes', () => {
 
     // Act
     const first = await burst('first');
+    // The credentials in use were issued by now, so their window has opened 3 s from now at the latest.
+    const windowOpenBy = Date.now() + 3_000;
     const callsBeforeExpiry = collector.sts.calls().length;
-    await sleep(6_000);
+    await sleep(windowOpenBy + 50 - Date.now());
     const second = await burst('second');
     const third = await burst('third');
 

@@ -427,9 +427,10 @@ describe('IAM simulation of the cross-account deployment', () => {
 });
 
 describe('IAM simulation of the same-account deployment', () => {
-  // Prepare: both stacks in one account; the collector reads the stream stack's outputs.
-  const streamTemplate = cachedStreamTemplate({ externalIds: 'same-account-id' });
-  const collectorTemplate = cachedCollectorTemplate({ externalIds: 'same-account-id' });
+  // Prepare: both stacks in one account; the collector reads the stream stack's outputs. The
+  // default topology of other files' synths (test/support/synth-cache.ts), its external ID theirs.
+  const streamTemplate = cachedStreamTemplate({ externalIds: 'ext-one' });
+  const collectorTemplate = cachedCollectorTemplate({ externalIds: 'ext-one' });
   const writerArnHere = WRITER_ROLE_ARN_HERE;
   const streamArnHere = `arn:aws:kinesis:${REGION}:${COLLECTOR_ACCOUNT}:stream/events`;
   const { writer, collector } = sameAccountRoles(streamTemplate, collectorTemplate, streamArnHere);
@@ -442,7 +443,7 @@ describe('IAM simulation of the same-account deployment', () => {
       resourceAccount: COLLECTOR_ACCOUNT,
       identityPolicies: collector.identityPolicies,
       resourcePolicy: writer.trustPolicy,
-      context: { 'sts:ExternalId': 'same-account-id', ...SESSION },
+      context: { 'sts:ExternalId': 'ext-one', ...SESSION },
     });
     expect(decision).toBe('Allowed');
   });
@@ -464,7 +465,7 @@ describe('IAM simulation of the same-account deployment', () => {
         },
       ],
       resourcePolicy: writer.trustPolicy,
-      context: { 'sts:ExternalId': 'same-account-id', ...SESSION },
+      context: { 'sts:ExternalId': 'ext-one', ...SESSION },
     });
 
   it('denies another principal of the same account that has the external ID', async () => {

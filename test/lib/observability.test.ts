@@ -9,7 +9,8 @@ import { ARCHIVED_STREAM_CONTEXT } from './support/archive-context';
 import { alarmLinking, alarmsOf, dashboardBody } from './support/template-assertions';
 import { buildTestApp, PROJECT_ROOT } from './support/test-app';
 
-const SAME_ACCOUNT = { externalIds: 'obs-test-id' };
+/** The default topology, with the external ID of other files' synth of it (test/support/synth-cache.ts). */
+const SAME_ACCOUNT = { externalIds: 'ext-one' };
 const CROSS_ACCOUNT = {
   writerRoleArn: 'arn:aws:iam::222222222222:role/event-writer',
   streamArn: 'arn:aws:kinesis:eu-west-1:222222222222:stream/events',

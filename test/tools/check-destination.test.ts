@@ -1,20 +1,45 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { emulatorClient, emulatorCredentials, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
 import { ensureStream } from '../../local/streams';
 import { CHECK_PARTITION_KEY, checkDestination } from '../../tools/check/check-destination';
 import { writerRoleTrusting } from '../support/assume-role-collector';
+import { bundledEntry } from '../support/bundled-entry';
 import { type NpmScriptRun, runNpmScript } from '../support/run-npm-script';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
 const TRUSTED = 'check-external-id-7731';
 
-/** Runs `npm run -s check-destination -- ...args` with the local caller's keys; its exit code and output. */
-function runCheck(args: string[]): Promise<NpmScriptRun> {
-  return runNpmScript('check-destination', args, {
-    AWS_ACCESS_KEY_ID: LOCAL_CALLER_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CALLER_CREDENTIALS.secretAccessKey,
+const CALLER_KEYS = {
+  AWS_ACCESS_KEY_ID: LOCAL_CALLER_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CALLER_CREDENTIALS.secretAccessKey,
+};
+
+/**
+ * Runs the command with the local caller's keys; its exit code and output (stdout and stderr):
+ * `npm run -s check-destination -- ...args` (`'npm'`), or bin/check-destination.ts's esbuild bundle
+ * as one Node process (test/support/bundled-entry.ts: the same code without npm's and tsx's ~1 s of
+ * CPU at start).
+ */
+function runCheck(args: string[], how: 'npm' | { readonly bundle: string }): Promise<NpmScriptRun> {
+  if (how === 'npm') return runNpmScript('check-destination', args, CALLER_KEYS);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [how.bundle, ...args], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...CALLER_KEYS },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (code) => resolve({ code, output }));
   });
 }
 
@@ -23,8 +48,11 @@ describe('npm run check-destination, the test connection of a destination', () =
   let client: KinesisClient;
   let sts: LocalSts;
   const role = writerRoleTrusting([TRUSTED]);
+  /** The command as one Node process (the npm script itself: the first test). */
+  let check: { readonly bundle: string };
 
   beforeAll(async () => {
+    check = { bundle: await bundledEntry('bin/check-destination.ts') };
     kinesis = await startTestKinesis();
     client = emulatorClient(kinesis.endpoint, 'us-east-1');
     await ensureStream(client, 'checked', 1);
@@ -52,7 +80,7 @@ describe('npm run check-destination, the test connection of a destination', () =
   ];
 
   it('assumes the writer role with the external ID and puts one marked test record', async () => {
-    const { code, output } = await runCheck(flags(TRUSTED));
+    const { code, output } = await runCheck(flags(TRUSTED), 'npm');
 
     expect(code).toBe(0);
     expect(output).toMatch(
@@ -71,7 +99,7 @@ describe('npm run check-destination, the test connection of a destination', () =
   it('names the failing step, what it means and what to change when the role does not trust the external ID', async () => {
     const before = (await readAllRecords(client, 'checked')).length;
 
-    const { code, output } = await runCheck(flags('wrong-external-id-0042'));
+    const { code, output } = await runCheck(flags('wrong-external-id-0042'), check);
 
     expect(code).toBe(1);
     expect(output).toContain('FAILED  assume');
@@ -107,7 +135,7 @@ describe('npm run check-destination, the test connection of a destination', () =
   });
 
   it('exits 2 with the usage when the command line names no destination', async () => {
-    const { code, output } = await runCheck(['--region', 'us-east-1']);
+    const { code, output } = await runCheck(['--region', 'us-east-1'], check);
 
     expect(code).toBe(2);
     expect(output).toContain('give --config FILE, or --stream and --region');

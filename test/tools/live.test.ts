@@ -3,6 +3,7 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import type { Browser } from 'playwright-core';
 import { ensureStream } from '../../local/streams';
 import { RequestLog, sharedBrowser } from '../support/browser';
+import { bundledEntry } from '../support/bundled-entry';
 import { useTestKinesis } from '../support/test-collector';
 import { envelope, eventually, putEnvelopes, REPO_ROOT } from './tail-support';
 
@@ -15,19 +16,16 @@ interface LiveRun {
 }
 
 /**
- * `npm run -s live -- ...` as an operator runs it (`npm`), or the entry point alone under tsx
- * (`node`: one process, so its own exit status is seen), in a process group of its own.
+ * `npm run live -- ...` as operations.md shows it (`'npm'`), or the entry point alone as one Node
+ * process from its esbuild bundle (`{ bundle }`, test/support/bundled-entry.ts: the same code without
+ * npm's and tsx's start-up; its own exit status is seen), in a process group of its own.
  */
-function runLive(args: readonly string[], how: 'npm' | 'node' = 'npm'): LiveRun {
+function runLive(args: readonly string[], how: 'npm' | { readonly bundle: string }): LiveRun {
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
   const child =
     how === 'npm'
-      ? spawn('npm', ['run', '-s', 'live', '--', ...args], { cwd: REPO_ROOT, env, detached: true })
-      : spawn(process.execPath, ['--import', 'tsx', 'bin/live.ts', ...args], {
-          cwd: REPO_ROOT,
-          env,
-          detached: true,
-        });
+      ? spawn('npm', ['run', 'live', '--', ...args], { cwd: REPO_ROOT, env, detached: true })
+      : spawn(process.execPath, [how.bundle, ...args], { cwd: REPO_ROOT, env, detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -50,20 +48,26 @@ const pageUrl = (run: LiveRun) => /Live events: (http:\/\/127\.0\.0\.1:\d+\/_deb
 describe('npm run live against kinesalite', () => {
   const kinesis = useTestKinesis();
   let browser: Browser;
+  /** live as one Node process, from its bundle (the npm script itself: the first test). */
+  let live: { readonly bundle: string };
 
   beforeAll(async () => {
-    browser = await sharedBrowser();
+    [browser, live] = await Promise.all([
+      sharedBrowser(),
+      bundledEntry('bin/live.ts').then((bundle) => ({ bundle })),
+    ]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
   });
 
   it('serves the live events page on 127.0.0.1 with the stream’s events and the failed events of <stream>-failed, and stops on Ctrl-C', async () => {
-    // Prepare: a stream and its failed-events stream; live started as an operator would.
-    const stream = `live-${process.pid}`;
+    // Prepare: a stream and its failed-events stream; live started with the command
+    // docs/operations.md shows (test/docs/commands.test.ts counts on this test to run it).
+    const stream = 'events';
     await ensureStream(kinesis.client, stream, 2);
     await ensureStream(kinesis.client, `${stream}-failed`, 1);
-    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', stream, '--port', '0']);
+    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', 'events', '--port', '0'], 'npm');
     await eventually('live prints the page address', () => pageUrl(run) !== undefined, 30_000);
     const url = pageUrl(run) as string;
     expect(run.stdout()).toContain(`reading "${stream}" and "${stream}-failed" (new records)`);
@@ -141,7 +145,7 @@ describe('npm run live against kinesalite', () => {
     const stream = `live-${process.pid}-alone`;
     await ensureStream(kinesis.client, stream, 1);
 
-    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', stream, '--port', '0'], 'node');
+    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', stream, '--port', '0'], live);
     await eventually('live prints the page address', () => pageUrl(run) !== undefined, 30_000);
     const html = await fetch(pageUrl(run) as string);
 
@@ -154,7 +158,7 @@ describe('npm run live against kinesalite', () => {
   }, 60_000);
 
   it('fails with exit status 2 and one line naming the stream when the stream does not exist', async () => {
-    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', 'no-such-stream', '--port', '0']);
+    const run = runLive(['--endpoint', kinesis.endpoint, '--stream', 'no-such-stream', '--port', '0'], live);
 
     expect(await run.exited).toBe(2);
     expect(run.stderr().trim().split('\n')).toEqual([

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { FileSpillStore } from '../../lambda/delivery/file-spill-store';
 import { KinesisRecordWriter } from '../../lambda/delivery/kinesis-record-writer';
@@ -14,11 +12,10 @@ import { ensureStream } from '../../local/streams';
 import { FileSpillSource } from '../../tools/redrive/file-spill-source';
 import { redrive } from '../../tools/redrive/spill-redrive';
 import { SqsSpillSource } from '../../tools/redrive/sqs-spill-source';
+import { runNpmScript } from '../support/run-npm-script';
 import { startTestSqs, type TestSqs } from '../support/sqs-server';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
-
-const run = promisify(execFile);
 
 const spilled = (n: number, destinationId = 'kinesis'): SpilledRecord => ({
   destinationId,
@@ -151,14 +148,18 @@ describe('redrive', () => {
       0,
     );
 
-    const { stdout } = await run(
-      'npx',
-      ['tsx', 'bin/redrive.ts', '--spill-dir', dir, '--stream', streamName, '--endpoint', kinesis.endpoint],
-      { cwd: join(__dirname, '..', '..') },
-    );
+    const { code, output } = await runNpmScript('redrive', [
+      '--spill-dir',
+      dir,
+      '--stream',
+      streamName,
+      '--endpoint',
+      kinesis.endpoint,
+    ]);
 
-    expect(stdout).toContain('moved 3, duplicates skipped 0, failed 0');
-    expect(JSON.parse(stdout.split('REDRIVE_SUMMARY ')[1] as string)).toEqual({
+    expect(code).toBe(0);
+    expect(output).toContain('moved 3, duplicates skipped 0, failed 0');
+    expect(JSON.parse(output.split('REDRIVE_SUMMARY ')[1]?.split('\n')[0] as string)).toEqual({
       read: 3,
       moved: 3,
       duplicates: 0,

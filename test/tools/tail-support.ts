@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { runTail as runTailHere } from '../../tools/tail/run-tail';
+import { parseTailArgs } from '../../tools/tail/tail-args';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -107,6 +110,37 @@ export function runTail(args: readonly string[], how: RunHow = 'node'): TailRun 
   });
   const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/**
+ * What tail prints for `args` when it runs to its end (`--no-follow`), run in this process: what
+ * bin/tail.ts does between reading its command line and exiting (`parseTailArgs`, then `runTail`
+ * writing to a stdout that is not a terminal), without a process around it. For tests of what tail
+ * selects and prints (filters, `--since`, arrival order), where the process is not the subject: a
+ * bundled start costs ~0.8 s of CPU; the tests of the npm script, exit statuses, signals and pipes
+ * start a process ({@link runTail}).
+ */
+export async function tailInThisProcess(
+  args: readonly string[],
+): Promise<{ stdout: string; stderr: string }> {
+  const env = { ...process.env, FORCE_COLOR: undefined };
+  const options = parseTailArgs([...args], env);
+  if (options === 'help') throw new Error(`tailInThisProcess: ${args.join(' ')} asks for the usage`);
+  const collect = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    return { stream, text: () => text };
+  };
+  const stdout = collect();
+  const stderr = collect();
+  await runTailHere(
+    { ...options, signal: new AbortController().signal },
+    { stdout: stdout.stream, stderr: stderr.stream, env },
+  );
+  return { stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** The JSON lines of tail's stdout (npm prints its own `> ...` banner lines first). */

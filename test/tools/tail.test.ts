@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   type RunHow,
   runTail,
+  tailInThisProcess,
 } from './tail-support';
 
 describe('npm run tail against kinesalite', () => {
@@ -86,16 +87,18 @@ describe('npm run tail against kinesalite', () => {
       '--no-follow',
     ];
 
+    // tail's own code in this process (what the filters select is the subject, not the process).
     const runs = {
-      type: runTail([...base, '--type', 'page,screen'], tail),
-      user: runTail([...base, '--user', 'ann', '--user', 'anon-7'], tail),
-      event: runTail([...base, '--event', 'Signed Up'], tail),
-      source: runTail([...base, '--source', 'ios'], tail),
-      combined: runTail([...base, '--source', 'web', '--event', 'Signed Up'], tail),
+      type: tailInThisProcess([...base, '--type', 'page,screen']),
+      user: tailInThisProcess([...base, '--user', 'ann', '--user', 'anon-7']),
+      event: tailInThisProcess([...base, '--event', 'Signed Up']),
+      source: tailInThisProcess([...base, '--source', 'ios']),
+      combined: tailInThisProcess([...base, '--source', 'web', '--event', 'Signed Up']),
     };
-    const ids = async (run: ReturnType<typeof runTail>) => {
-      expect(await run.exited).toBe(0);
-      return jsonLines(run.stdout())
+    const ids = async (run: ReturnType<typeof tailInThisProcess>) => {
+      const { stdout, stderr } = await run;
+      expect(stderr).toBe('');
+      return jsonLines(stdout)
         .map((line) => line.envelope.event_id)
         .sort();
     };
@@ -124,14 +127,20 @@ describe('npm run tail against kinesalite', () => {
       envelope({ id: 'new-2', userId: 'cid' }),
     ]);
 
-    const run = runTail(
-      ['--endpoint', kinesis.endpoint, '--stream', stream, '--since', since, '--json', '--no-follow'],
-      tail,
-    );
+    const run = await tailInThisProcess([
+      '--endpoint',
+      kinesis.endpoint,
+      '--stream',
+      stream,
+      '--since',
+      since,
+      '--json',
+      '--no-follow',
+    ]);
 
-    expect(await run.exited).toBe(0);
+    expect(run.stderr).toBe('');
     expect(
-      jsonLines(run.stdout())
+      jsonLines(run.stdout)
         .map((line) => line.envelope.event_id)
         .sort(),
     ).toEqual(['new-1', 'new-2']);
@@ -173,14 +182,19 @@ describe('npm run tail against kinesalite', () => {
     expect(new Set(stored.map((record) => record.shardId)).size).toBe(3);
 
     // Act
-    const run = runTail(
-      ['--endpoint', kinesis.endpoint, '--stream', stream, '--from-start', '--json', '--no-follow'],
-      tail,
-    );
+    const run = await tailInThisProcess([
+      '--endpoint',
+      kinesis.endpoint,
+      '--stream',
+      stream,
+      '--from-start',
+      '--json',
+      '--no-follow',
+    ]);
 
     // Assess: every record once, arrival times never going back, the shards interleaved.
-    expect(await run.exited).toBe(0);
-    const lines = jsonLines(run.stdout());
+    expect(run.stderr).toBe('');
+    const lines = jsonLines(run.stdout);
     expect(lines.map((line) => line.envelope.event_id).sort()).toEqual(
       stored.map((record) => record.json.event_id as string).sort(),
     );
