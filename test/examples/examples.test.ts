@@ -1,14 +1,22 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hashValue, LOCAL_DEV_HASH_KEY } from '../../lambda/events/field-rules';
+import { createDynalite } from '../../local/dynalite';
 import { emulatedStreams } from '../../local/local-config';
 import { emulatorClient, localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
 import { runSuppress } from '../../tools/suppress/run-suppress';
-import { killStarted, npmStart, type StartedCollector, waitForBanner } from '../support/npm-start';
+import {
+  killStarted,
+  npmStart,
+  type StartedCollector,
+  startLocalCollector,
+  waitForBanner,
+} from '../support/npm-start';
 import { readAllRecords, readRawRecords, type StoredRecord } from '../support/stream-reader';
 import { useTestKinesis } from '../support/test-collector';
 
@@ -23,6 +31,43 @@ const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsW
  */
 const sharedKinesis = useTestKinesis();
 
+/**
+ * One in-process dynalite for the examples that keep a DynamoDB table (dedup.json's seen table,
+ * redaction.json's suppression list), through the documented `DYNAMODB_ENDPOINT`, for the same
+ * reason: local mode's dynalite child cost ~1.5 s of CPU per start. Their tables differ by name.
+ */
+const sharedDynamoDb: { endpoint?: string } = {};
+let dynalite: Server | undefined;
+beforeAll(async () => {
+  const server = createDynalite();
+  dynalite = server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sharedDynamoDb.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(
+  () =>
+    new Promise<void>((resolve) => (dynalite === undefined ? resolve() : dynalite.close(() => resolve()))),
+);
+
+/**
+ * The examples README.md and docs/*.md start as `npm start -- --config examples/<file>`: they run
+ * exactly so (test/docs/commands.test.ts counts on this file for those commands). The others run
+ * the same entry with the same arguments, bin/local-collector.ts bundled once per run
+ * (test/support/npm-start.ts): their subject is the example, not npm's script wrapper.
+ */
+const THROUGH_NPM_START = new Set(
+  [
+    join(ROOT, 'README.md'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => join(ROOT, 'docs', name)),
+  ].flatMap((doc) =>
+    [
+      ...readFileSync(doc, 'utf8').matchAll(/^npm start -- --config examples\/([\w-]+\.json)\s*(#.*)?$/gm),
+    ].map((match) => match[1] as string),
+  ),
+);
+
 /** A running example: send requests to it, read its streams back. */
 interface Running {
   readonly started: StartedCollector;
@@ -36,12 +81,18 @@ interface Running {
   records(stream: string): Promise<StoredRecord[]>;
 }
 
-/** Starts `npm start -- --config examples/<file>`, runs `scenario`, and stops it. */
+/**
+ * Starts the local collector with `--config examples/<file>` (`npm start -- --config ...` for
+ * the examples in {@link THROUGH_NPM_START}), runs `scenario`, and stops it.
+ */
 async function withExample(file: string, scenario: (running: Running) => Promise<void>): Promise<void> {
-  const started = npmStart({ PORT: '0', KINESIS_ENDPOINT: sharedKinesis.endpoint, DYNAMODB_PORT: '0' }, [
-    '--config',
-    `examples/${file}`,
-  ]);
+  const env = {
+    PORT: '0',
+    KINESIS_ENDPOINT: sharedKinesis.endpoint,
+    DYNAMODB_ENDPOINT: sharedDynamoDb.endpoint as string,
+  };
+  const args = ['--config', `examples/${file}`];
+  const started = THROUGH_NPM_START.has(file) ? npmStart(env, args) : await startLocalCollector(env, args);
   const kinesis: { client?: ReturnType<typeof emulatorClient> } = {};
   try {
     const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
@@ -467,9 +518,15 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
     }),
 };
 
-describe('the configuration examples in examples/, each run with npm start', () => {
+describe('the configuration examples in examples/, each run by the local collector (with npm start -- --config where the docs show that)', () => {
   it('has a scenario for every file in examples/, and a file for every scenario', () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([...EXAMPLES].sort());
+  });
+
+  it('starts the examples the docs start with npm start -- --config through npm start itself', () => {
+    // README.md shows fan-out.json; each file the docs name is an example.
+    expect(THROUGH_NPM_START).toContain('fan-out.json');
+    expect([...THROUGH_NPM_START].filter((file) => !EXAMPLES.includes(file))).toEqual([]);
   });
 
   it('names in each example streams no other example names, so they can share one emulator', () => {

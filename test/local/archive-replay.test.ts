@@ -20,7 +20,7 @@ import type { ReplayArchiveSummary } from '../../tools/replay-archive/replay-arc
 import { runReplayArchiveCli } from '../../tools/replay-archive/replay-archive-cli';
 import { PROJECT_ROOT } from '../lib/support/test-app';
 import { envelopeSchemaErrors } from '../support/envelope-schema';
-import { killStarted, npmStart, waitForBanner } from '../support/npm-start';
+import { killStarted, startLocalCollector, waitForBanner } from '../support/npm-start';
 import { startS3FolderServer } from '../support/s3-folder-server';
 import { readAllRecords } from '../support/stream-reader';
 
@@ -66,7 +66,12 @@ async function archivedIds(dir: string): Promise<unknown[]> {
   }
 }
 
-describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and npm run replay', () => {
+/**
+ * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts)
+ * with ARCHIVE_DIR, writing to this file's in-process kinesalite through KINESIS_ENDPOINT, the one
+ * `npm run replay` replays into afterwards.
+ */
+describe('ARCHIVE_DIR=... with the local collector (bin/local-collector.ts), the DuckDB queries of docs/archive.md and npm run replay', () => {
   let work: string;
   let archive: string;
   let sentAt: Date;
@@ -80,10 +85,17 @@ describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and n
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'archive-replay-'));
     archive = join(work, 'archive');
-    const started = npmStart({
+    await Promise.all(
+      [kinesalite, dynalite].map(
+        (server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
+      ),
+    );
+    kinesisEndpoint = `http://127.0.0.1:${(kinesalite.address() as AddressInfo).port}`;
+    dynamodbEndpoint = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;
+    const started = await startLocalCollector({
       ARCHIVE_DIR: archive,
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: kinesisEndpoint,
       // One shard: its 1,000 records fill the archiver's buffer, written at once rather than after 5 s.
       SHARD_COUNT: '1',
     });
@@ -115,13 +127,6 @@ describe('ARCHIVE_DIR=... npm start, the DuckDB queries of docs/archive.md and n
     } finally {
       await killStarted(started);
     }
-    await Promise.all(
-      [kinesalite, dynalite].map(
-        (server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
-      ),
-    );
-    kinesisEndpoint = `http://127.0.0.1:${(kinesalite.address() as AddressInfo).port}`;
-    dynamodbEndpoint = `http://127.0.0.1:${(dynalite.address() as AddressInfo).port}`;
     kinesis = emulatorClient(kinesisEndpoint, 'us-east-1');
     dynamodb = emulatorDynamoDbClient(dynamodbEndpoint, 'us-east-1');
     await ensureStream(kinesis, 'replayed', 2);

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { killStarted, npmStart, waitForBanner } from '../support/npm-start';
+import { killStarted, startLocalCollector, waitForBanner } from '../support/npm-start';
+import { useTestKinesis } from '../support/test-collector';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -28,11 +29,18 @@ async function paste(line: string): Promise<{ code: number; output: string }> {
   }
 }
 
+/**
+ * `npm run check-destination` as the banner prints it, against the local collector's entry
+ * (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts) writing to an in-process
+ * kinesalite through KINESIS_ENDPOINT.
+ */
 describe('npm run check-destination against local mode', () => {
+  const sharedKinesis = useTestKinesis();
+
   it("works with the banner's line and no AWS credentials, and names the step, meaning and fix when STS is switched to deny", async () => {
-    const started = npmStart({
+    const started = await startLocalCollector({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
       STREAM_NAME: 'checked',
       EXTERNAL_ID: 'check-ext-4321',
     });

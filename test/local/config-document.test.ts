@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emulatorClient } from '../../local/local-mode';
-import { killStarted, npmStart, waitForBanner } from '../support/npm-start';
+import { killStarted, startLocalCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords } from '../support/stream-reader';
+import { useTestKinesis } from '../support/test-collector';
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
@@ -13,7 +14,14 @@ function writeDocument(document: unknown): string {
   return file;
 }
 
-describe('npm start with a configuration document', () => {
+/**
+ * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts)
+ * with a document; the real `npm start -- --config` runs an example in test/examples. One in-process
+ * kinesalite through KINESIS_ENDPOINT for all: each test names its own streams.
+ */
+describe('the local collector (bin/local-collector.ts) with a configuration document', () => {
+  const sharedKinesis = useTestKinesis();
+
   it('serves both sources of COLLECTOR_CONFIG_FILE, creates both streams and writes each event where configured', async () => {
     // Prepare
     const file = writeDocument({
@@ -26,7 +34,11 @@ describe('npm start with a configuration document', () => {
         { id: 'archive', streamName: 'bar-archive', region: 'us-east-1' },
       ],
     });
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    const started = await startLocalCollector({
+      PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
+      COLLECTOR_CONFIG_FILE: file,
+    });
     try {
       const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
       const banner = started.output();
@@ -77,7 +89,10 @@ describe('npm start with a configuration document', () => {
       sources: [{ id: 'cli', writeKeys: ['cli-key-0003'], destinations: ['only'] }],
       destinations: [{ id: 'only', streamName: 'from-cli', region: 'us-east-1' }],
     });
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0' }, ['--config', file]);
+    const started = await startLocalCollector({ PORT: '0', KINESIS_ENDPOINT: sharedKinesis.endpoint }, [
+      '--config',
+      file,
+    ]);
     try {
       const { collectorUrl } = await waitForBanner(started);
       expect(started.output()).toContain(`Configuration:    ${file}`);
@@ -109,9 +124,9 @@ describe('npm start with a configuration document', () => {
     });
     const keysFile = join(mkdtempSync(join(tmpdir(), 'write-keys-')), 'write-keys.json');
     writeFileSync(keysFile, JSON.stringify({ web: ['web-file-key-0004'] }));
-    const started = npmStart({
+    const started = await startLocalCollector({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
       COLLECTOR_CONFIG_FILE: file,
       WRITE_KEYS_FILE: keysFile,
     });
@@ -151,7 +166,11 @@ describe('npm start with a configuration document', () => {
       sources: [{ id: 'inline', writeKeys: ['inline-key-0005'], destinations: ['main'] }],
       destinations: [{ id: 'main', streamName: 'inline-main', region: 'us-east-1' }],
     });
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    const started = await startLocalCollector({
+      PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
+      COLLECTOR_CONFIG_FILE: file,
+    });
     try {
       const { collectorUrl } = await waitForBanner(started);
       expect(started.output()).toMatch(
@@ -173,7 +192,11 @@ describe('npm start with a configuration document', () => {
       sources: [{ id: 'web', writeKeys: ['k1'], destinations: ['nowhere'] }],
       destinations: [{ id: 'main', streamName: '', region: 'us-east-1', shards: 3 }],
     });
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', COLLECTOR_CONFIG_FILE: file });
+    const started = await startLocalCollector({
+      PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
+      COLLECTOR_CONFIG_FILE: file,
+    });
     try {
       expect(await started.exited).toBe(2);
       const output = started.output();

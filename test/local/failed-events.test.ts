@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emulatorClient } from '../../local/local-mode';
 import { failureRecordSchemaErrors } from '../support/envelope-schema';
-import { npmStart, signalGroup, waitForOutput } from '../support/npm-start';
+import { signalGroup, startLocalCollector, waitForOutput } from '../support/npm-start';
 import { readAllRecords } from '../support/stream-reader';
+import { useTestKinesis } from '../support/test-collector';
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
@@ -21,7 +22,12 @@ const PLAN = {
   violations: 'block',
 };
 
-describe('npm start with TRACKING_PLAN_FILE and the failed-events stream', () => {
+/**
+ * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts),
+ * writing to an in-process kinesalite through KINESIS_ENDPOINT.
+ */
+describe('the local collector (bin/local-collector.ts) with TRACKING_PLAN_FILE and the failed-events stream', () => {
+  const sharedKinesis = useTestKinesis();
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'plan-'));
@@ -30,9 +36,9 @@ describe('npm start with TRACKING_PLAN_FILE and the failed-events stream', () =>
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('writes the planned and the unplanned event, keeps the three refused ones and an unparseable body in <STREAM_NAME>-failed with their reasons', async () => {
-    const started = npmStart({
+    const started = await startLocalCollector({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
       STREAM_NAME: 'plan-test',
       WRITE_KEY: 'plan-key',
       TRACKING_PLAN_FILE: join(dir, 'plan.json'),

@@ -11,8 +11,9 @@ import {
   localModeSettings,
   localRuntimeConfig,
 } from '../../local/local-mode';
-import { killStarted, npmStart, waitForBanner, waitForOutput } from '../support/npm-start';
+import { killStarted, startLocalCollector, waitForBanner, waitForOutput } from '../support/npm-start';
 import { readAllRecords } from '../support/stream-reader';
+import { useTestKinesis } from '../support/test-collector';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -73,9 +74,21 @@ describe("local mode's waits, set short to try faults", () => {
   });
 });
 
+/**
+ * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts):
+ * the faults are local mode's, whoever starts it. The first two share one in-process kinesalite
+ * through KINESIS_ENDPOINT (the fault switches sit in front of any endpoint), each its own stream.
+ */
 describe('trying failures in local mode', () => {
+  const sharedKinesis = useTestKinesis();
+
   it('takes local Kinesis down, throttling and back with one POST /_local/faults each: 503, 429, then 200', async () => {
-    const started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: 'faults', ...SHORT_BUDGET });
+    const started = await startLocalCollector({
+      PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
+      STREAM_NAME: 'faults',
+      ...SHORT_BUDGET,
+    });
     try {
       const { collectorUrl, kinesisEndpoint, faultsUrl } = await waitForBanner(started);
       expect(started.output()).toContain(`curl -s -X POST -d '{"kinesis":"down"}' ${faultsUrl}`);
@@ -117,9 +130,9 @@ describe('trying failures in local mode', () => {
 
   it('spills what a down Kinesis refuses, answers 200, and the banner line redrives it once Kinesis is back', async () => {
     const spillDir = mkdtempSync(join(tmpdir(), 'local-spill-'));
-    const started = npmStart({
+    const started = await startLocalCollector({
       PORT: '0',
-      KINESIS_PORT: '0',
+      KINESIS_ENDPOINT: sharedKinesis.endpoint,
       STREAM_NAME: 'spilled',
       SPILL_DIR: spillDir,
       ...SHORT_BUDGET,
@@ -151,7 +164,7 @@ describe('trying failures in local mode', () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
     // Local mode's own log level (jest's setup silences the logs of the processes it starts).
-    const started = npmStart({
+    const started = await startLocalCollector({
       PORT: '0',
       KINESIS_ENDPOINT: endpoint,
       STREAM_NAME: 'late',

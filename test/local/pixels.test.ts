@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulatorClient } from '../../local/local-mode';
-import { npmStart, type StartedCollector, signalGroup, waitForBanner } from '../support/npm-start';
+import { killStarted, type StartedCollector, startLocalCollector, waitForBanner } from '../support/npm-start';
 import { readAllRecords, type StoredRecord } from '../support/stream-reader';
+import { startTestKinesis } from '../support/test-collector';
 
 /** The placeholder the docs' snippets use, so they run here as written. */
 const WRITE_KEY = 'WRITE_KEY';
@@ -61,19 +62,37 @@ async function expectGif(response: Response): Promise<void> {
   ).toBe('GIF89a');
 }
 
-describe('pixels through npm start', () => {
-  let started: StartedCollector;
+/**
+ * The local collector's entry (bin/local-collector.ts, bundled once per run: test/support/npm-start.ts),
+ * writing to an in-process kinesalite through KINESIS_ENDPOINT. The collector outlives the tests, so
+ * it is stopped before the kinesalite (whose close waits for the connections the collector keeps).
+ */
+describe('pixels through the local collector (bin/local-collector.ts)', () => {
+  let emulator: Awaited<ReturnType<typeof startTestKinesis>> | undefined;
+  let started: StartedCollector | undefined;
   let collectorUrl: string;
   let records: (stream: string) => Promise<StoredRecord[]>;
+  let kinesis: ReturnType<typeof emulatorClient> | undefined;
 
   beforeAll(async () => {
-    started = npmStart({ PORT: '0', KINESIS_PORT: '0', STREAM_NAME: STREAM, WRITE_KEY });
+    emulator = await startTestKinesis();
+    started = await startLocalCollector({
+      PORT: '0',
+      KINESIS_ENDPOINT: emulator.endpoint,
+      STREAM_NAME: STREAM,
+      WRITE_KEY,
+    });
     const banner = await waitForBanner(started);
     collectorUrl = banner.collectorUrl;
-    const kinesis = emulatorClient(banner.kinesisEndpoint, 'us-east-1');
-    records = (stream) => readAllRecords(kinesis, stream);
+    const client = emulatorClient(banner.kinesisEndpoint, 'us-east-1');
+    kinesis = client;
+    records = (stream) => readAllRecords(client, stream);
   }, 60_000);
-  afterAll(() => signalGroup(started, 'SIGKILL'));
+  afterAll(async () => {
+    kinesis?.destroy();
+    if (started !== undefined) await killStarted(started);
+    await emulator?.stop();
+  });
 
   it('writes an email open pixel once each in URL-safe base64, standard base64 and the dot-path form', async () => {
     // Prepare: a subject whose base64 differs between the two alphabets.
