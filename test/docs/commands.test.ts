@@ -73,7 +73,8 @@ const COVERED_ELSEWHERE: readonly {
     shows: "collectorConfig: 'examples/deploy.json'",
   },
   {
-    // It starts every file of examples/ with `npm start -- --config examples/<file>`.
+    // It runs every file of examples/; those the docs start with `npm start -- --config examples/<file>`
+    // it starts exactly so (the rest through the same entry, bundled once per run).
     pattern: /^npm start -- --config examples\/[\w-]+\.json$/,
     test: 'test/examples/examples.test.ts',
     shows: "readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))",
