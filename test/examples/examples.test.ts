@@ -68,6 +68,9 @@ const THROUGH_NPM_START = new Set(
   ),
 );
 
+/** The program each example's collector was started with (`npm`, or node for the bundled entry), by file. */
+const launchedBy = new Map<string, string>();
+
 /** A running example: send requests to it, read its streams back. */
 interface Running {
   readonly started: StartedCollector;
@@ -93,6 +96,7 @@ async function withExample(file: string, scenario: (running: Running) => Promise
   };
   const args = ['--config', `examples/${file}`];
   const started = THROUGH_NPM_START.has(file) ? npmStart(env, args) : await startLocalCollector(env, args);
+  launchedBy.set(file, started.child.spawnfile);
   const kinesis: { client?: ReturnType<typeof emulatorClient> } = {};
   try {
     const { collectorUrl, kinesisEndpoint } = await waitForBanner(started);
@@ -523,12 +527,6 @@ describe('the configuration examples in examples/, each run by the local collect
     expect(Object.keys(SCENARIOS).sort()).toEqual([...EXAMPLES].sort());
   });
 
-  it('starts the examples the docs start with npm start -- --config through npm start itself', () => {
-    // README.md shows fan-out.json; each file the docs name is an example.
-    expect(THROUGH_NPM_START).toContain('fan-out.json');
-    expect([...THROUGH_NPM_START].filter((file) => !EXAMPLES.includes(file))).toEqual([]);
-  });
-
   it('names in each example streams no other example names, so they can share one emulator', () => {
     const owners = new Map<string, string[]>();
     for (const file of EXAMPLES) {
@@ -543,4 +541,14 @@ describe('the configuration examples in examples/, each run by the local collect
   for (const [file, scenario] of Object.entries(SCENARIOS)) {
     it(`runs examples/${file}: events sent are read back where the example says`, scenario, 120_000);
   }
+
+  // After the scenarios above (jest runs a file's tests in order): how each example was started.
+  it('started the examples the docs start with npm start -- --config through npm start itself, the others through the same entry bundled', () => {
+    // README.md shows fan-out.json; each file the docs name is an example.
+    expect(THROUGH_NPM_START).toContain('fan-out.json');
+    expect([...THROUGH_NPM_START].filter((file) => !EXAMPLES.includes(file))).toEqual([]);
+    expect([...launchedBy.keys()].sort()).toEqual([...EXAMPLES].sort());
+    for (const [file, program] of launchedBy)
+      expect([file, program]).toEqual([file, THROUGH_NPM_START.has(file) ? 'npm' : process.execPath]);
+  });
 });
