@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-/** What a finished npm script left: its exit code and its stdout and stderr, interleaved. */
+/** What a finished command left: its exit code and its stdout and stderr, interleaved. */
 export interface NpmScriptRun {
   readonly code: number | null;
   readonly output: string;
@@ -10,16 +10,16 @@ export interface NpmScriptRun {
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * Runs `npm run -s <script> -- ...args` in the repo root with `env` added to this process's
- * environment, and resolves when it exits.
+ * Runs `command ...args` in the repo root with `env` added to this process's environment, and
+ * resolves with its exit code and output once it has exited and its output is read to the end.
  */
-export function runNpmScript(
-  script: string,
+export function runToEnd(
+  command: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<NpmScriptRun> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', script, '--', ...args], {
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,6 +31,18 @@ export function runNpmScript(
     child.stderr.on('data', (chunk) => {
       output += chunk;
     });
-    child.on('exit', (code) => resolve({ code, output }));
+    child.on('close', (code) => resolve({ code, output }));
   });
+}
+
+/**
+ * Runs `npm run -s <script> -- ...args` in the repo root with `env` added to this process's
+ * environment ({@link runToEnd}).
+ */
+export function runNpmScript(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<NpmScriptRun> {
+  return runToEnd('npm', ['run', '-s', script, '--', ...args], env);
 }

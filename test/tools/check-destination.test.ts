@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { emulatorClient, emulatorCredentials, LOCAL_CALLER_CREDENTIALS } from '../../local/local-mode';
 import { type LocalSts, startLocalSts } from '../../local/local-sts';
@@ -7,7 +5,7 @@ import { ensureStream } from '../../local/streams';
 import { CHECK_PARTITION_KEY, checkDestination } from '../../tools/check/check-destination';
 import { writerRoleTrusting } from '../support/assume-role-collector';
 import { bundledEntry } from '../support/bundled-entry';
-import { type NpmScriptRun, runNpmScript } from '../support/run-npm-script';
+import { type NpmScriptRun, runNpmScript, runToEnd } from '../support/run-npm-script';
 import { readAllRecords } from '../support/stream-reader';
 import { startTestKinesis } from '../support/test-collector';
 
@@ -26,21 +24,7 @@ const CALLER_KEYS = {
  */
 function runCheck(args: string[], how: 'npm' | { readonly bundle: string }): Promise<NpmScriptRun> {
   if (how === 'npm') return runNpmScript('check-destination', args, CALLER_KEYS);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [how.bundle, ...args], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, ...CALLER_KEYS },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return runToEnd(process.execPath, [how.bundle, ...args], CALLER_KEYS);
 }
 
 describe('npm run check-destination, the test connection of a destination', () => {
