@@ -8,7 +8,7 @@ module.exports = {
   ...require('./jest.config'),
   testMatch: [
     '<rootDir>/test/lambda/**/*.test.ts',
-    '<rootDir>/test/lib/{config,custom-domain-config,unknown-context-keys,contract-boundary,archive-table-columns}.test.ts',
+    '<rootDir>/test/lib/{config,custom-domain-config,unknown-context-keys,contract-boundary,archive-table-columns,library-build-imports}.test.ts',
     '<rootDir>/test/docs/{envelope-doc,environment-variables,construct-props}.test.ts',
     '<rootDir>/test/e2e/browser-contract.test.ts',
     '<rootDir>/test/integration/ingest-path.test.ts',

@@ -9,15 +9,15 @@
  * package root re-exports `core` and adds one namespace per service module, and lib/ imports only
  * `core` names from the root (its services from their own entry points), so tsc reads ~40% of
  * aws-cdk-lib's declarations instead of all of them (~6 s less CPU). The output is byte for byte
- * the same: the imports keep their `'aws-cdk-lib'` specifier. A root import of anything `core`
- * lacks (a service namespace such as `aws_s3`) fails this build with tsc's error; import it from
- * its module (`aws-cdk-lib/aws-s3`).
+ * the same: the imports keep their `'aws-cdk-lib'` specifier. A service namespace imported from the
+ * root (`aws_s3`) is not in `core`: import it from its module (`aws-cdk-lib/aws-s3`).
  *
  * tsconfig.build.json sets `noCheck`: tsc emits the JavaScript and the declarations without type
  * checking the program again (~4 s of CPU less). Type checking the same files is `npm run typecheck`'s
  * job (`tsc --noEmit` over the whole project, strict; `npm test` runs it first), and a syntax error
  * still fails this build. The declarations are the same types, a union's members at most listed in
- * another order.
+ * another order. Without the check, a root import of a namespace would not fail this build (its
+ * inferred types would be emitted as `any`), so test/lib/library-build-imports.test.ts fails on one.
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
