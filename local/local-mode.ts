@@ -418,8 +418,6 @@ export interface LocalMode {
 export interface LocalModeHooks {
   /** Told what happens later on (an unreachable endpoint answering at last). @default console.log */
   readonly notice?: (line: string) => void;
-  /** Delay between attempts to reach an unreachable `KINESIS_ENDPOINT`. @default settings.kinesisEndpointRetryMs */
-  readonly retryMs?: number;
 }
 
 /** Where local mode keeps the dedup table: dynalite (or `DYNAMODB_ENDPOINT`). */
@@ -548,7 +546,7 @@ export async function startLocalMode(
       );
       streamsReady = (async () => {
         while (!stopping.signal.aborted) {
-          await sleep(hooks.retryMs ?? settings.kinesisEndpointRetryMs);
+          await sleep(settings.kinesisEndpointRetryMs);
           if (stopping.signal.aborted) return;
           try {
             await createStreams();

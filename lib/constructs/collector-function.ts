@@ -18,6 +18,7 @@ import type { DeployDestination, DeploySource } from '../config/deploy-config';
 import { LambdaEnvironmentSizeValidation } from '../lambda-environment-size';
 import { prebuiltBundleDir, prebuiltCode } from '../prebuilt-bundle';
 import { DEDUP_TABLE_ACTIONS } from './dedup-table';
+import { esbuildLauncher, shellWord } from './esbuild-shell';
 import { SUPPRESSION_TABLE_ACTIONS } from './suppression-table';
 
 /**
@@ -242,9 +243,6 @@ function boundDestinations(props: CollectorFunctionProps): [string, Record<strin
   });
 }
 
-/** A string as one POSIX shell word. */
-const shellWord = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-
 /**
  * The shell command NodejsFunction runs after bundling `index.js` (its `afterBundling` hook, local
  * or in Docker): esbuild bundles each lazy module (lambda/contract/lazy-modules.ts) into
@@ -259,17 +257,6 @@ export function lazyModulesBundlingCommand(inputDir: string, outputDir: string):
     LAZY_MODULE_NAMES.map((name) => path.posix.join(inputDir, LAZY_MODULE_SOURCE_DIR, `${name}.ts`)),
     `--outdir=${shellWord(outputDir)}`,
   );
-}
-
-/**
- * How the commands here start esbuild: the project's own binary (`<inputDir>/node_modules/.bin`
- * first on `PATH`), without an `npx` process before it (~1 s of CPU per command at every bundling
- * synth). In NodejsFunction's Docker fallback `inputDir` is the project root too (`/asset-input`),
- * and where the project has no esbuild the image's own one on `PATH` runs, as it does for
- * NodejsFunction's own esbuild step there.
- */
-function esbuildLauncher(inputDir: string): string {
-  return `PATH=${shellWord(path.posix.join(inputDir, 'node_modules', '.bin'))}:"$PATH" esbuild`;
 }
 
 /** esbuild with {@link ESBUILD_SETTINGS} for the function's runtime, entries under `inputDir`. */

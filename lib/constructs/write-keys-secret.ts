@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { GENERATED_WRITE_KEY_ENTRY, WRITE_KEY_LENGTH } from '../../lambda/contract/write-keys-secret';
 import { ID_PATTERN } from '../config/context-patterns';
 import { prebuiltBundleDir, prebuiltCode } from '../prebuilt-bundle';
+import { esbuildLauncher, shellWord } from './esbuild-shell';
 
 export interface WriteKeysSecretProps {
   /**
@@ -52,14 +53,14 @@ export function provisionerBundleCommand(inputDir: string, outputDir: string): s
     path.relative(path.join(__dirname, '..', '..'), WRITE_KEYS_PROVISIONER_ENTRY),
   );
   return [
-    // The project's own esbuild binary, without an npx process before it (as collector-function.ts).
-    `PATH='${path.posix.join(inputDir, 'node_modules', '.bin')}':"$PATH" esbuild --bundle`,
-    `'${entry}'`,
-    `'--outfile=${path.posix.join(outputDir, 'index.js')}'`,
+    esbuildLauncher(inputDir),
+    '--bundle',
+    shellWord(entry),
+    shellWord(`--outfile=${path.posix.join(outputDir, 'index.js')}`),
     '--platform=node',
     `--target=${lambda.Runtime.NODEJS_24_X.name.replace(/^nodejs(\d+).*$/, 'node$1')}`,
     ...(PROVISIONER_BUNDLING.minify ? ['--minify'] : []),
-    ...PROVISIONER_BUNDLING.externalModules.map((module) => `'--external:${module}'`),
+    ...PROVISIONER_BUNDLING.externalModules.map((module) => shellWord(`--external:${module}`)),
     '--log-level=warning',
   ].join(' ');
 }
