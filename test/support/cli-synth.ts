@@ -40,13 +40,13 @@ export interface CliSynthOptions {
 }
 
 /** The pinned CLI, started without npx (what `npx cdk` resolves to in this project). */
-export const CDK_CLI_BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
+const CDK_CLI_BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdk');
 
 /**
  * The environment of a CLI synth: no AWS credentials, no version check (telemetry and notices are
  * off in cdk.json); `validate: false` sets `CDK_VALIDATION=false`.
  */
-export function cliSynthEnv(validate: boolean): NodeJS.ProcessEnv {
+function cliSynthEnv(validate: boolean): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
