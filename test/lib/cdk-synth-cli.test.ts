@@ -5,7 +5,6 @@ import { cliSynth, SHARED_CLI_EXTERNAL_ID } from '../support/cli-synth';
 import { PROJECT_ROOT } from './support/test-app';
 
 describe('cdk synth, the real CLI (offline)', () => {
-
   it('synthesizes both stacks with only an external ID, bundles the Lambda and passes cdk-nag', async () => {
     // Act: no AWS credentials, no version check, no telemetry or notices (cdk.json); the run's one
     // CLI synth of this topology, shared with test/deployed/deployed-bundle.test.ts.
