@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { emulatedStreams } from '../../local/local-config';
 import { emulatorClient, localModeSettings, localRuntimeConfig } from '../../local/local-mode';
 import { devWriteKey } from '../../local/local-write-keys';
 import { runSuppress } from '../../tools/suppress/run-suppress';
+import { docFiles, shellCommands } from '../docs/doc-commands';
 import {
   killStarted,
   npmStart,
@@ -56,15 +57,8 @@ afterAll(
  * (test/support/npm-start.ts): their subject is the example, not npm's script wrapper.
  */
 const THROUGH_NPM_START = new Set(
-  [
-    join(ROOT, 'README.md'),
-    ...readdirSync(join(ROOT, 'docs'))
-      .filter((name) => name.endsWith('.md'))
-      .map((name) => join(ROOT, 'docs', name)),
-  ].flatMap((doc) =>
-    [
-      ...readFileSync(doc, 'utf8').matchAll(/^npm start -- --config examples\/([\w-]+\.json)\s*(#.*)?$/gm),
-    ].map((match) => match[1] as string),
+  shellCommands(ROOT, docFiles(ROOT)).flatMap(
+    ({ text }) => /^npm start -- --config examples\/([\w-]+\.json)$/.exec(text)?.[1] ?? [],
   ),
 );
 
